@@ -5,8 +5,13 @@ use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto");
-    let protos = ["envelope.proto", "common.proto", "events.proto", "services.proto"]
-        .map(|file| root.join("complaints/v1").join(file));
+    let protos = [
+        "envelope.proto",
+        "common.proto",
+        "events.proto",
+        "services.proto",
+    ]
+    .map(|file| root.join("complaints/v1").join(file));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
 
     let mut config = prost_build::Config::new();

@@ -1,0 +1,6 @@
+//! The event log against a real PostgreSQL, one fresh schema per test.
+
+mod append;
+mod append_only;
+mod commit_order;
+mod helpers;

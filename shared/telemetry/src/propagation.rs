@@ -1,0 +1,81 @@
+//! W3C trace context in and out of carriers: the event log's metadata, gRPC
+//! metadata (see [`crate::grpc`]) and NATS headers (in the bus crate, through
+//! [`inject`] and [`extract`]).
+
+use opentelemetry::propagation::{Extractor, Injector};
+use opentelemetry::trace::TraceContextExt;
+use std::collections::HashMap;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+/// Writes the current span's trace context through `set(key, value)`.
+pub fn inject(mut set: impl FnMut(&str, String)) {
+    struct Setter<'a>(&'a mut dyn FnMut(&str, String));
+    impl Injector for Setter<'_> {
+        fn set(&mut self, key: &str, value: String) {
+            (self.0)(key, value);
+        }
+    }
+    let context = tracing::Span::current().context();
+    opentelemetry::global::get_text_map_propagator(|propagator| {
+        propagator.inject_context(&context, &mut Setter(&mut set));
+    });
+}
+
+/// Reads a trace context through `get(key)`.
+pub fn extract<'a>(
+    get: impl Fn(&str) -> Option<&'a str>,
+    keys: Vec<&'a str>,
+) -> opentelemetry::Context {
+    struct Getter<'a, F>(F, Vec<&'a str>);
+    impl<'a, F: Fn(&str) -> Option<&'a str>> Extractor for Getter<'a, F> {
+        fn get(&self, key: &str) -> Option<&str> {
+            (self.0)(key)
+        }
+        fn keys(&self) -> Vec<&str> {
+            self.1.clone()
+        }
+    }
+    let getter = Getter(get, keys);
+    opentelemetry::global::get_text_map_propagator(|propagator| propagator.extract(&getter))
+}
+
+/// The current span's `traceparent` and `tracestate`, for storing with an event.
+pub fn current_trace_context() -> (Option<String>, Option<String>) {
+    let mut fields = HashMap::new();
+    inject(|key, value| {
+        fields.insert(key.to_owned(), value);
+    });
+    (
+        fields.remove("traceparent"),
+        fields.remove("tracestate").filter(|s| !s.is_empty()),
+    )
+}
+
+/// Makes `span` a child of the trace described by `traceparent` (and
+/// `tracestate`); does nothing when there is no valid traceparent.
+pub fn set_parent(span: &tracing::Span, traceparent: Option<&str>, tracestate: Option<&str>) {
+    let Some(traceparent) = traceparent else {
+        return;
+    };
+    let context = extract(
+        |key| match key {
+            "traceparent" => Some(traceparent),
+            "tracestate" => tracestate,
+            _ => None,
+        },
+        vec!["traceparent", "tracestate"],
+    );
+    if context.span().span_context().is_valid() {
+        // Only fails when the span is disabled, in which case there is nothing to link.
+        let _ = span.set_parent(context);
+    }
+}
+
+/// The trace id of `span` as 32 hex digits, or `None` when it has none.
+pub fn trace_id(span: &tracing::Span) -> Option<String> {
+    let context = span.context();
+    let span_context = context.span().span_context().clone();
+    span_context
+        .is_valid()
+        .then(|| span_context.trace_id().to_string())
+}
