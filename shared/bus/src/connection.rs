@@ -1,0 +1,137 @@
+//! The connection to NATS and the JetStream stream all services share.
+
+use crate::Error;
+use async_nats::jetstream::{self, stream};
+use std::time::Duration;
+
+/// Names the subjects and the stream of one deployment (or one test), e.g.
+/// `complaints`: events go to `complaints.events.<source>.<event type>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namespace(String);
+
+impl Namespace {
+    /// Lower-case letters, digits and `_`, starting with a letter, at most 64.
+    pub fn parse(name: &str) -> Result<Self, Error> {
+        let mut chars = name.chars();
+        let valid = name.len() <= 64
+            && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if valid {
+            Ok(Self(name.to_owned()))
+        } else {
+            Err(Error::InvalidSetting(format!(
+                "BUS_NAMESPACE {name:?} must start with a-z and hold only a-z, 0-9 and _, at most 64 characters"
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where and how to reach the bus.
+#[derive(Debug, Clone)]
+pub struct BusSettings {
+    /// e.g. `nats://127.0.0.1:4222`.
+    pub url: String,
+    pub namespace: Namespace,
+    /// How long JetStream remembers message ids to drop duplicates.
+    pub duplicate_window: Duration,
+}
+
+/// A connection to NATS with the namespace's stream in place.
+#[derive(Debug, Clone)]
+pub struct Bus {
+    pub(crate) client: async_nats::Client,
+    pub(crate) jetstream: jetstream::Context,
+    pub(crate) namespace: Namespace,
+}
+
+impl Bus {
+    /// Connects and creates the namespace's stream if it is missing.
+    pub async fn connect(settings: &BusSettings) -> Result<Self, Error> {
+        let client = async_nats::ConnectOptions::new()
+            .retry_on_initial_connect()
+            .connection_timeout(Duration::from_secs(5))
+            .connect(settings.url.as_str())
+            .await
+            .map_err(|e| Error::nats(format!("connecting to NATS at {}", settings.url), e))?;
+        let jetstream = jetstream::new(client.clone());
+        let bus = Self {
+            client,
+            jetstream,
+            namespace: settings.namespace.clone(),
+        };
+        bus.ensure_stream(settings.duplicate_window).await?;
+        Ok(bus)
+    }
+
+    async fn ensure_stream(&self, duplicate_window: Duration) -> Result<(), Error> {
+        self.jetstream
+            .get_or_create_stream(stream::Config {
+                name: self.stream_name(),
+                subjects: vec![format!("{}.events.>", self.namespace.as_str())],
+                duplicate_window,
+                storage: stream::StorageType::File,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::nats(format!("creating stream {}", self.stream_name()), e))?;
+        self.jetstream
+            .get_or_create_stream(stream::Config {
+                name: self.dead_letter_stream_name(),
+                subjects: vec![format!("{}.dead_letter.>", self.namespace.as_str())],
+                storage: stream::StorageType::File,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| {
+                Error::nats(
+                    format!("creating stream {}", self.dead_letter_stream_name()),
+                    e,
+                )
+            })?;
+        Ok(())
+    }
+
+    /// The JetStream stream keeping messages no consumer could apply.
+    pub fn dead_letter_stream_name(&self) -> String {
+        format!("{}_dead_letters", self.namespace.as_str())
+    }
+
+    /// The JetStream stream holding every event of the namespace.
+    pub fn stream_name(&self) -> String {
+        format!("{}_events", self.namespace.as_str())
+    }
+
+    /// The subject of an event type published by `source`.
+    pub fn subject(&self, source: &str, event_type: &str) -> String {
+        format!("{}.events.{source}.{event_type}", self.namespace.as_str())
+    }
+
+    /// Every event `source` publishes.
+    pub fn all_from(&self, source: &str) -> String {
+        format!("{}.events.{source}.>", self.namespace.as_str())
+    }
+
+    /// Where a consumer puts messages it could not handle.
+    pub fn dead_letter_subject(&self, consumer: &str) -> String {
+        format!("{}.dead_letter.{consumer}", self.namespace.as_str())
+    }
+
+    /// The core NATS client, e.g. to watch dead letters.
+    pub fn client(&self) -> &async_nats::Client {
+        &self.client
+    }
+
+    /// The JetStream context.
+    pub fn jetstream(&self) -> &jetstream::Context {
+        &self.jetstream
+    }
+
+    /// Whether the connection to NATS is up, for health checks.
+    pub fn is_connected(&self) -> bool {
+        self.client.connection_state() == async_nats::connection::State::Connected
+    }
+}

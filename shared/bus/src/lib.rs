@@ -1,0 +1,28 @@
+//! Events between services over NATS JetStream.
+//!
+//! - [`Relay`] publishes every event a service commits to its log, in commit
+//!   order, at least once: it follows the log by position and saves its
+//!   position only after JetStream acknowledged, so a process that dies
+//!   between commit and publish publishes on restart.
+//! - The JetStream message id is the event id, so a republished event inside
+//!   the duplicate window is dropped by the server.
+//! - [`Consumer`]s are durable, ack only after their own transaction
+//!   committed, and record each applied event in the service's inbox, so a
+//!   redelivered event changes nothing.
+//! - Stream and consumer set-up is idempotent and happens at start-up.
+#![forbid(unsafe_code)]
+
+mod connection;
+mod consumer;
+mod envelope;
+mod error;
+mod headers;
+mod relay;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use connection::{Bus, BusSettings, Namespace};
+pub use consumer::{Consumer, ConsumerSettings, Handler, HandlerError};
+pub use envelope::{decode_payload, envelope_of};
+pub use error::Error;
+pub use relay::{Relay, RelaySettings};
