@@ -65,17 +65,14 @@ impl Relay {
     /// relays at a time (a PostgreSQL advisory lock elects it); the others
     /// wait to take over.
     pub async fn run(self, shutdown: CancellationToken) {
-        loop {
-            let round = tokio::select! {
-                _ = shutdown.cancelled() => return,
-                round = self.lead(&shutdown) => round,
-            };
-            if let Err(error) = round {
+        while !shutdown.is_cancelled() {
+            // A round ends by itself on shutdown, after the batch in hand.
+            if let Err(error) = self.lead(&shutdown).await {
                 tracing::warn!(error = %error, source = %self.source, "relay interrupted; retrying");
-            }
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(self.settings.retry_backoff) => {}
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(self.settings.retry_backoff) => {}
+                }
             }
         }
     }
@@ -104,7 +101,10 @@ impl Relay {
             if leader {
                 break;
             }
-            tokio::time::sleep(self.settings.poll_interval * 10).await;
+            tokio::select! {
+                _ = shutdown.cancelled() => return Ok(()),
+                _ = tokio::time::sleep(self.settings.poll_interval * 10) => {}
+            }
         }
         tracing::info!(source = %self.source, "relay started publishing");
         while !shutdown.is_cancelled() {

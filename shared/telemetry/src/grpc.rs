@@ -23,10 +23,9 @@ pub fn inject_context(
     Ok(request)
 }
 
-/// The server span of one gRPC request, child of the caller's trace when the
-/// request carries one. Used as the server's `trace_fn`.
-pub fn server_span(request: &http::Request<()>) -> tracing::Span {
-    let path = request.uri().path();
+/// The server span of one gRPC request to `path`, child of the caller's
+/// trace when `headers` carry one.
+pub fn server_span(path: &str, headers: &http::HeaderMap) -> tracing::Span {
     let span = tracing::info_span!(
         "grpc.request",
         otel.name = %path,
@@ -34,7 +33,6 @@ pub fn server_span(request: &http::Request<()>) -> tracing::Span {
         rpc.system = "grpc",
         rpc.method = %path,
     );
-    let headers = request.headers();
     let keys: Vec<&str> = headers.keys().map(|k| k.as_str()).collect();
     let context =
         crate::propagation::extract(|key| headers.get(key).and_then(|v| v.to_str().ok()), keys);

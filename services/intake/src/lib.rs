@@ -1,0 +1,40 @@
+//! Where complaints and compliments come in: the member portal, the email gateway, telephone staff and regulators (section 2 of the procedure).
+//!
+//! Today the service starts as a plain process: it migrates its schema,
+//! serves gRPC health and reflection, relays its event log to the bus and
+//! shuts down gracefully. Its domain behaviour comes in later issues.
+#![forbid(unsafe_code)]
+
+use platform::{Error, Runtime, Service, Settings};
+use std::future::Future;
+use std::net::SocketAddr;
+
+/// The intake service, started and ready to serve.
+#[derive(Debug)]
+pub struct Application {
+    runtime: Runtime,
+}
+
+impl Application {
+    /// The address the gRPC server is bound to.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.runtime.local_addr()
+    }
+}
+
+impl Service for Application {
+    const NAME: &'static str = "intake";
+    const DEFAULT_PORT: u16 = 50051;
+
+    async fn build(settings: Settings) -> Result<Self, Error> {
+        let runtime = Runtime::start(settings, None).await?;
+        Ok(Self { runtime })
+    }
+
+    async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), Error> {
+        self.runtime.serve(Default::default(), shutdown).await
+    }
+}

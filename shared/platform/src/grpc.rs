@@ -1,0 +1,100 @@
+//! The one way every service serves gRPC. Cross-cutting layers (trace
+//! context, request limits, later authentication) are added here once.
+
+use crate::Error;
+use crate::settings::GrpcSettings;
+use futures::future::BoxFuture;
+use std::future::Future;
+use std::task::{Context, Poll};
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::service::Routes;
+use tonic::transport::Server;
+use tracing::Instrument;
+
+/// Response header carrying the trace id of the request, so a caller or an
+/// operator can find the whole trace of one call.
+pub const TRACE_ID_HEADER: &str = "x-trace-id";
+
+/// Serves `routes` plus health and reflection on `listener` until
+/// `shutdown` completes, then drains requests in flight.
+pub async fn serve<H>(
+    listener: TcpListener,
+    settings: &GrpcSettings,
+    routes: Routes,
+    health: H,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error>
+where
+    H: tonic::server::NamedService
+        + tower::Service<
+            http::Request<tonic::body::Body>,
+            Response = http::Response<tonic::body::Body>,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+    H::Future: Send + 'static,
+{
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(complaints_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(Error::Reflection)?;
+    let routes = routes.add_service(health).add_service(reflection);
+    Server::builder()
+        .timeout(settings.request_timeout)
+        .concurrency_limit_per_connection(settings.concurrency_per_connection)
+        .layer(TraceLayer)
+        .add_routes(routes)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .await
+        .map_err(Error::Serve)
+}
+
+/// Opens each request's server span under the caller's trace (W3C trace
+/// context in the metadata) and returns the trace id in [`TRACE_ID_HEADER`].
+#[derive(Debug, Clone, Copy)]
+pub struct TraceLayer;
+
+impl<S> tower::Layer<S> for TraceLayer {
+    type Service = TraceService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        TraceService { inner }
+    }
+}
+
+/// The service made by [`TraceLayer`].
+#[derive(Debug, Clone)]
+pub struct TraceService<S> {
+    inner: S,
+}
+
+impl<S, B, R> tower::Service<http::Request<B>> for TraceService<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<R>>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<S::Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let span = telemetry::grpc::server_span(request.uri().path(), request.headers());
+        let trace_id = telemetry::propagation::trace_id(&span)
+            .and_then(|id| http::HeaderValue::from_str(&id).ok());
+        let response = self.inner.call(request).instrument(span);
+        Box::pin(async move {
+            let mut response = response.await?;
+            if let Some(id) = trace_id {
+                response.headers_mut().insert(TRACE_ID_HEADER, id);
+            }
+            Ok(response)
+        })
+    }
+}

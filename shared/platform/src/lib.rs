@@ -1,0 +1,23 @@
+//! What every service shares at its edges.
+//!
+//! - [`Settings`]: typed configuration read once from the environment (and
+//!   optionally a file), checked at start; a bad value names its variable.
+//! - [`grpc::serve`]: the one way a service serves gRPC, with health,
+//!   reflection, trace context extraction and request limits added once.
+//! - [`Runtime`]: connects the event log and the bus, runs the relay and
+//!   the service's consumers, and shuts all of it down in order.
+//! - [`run`]: the whole life of a service process, for a thin `main.rs`.
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod grpc;
+mod health;
+mod run;
+mod runtime;
+mod settings;
+pub mod shutdown;
+
+pub use error::Error;
+pub use run::{Service, run};
+pub use runtime::Runtime;
+pub use settings::{Settings, SettingsError, Source};

@@ -1,0 +1,145 @@
+//! The running parts every service has: its event log, the bus, the relay
+//! publishing its log, its consumers and its gRPC listener.
+
+use crate::{Error, Settings, grpc, health};
+use bus::{Bus, Consumer, ConsumerSettings, Handler, Relay};
+use eventlog::EventLog;
+use sqlx::migrate::Migrator;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tonic::service::Routes;
+use tonic_health::ServingStatus;
+
+/// A started service, not yet serving requests.
+#[derive(Debug)]
+pub struct Runtime {
+    settings: Settings,
+    log: EventLog,
+    bus: Bus,
+    listener: TcpListener,
+    addr: SocketAddr,
+    stop: CancellationToken,
+    tasks: JoinSet<()>,
+}
+
+impl Runtime {
+    /// Migrates the service's schema (the log's migrations and
+    /// `migrations`), connects to NATS, binds the gRPC listener and starts
+    /// the relay.
+    pub async fn start(settings: Settings, migrations: Option<&Migrator>) -> Result<Self, Error> {
+        let log = EventLog::connect(&settings.database, migrations).await?;
+        let bus = Bus::connect(&settings.bus).await?;
+        let listener = TcpListener::bind(settings.grpc.addr)
+            .await
+            .map_err(|source| Error::Bind {
+                addr: settings.grpc.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| Error::Bind {
+            addr: settings.grpc.addr,
+            source,
+        })?;
+        let stop = CancellationToken::new();
+        let mut tasks = JoinSet::new();
+        let relay = Relay::new(
+            log.clone(),
+            bus.clone(),
+            settings.service.clone(),
+            settings.relay.clone(),
+        );
+        tasks.spawn(relay.run(stop.clone()));
+        Ok(Self {
+            settings,
+            log,
+            bus,
+            listener,
+            addr,
+            stop,
+            tasks,
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    pub fn bus(&self) -> &Bus {
+        &self.bus
+    }
+
+    /// The address actually bound (the port is chosen by the OS when 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Starts a durable consumer that runs until shutdown.
+    pub async fn consume<H: Handler>(
+        &mut self,
+        settings: ConsumerSettings,
+        handler: H,
+    ) -> Result<(), Error> {
+        let consumer =
+            Consumer::start(self.bus.clone(), self.log.clone(), settings, handler).await?;
+        self.tasks.spawn(consumer.run(self.stop.clone()));
+        Ok(())
+    }
+
+    /// Serves `routes` until `shutdown`, then stops in order: health says
+    /// NOT_SERVING, requests in flight finish, consumers finish the message
+    /// in hand, the relay finishes its round; whatever is still running
+    /// after the grace period is abandoned (it is redone after restart).
+    pub async fn serve(
+        mut self,
+        routes: Routes,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), Error> {
+        let (reporter, health_service) = tonic_health::server::health_reporter();
+        health::set(&reporter, &self.settings.service, ServingStatus::Serving).await;
+        self.tasks.spawn(health::watch(
+            reporter.clone(),
+            self.settings.service.clone(),
+            self.log.clone(),
+            self.bus.clone(),
+            self.stop.clone(),
+        ));
+        tracing::info!(service = %self.settings.service, addr = %self.addr, "serving gRPC");
+
+        let stop = self.stop.clone();
+        let service = self.settings.service.clone();
+        let draining = async move {
+            shutdown.await;
+            health::set(&reporter, &service, ServingStatus::NotServing).await;
+            stop.cancel();
+        };
+        let served = grpc::serve(
+            self.listener,
+            &self.settings.grpc,
+            routes,
+            health_service,
+            draining,
+        )
+        .await;
+
+        self.stop.cancel();
+        let tasks = &mut self.tasks;
+        if tokio::time::timeout(self.settings.shutdown_grace, async {
+            while tasks.join_next().await.is_some() {}
+        })
+        .await
+        .is_err()
+        {
+            tracing::warn!("background work still running after the grace period; abandoning it");
+            self.tasks.abort_all();
+        }
+        self.log.pool().close().await;
+        tracing::info!(service = %self.settings.service, "stopped");
+        served
+    }
+}

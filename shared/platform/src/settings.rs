@@ -1,0 +1,319 @@
+//! Typed settings, read once at start from the environment and optionally
+//! from a file of `KEY=VALUE` lines named by `CONFIG_FILE` (the environment
+//! wins). Every setting is documented in the README with its default.
+
+use bus::{BusSettings, Namespace};
+use eventlog::{DatabaseSettings, SchemaName};
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+use telemetry::{LogFormat, TelemetrySettings};
+
+/// A setting that is missing or unusable; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("setting {key}: {reason}")]
+pub struct SettingsError {
+    pub key: String,
+    pub reason: String,
+}
+
+/// Where raw settings come from: the file named by `CONFIG_FILE`, if any,
+/// overlaid by the environment.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    values: HashMap<String, String>,
+}
+
+impl Source {
+    /// Reads `CONFIG_FILE` (if set) and the process environment.
+    pub fn from_env() -> Result<Self, SettingsError> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        Self::from_map(env)
+    }
+
+    /// As [`Source::from_env`], from explicit values (used by tests).
+    pub fn from_map(env: HashMap<String, String>) -> Result<Self, SettingsError> {
+        let mut values = HashMap::new();
+        if let Some(path) = env.get("CONFIG_FILE").filter(|p| !p.is_empty()) {
+            let text = std::fs::read_to_string(path).map_err(|e| SettingsError {
+                key: "CONFIG_FILE".into(),
+                reason: format!("cannot read {path}: {e}"),
+            })?;
+            values.extend(parse_file(path, &text)?);
+        }
+        values.extend(env);
+        Ok(Self { values })
+    }
+
+    /// The raw value of `key`, if set and not empty.
+    pub fn raw(&self, key: &str) -> Option<&str> {
+        self.values
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// `key` parsed as `T`, or `default` when unset.
+    pub fn get<T>(&self, key: &str, default: T) -> Result<T, SettingsError>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        match self.raw(key) {
+            None => Ok(default),
+            Some(raw) => raw.parse().map_err(|e: T::Err| SettingsError {
+                key: key.into(),
+                reason: format!("{raw:?} is not valid: {e}"),
+            }),
+        }
+    }
+
+    /// `key` as a string, or `default` when unset.
+    pub fn string(&self, key: &str, default: &str) -> String {
+        self.raw(key).unwrap_or(default).to_owned()
+    }
+
+    /// `key` as a whole number of units turned into a duration, at least 1.
+    pub fn duration(
+        &self,
+        key: &str,
+        default: u64,
+        unit: fn(u64) -> Duration,
+    ) -> Result<Duration, SettingsError> {
+        let n: u64 = self.get(key, default)?;
+        if n == 0 {
+            return Err(SettingsError {
+                key: key.into(),
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(unit(n))
+    }
+}
+
+fn parse_file(path: &str, text: &str) -> Result<HashMap<String, String>, SettingsError> {
+    let mut values = HashMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line.split_once('=').ok_or_else(|| SettingsError {
+            key: "CONFIG_FILE".into(),
+            reason: format!("{path} line {}: expected KEY=VALUE", n + 1),
+        })?;
+        values.insert(
+            key.trim().to_owned(),
+            value.trim().trim_matches('"').to_owned(),
+        );
+    }
+    Ok(values)
+}
+
+/// Everything a service needs to start, checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The service's name: its default schema, its bus source and its
+    /// `service.name` in traces.
+    pub service: String,
+    pub grpc: GrpcSettings,
+    pub database: DatabaseSettings,
+    pub bus: BusSettings,
+    pub relay: bus::RelaySettings,
+    pub telemetry: TelemetrySettings,
+    /// How long in-flight work may take to finish after SIGTERM.
+    pub shutdown_grace: Duration,
+    /// The raw source, for the service's own settings.
+    pub source: Source,
+}
+
+/// How the gRPC server listens and what it accepts.
+#[derive(Debug, Clone)]
+pub struct GrpcSettings {
+    pub addr: SocketAddr,
+    pub request_timeout: Duration,
+    pub concurrency_per_connection: usize,
+}
+
+impl Settings {
+    /// Reads the settings of `service` from the environment (and `CONFIG_FILE`).
+    pub fn load(service: &str, default_port: u16) -> Result<Self, SettingsError> {
+        Self::from_source(service, default_port, Source::from_env()?)
+    }
+
+    /// Reads the settings of `service` from `source`.
+    pub fn from_source(
+        service: &str,
+        default_port: u16,
+        source: Source,
+    ) -> Result<Self, SettingsError> {
+        let s = &source;
+        let invalid = |key: &str| {
+            let key = key.to_owned();
+            move |e: String| SettingsError {
+                key: key.clone(),
+                reason: e,
+            }
+        };
+        let database_url = s.string(
+            "DATABASE_URL",
+            "postgres://postgres@127.0.0.1:5432/complaints",
+        );
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(SettingsError {
+                key: "DATABASE_URL".into(),
+                reason: "must be a postgres:// or postgresql:// URL".into(),
+            });
+        }
+        let nats_url = s.string("NATS_URL", "nats://127.0.0.1:4222");
+        if !(nats_url.starts_with("nats://") || nats_url.starts_with("tls://")) {
+            return Err(SettingsError {
+                key: "NATS_URL".into(),
+                reason: "must be a nats:// or tls:// URL".into(),
+            });
+        }
+        let schema = SchemaName::parse(&s.string("DATABASE_SCHEMA", service))
+            .map_err(|e| invalid("DATABASE_SCHEMA")(e.to_string()))?;
+        let namespace = Namespace::parse(&s.string("BUS_NAMESPACE", "complaints"))
+            .map_err(|e| invalid("BUS_NAMESPACE")(e.to_string()))?;
+        let log_format: LogFormat = s.get("LOG_FORMAT", LogFormat::Json)?;
+        Ok(Self {
+            service: service.to_owned(),
+            grpc: GrpcSettings {
+                addr: s.get(
+                    "GRPC_ADDR",
+                    SocketAddr::from(([127, 0, 0, 1], default_port)),
+                )?,
+                request_timeout: s.duration(
+                    "GRPC_REQUEST_TIMEOUT_SECONDS",
+                    30,
+                    Duration::from_secs,
+                )?,
+                concurrency_per_connection: s.get("GRPC_CONCURRENCY_PER_CONNECTION", 256)?,
+            },
+            database: DatabaseSettings {
+                url: database_url,
+                schema,
+                max_connections: s.get("DATABASE_MAX_CONNECTIONS", 10)?,
+                acquire_timeout: s.duration(
+                    "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+                    10,
+                    Duration::from_secs,
+                )?,
+            },
+            bus: BusSettings {
+                url: nats_url,
+                namespace,
+                duplicate_window: s.duration(
+                    "BUS_DUPLICATE_WINDOW_SECONDS",
+                    120,
+                    Duration::from_secs,
+                )?,
+            },
+            relay: bus::RelaySettings {
+                batch_size: s.get("RELAY_BATCH_SIZE", 500)?,
+                poll_interval: s.duration("RELAY_POLL_INTERVAL_MS", 20, Duration::from_millis)?,
+                retry_backoff: s.duration("RELAY_RETRY_BACKOFF_MS", 500, Duration::from_millis)?,
+            },
+            telemetry: TelemetrySettings {
+                service_name: service.to_owned(),
+                otlp_endpoint: s.raw("OTEL_EXPORTER_OTLP_ENDPOINT").map(str::to_owned),
+                log_format,
+                log_filter: s.string("LOG_FILTER", "info"),
+            },
+            shutdown_grace: s.duration("SHUTDOWN_GRACE_SECONDS", 10, Duration::from_secs)?,
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(pairs: &[(&str, &str)]) -> Source {
+        Source::from_map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn defaults_give_a_working_local_set_up() {
+        let settings = Settings::from_source("intake", 50051, source(&[])).unwrap();
+        assert_eq!(settings.grpc.addr.to_string(), "127.0.0.1:50051");
+        assert_eq!(settings.database.schema.as_str(), "intake");
+        assert_eq!(settings.bus.namespace.as_str(), "complaints");
+        assert!(
+            settings.telemetry.otlp_endpoint.is_none(),
+            "export is off when no endpoint is set"
+        );
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_with_the_name_of_its_variable() {
+        for (key, value) in [
+            ("GRPC_ADDR", "not-an-address"),
+            ("DATABASE_URL", "mysql://x"),
+            ("DATABASE_SCHEMA", "Robert'); DROP"),
+            ("BUS_NAMESPACE", "has.dots"),
+            ("LOG_FORMAT", "xml"),
+            ("SHUTDOWN_GRACE_SECONDS", "0"),
+            ("DATABASE_MAX_CONNECTIONS", "-1"),
+        ] {
+            let error =
+                Settings::from_source("intake", 50051, source(&[(key, value)])).unwrap_err();
+            assert_eq!(error.key, key);
+            assert!(
+                error.to_string().starts_with(&format!("setting {key}:")),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_config_file_is_read_and_the_environment_overrides_it() {
+        let dir = std::env::temp_dir().join(format!("settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("intake.env");
+        std::fs::write(
+            &file,
+            "# local\nGRPC_ADDR=127.0.0.1:6000\nBUS_NAMESPACE=\"fromfile\"\n",
+        )
+        .unwrap();
+        let settings = Settings::from_source(
+            "intake",
+            50051,
+            source(&[
+                ("CONFIG_FILE", file.to_str().unwrap()),
+                ("BUS_NAMESPACE", "fromenv"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.grpc.addr.port(), 6000);
+        assert_eq!(settings.bus.namespace.as_str(), "fromenv");
+    }
+
+    #[test]
+    fn a_malformed_config_file_names_its_line() {
+        let dir = std::env::temp_dir().join(format!("settings-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.env");
+        std::fs::write(&file, "GRPC_ADDR=127.0.0.1:6000\njust words\n").unwrap();
+        let error = Source::from_map(
+            [(
+                "CONFIG_FILE".to_string(),
+                file.to_str().unwrap().to_string(),
+            )]
+            .into(),
+        )
+        .unwrap_err();
+        assert_eq!(error.key, "CONFIG_FILE");
+        assert!(error.reason.contains("line 2"), "{error}");
+    }
+}
