@@ -19,9 +19,10 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use std::str::FromStr;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,23 +94,27 @@ pub fn init(settings: &TelemetrySettings) -> Result<Telemetry, Error> {
     let filter = EnvFilter::try_new(&settings.log_filter)
         .map_err(|e| Error::Filter(settings.log_filter.clone(), e))?;
     let provider = tracer_provider(settings)?;
-    let otel =
-        tracing_opentelemetry::layer().with_tracer(provider.tracer(settings.service_name.clone()));
+    // Spans are traced at INFO whatever the log filter says, so quieter
+    // logs never break a trace.
+    let otel = tracing_opentelemetry::layer()
+        .with_tracer(provider.tracer(settings.service_name.clone()))
+        .with_filter(LevelFilter::INFO);
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     opentelemetry::global::set_tracer_provider(provider.clone());
 
-    let registry = tracing_subscriber::registry().with(filter).with(otel);
-    let installed = match settings.log_format {
-        LogFormat::Json => registry
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .json()
-                    .with_current_span(true)
-                    .with_span_list(false),
-            )
-            .try_init(),
-        LogFormat::Pretty => registry.with(tracing_subscriber::fmt::layer()).try_init(),
+    let logs = match settings.log_format {
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_filter(filter)
+            .boxed(),
+        LogFormat::Pretty => tracing_subscriber::fmt::layer().with_filter(filter).boxed(),
     };
+    let installed = tracing_subscriber::registry()
+        .with(otel)
+        .with(logs)
+        .try_init();
     installed.map_err(Error::AlreadyInstalled)?;
     Ok(Telemetry { provider })
 }

@@ -1,0 +1,7 @@
+//! End-to-end tests: the services as real processes (or in-process where a
+//! test needs to look inside), against a real PostgreSQL and NATS, each test
+//! in its own schemas and bus namespace.
+
+mod crash_recovery;
+mod processes;
+mod trace_context;
