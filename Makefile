@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make up` and `make test`.
+# The build cache lives outside the clone so fresh clones (and CI) reuse it.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/complaints-platform-target
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: up down deps build test fmt-check clippy unit-and-integration
+
+## up: PostgreSQL and NATS (reused or installed and started), build, start the four services
+up:
+	bash deploy/local/up.sh
+
+## down: stop what `make up` started
+down:
+	bash deploy/local/down.sh
+
+## deps: only make sure PostgreSQL and NATS with JetStream are running
+deps:
+	bash deploy/local/deps.sh
+
+build:
+	cargo build --workspace --bins --all-features
+
+## test: formatting, lints and the whole test suite against real PostgreSQL and NATS
+test: deps fmt-check clippy build unit-and-integration
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+unit-and-integration:
+	@if cargo nextest --version >/dev/null 2>&1; then \
+		cargo nextest run --workspace --all-features --no-fail-fast; \
+	else \
+		cargo test --workspace --all-features --no-fail-fast; \
+	fi

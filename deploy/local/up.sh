@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `make up`: PostgreSQL and NATS (reused or started), a build, and the four
+# services as background processes, each migrating its own schema on start.
+# Logs go to .run/logs/<service>.log; `make down` stops what this started.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+run="$root/.run"
+mkdir -p "$run/logs"
+target="${CARGO_TARGET_DIR:-$root/target}"
+
+bash deploy/local/deps.sh --record "$run"
+
+echo "[up] building the services"
+cargo build --workspace --bins --quiet
+
+declare -A ports=([intake]=50051 [complaints]=50052 [notifications]=50053 [reporting]=50054)
+for service in intake complaints notifications reporting; do
+  pidfile="$run/$service.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    echo "[up] $service already running (pid $(cat "$pidfile"))"
+    continue
+  fi
+  log="$run/logs/$service.log"
+  : > "$log"
+  GRPC_ADDR="${GRPC_HOST:-127.0.0.1}:${ports[$service]}" \
+  DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/complaints}" \
+    nohup "$target/debug/$service" >>"$log" 2>&1 &
+  echo $! > "$pidfile"
+done
+
+for service in intake complaints notifications reporting; do
+  pid=$(cat "$run/$service.pid")
+  log="$run/logs/$service.log"
+  for _ in $(seq 1 120); do
+    grep -q "serving gRPC" "$log" && break
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "[up] $service stopped during start-up; the end of $log:" >&2
+      tail -n 20 "$log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  grep -q "serving gRPC" "$log" || { echo "[up] $service did not start within 60 s; see $log" >&2; exit 1; }
+done
+
+echo
+echo "The complaints platform is up (logs in .run/logs/, stop with 'make down'):"
+for service in intake complaints notifications reporting; do
+  printf '  %-14s grpc://127.0.0.1:%s  (pid %s)\n' "$service" "${ports[$service]}" "$(cat "$run/$service.pid")"
+done
