@@ -5,13 +5,14 @@ use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto");
-    let protos = [
-        "envelope.proto",
-        "common.proto",
-        "events.proto",
-        "services.proto",
-    ]
-    .map(|file| root.join("complaints/v1").join(file));
+    // Every .proto file of the package: a new file needs no change here.
+    let package = root.join("complaints/v1");
+    let mut protos: Vec<PathBuf> = std::fs::read_dir(&package)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    protos.retain(|path| path.extension().is_some_and(|ext| ext == "proto"));
+    protos.sort();
+    println!("cargo:rerun-if-changed={}", package.display());
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
 
     let mut config = prost_build::Config::new();
@@ -22,10 +23,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .file_descriptor_set_path(out_dir.join("complaints_v1_descriptor.bin"))
         // Personal data must not reach logs through a derived Debug.
         .skip_debug(["complaints.v1.Person", "complaints.v1.PostalAddress"])
-        .compile_with_config(
-            config,
-            &protos,
-            &[root, protoc_bin_vendored::include_path()?],
-        )?;
+        .compile_with_config(config, &protos, &[root, protoc_bin_vendored::include_path()?])?;
     Ok(())
 }
