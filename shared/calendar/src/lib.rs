@@ -1,0 +1,2 @@
+//! Working days in England and Wales.
+#![forbid(unsafe_code)]
