@@ -27,7 +27,7 @@ impl Service for Application {
     const DEFAULT_PORT: u16 = 50053;
 
     async fn build(settings: Settings) -> Result<Self, Error> {
-        let runtime = Runtime::start(settings, None).await?;
+        let runtime = Runtime::start(settings, None, &[]).await?;
         Ok(Self { runtime })
     }
 

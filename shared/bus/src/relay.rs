@@ -43,6 +43,7 @@ pub struct Relay {
     bus: Bus,
     source: String,
     settings: RelaySettings,
+    private_event_types: Vec<String>,
 }
 
 impl Relay {
@@ -58,7 +59,15 @@ impl Relay {
             bus,
             source: source.into(),
             settings,
+            private_event_types: Vec::new(),
         }
+    }
+
+    /// Event types that stay in the service's own log and are never
+    /// published, e.g. attachments (too big for the bus and nobody else's).
+    pub fn keep_private(mut self, event_types: &[&str]) -> Self {
+        self.private_event_types = event_types.iter().map(|t| t.to_string()).collect();
+        self
     }
 
     /// Publishes until `shutdown` is cancelled. Only one replica of a service
@@ -122,40 +131,37 @@ impl Relay {
     }
 
     /// One round: publishes the events committed since the saved position
-    /// and saves the new position. Returns how many were published.
+    /// and saves the new position. Returns how many events the round
+    /// moved past (published, or private and skipped).
     pub async fn publish_pending(&self) -> Result<usize, Error> {
         let from = self.log.checkpoint(CHECKPOINT).await?;
         let events = self
             .log
             .read_all_after(from, self.settings.batch_size)
             .await?;
-        if events.is_empty() {
-            return Ok(0);
-        }
         let mut acks = Vec::with_capacity(events.len());
-        for event in &events {
-            acks.push(self.publish(event).await?);
-        }
-        let mut published = 0;
-        let mut outcome = Ok(());
-        for (ack, event) in acks.into_iter().zip(&events) {
-            match ack.await {
-                Ok(_) => published += 1,
-                Err(error) => {
-                    outcome = Err(Error::nats(
-                        format!("publishing event {}", event.event_id),
-                        error,
-                    ));
-                    break;
-                }
+        for (index, event) in events.iter().enumerate() {
+            if !self.private_event_types.contains(&event.event_type) {
+                acks.push((index, self.publish(event).await?));
             }
         }
-        if published > 0 {
+        // Everything before the first unacknowledged event is done.
+        let mut done = events.len();
+        let mut outcome = Ok(());
+        for (index, ack) in acks {
+            if let Err(error) = ack.await {
+                done = index;
+                let id = events[index].event_id;
+                outcome = Err(Error::nats(format!("publishing event {id}"), error));
+                break;
+            }
+        }
+        if done > 0 {
             self.log
-                .save_checkpoint(CHECKPOINT, events[published - 1].position)
+                .save_checkpoint(CHECKPOINT, events[done - 1].position)
                 .await?;
         }
-        outcome.map(|()| published)
+        outcome.map(|()| done)
     }
 
     async fn publish(

@@ -28,8 +28,12 @@ pub struct Runtime {
 impl Runtime {
     /// Migrates the service's schema (the log's migrations and
     /// `migrations`), connects to NATS, binds the gRPC listener and starts
-    /// the relay.
-    pub async fn start(settings: Settings, migrations: Option<&Migrator>) -> Result<Self, Error> {
+    /// the relay, which publishes every event type but `private_event_types`.
+    pub async fn start(
+        settings: Settings,
+        migrations: Option<&Migrator>,
+        private_event_types: &[&str],
+    ) -> Result<Self, Error> {
         let log = EventLog::connect(&settings.database, migrations).await?;
         let bus = Bus::connect(&settings.bus).await?;
         let listener = TcpListener::bind(settings.grpc.addr)
@@ -49,7 +53,8 @@ impl Runtime {
             bus.clone(),
             settings.service.clone(),
             settings.relay.clone(),
-        );
+        )
+        .keep_private(private_event_types);
         tasks.spawn(relay.run(stop.clone()));
         Ok(Self {
             settings,

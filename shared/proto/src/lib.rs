@@ -12,19 +12,25 @@ pub mod v1 {
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/complaints_v1_descriptor.bin"));
 
-/// Prints that a person is present without printing who they are.
-impl std::fmt::Debug for v1::Person {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Person { .. redacted .. }")
-    }
+/// Debug for messages holding personal or sensitive data: it says the value
+/// is there without printing it, so a `{:?}` in a log line leaks nothing.
+macro_rules! redacted_debug {
+    ($($message:ident),*) => {$(
+        impl std::fmt::Debug for v1::$message {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($message), " { .. redacted .. }"))
+            }
+        }
+    )*};
 }
 
-/// Prints that an address is present without printing it.
-impl std::fmt::Debug for v1::PostalAddress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PostalAddress { .. redacted .. }")
-    }
-}
+redacted_debug!(
+    Person,
+    PostalAddress,
+    ThirdParty,
+    Attachment,
+    EqualityMonitoring
+);
 
 #[cfg(test)]
 mod tests {

@@ -127,3 +127,43 @@ async fn two_relays_of_one_service_publish_every_event_once_between_them() {
     assert_eq!(stored.into_iter().collect::<HashSet<_>>(), written);
     world.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_private_event_type_is_never_published_and_does_not_hold_back_the_events_behind_it() {
+    let world = World::new("relayprivate").await;
+    let stream = StreamId::new("submission-1").unwrap();
+    let mut attachment = event("large file");
+    attachment.event_type = "complaints.v1.AttachmentReceived".into();
+    let public = event("received");
+    world
+        .log
+        .append(
+            &stream,
+            "submission",
+            ExpectedVersion::NoStream,
+            &[attachment, public.clone()],
+        )
+        .await
+        .unwrap();
+    let relay = Relay::new(
+        world.log.clone(),
+        world.bus.clone(),
+        "intake",
+        RelaySettings::default(),
+    )
+    .keep_private(&["complaints.v1.AttachmentReceived"]);
+    let mut moved = 0;
+    for _ in 0..100 {
+        moved += relay.publish_pending().await.unwrap();
+        if moved == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(moved, 2, "the relay moves past both events");
+    assert_eq!(
+        stored_message_ids(&world).await,
+        vec![public.event_id.to_string()]
+    );
+    world.cleanup().await;
+}
