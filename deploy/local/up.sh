@@ -14,6 +14,13 @@ bash deploy/local/deps.sh --record "$run"
 echo "[up] building the services"
 cargo build --workspace --bins --quiet
 
+# The equality-monitoring pseudonym key intake and reporting share (R-MON-4):
+# generated once per checkout, kept out of git.
+if [ -z "${MONITORING_PSEUDONYM_KEY:-}" ]; then
+  [ -s "$run/monitoring.key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/monitoring.key"
+  export MONITORING_PSEUDONYM_KEY="$(cat "$run/monitoring.key")"
+fi
+
 declare -A ports=([intake]=50051 [complaints]=50052 [notifications]=50053 [reporting]=50054)
 for service in intake complaints notifications reporting; do
   pidfile="$run/$service.pid"

@@ -95,9 +95,7 @@ async fn the_trace_id_of_the_request_that_recorded_an_event_is_the_one_its_consu
     let stop = shutdown.clone();
     let server = tokio::spawn(app.run_until_stopped(async move { stop.cancelled().await }));
 
-    let log = eventlog::EventLog::connect(&settings.database, None)
-        .await
-        .unwrap();
+    let log = eventlog::EventLog::open(&settings.database).await.unwrap();
     let bus = bus::Bus::connect(&settings.bus).await.unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let consumer = Consumer::start(

@@ -54,6 +54,10 @@ impl Isolation {
             ("LOG_FORMAT".into(), "json".into()),
             ("LOG_FILTER".into(), "info".into()),
             ("SHUTDOWN_GRACE_SECONDS".into(), "5".into()),
+            (
+                "MONITORING_PSEUDONYM_KEY".into(),
+                "end-to-end-monitoring-key-32-chars-long".into(),
+            ),
         ])
     }
 }

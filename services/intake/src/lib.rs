@@ -1,21 +1,63 @@
-//! Where complaints and compliments come in: the member portal, the email gateway, telephone staff and regulators (section 2 of the procedure).
+//! Where complaints and compliments come in: the member portal, the email
+//! gateway, telephone staff and regulators (section 2 and Appendix B of the
+//! procedure).
 //!
-//! Today the service starts as a plain process: it migrates its schema,
-//! serves gRPC health and reflection, relays its event log to the bus and
-//! shuts down gracefully. Its domain behaviour comes in later issues.
+//! A submission is validated at the edge ([`validate`]), triaged by the pure
+//! core ([`domain`]) and stored as one stream per submission in intake's own
+//! log ([`store`]); accepted complaints, redirects, consent requests and
+//! compliments reach the other services through the bus. Equality
+//! monitoring answers go to separate streams, joined only through a keyed
+//! pseudonym (R-MON-4).
 #![forbid(unsafe_code)]
 
-use platform::{Error, Runtime, Service, Settings};
+pub mod attachments;
+pub mod domain;
+pub mod error;
+pub mod grpc;
+pub mod settings;
+pub mod store;
+pub mod validate;
+
+use complaints_proto::v1::intake_server::IntakeServer;
+use platform::{Clock, Error, Runtime, Service, Settings, SystemClock};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Intake's own schema migrations (numbered from 1000).
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// The intake service, started and ready to serve.
 #[derive(Debug)]
 pub struct Application {
     runtime: Runtime,
+    api: grpc::IntakeApi,
+    max_message_bytes: usize,
 }
 
 impl Application {
+    /// Builds the service with `clock` as its source of time.
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, Error> {
+        let intake = settings::IntakeSettings::from_source(&settings.source)?;
+        // Two attachments at the limit plus the rest of the form.
+        let max_message_bytes = intake.attachments.max_bytes * 2 + 1024 * 1024;
+        let runtime =
+            Runtime::start(settings, Some(&MIGRATIONS), &domain::PRIVATE_EVENT_TYPES).await?;
+        let api = grpc::IntakeApi::new(
+            store::Store::new(runtime.log().clone()),
+            Arc::new(intake),
+            clock,
+        );
+        Ok(Self {
+            runtime,
+            api,
+            max_message_bytes,
+        })
+    }
+
     /// The address the gRPC server is bound to.
     pub fn local_addr(&self) -> SocketAddr {
         self.runtime.local_addr()
@@ -27,14 +69,15 @@ impl Service for Application {
     const DEFAULT_PORT: u16 = 50051;
 
     async fn build(settings: Settings) -> Result<Self, Error> {
-        let runtime = Runtime::start(settings, None, &[]).await?;
-        Ok(Self { runtime })
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
     }
 
     async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        self.runtime.serve(Default::default(), shutdown).await
+        let server = IntakeServer::new(self.api).max_decoding_message_size(self.max_message_bytes);
+        let routes = tonic::service::Routes::new(server);
+        self.runtime.serve(routes, shutdown).await
     }
 }

@@ -65,6 +65,15 @@ impl EventLog {
         settings: &DatabaseSettings,
         service_migrations: Option<&Migrator>,
     ) -> Result<Self, Error> {
+        let log = Self::open(settings).await?;
+        log.migrate(service_migrations).await?;
+        Ok(log)
+    }
+
+    /// Connects to a schema that the owning service has already migrated,
+    /// without migrating: for tools and tests that look at a running
+    /// service's log.
+    pub async fn open(settings: &DatabaseSettings) -> Result<Self, Error> {
         let options = PgConnectOptions::from_str(&settings.url)
             .context("parsing DATABASE_URL")?
             .options([("search_path", settings.schema.as_str())])
@@ -78,12 +87,10 @@ impl EventLog {
                 "connecting to PostgreSQL for schema {}",
                 settings.schema
             ))?;
-        let log = Self {
+        Ok(Self {
             pool,
             schema: settings.schema.clone(),
-        };
-        log.migrate(service_migrations).await?;
-        Ok(log)
+        })
     }
 
     async fn migrate(&self, service_migrations: Option<&Migrator>) -> Result<(), Error> {

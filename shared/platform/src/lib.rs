@@ -9,6 +9,7 @@
 //! - [`run`]: the whole life of a service process, for a thin `main.rs`.
 #![forbid(unsafe_code)]
 
+mod clock;
 mod error;
 pub mod grpc;
 mod health;
@@ -17,6 +18,7 @@ mod runtime;
 mod settings;
 pub mod shutdown;
 
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::Error;
 pub use run::{Service, run};
 pub use runtime::Runtime;

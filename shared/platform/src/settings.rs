@@ -229,6 +229,34 @@ impl Settings {
     }
 }
 
+impl Source {
+    /// The working-day calendar: the built-in England and Wales bank
+    /// holidays (or `BANK_HOLIDAYS_FILE`) plus `OFFICE_CLOSURES_FILE`.
+    pub fn calendar(&self) -> Result<calendar::Calendar, SettingsError> {
+        let read = |key: &str| -> Result<Option<String>, SettingsError> {
+            self.raw(key)
+                .map(|path| {
+                    std::fs::read_to_string(path).map_err(|e| SettingsError {
+                        key: key.into(),
+                        reason: format!("cannot read {path}: {e}"),
+                    })
+                })
+                .transpose()
+        };
+        let holidays = read("BANK_HOLIDAYS_FILE")?;
+        let closures = read("OFFICE_CLOSURES_FILE")?;
+        let holidays = holidays
+            .as_deref()
+            .unwrap_or(calendar::ENGLAND_AND_WALES_BANK_HOLIDAYS);
+        calendar::Calendar::parse(holidays, closures.as_deref().unwrap_or("")).map_err(|e| {
+            SettingsError {
+                key: "BANK_HOLIDAYS_FILE or OFFICE_CLOSURES_FILE".into(),
+                reason: e.to_string(),
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

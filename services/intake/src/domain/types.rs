@@ -1,0 +1,120 @@
+//! Values that are valid by construction: a request becomes these at the
+//! edge (see `crate::validate`), and inside nothing has to check again.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use complaints_proto::v1 as pb;
+use std::fmt;
+
+/// An email address that at least looks deliverable: one `@`, a local part,
+/// a domain with a dot, no spaces, at most 254 characters.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        let (local, domain) = raw.split_once('@')?;
+        let valid = raw.len() <= 254
+            && !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && !raw.chars().any(char::is_whitespace);
+        valid.then(|| Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Never prints the address: it is personal data.
+impl fmt::Debug for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EmailAddress(..)")
+    }
+}
+
+/// Trimmed text that is not empty and not longer than its limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(String);
+
+impl Text {
+    /// `None` when empty after trimming or longer than `max` characters.
+    pub fn parse(raw: &str, max: usize) -> Option<Self> {
+        let trimmed = raw.trim();
+        (!trimmed.is_empty() && trimmed.chars().count() <= max).then(|| Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// A submission's human reference, `SUB-YYYY-NNNNNN`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionRef(String);
+
+impl SubmissionRef {
+    pub fn new(year: i32, number: i64) -> Self {
+        Self(format!("SUB-{year}-{number:06}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A complaint submission that passed validation at the edge. The
+/// personal data stays in the protobuf types it travels in.
+#[derive(Debug, Clone)]
+pub struct ValidSubmission {
+    pub channel: pb::Channel,
+    pub customer_status: Text,
+    pub customer_type: Text,
+    pub query_category: Text,
+    pub query_detail: Text,
+    /// Named and contactable (R-INT-3).
+    pub complainant: pb::Person,
+    pub matter_date: NaiveDate,
+    /// Email unless post was asked for, with an address (R-CORR-1).
+    pub correspondence: pb::CorrespondencePreference,
+    pub third_party: Option<pb::ThirdParty>,
+    pub reasonable_adjustments: Option<Text>,
+    pub qualification_code: Option<Text>,
+    pub referring_regulator: Option<Text>,
+    /// Checked for size and type from the bytes.
+    pub attachments: Vec<ValidAttachment>,
+    pub equality_monitoring: Option<pb::EqualityMonitoring>,
+    pub received_at: DateTime<Utc>,
+}
+
+impl ValidSubmission {
+    /// Written submissions get the automatic reply (R-INT-8); a telephone
+    /// call does not.
+    pub fn written(&self) -> bool {
+        self.channel != pb::Channel::Telephone
+    }
+}
+
+/// An attachment whose type was found in its bytes.
+#[derive(Clone)]
+pub struct ValidAttachment {
+    pub file_name: Text,
+    pub content_type: &'static str,
+    pub content: Vec<u8>,
+}
+
+impl fmt::Debug for ValidAttachment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ValidAttachment")
+            .field("content_type", &self.content_type)
+            .field("size", &self.content.len())
+            .finish_non_exhaustive()
+    }
+}

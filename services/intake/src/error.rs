@@ -1,0 +1,100 @@
+//! Intake's errors and the one place they become gRPC statuses.
+
+use crate::domain::Refusal;
+use crate::validate::FieldViolation;
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// The request breaks one or more field rules; nothing was stored.
+    #[error("the request is invalid")]
+    Invalid(Vec<FieldViolation>),
+    /// The command does not fit the submission's state; nothing was stored.
+    #[error(transparent)]
+    Refused(Refusal),
+    #[error("no submission {0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Log(#[from] eventlog::Error),
+    #[error("{context}")]
+    Database {
+        context: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// An event in the log could not be read back.
+    #[error("event {event_id} of stream {stream_id} cannot be decoded: {reason}")]
+    Corrupt {
+        stream_id: String,
+        event_id: uuid::Uuid,
+        reason: String,
+    },
+}
+
+impl IntakeError {
+    /// A single-field violation.
+    pub fn field(field: &str, rule: &'static str, description: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldViolation {
+            field: field.into(),
+            rule,
+            description: description.into(),
+        }])
+    }
+}
+
+/// Adds the step to a database error.
+pub trait Context<T> {
+    fn context(self, step: &'static str) -> Result<T, IntakeError>;
+}
+
+impl<T> Context<T> for Result<T, sqlx::Error> {
+    fn context(self, step: &'static str) -> Result<T, IntakeError> {
+        self.map_err(|source| IntakeError::Database {
+            context: step,
+            source,
+        })
+    }
+}
+
+impl From<IntakeError> for Status {
+    fn from(error: IntakeError) -> Self {
+        match error {
+            IntakeError::Invalid(violations) => {
+                let message = violations
+                    .iter()
+                    .map(|v| format!("{}: {} ({})", v.field, v.description, v.rule))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let mut details = ErrorDetails::new();
+                for v in &violations {
+                    details.add_bad_request_violation(
+                        v.field.clone(),
+                        format!("{} ({})", v.description, v.rule),
+                    );
+                }
+                Status::with_error_details(Code::InvalidArgument, message, details)
+            }
+            IntakeError::Refused(refusal) => Status::failed_precondition(refusal.to_string()),
+            IntakeError::NotFound(id) => Status::not_found(format!("no submission {id}")),
+            IntakeError::Log(eventlog::Error::Conflict { .. }) => {
+                Status::aborted("the submission changed while this request was handled; try again")
+            }
+            other => {
+                tracing::error!(error = %report(&other), "intake request failed");
+                Status::internal("intake could not complete the request; it has been logged")
+            }
+        }
+    }
+}
+
+fn report(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,411 @@
+//! The Intake gRPC API: requests become domain commands at this edge, the
+//! decision is made by the pure core, and the events are stored.
+
+use crate::domain::{Command, Context as Decide, Event, Submission, Text, decide, naive};
+use crate::error::IntakeError;
+use crate::settings::IntakeSettings;
+use crate::store::{self, Store};
+use crate::validate::{self, Violations};
+use complaints_proto::v1 as pb;
+use complaints_proto::v1::intake_server::Intake;
+use eventlog::{Actor, Metadata};
+use platform::Clock;
+use std::sync::Arc;
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+/// The Intake service's handlers.
+#[derive(Debug, Clone)]
+pub struct IntakeApi {
+    store: Store,
+    settings: Arc<IntakeSettings>,
+    clock: Arc<dyn Clock>,
+}
+
+impl IntakeApi {
+    pub fn new(store: Store, settings: Arc<IntakeSettings>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store,
+            settings,
+            clock,
+        }
+    }
+
+    async fn submit(
+        &self,
+        request: pb::SubmitComplaintRequest,
+    ) -> Result<pb::SubmissionReceipt, IntakeError> {
+        let mut v = Violations::default();
+        let key = v.text("idempotency_key", "R-INT-1", &request.idempotency_key, 200);
+        if let Err(mut violations) = v.into_result(|| ()) {
+            if let Err(more) =
+                validate::submission(request, self.clock.now(), &self.settings.attachments)
+            {
+                violations.extend(more);
+            }
+            return Err(IntakeError::Invalid(violations));
+        }
+        let channel = pb::Channel::try_from(request.channel).unwrap_or(pb::Channel::Unspecified);
+        let id = store::id_for("complaint", channel, key.as_ref().map_or("", Text::as_str));
+        let existing = self.store.load(id).await?;
+        if existing.exists() {
+            tracing::info!(submission_id = %id, "a retried submission returns its first receipt");
+            return Ok(receipt(&existing));
+        }
+        let now = self.clock.now();
+        let submission = validate::submission(request, now, &self.settings.attachments)
+            .map_err(IntakeError::Invalid)?;
+        let monitoring =
+            submission
+                .equality_monitoring
+                .clone()
+                .map(|answers| pb::EqualityMonitoringRecorded {
+                    pseudonym: self.settings.monitoring_key.pseudonym(&id.to_string()),
+                    answers: Some(answers),
+                    received_at: Some(crate::domain::timestamp(now)),
+                });
+        let reference = self.store.next_reference(now).await?;
+        let command = Command::Submit {
+            id,
+            reference,
+            submission: Box::new(submission),
+        };
+        let events = self.decide(&existing, command)?;
+        let actor = Actor::System(format!("intake:{}", channel.as_str_name().to_lowercase()));
+        match self
+            .store
+            .save(id, &existing, &events, &Metadata::new(actor), monitoring)
+            .await
+        {
+            Ok(state) => {
+                tracing::info!(submission_id = %id, status = ?state.status, "submission received");
+                Ok(receipt(&state))
+            }
+            // A concurrent retry won the race: answer with what it stored.
+            Err(IntakeError::Log(eventlog::Error::Conflict { .. })) => {
+                Ok(receipt(&self.store.load(id).await?))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    fn decide(&self, state: &Submission, command: Command) -> Result<Vec<Event>, IntakeError> {
+        let ctx = Decide {
+            now: self.clock.now(),
+            policy: &self.settings.policy,
+        };
+        decide(state, command, &ctx).map_err(IntakeError::Refused)
+    }
+
+    /// Runs a staff decision on an existing submission.
+    async fn staff(
+        &self,
+        submission_id: &str,
+        by: &str,
+        command: Command,
+    ) -> Result<pb::SubmissionSummary, IntakeError> {
+        let id = parse_id(submission_id)?;
+        let state = self.store.load(id).await?;
+        if !state.exists() {
+            return Err(IntakeError::NotFound(submission_id.to_owned()));
+        }
+        let events = self.decide(&state, command)?;
+        let metadata = Metadata::new(Actor::User(by.to_owned()));
+        self.store
+            .save(id, &state, &events, &metadata, None)
+            .await?;
+        self.summary(id).await
+    }
+
+    async fn summary(&self, id: Uuid) -> Result<pb::SubmissionSummary, IntakeError> {
+        self.store
+            .summary(id)
+            .await?
+            .map(Into::into)
+            .ok_or_else(|| IntakeError::NotFound(id.to_string()))
+    }
+
+    async fn compliment(
+        &self,
+        request: pb::SubmitComplimentRequest,
+    ) -> Result<pb::ComplimentReceipt, IntakeError> {
+        let mut v = Violations::default();
+        let key = v.text("idempotency_key", "R-POS-1", &request.idempotency_key, 200);
+        let channel = pb::Channel::try_from(request.channel).unwrap_or(pb::Channel::Unspecified);
+        if channel == pb::Channel::Unspecified {
+            v.add(
+                "channel",
+                "R-POS-1",
+                "must be web form, email, telephone or regulator",
+            );
+        }
+        let team = v.text("team", "R-POS-1", &request.team, 200);
+        let message = v.text("message", "R-POS-1", &request.message, 20_000);
+        let about = v.optional_text("about_person", "R-POS-1", &request.about_person, 200);
+        v.into_result(|| ()).map_err(IntakeError::Invalid)?;
+        let (key, team, message) = (
+            key.expect("checked"),
+            team.expect("checked"),
+            message.expect("checked"),
+        );
+        let id = store::id_for("compliment", channel, key.as_str());
+        if let Some(existing) = self.store.compliment(id).await? {
+            return Ok(compliment_receipt(&existing));
+        }
+        let now = self.clock.now();
+        let number = self.store.next_compliment_number().await?;
+        let compliment = pb::ComplimentReceived {
+            compliment_id: id.to_string(),
+            reference: format!(
+                "CMT-{}-{number:06}",
+                chrono::Datelike::year(&calendar::uk_date(now))
+            ),
+            channel: channel as i32,
+            received_at: Some(crate::domain::timestamp(now)),
+            routed_to: self
+                .settings
+                .compliments
+                .managers_for(team.as_str())
+                .to_vec(),
+            team: team.into_string(),
+            about_person: about.map(Text::into_string).unwrap_or_default(),
+            message: message.into_string(),
+            from: request.from,
+        };
+        let metadata = Metadata::new(Actor::System("intake".into()));
+        if self
+            .store
+            .save_compliment(id, &compliment, &metadata)
+            .await?
+        {
+            Ok(compliment_receipt(&compliment))
+        } else {
+            let stored = self
+                .store
+                .compliment(id)
+                .await?
+                .ok_or_else(|| IntakeError::NotFound(id.to_string()))?;
+            Ok(compliment_receipt(&stored))
+        }
+    }
+}
+
+fn receipt(state: &Submission) -> pb::SubmissionReceipt {
+    let received = state.received.clone().unwrap_or_default();
+    let (redirected_to, dealt_with_by) = state.redirect.clone().unwrap_or_default();
+    pb::SubmissionReceipt {
+        submission_id: received.submission_id,
+        reference: received.reference,
+        status: state.status as i32,
+        contact_due_on: state.contact_due_on,
+        redirected_to,
+        dealt_with_by,
+    }
+}
+
+fn compliment_receipt(c: &pb::ComplimentReceived) -> pb::ComplimentReceipt {
+    pb::ComplimentReceipt {
+        compliment_id: c.compliment_id.clone(),
+        reference: c.reference.clone(),
+        routed_to: c.routed_to.clone(),
+    }
+}
+
+fn parse_id(raw: &str) -> Result<Uuid, IntakeError> {
+    Uuid::parse_str(raw.trim())
+        .map_err(|_| IntakeError::field("submission_id", "R-INT-1", "must be a submission id"))
+}
+
+/// Reason and staff id of a staff decision.
+fn decision(
+    rule: &'static str,
+    reason_field: &str,
+    reason: &str,
+    by_field: &str,
+    by: &str,
+) -> Result<(Text, Text), IntakeError> {
+    let mut v = Violations::default();
+    let reason = v.text(reason_field, rule, reason, 5_000);
+    let by = v.text(by_field, rule, by, 200);
+    v.into_result(|| ()).map_err(IntakeError::Invalid)?;
+    Ok((reason.expect("checked"), by.expect("checked")))
+}
+
+fn date_field(
+    field: &str,
+    rule: &'static str,
+    date: Option<pb::Date>,
+) -> Result<chrono::NaiveDate, IntakeError> {
+    date.and_then(naive)
+        .ok_or_else(|| IntakeError::field(field, rule, "is required and must be a real date"))
+}
+
+#[tonic::async_trait]
+impl Intake for IntakeApi {
+    async fn submit_complaint(
+        &self,
+        request: Request<pb::SubmitComplaintRequest>,
+    ) -> Result<Response<pb::SubmissionReceipt>, Status> {
+        Ok(Response::new(self.submit(request.into_inner()).await?))
+    }
+
+    async fn submit_compliment(
+        &self,
+        request: Request<pb::SubmitComplimentRequest>,
+    ) -> Result<Response<pb::ComplimentReceipt>, Status> {
+        Ok(Response::new(self.compliment(request.into_inner()).await?))
+    }
+
+    async fn list_triage_queue(
+        &self,
+        request: Request<pb::ListTriageQueueRequest>,
+    ) -> Result<Response<pb::ListTriageQueueResponse>, Status> {
+        let request = request.into_inner();
+        let status = match pb::TriageStatus::try_from(request.status) {
+            Ok(pb::TriageStatus::Unspecified) => None,
+            Ok(status) => Some(status),
+            Err(_) => {
+                return Err(
+                    IntakeError::field("status", "R-INT-2", "is not a triage status").into(),
+                );
+            }
+        };
+        let page_size = match request.page_size {
+            0 => 50,
+            n => n.min(500),
+        };
+        let after = if request.page_token.is_empty() {
+            None
+        } else {
+            Some(page_token::decode(&request.page_token).ok_or_else(|| {
+                Status::from(IntakeError::field(
+                    "page_token",
+                    "R-MON-1",
+                    "is not a token this service gave out",
+                ))
+            })?)
+        };
+        let rows = self.store.queue(status, page_size, after).await?;
+        let next_page_token = if rows.len() == page_size as usize {
+            rows.last()
+                .map(|r| page_token::encode(r.received_at, r.submission_id))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(Response::new(pb::ListTriageQueueResponse {
+            submissions: rows.into_iter().map(Into::into).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn get_submission(
+        &self,
+        request: Request<pb::GetSubmissionRequest>,
+    ) -> Result<Response<pb::SubmissionSummary>, Status> {
+        let id = parse_id(&request.into_inner().submission_id)?;
+        Ok(Response::new(self.summary(id).await?))
+    }
+
+    async fn record_compelling_reason(
+        &self,
+        request: Request<pb::RecordCompellingReasonRequest>,
+    ) -> Result<Response<pb::SubmissionSummary>, Status> {
+        let r = request.into_inner();
+        let (reason, decided_by) =
+            decision("R-INT-2", "reason", &r.reason, "decided_by", &r.decided_by)?;
+        let summary = self
+            .staff(
+                &r.submission_id,
+                decided_by.as_str(),
+                Command::RecordCompellingReason {
+                    reason,
+                    decided_by: decided_by.clone(),
+                },
+            )
+            .await?;
+        Ok(Response::new(summary))
+    }
+
+    async fn decline_out_of_time(
+        &self,
+        request: Request<pb::DeclineOutOfTimeRequest>,
+    ) -> Result<Response<pb::SubmissionSummary>, Status> {
+        let r = request.into_inner();
+        let (reason, decided_by) =
+            decision("R-INT-2", "reason", &r.reason, "decided_by", &r.decided_by)?;
+        let summary = self
+            .staff(
+                &r.submission_id,
+                decided_by.as_str(),
+                Command::DeclineOutOfTime {
+                    reason,
+                    decided_by: decided_by.clone(),
+                },
+            )
+            .await?;
+        Ok(Response::new(summary))
+    }
+
+    async fn record_consent(
+        &self,
+        request: Request<pb::RecordConsentRequest>,
+    ) -> Result<Response<pb::SubmissionSummary>, Status> {
+        let r = request.into_inner();
+        let (evidence, recorded_by) = decision(
+            "R-INT-4",
+            "evidence",
+            &r.evidence,
+            "recorded_by",
+            &r.recorded_by,
+        )?;
+        let given_on = date_field("given_on", "R-INT-4", r.given_on)?;
+        let command = Command::RecordConsent {
+            evidence,
+            given_on,
+            recorded_by: recorded_by.clone(),
+        };
+        Ok(Response::new(
+            self.staff(&r.submission_id, recorded_by.as_str(), command)
+                .await?,
+        ))
+    }
+
+    async fn withdraw_consent(
+        &self,
+        request: Request<pb::WithdrawConsentRequest>,
+    ) -> Result<Response<pb::SubmissionSummary>, Status> {
+        let r = request.into_inner();
+        let mut v = Violations::default();
+        let recorded_by = v.text("recorded_by", "R-INT-4", &r.recorded_by, 200);
+        v.into_result(|| ()).map_err(IntakeError::Invalid)?;
+        let recorded_by = recorded_by.expect("checked");
+        let withdrawn_on = date_field("withdrawn_on", "R-INT-4", r.withdrawn_on)?;
+        let command = Command::WithdrawConsent {
+            withdrawn_on,
+            recorded_by: recorded_by.clone(),
+        };
+        Ok(Response::new(
+            self.staff(&r.submission_id, recorded_by.as_str(), command)
+                .await?,
+        ))
+    }
+}
+
+/// Keyset paging: the last row's received time and id.
+mod page_token {
+    use chrono::{DateTime, Utc};
+    use uuid::Uuid;
+
+    pub fn encode(at: DateTime<Utc>, id: Uuid) -> String {
+        format!("{}_{id}", at.timestamp_micros())
+    }
+
+    pub fn decode(token: &str) -> Option<(DateTime<Utc>, Uuid)> {
+        let (micros, id) = token.split_once('_')?;
+        Some((
+            DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+            Uuid::parse_str(id).ok()?,
+        ))
+    }
+}

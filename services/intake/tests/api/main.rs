@@ -1,0 +1,9 @@
+//! The intake service through its gRPC API, against a real PostgreSQL and
+//! NATS, each test in its own schema and bus namespace.
+
+mod compliments;
+mod helpers;
+mod monitoring;
+mod submissions;
+mod triage;
+mod validation;

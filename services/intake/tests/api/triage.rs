@@ -1,0 +1,304 @@
+use crate::helpers::{TestIntake, date, web_form};
+use complaints_proto::v1 as pb;
+use prost::Message;
+
+/// R-INT-6: a category with its own procedure is redirected, and the
+/// complainant is told where it went and who deals with it.
+#[tokio::test]
+async fn r_int_6_a_complaint_with_its_own_procedure_is_redirected_naming_where_and_who() {
+    let mut intake = TestIntake::spawn().await;
+    let mut request = web_form("appeal");
+    request.query_category = "exam RESULTS appeal".into();
+    let receipt = intake
+        .client
+        .submit_complaint(request)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(receipt.status, pb::TriageStatus::Redirected as i32);
+    assert_eq!(receipt.redirected_to, "Appeals Team");
+    assert_eq!(receipt.dealt_with_by, "the Appeals Manager");
+    let published = intake
+        .published("complaints.v1.ComplaintRedirected", 1)
+        .await;
+    let notice =
+        pb::ComplaintRedirected::decode(published[0].payload.as_ref().unwrap().value.as_slice())
+            .unwrap();
+    assert_eq!(notice.redirected_to, "Appeals Team");
+    assert_eq!(
+        notice.complainant.unwrap().email,
+        "ada@example.org",
+        "the notice can be emailed"
+    );
+    assert!(
+        intake.logged::<pb::ComplaintAccepted>().await.is_empty(),
+        "it does not enter this procedure"
+    );
+    intake.cleanup().await;
+}
+
+/// R-INT-2: over six months old waits for staff; a compelling reason lets it on.
+#[tokio::test]
+async fn r_int_2_a_matter_over_six_months_old_waits_until_staff_record_a_compelling_reason() {
+    let mut intake = TestIntake::spawn().await;
+    let mut old = web_form("old");
+    old.matter_date = Some(date(2026, 6, 22)); // the limit on 23 Dec 2026 is 23 Jun 2026
+    let receipt = intake
+        .client
+        .submit_complaint(old)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        receipt.status,
+        pb::TriageStatus::AwaitingTimeDecision as i32
+    );
+    assert!(intake.logged::<pb::ComplaintAccepted>().await.is_empty());
+
+    let mut edge = web_form("six-months-exactly");
+    edge.matter_date = Some(date(2026, 6, 23));
+    let receipt_edge = intake
+        .client
+        .submit_complaint(edge)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        receipt_edge.status,
+        pb::TriageStatus::Accepted as i32,
+        "exactly six months is in time"
+    );
+
+    let queue = intake
+        .client
+        .list_triage_queue(pb::ListTriageQueueRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(queue.submissions.len(), 1);
+    assert_eq!(queue.submissions[0].submission_id, receipt.submission_id);
+
+    let refused = intake
+        .client
+        .record_compelling_reason(pb::RecordCompellingReasonRequest {
+            submission_id: receipt.submission_id.clone(),
+            reason: " ".into(),
+            decided_by: "staff-7".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        tonic::Code::InvalidArgument,
+        "a reason is required"
+    );
+
+    let summary = intake
+        .client
+        .record_compelling_reason(pb::RecordCompellingReasonRequest {
+            submission_id: receipt.submission_id.clone(),
+            reason: "The complainant was in hospital for seven months.".into(),
+            decided_by: "staff-7".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summary.status, pb::TriageStatus::Accepted as i32);
+    let accepted = intake.logged::<pb::ComplaintAccepted>().await;
+    assert!(
+        accepted
+            .iter()
+            .any(|a| a.submission_id == receipt.submission_id)
+    );
+
+    let again = intake
+        .client
+        .record_compelling_reason(pb::RecordCompellingReasonRequest {
+            submission_id: receipt.submission_id,
+            reason: "twice".into(),
+            decided_by: "staff-7".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), tonic::Code::FailedPrecondition);
+    assert!(
+        again.message().starts_with("R-INT-2"),
+        "{}",
+        again.message()
+    );
+    intake.cleanup().await;
+}
+
+/// R-INT-2: staff may decline a matter that is out of time.
+#[tokio::test]
+async fn r_int_2_staff_can_decline_a_matter_that_is_out_of_time() {
+    let mut intake = TestIntake::spawn().await;
+    let mut old = web_form("declined");
+    old.matter_date = Some(date(2025, 1, 10));
+    let receipt = intake
+        .client
+        .submit_complaint(old)
+        .await
+        .unwrap()
+        .into_inner();
+    let summary = intake
+        .client
+        .decline_out_of_time(pb::DeclineOutOfTimeRequest {
+            submission_id: receipt.submission_id,
+            reason: "No compelling reason given for the delay.".into(),
+            decided_by: "staff-3".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summary.status, pb::TriageStatus::DeclinedOutOfTime as i32);
+    assert!(intake.logged::<pb::ComplaintAccepted>().await.is_empty());
+    assert_eq!(intake.logged::<pb::OutOfTimeDeclined>().await.len(), 1);
+    intake.cleanup().await;
+}
+
+fn by_employer(key: &str) -> pb::SubmitComplaintRequest {
+    let mut request = web_form(key);
+    request.third_party = Some(pb::ThirdParty {
+        name: "Grace Hopper".into(),
+        relationship: "employer".into(),
+        email: "hr@example.com".into(),
+        organisation: "Hopper & Co".into(),
+        ..Default::default()
+    });
+    request
+}
+
+/// R-INT-4: a third party's complaint waits for the individual's express
+/// consent; once it is recorded the complaint is accepted with consent.
+#[tokio::test]
+async fn r_int_4_a_third_party_complaint_waits_for_the_individuals_consent() {
+    let mut intake = TestIntake::spawn().await;
+    let receipt = intake
+        .client
+        .submit_complaint(by_employer("employer"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(receipt.status, pb::TriageStatus::AwaitingConsent as i32);
+    let requested = intake.published("complaints.v1.ConsentRequested", 1).await;
+    assert_eq!(requested.len(), 1, "the consent request goes out");
+    assert!(intake.logged::<pb::ComplaintAccepted>().await.is_empty());
+
+    let summary = intake
+        .client
+        .record_consent(pb::RecordConsentRequest {
+            submission_id: receipt.submission_id.clone(),
+            evidence: "Signed consent form received by email".into(),
+            given_on: Some(date(2026, 12, 23)),
+            recorded_by: "staff-2".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summary.status, pb::TriageStatus::Accepted as i32);
+    assert!(summary.third_party);
+    let accepted = intake.logged::<pb::ComplaintAccepted>().await;
+    assert!(
+        accepted[0].third_party_consent,
+        "findings may now go to the third party"
+    );
+    intake.cleanup().await;
+}
+
+/// R-INT-4: consent can be withdrawn at any stage; it is recorded and
+/// published so nothing more goes to the third party.
+#[tokio::test]
+async fn r_int_4_a_withdrawal_of_consent_is_honoured_once_recorded() {
+    let mut intake = TestIntake::spawn().await;
+    let receipt = intake
+        .client
+        .submit_complaint(by_employer("withdraw"))
+        .await
+        .unwrap()
+        .into_inner();
+    let early = intake
+        .client
+        .withdraw_consent(pb::WithdrawConsentRequest {
+            submission_id: receipt.submission_id.clone(),
+            withdrawn_on: Some(date(2026, 12, 23)),
+            recorded_by: "staff-2".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        early.code(),
+        tonic::Code::FailedPrecondition,
+        "no consent yet to withdraw"
+    );
+    intake
+        .client
+        .record_consent(pb::RecordConsentRequest {
+            submission_id: receipt.submission_id.clone(),
+            evidence: "Letter".into(),
+            given_on: Some(date(2026, 12, 23)),
+            recorded_by: "staff-2".into(),
+        })
+        .await
+        .unwrap();
+    let summary = intake
+        .client
+        .withdraw_consent(pb::WithdrawConsentRequest {
+            submission_id: receipt.submission_id.clone(),
+            withdrawn_on: Some(date(2026, 12, 24)),
+            recorded_by: "staff-2".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(summary.consent_withdrawn);
+    let published = intake.published("complaints.v1.ConsentWithdrawn", 1).await;
+    let withdrawn =
+        pb::ConsentWithdrawn::decode(published[0].payload.as_ref().unwrap().value.as_slice())
+            .unwrap();
+    assert_eq!(withdrawn.submission_id, receipt.submission_id);
+    assert_eq!(withdrawn.withdrawn_on, Some(date(2026, 12, 24)));
+    intake.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_triage_queue_lists_waiting_submissions_oldest_first_page_by_page() {
+    let mut intake = TestIntake::spawn().await;
+    let mut expected = Vec::new();
+    for n in 0..5 {
+        let receipt = intake
+            .client
+            .submit_complaint(by_employer(&format!("queue-{n}")))
+            .await
+            .unwrap()
+            .into_inner();
+        expected.push(receipt.submission_id);
+        intake.clock.advance(chrono::Duration::minutes(5));
+    }
+    intake
+        .client
+        .submit_complaint(web_form("not-waiting"))
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = intake
+            .client
+            .list_triage_queue(pb::ListTriageQueueRequest {
+                status: pb::TriageStatus::AwaitingConsent as i32,
+                page_size: 2,
+                page_token: token,
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        seen.extend(page.submissions.into_iter().map(|s| s.submission_id));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(seen, expected);
+    intake.cleanup().await;
+}
