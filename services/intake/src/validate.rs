@@ -152,6 +152,12 @@ pub fn submission(
         None
     };
     let attachments = attachments::validate(&mut v, request.attachments, channel, limits);
+    let resolved_outside_procedure = v.optional_text(
+        "resolved_outside_procedure",
+        "R-INT-7",
+        &request.resolved_outside_procedure,
+        DETAIL,
+    );
     let equality_monitoring = request
         .equality_monitoring
         .filter(|m| monitoring(&mut v, m));
@@ -170,6 +176,7 @@ pub fn submission(
         referring_regulator,
         attachments,
         equality_monitoring,
+        resolved_outside_procedure,
         received_at: now,
     })
 }

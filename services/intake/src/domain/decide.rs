@@ -167,12 +167,13 @@ fn describe(status: pb::TriageStatus) -> &'static str {
         pb::TriageStatus::AwaitingTimeDecision => "waiting for a decision on its age",
         pb::TriageStatus::AwaitingConsent => "waiting for the individual's consent",
         pb::TriageStatus::DeclinedOutOfTime => "declined as out of time",
+        pb::TriageStatus::ResolvedOutsideProcedure => "resolved outside the procedure",
     }
 }
 
 fn submit(id: Uuid, reference: &SubmissionRef, s: ValidSubmission, ctx: &Context) -> Vec<Event> {
     let submission_id = id.to_string();
-    let received = pb::SubmissionReceived {
+    let arrived = pb::SubmissionReceived {
         submission_id: submission_id.clone(),
         reference: reference.as_str().to_owned(),
         channel: s.channel as i32,
@@ -191,7 +192,7 @@ fn submit(id: Uuid, reference: &SubmissionRef, s: ValidSubmission, ctx: &Context
         written: s.written(),
         attachment_count: s.attachments.len() as u32,
     };
-    let mut events = vec![Event::Received(received)];
+    let mut events = vec![Event::Received(arrived)];
     for (n, attachment) in s.attachments.into_iter().enumerate() {
         events.push(Event::Attachment(pb::AttachmentReceived {
             submission_id: submission_id.clone(),
@@ -204,6 +205,22 @@ fn submit(id: Uuid, reference: &SubmissionRef, s: ValidSubmission, ctx: &Context
         }));
     }
     let state = Submission::replay(&events);
+    let redirected = ctx.policy.redirect_for(s.query_category.as_str()).is_some();
+    if let (Some(how), false) = (s.resolved_outside_procedure, redirected) {
+        // R-INT-7: dealt with at once, outside the procedure, and recorded.
+        let r = received(&state);
+        events.push(Event::ResolvedOutsideProcedure(
+            pb::SubmissionResolvedOutsideProcedure {
+                submission_id: r.submission_id,
+                reference: r.reference,
+                channel: r.channel,
+                received_at: r.received_at,
+                query_category: r.query_category,
+                how_resolved: how.into_string(),
+            },
+        ));
+        return events;
+    }
     let mut triaged = triage(&state, ctx);
     events.append(&mut triaged);
     events

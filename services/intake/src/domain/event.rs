@@ -17,6 +17,7 @@ pub enum Event {
     ConsentRecorded(pb::ConsentRecorded),
     ConsentWithdrawn(pb::ConsentWithdrawn),
     Accepted(pb::ComplaintAccepted),
+    ResolvedOutsideProcedure(pb::SubmissionResolvedOutsideProcedure),
 }
 
 /// Events that stay in intake's log and never go on the bus: attachments
@@ -40,6 +41,7 @@ impl Event {
             Self::ConsentRecorded(e) => of(e),
             Self::ConsentWithdrawn(e) => of(e),
             Self::Accepted(e) => of(e),
+            Self::ResolvedOutsideProcedure(e) => of(e),
         }
     }
 
@@ -64,6 +66,9 @@ impl Event {
             t if is::<pb::ConsentRecorded>(t) => Self::ConsentRecorded(Message::decode(bytes)?),
             t if is::<pb::ConsentWithdrawn>(t) => Self::ConsentWithdrawn(Message::decode(bytes)?),
             t if is::<pb::ComplaintAccepted>(t) => Self::Accepted(Message::decode(bytes)?),
+            t if is::<pb::SubmissionResolvedOutsideProcedure>(t) => {
+                Self::ResolvedOutsideProcedure(Message::decode(bytes)?)
+            }
             other => return Err(DecodeError::UnknownType(other.to_owned())),
         })
     }

@@ -50,6 +50,9 @@ pub fn evolve(mut state: Submission, event: &Event) -> Submission {
         Event::ConsentRequested(_) => state.status = pb::TriageStatus::AwaitingConsent,
         Event::ConsentRecorded(_) => state.consent = Consent::Given,
         Event::ConsentWithdrawn(_) => state.consent = Consent::Withdrawn,
+        Event::ResolvedOutsideProcedure(_) => {
+            state.status = pb::TriageStatus::ResolvedOutsideProcedure;
+        }
         Event::Accepted(a) => {
             state.status = pb::TriageStatus::Accepted;
             state.contact_due_on = a.contact_due_on;

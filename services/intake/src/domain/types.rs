@@ -91,6 +91,8 @@ pub struct ValidSubmission {
     /// Checked for size and type from the bytes.
     pub attachments: Vec<ValidAttachment>,
     pub equality_monitoring: Option<pb::EqualityMonitoring>,
+    /// How staff resolved it at once, outside the procedure (R-INT-7).
+    pub resolved_outside_procedure: Option<Text>,
     pub received_at: DateTime<Utc>,
 }
 

@@ -302,3 +302,41 @@ async fn the_triage_queue_lists_waiting_submissions_oldest_first_page_by_page() 
     assert_eq!(seen, expected);
     intake.cleanup().await;
 }
+
+/// R-INT-7: a matter staff resolve at once is dealt with outside the
+/// procedure, and recorded as such rather than lost.
+#[tokio::test]
+async fn r_int_7_a_matter_resolved_at_once_is_recorded_outside_the_procedure() {
+    let mut intake = TestIntake::spawn().await;
+    let mut request = web_form("quick-fix");
+    request.channel = pb::Channel::Telephone as i32;
+    request.resolved_outside_procedure =
+        "Resent the exam booking confirmation during the call.".into();
+    let receipt = intake
+        .client
+        .submit_complaint(request)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        receipt.status,
+        pb::TriageStatus::ResolvedOutsideProcedure as i32
+    );
+    assert!(
+        intake.logged::<pb::ComplaintAccepted>().await.is_empty(),
+        "it does not enter the procedure"
+    );
+    let published = intake
+        .published("complaints.v1.SubmissionResolvedOutsideProcedure", 1)
+        .await;
+    let resolved = pb::SubmissionResolvedOutsideProcedure::decode(
+        published[0].payload.as_ref().unwrap().value.as_slice(),
+    )
+    .unwrap();
+    assert_eq!(
+        resolved.how_resolved,
+        "Resent the exam booking confirmation during the call."
+    );
+    assert_eq!(resolved.query_category, "Exams and assessments");
+    intake.cleanup().await;
+}
