@@ -34,6 +34,21 @@ async fn the_four_services_start_as_processes_and_each_reports_serving_on_grpc_h
             );
         }
     }
+    // Server reflection lists the platform's contracts on every service.
+    for process in &running {
+        let listed = reflected_services(&process.endpoint()).await;
+        for service in [
+            "grpc.health.v1.Health",
+            "complaints.v1.Intake",
+            "complaints.v1.Complaints",
+        ] {
+            assert!(
+                listed.iter().any(|s| s == service),
+                "{} reflects {service}: {listed:?}",
+                process.name
+            );
+        }
+    }
     for process in running {
         let name = process.name.clone();
         let status = process.terminate().await;
@@ -62,4 +77,33 @@ async fn a_service_with_a_bad_setting_stops_at_start_with_a_message_naming_the_s
         stderr.contains("BUS_NAMESPACE"),
         "stderr names the setting: {stderr}"
     );
+}
+
+async fn reflected_services(endpoint: &str) -> Vec<String> {
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    let channel = tonic::transport::Endpoint::from_shared(endpoint.to_owned())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut client = ServerReflectionClient::new(channel);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses = client
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .unwrap()
+        .into_inner();
+    let response = responses.message().await.unwrap().expect("one answer");
+    match response.message_response {
+        Some(MessageResponse::ListServicesResponse(list)) => {
+            list.service.into_iter().map(|s| s.name).collect()
+        }
+        other => panic!("unexpected reflection answer {other:?}"),
+    }
 }
