@@ -117,6 +117,20 @@ impl IntakeApi {
         self.summary(id).await
     }
 
+    /// A staff decision on a matter over the age limit (R-INT-2): a reason
+    /// and who decided, then the command `make` builds from them.
+    async fn age_decision(
+        &self,
+        submission_id: &str,
+        reason: &str,
+        decided_by: &str,
+        make: impl FnOnce(Text, Text) -> Command,
+    ) -> Result<pb::SubmissionSummary, IntakeError> {
+        let (reason, by) = decision("R-INT-2", "reason", reason, "decided_by", decided_by)?;
+        self.staff(submission_id, by.as_str(), make(reason, by.clone()))
+            .await
+    }
+
     async fn summary(&self, id: Uuid) -> Result<pb::SubmissionSummary, IntakeError> {
         self.store
             .summary(id)
@@ -312,16 +326,12 @@ impl Intake for IntakeApi {
         request: Request<pb::RecordCompellingReasonRequest>,
     ) -> Result<Response<pb::SubmissionSummary>, Status> {
         let r = request.into_inner();
-        let (reason, decided_by) =
-            decision("R-INT-2", "reason", &r.reason, "decided_by", &r.decided_by)?;
         let summary = self
-            .staff(
+            .age_decision(
                 &r.submission_id,
-                decided_by.as_str(),
-                Command::RecordCompellingReason {
-                    reason,
-                    decided_by: decided_by.clone(),
-                },
+                &r.reason,
+                &r.decided_by,
+                |reason, decided_by| Command::RecordCompellingReason { reason, decided_by },
             )
             .await?;
         Ok(Response::new(summary))
@@ -332,16 +342,12 @@ impl Intake for IntakeApi {
         request: Request<pb::DeclineOutOfTimeRequest>,
     ) -> Result<Response<pb::SubmissionSummary>, Status> {
         let r = request.into_inner();
-        let (reason, decided_by) =
-            decision("R-INT-2", "reason", &r.reason, "decided_by", &r.decided_by)?;
         let summary = self
-            .staff(
+            .age_decision(
                 &r.submission_id,
-                decided_by.as_str(),
-                Command::DeclineOutOfTime {
-                    reason,
-                    decided_by: decided_by.clone(),
-                },
+                &r.reason,
+                &r.decided_by,
+                |reason, decided_by| Command::DeclineOutOfTime { reason, decided_by },
             )
             .await?;
         Ok(Response::new(summary))
