@@ -22,7 +22,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     protos.retain(|path| path.extension().is_some_and(|ext| ext == "proto"));
     protos.sort();
+    // The folder, for files added or removed; each file, for edits.
     println!("cargo:rerun-if-changed={}", package.display());
+    for proto in &protos {
+        println!("cargo:rerun-if-changed={}", proto.display());
+    }
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
 
     let mut config = prost_build::Config::new();

@@ -1,0 +1,276 @@
+//! What staff, the complainant (through staff) and the deadline watcher ask
+//! of a complaint. Each command carries already-parsed domain values.
+
+use super::types::{
+    ActionId, ActionKind, Channel, ComplaintRef, ContactMethod, DeadlineKind, Decision, Grounds,
+    LegalBasis, Name, NonEmptyText, Qualification, Remedy, Role, StaffId, Stage, SubmissionId,
+    Team,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A request to change a complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Open(Open),
+    AssignHandler(AssignHandler),
+    RecordContact(RecordContact),
+    AgreeTimescale(AgreeTimescale),
+    RecordUpdate(RecordUpdate),
+    ReferToLineManager(ReferToLineManager),
+    RecordOutcome(RecordOutcome),
+    RequestEscalation(RequestEscalation),
+    DecideInvestigation(DecideInvestigation),
+    AcknowledgeStage3,
+    ExtendDeadline(ExtendDeadline),
+    AddAction(AddAction),
+    ReassignAction(ReassignAction),
+    CompleteAction(CompleteAction),
+    RecordRegulatorReferral(RecordRegulatorReferral),
+    RestrictContact(RestrictContact),
+    RecordDisclosure(RecordDisclosure),
+    RecordInformationPermission(RecordInformationPermission),
+    ResolveOutsideProcedure(ResolveOutsideProcedure),
+    RaiseNewIssues(RaiseNewIssues),
+    CloseUnescalated,
+    MarkDeadlineApproaching(DeadlineKind),
+    MarkDeadlineMissed(DeadlineKind),
+}
+
+impl Command {
+    /// Whether a closed complaint still accepts the command. A closed
+    /// complaint is not revisited (R-UPC-2) and a Stage 3 outcome is final
+    /// (R-S3-6), so it refuses every command but these, which record what
+    /// still happens after closure without reopening anything:
+    ///
+    /// - `RaiseNewIssues`: new issues are the one way back in (R-UPC-2);
+    ///   they are dealt with as a new complaint linked to this one.
+    /// - `RecordRegulatorReferral`: the complainant refers an exhausted
+    ///   complaint to the regulator after closure (R-REG-2).
+    /// - `RecordDisclosure`: a legal requirement to disclose can arise at
+    ///   any time, and every disclosure must be recorded (R-CONF-3).
+    /// - `RestrictContact`: persistent contact often follows a final
+    ///   outcome (R-UPC-1).
+    /// - `ReassignAction`, `CompleteAction`: follow-up and improvement
+    ///   actions outlive the complaint and are tracked to completion
+    ///   (R-OUT-3, R-OUT-4, R-MON-2).
+    pub fn allowed_after_closure(&self) -> bool {
+        matches!(
+            self,
+            Command::RaiseNewIssues(_)
+                | Command::RecordRegulatorReferral(_)
+                | Command::RecordDisclosure(_)
+                | Command::RestrictContact(_)
+                | Command::ReassignAction(_)
+                | Command::CompleteAction(_)
+        )
+    }
+
+    /// The command's name, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Open(_) => "Open",
+            Command::AssignHandler(_) => "AssignHandler",
+            Command::RecordContact(_) => "RecordContact",
+            Command::AgreeTimescale(_) => "AgreeTimescale",
+            Command::RecordUpdate(_) => "RecordUpdate",
+            Command::ReferToLineManager(_) => "ReferToLineManager",
+            Command::RecordOutcome(_) => "RecordOutcome",
+            Command::RequestEscalation(_) => "RequestEscalation",
+            Command::DecideInvestigation(_) => "DecideInvestigation",
+            Command::AcknowledgeStage3 => "AcknowledgeStage3",
+            Command::ExtendDeadline(_) => "ExtendDeadline",
+            Command::AddAction(_) => "AddAction",
+            Command::ReassignAction(_) => "ReassignAction",
+            Command::CompleteAction(_) => "CompleteAction",
+            Command::RecordRegulatorReferral(_) => "RecordRegulatorReferral",
+            Command::RestrictContact(_) => "RestrictContact",
+            Command::RecordDisclosure(_) => "RecordDisclosure",
+            Command::RecordInformationPermission(_) => "RecordInformationPermission",
+            Command::ResolveOutsideProcedure(_) => "ResolveOutsideProcedure",
+            Command::RaiseNewIssues(_) => "RaiseNewIssues",
+            Command::CloseUnescalated => "CloseUnescalated",
+            Command::MarkDeadlineApproaching(_) => "MarkDeadlineApproaching",
+            Command::MarkDeadlineMissed(_) => "MarkDeadlineMissed",
+        }
+    }
+}
+
+/// Open a complaint accepted by intake, at Stage 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Open {
+    pub reference: ComplaintRef,
+    pub submission_id: SubmissionId,
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    /// A written submission starts the first-contact deadline (R-S1-1).
+    pub written: bool,
+    pub query_category: Name,
+    pub qualification: Option<Qualification>,
+    pub correspondence_by_post: bool,
+    /// R-UPC-2: the closed complaint whose new issues this one deals with.
+    pub raised_from: Option<ComplaintRef>,
+}
+
+/// Allocate the current stage to a member of staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignHandler {
+    pub staff: StaffId,
+    pub team: Team,
+    pub role: Role,
+}
+
+/// Record a contact with the complainant (R-INT-9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordContact {
+    pub at: DateTime<Utc>,
+    pub method: ContactMethod,
+    pub summary: NonEmptyText,
+}
+
+/// Record the Stage 1 response timescale agreed with the complainant (R-S1-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreeTimescale {
+    pub due_on: NaiveDate,
+}
+
+/// Record an update sent to the complainant, perhaps with a revised date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordUpdate {
+    pub reason: NonEmptyText,
+    pub revised_due_on: Option<NaiveDate>,
+}
+
+/// Stage 1 staff refer the matter to their line manager (R-S1-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferToLineManager {
+    pub manager: StaffId,
+    pub team: Team,
+}
+
+/// One of the three actions an assessment failure opens (R-OUT-4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedAction {
+    pub description: NonEmptyText,
+    pub owner: StaffId,
+    pub due_on: NaiveDate,
+}
+
+/// R-OUT-4: identify other affected learners, correct or mitigate, prevent
+/// recurrence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentFailureActions {
+    pub identify_affected_learners: PlannedAction,
+    pub correct_or_mitigate: PlannedAction,
+    pub prevent_recurrence: PlannedAction,
+}
+
+/// Record the outcome of the current stage (R-OUT-1, R-OUT-2, R-OUT-4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordOutcome {
+    pub stage: Stage,
+    pub decision: Decision,
+    pub findings: NonEmptyText,
+    pub remedies: Vec<Remedy>,
+    pub assessment_failure_found: bool,
+    /// Required exactly when `assessment_failure_found`.
+    pub assessment_failure_actions: Option<AssessmentFailureActions>,
+}
+
+/// The complainant asks for the next stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestEscalation {
+    pub to: Stage,
+    pub grounds: Vec<Grounds>,
+    pub reasons: NonEmptyText,
+    /// Required for Stage 3 (R-S3-1).
+    pub outcome_sought: Option<NonEmptyText>,
+    /// When the request reached the organisation.
+    pub received_on: NaiveDate,
+}
+
+/// R-S3-3: whether further investigation is warranted, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecideInvestigation {
+    pub warranted: bool,
+    pub reason: NonEmptyText,
+}
+
+/// Move a live deadline later, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtendDeadline {
+    pub kind: DeadlineKind,
+    pub due_on: NaiveDate,
+    pub reason: NonEmptyText,
+}
+
+/// Track an action with one owner and a due date (R-OUT-3, R-MON-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddAction {
+    pub kind: ActionKind,
+    pub description: NonEmptyText,
+    pub owner: StaffId,
+    pub due_on: NaiveDate,
+}
+
+/// Give an action a new owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReassignAction {
+    pub action: ActionId,
+    pub owner: StaffId,
+    pub reason: NonEmptyText,
+}
+
+/// Mark an action done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompleteAction {
+    pub action: ActionId,
+    pub note: Option<NonEmptyText>,
+}
+
+/// The complainant referred the closed complaint to a regulator (R-REG-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRegulatorReferral {
+    pub regulator: Name,
+    pub referred_on: NaiveDate,
+}
+
+/// Restrict contact under the Unreasonably Persistent Contact policy (R-UPC-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictContact {
+    pub reason: NonEmptyText,
+    pub review_on: NaiveDate,
+}
+
+/// Record a disclosure to a third party (R-CONF-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordDisclosure {
+    pub recipient: Name,
+    /// No legal basis, no disclosure.
+    pub legal_basis: Option<LegalBasis>,
+    pub what: NonEmptyText,
+    pub disclosed_on: NaiveDate,
+}
+
+/// Record the individual's permission to obtain information from a third
+/// party (R-INT-5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordInformationPermission {
+    pub third_party: Name,
+    pub scope: NonEmptyText,
+    pub given_on: NaiveDate,
+    /// Must be true: only written permission counts.
+    pub in_writing: bool,
+}
+
+/// Resolve a quick issue outside the procedure (R-INT-7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveOutsideProcedure {
+    pub how: NonEmptyText,
+}
+
+/// New issues about a closed complaint, dealt with as `new_reference` (R-UPC-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RaiseNewIssues {
+    pub new_reference: ComplaintRef,
+    pub description: NonEmptyText,
+}

@@ -1,0 +1,120 @@
+//! Ways a complaint ends, and what follows.
+
+use super::current_stage;
+use crate::domain::command::{RaiseNewIssues, ResolveOutsideProcedure};
+use crate::domain::context::Context;
+use crate::domain::event::{ComplaintClosed, Event, NewIssuesRaised, ResolvedOutsideProcedure};
+use crate::domain::refusal::Refusal;
+use crate::domain::state::{ClosedHow, Complaint};
+use crate::domain::types::{DeadlineKind, Stage};
+
+/// R-INT-7: a quick issue is resolved outside the procedure, at Stage 1
+/// before any outcome; it is recorded as such and closed, not lost.
+pub(super) fn resolve_outside_procedure(
+    state: &Complaint,
+    c: ResolveOutsideProcedure,
+    ctx: &Context,
+) -> Result<Vec<Event>, Refusal> {
+    let stage = current_stage(state);
+    let has_outcome = state.current_record().is_some_and(|r| r.outcome.is_some());
+    if stage != Stage::One || has_outcome {
+        return Err(Refusal::precondition(
+            "R-INT-7",
+            format!(
+                "only a Stage 1 complaint without an outcome can be resolved outside the \
+                 procedure; this one is at {stage}{}",
+                if has_outcome {
+                    " with its outcome recorded"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    Ok(vec![
+        Event::ResolvedOutsideProcedure(ResolvedOutsideProcedure {
+            how: c.how,
+            resolved_on: ctx.today,
+        }),
+        Event::ComplaintClosed(ComplaintClosed {
+            how: ClosedHow::ResolvedOutsideProcedure,
+            closed_on: ctx.today,
+        }),
+    ])
+}
+
+/// R-UPC-2: a closed complaint is not revisited unless new issues are
+/// raised; they become a new complaint (opened by the shell with
+/// `raised_from`), linked here.
+pub(super) fn raise_new_issues(
+    state: &Complaint,
+    c: RaiseNewIssues,
+    ctx: &Context,
+) -> Result<Vec<Event>, Refusal> {
+    if !state.is_closed() {
+        return Err(Refusal::precondition(
+            "R-UPC-2",
+            "the complaint is still open: new issues are dealt with within it",
+        ));
+    }
+    if state.reference() == Some(c.new_reference) {
+        return Err(Refusal::invalid(
+            "R-UPC-2",
+            "new_reference",
+            "new issues go to a new complaint, not to this one",
+        ));
+    }
+    if state
+        .new_issues
+        .iter()
+        .any(|n| n.new_reference == c.new_reference)
+    {
+        return Err(Refusal::precondition(
+            "R-UPC-2",
+            format!("new issues were already raised as {}", c.new_reference),
+        ));
+    }
+    Ok(vec![Event::NewIssuesRaised(NewIssuesRaised {
+        new_reference: c.new_reference,
+        description: c.description,
+        raised_on: ctx.today,
+    })])
+}
+
+/// Closes a complaint whose Stage 1 or Stage 2 outcome was not taken
+/// further within the escalation window (R-S2-1, R-S3-1).
+pub(super) fn close_unescalated(state: &Complaint, ctx: &Context) -> Result<Vec<Event>, Refusal> {
+    let stage = current_stage(state);
+    let rule = match stage {
+        Stage::One => "R-S2-1",
+        Stage::Two => "R-S3-1",
+        Stage::Three => {
+            return Err(Refusal::precondition(
+                "R-S3-6",
+                "a Stage 3 complaint is closed by its final outcome",
+            ));
+        }
+    };
+    let Some(outcome) = state.current_record().and_then(|r| r.outcome.as_ref()) else {
+        return Err(Refusal::precondition(
+            rule,
+            format!("the {stage} outcome has not been recorded, so no escalation window runs"),
+        ));
+    };
+    let window_end = state
+        .deadlines
+        .get(&DeadlineKind::EscalationWindow(stage))
+        .map(|d| d.due_on)
+        .or(outcome.escalation_window_ends_on)
+        .unwrap_or(outcome.issued_on);
+    if ctx.today <= window_end {
+        return Err(Refusal::precondition(
+            rule,
+            format!("the complainant may ask for the next stage until {window_end}"),
+        ));
+    }
+    Ok(vec![Event::ComplaintClosed(ComplaintClosed {
+        how: ClosedHow::EscalationWindowLapsed { stage },
+        closed_on: ctx.today,
+    })])
+}

@@ -1,0 +1,213 @@
+//! Recording the outcome of a stage (section 4).
+
+use super::{current_stage, meet};
+use crate::domain::command::{AssessmentFailureActions, PlannedAction, RecordOutcome};
+use crate::domain::context::Context;
+use crate::domain::event::{
+    ActionAdded, ComplaintClosed, DeadlineSet, Event, OutcomeRecorded, ReferralRightRecorded,
+};
+use crate::domain::refusal::Refusal;
+use crate::domain::state::{ClosedHow, Complaint};
+use crate::domain::types::{ActionKind, DeadlineKind, Decision, Remedy, Role, Stage};
+
+/// Records the written findings of the current stage (R-OUT-1) with its
+/// remedies (R-OUT-2) and, when an assessment failure was found, the three
+/// actions it opens (R-OUT-4). After Stage 1 or 2 the escalation window
+/// starts (R-S2-1, R-S3-1); the Stage 3 outcome is final and closes the
+/// complaint (R-S3-6), stating the right to refer a regulated qualification
+/// to its regulators (R-REG-2).
+pub(super) fn record_outcome(
+    state: &Complaint,
+    c: RecordOutcome,
+    ctx: &Context,
+) -> Result<Vec<Event>, Refusal> {
+    let stage = current_stage(state);
+    check_stage(state, stage, c.stage)?;
+    check_remedies(c.decision, &c.remedies, ctx)?;
+    let planned = check_assessment_failure(
+        c.assessment_failure_found,
+        c.assessment_failure_actions,
+        ctx,
+    )?;
+
+    let window_ends_on = stage
+        .next()
+        .map(|_| calendar::add_calendar_days(ctx.today, ctx.policy.escalation_window));
+    let mut events = vec![Event::OutcomeRecorded(OutcomeRecorded {
+        stage,
+        decision: c.decision,
+        findings: c.findings,
+        remedies: c.remedies,
+        assessment_failure_found: c.assessment_failure_found,
+        issued_on: ctx.today,
+        escalation_window_ends_on: window_ends_on,
+    })];
+    let response = match stage {
+        Stage::One => DeadlineKind::AgreedTimescale,
+        Stage::Two => DeadlineKind::Stage2Response,
+        Stage::Three => DeadlineKind::Stage3Response,
+    };
+    events.extend(meet(state, response, ctx.today));
+    if let Some(due_on) = window_ends_on {
+        events.push(Event::DeadlineSet(DeadlineSet {
+            kind: DeadlineKind::EscalationWindow(stage),
+            due_on,
+            set_on: ctx.today,
+        }));
+    }
+    let mut id = state.next_action_id();
+    for (kind, action) in planned {
+        events.push(Event::ActionAdded(ActionAdded {
+            action: id,
+            kind,
+            description: action.description,
+            owner: action.owner,
+            due_on: action.due_on,
+            added_on: ctx.today,
+        }));
+        id = id.next();
+    }
+    if stage == Stage::Three {
+        if let Some(q) = state.qualification().filter(|q| q.is_regulated()) {
+            events.push(Event::ReferralRightRecorded(ReferralRightRecorded {
+                regulators: q.regulators().to_vec(),
+                recorded_on: ctx.today,
+            }));
+        }
+        events.push(Event::ComplaintClosed(ComplaintClosed {
+            how: ClosedHow::ClosedAfterStage3,
+            closed_on: ctx.today,
+        }));
+    }
+    Ok(events)
+}
+
+/// The outcome is for the stage the complaint is at, once; Stage 2 needs its
+/// manager (R-S2-3), Stage 3 its investigation decision (R-S3-3) and
+/// acknowledgement (R-S3-4).
+fn check_stage(state: &Complaint, stage: Stage, asked: Stage) -> Result<(), Refusal> {
+    if asked != stage {
+        return Err(Refusal::precondition(
+            "R-OUT-1",
+            format!("the complaint is at {stage}, so a {asked} outcome cannot be recorded"),
+        ));
+    }
+    let Some(record) = state.current_record() else {
+        return Ok(());
+    };
+    if let Some(outcome) = &record.outcome {
+        return Err(Refusal::precondition(
+            "R-OUT-1",
+            format!(
+                "the {stage} outcome was already recorded on {}",
+                outcome.issued_on
+            ),
+        ));
+    }
+    let has_manager = record
+        .handler
+        .as_ref()
+        .is_some_and(|h| h.role == Role::Manager);
+    if stage == Stage::Two && !has_manager {
+        return Err(Refusal::precondition(
+            "R-S2-3",
+            "Stage 2 has not been allocated to a manager yet",
+        ));
+    }
+    if stage == Stage::Three && record.investigation.is_none() {
+        return Err(Refusal::precondition(
+            "R-S3-3",
+            "the Corporate Compliance Manager has not yet decided whether further investigation is warranted",
+        ));
+    }
+    if stage == Stage::Three && record.acknowledged_on.is_none() {
+        return Err(Refusal::precondition(
+            "R-S3-4",
+            "the Stage 3 request has not been acknowledged yet",
+        ));
+    }
+    Ok(())
+}
+
+/// R-OUT-2: an upheld or partly upheld complaint records at least one
+/// remedy; one not upheld carries at most an apology or an explanation,
+/// never compensation; compensation is not expected to be paid in the past.
+fn check_remedies(decision: Decision, remedies: &[Remedy], ctx: &Context) -> Result<(), Refusal> {
+    if decision != Decision::NotUpheld && remedies.is_empty() {
+        return Err(Refusal::invalid(
+            "R-OUT-2",
+            "remedies",
+            "an upheld or partly upheld complaint records how it is put right: at least one remedy",
+        ));
+    }
+    let not_allowed = |r: &&Remedy| !r.kind().is_apology_or_explanation();
+    if decision == Decision::NotUpheld
+        && let Some(r) = remedies.iter().find(not_allowed)
+    {
+        return Err(Refusal::invalid(
+            "R-OUT-2",
+            "remedies",
+            format!(
+                "a complaint that is not upheld carries only an apology or an explanation, not {:?}",
+                r.kind()
+            ),
+        ));
+    }
+    for compensation in remedies.iter().filter_map(Remedy::compensation) {
+        if compensation.expected_payment_on < ctx.today {
+            return Err(Refusal::invalid(
+                "R-OUT-2",
+                "remedies",
+                format!(
+                    "the expected payment date {} is in the past",
+                    compensation.expected_payment_on
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// R-OUT-4: an assessment failure opens three actions, each with an owner
+/// and a due date (R-OUT-3); actions are given exactly when a failure is found.
+fn check_assessment_failure(
+    found: bool,
+    actions: Option<AssessmentFailureActions>,
+    ctx: &Context,
+) -> Result<Vec<(ActionKind, PlannedAction)>, Refusal> {
+    let actions = match (found, actions) {
+        (false, None) => return Ok(Vec::new()),
+        (false, Some(_)) => {
+            return Err(Refusal::invalid(
+                "R-OUT-4",
+                "assessment_failure_actions",
+                "assessment failure actions are given only when a failure was found",
+            ));
+        }
+        (true, None) => {
+            return Err(Refusal::invalid(
+                "R-OUT-4",
+                "assessment_failure_actions",
+                "a failure in the assessment process opens actions to identify other affected \
+                 learners, correct or mitigate, and prevent recurrence: each needs an owner and a due date",
+            ));
+        }
+        (true, Some(actions)) => actions,
+    };
+    let planned = vec![
+        (
+            ActionKind::IdentifyAffectedLearners,
+            actions.identify_affected_learners,
+        ),
+        (ActionKind::CorrectOrMitigate, actions.correct_or_mitigate),
+        (ActionKind::PreventRecurrence, actions.prevent_recurrence),
+    ];
+    if let Some((_, late)) = planned.iter().find(|(_, a)| a.due_on < ctx.today) {
+        return Err(Refusal::invalid(
+            "R-OUT-3",
+            "assessment_failure_actions",
+            format!("an action due on {} would be due in the past", late.due_on),
+        ));
+    }
+    Ok(planned)
+}

@@ -1,0 +1,49 @@
+//! Every figure of the procedure that may vary, with the procedure's
+//! defaults. Nothing in the domain hard-codes one of these numbers.
+
+use super::types::{StaffId, Team};
+use calendar::WorkingDays;
+
+/// The configurable figures of the procedure.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// R-S1-1, R-INT-8: staff make contact within this many working days of
+    /// a written submission (default 7; it may vary at times of high volume).
+    pub first_contact: WorkingDays,
+    /// R-S2-4: the Stage 2 manager aims to respond within this many working
+    /// days of escalation (default 20).
+    pub stage2_response: WorkingDays,
+    /// R-S3-4: a Stage 3 request is acknowledged within this many working
+    /// days of receipt (default 5).
+    pub stage3_acknowledgement: WorkingDays,
+    /// R-S3-5: the full Stage 3 response is due within this many working
+    /// days of receipt (default 20).
+    pub stage3_response: WorkingDays,
+    /// R-S2-1, R-S3-1: the next stage must be asked for within this many
+    /// calendar days of receipt of an outcome (default 14).
+    pub escalation_window: u32,
+    /// A deadline counts as approaching this many working days before it is
+    /// due (default 2).
+    pub deadline_warning: WorkingDays,
+    /// R-S3-3: the Corporate Compliance Manager, to whom Stage 3 is allocated.
+    pub compliance_manager: StaffId,
+    /// R-S3-3: the Corporate Compliance Manager's team.
+    pub compliance_team: Team,
+}
+
+impl Policy {
+    /// The procedure's defaults, with the given Corporate Compliance Manager
+    /// and their team.
+    pub fn with_defaults(compliance_manager: StaffId, compliance_team: Team) -> Self {
+        Self {
+            first_contact: WorkingDays::new(7),
+            stage2_response: WorkingDays::new(20),
+            stage3_acknowledgement: WorkingDays::new(5),
+            stage3_response: WorkingDays::new(20),
+            escalation_window: 14,
+            deadline_warning: WorkingDays::new(2),
+            compliance_manager,
+            compliance_team,
+        }
+    }
+}

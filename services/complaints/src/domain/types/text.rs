@@ -1,0 +1,106 @@
+use super::InvalidValue;
+use std::fmt;
+
+/// Free text that says something: trimmed, not empty, at most
+/// [`NonEmptyText::MAX_CHARS`] characters (findings, reasons, summaries).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NonEmptyText(String);
+
+impl NonEmptyText {
+    /// The longest text accepted, in characters.
+    pub const MAX_CHARS: usize = 20_000;
+
+    /// Trims `text` and accepts it if something is left and it is not too long.
+    pub fn new(text: impl AsRef<str>) -> Result<Self, InvalidValue> {
+        checked("text", text.as_ref(), Self::MAX_CHARS, true).map(Self)
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A short single-line label: trimmed, not empty, at most
+/// [`Name::MAX_CHARS`] characters, no line breaks or control characters
+/// (a regulator, a recipient, a query category, a qualification code).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name(String);
+
+impl Name {
+    /// The longest name accepted, in characters.
+    pub const MAX_CHARS: usize = 200;
+
+    /// Trims `text` and accepts it if it is a single line of allowed length.
+    pub fn new(text: impl AsRef<str>) -> Result<Self, InvalidValue> {
+        checked("name", text.as_ref(), Self::MAX_CHARS, false).map(Self)
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+pub(super) fn checked(
+    what: &'static str,
+    text: &str,
+    max_chars: usize,
+    multiline: bool,
+) -> Result<String, InvalidValue> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(InvalidValue::new(what, "must not be empty"));
+    }
+    let chars = trimmed.chars().count();
+    if chars > max_chars {
+        return Err(InvalidValue::new(
+            what,
+            format!("is {chars} characters long, more than the {max_chars} allowed"),
+        ));
+    }
+    let allowed = |c: char| !c.is_control() || (multiline && (c == '\n' || c == '\t'));
+    if !trimmed.chars().all(allowed) {
+        return Err(InvalidValue::new(what, "contains control characters"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl fmt::Display for NonEmptyText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_must_not_be_blank() {
+        assert_eq!(NonEmptyText::new("  why \n").unwrap().as_str(), "why");
+        assert!(NonEmptyText::new(" \n\t ").is_err());
+        assert!(NonEmptyText::new("a\nb").is_ok());
+    }
+
+    #[test]
+    fn text_longer_than_the_limit_is_refused() {
+        let long = "x".repeat(NonEmptyText::MAX_CHARS + 1);
+        assert!(NonEmptyText::new(&long).is_err());
+        assert!(NonEmptyText::new(&long[1..]).is_ok());
+    }
+
+    #[test]
+    fn a_name_is_one_short_line() {
+        assert_eq!(Name::new(" Ofqual ").unwrap().as_str(), "Ofqual");
+        assert!(Name::new("Of\nqual").is_err());
+        assert!(Name::new("x".repeat(Name::MAX_CHARS + 1)).is_err());
+        assert!(Name::new("").is_err());
+    }
+}
