@@ -81,20 +81,9 @@ impl From<IntakeError> for Status {
                 Status::aborted("the submission changed while this request was handled; try again")
             }
             other => {
-                tracing::error!(error = %report(&other), "intake request failed");
+                tracing::error!(error = %platform::report(&other), "intake request failed");
                 Status::internal("intake could not complete the request; it has been logged")
             }
         }
     }
-}
-
-fn report(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -20,6 +20,6 @@ pub mod shutdown;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::Error;
-pub use run::{Service, run};
+pub use run::{Service, report, run};
 pub use runtime::Runtime;
 pub use settings::{Settings, SettingsError, Source};

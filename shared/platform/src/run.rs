@@ -67,8 +67,8 @@ async fn start_and_serve<S: Service>(settings: Settings) -> Result<(), Error> {
     service.run_until_stopped(shutdown::signal()).await
 }
 
-/// The error with all its causes, on one line.
-fn report(error: &dyn std::error::Error) -> String {
+/// The error with all its causes, on one line, for logs.
+pub fn report(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

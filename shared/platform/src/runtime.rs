@@ -96,6 +96,16 @@ impl Runtime {
         Ok(())
     }
 
+    /// Runs a background task (a watcher, a projection) until shutdown; it
+    /// gets the token that is cancelled when the service stops.
+    pub fn spawn<F, Fut>(&mut self, task: F)
+    where
+        F: FnOnce(CancellationToken) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.tasks.spawn(task(self.stop.clone()));
+    }
+
     /// Serves `routes` until `shutdown`, then stops in order: health says
     /// NOT_SERVING, requests in flight finish, consumers finish the message
     /// in hand, the relay finishes its round; whatever is still running
