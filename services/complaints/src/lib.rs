@@ -1,27 +1,77 @@
-//! The three-stage complaints procedure, one event stream per complaint (sections 3, 4, 5 and 7).
+//! The three-stage complaints procedure, one event stream per complaint
+//! (sections 3, 4, 5 and 7 of the procedure).
 //!
-//! Today the service starts as a plain process: it migrates its schema,
-//! serves gRPC health and reflection, relays its event log to the bus and
-//! shuts down gracefully. Its domain behaviour comes in later issues.
+//! - [`domain`]: the pure core, `decide` and `evolve`, every rule.
+//! - [`opening`]: opens a complaint for each acceptance intake publishes.
+//! - [`grpc`] with [`edge`] and [`view`]: commands and queries for staff.
+//! - [`store`]: the streams and the read model behind the work queue.
+//! - [`watcher`]: deadline-approaching and deadline-missed, exactly once.
 #![forbid(unsafe_code)]
 
 pub mod domain;
+pub mod edge;
+pub mod error;
+pub mod grpc;
+pub mod opening;
 pub mod qualifications;
+pub mod settings;
+pub mod store;
+pub mod view;
+pub mod watcher;
 
-use platform::{Error, Runtime, Service, Settings};
+use bus::ConsumerSettings;
+use complaints_proto::v1::complaints_server::ComplaintsServer;
+use platform::{Clock, Error, Runtime, Service, Settings, SystemClock};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The service's own schema migrations (numbered from 1000).
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// The complaints service, started and ready to serve.
 #[derive(Debug)]
 pub struct Application {
     runtime: Runtime,
+    api: grpc::ComplaintsApi,
+    watcher: watcher::Watcher,
 }
 
 impl Application {
+    /// Builds the service with `clock` as its source of time.
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, Error> {
+        let own = Arc::new(settings::ComplaintsSettings::from_source(&settings.source)?);
+        let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
+        let store = store::Store::new(runtime.log().clone());
+        let opening = opening::OpenAccepted {
+            settings: own.clone(),
+            clock: clock.clone(),
+        };
+        let consumer = ConsumerSettings::new(opening::CONSUMER, runtime.bus().all_from("intake"));
+        runtime.consume(consumer, opening).await?;
+        let watcher = watcher::Watcher {
+            store: store.clone(),
+            settings: own.clone(),
+            clock: clock.clone(),
+        };
+        Ok(Self {
+            api: grpc::ComplaintsApi::new(store, own, clock),
+            runtime,
+            watcher,
+        })
+    }
+
     /// The address the gRPC server is bound to.
     pub fn local_addr(&self) -> SocketAddr {
         self.runtime.local_addr()
+    }
+
+    /// The deadline watcher, e.g. to run one round in a test.
+    pub fn watcher(&self) -> &watcher::Watcher {
+        &self.watcher
     }
 }
 
@@ -30,14 +80,16 @@ impl Service for Application {
     const DEFAULT_PORT: u16 = 50052;
 
     async fn build(settings: Settings) -> Result<Self, Error> {
-        let runtime = Runtime::start(settings, None, &[]).await?;
-        Ok(Self { runtime })
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
     }
 
     async fn run_until_stopped(
-        self,
+        mut self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        self.runtime.serve(Default::default(), shutdown).await
+        let watcher = self.watcher.clone();
+        self.runtime.spawn(move |stop| watcher.run(stop));
+        let routes = tonic::service::Routes::new(ComplaintsServer::new(self.api));
+        self.runtime.serve(routes, shutdown).await
     }
 }

@@ -1,0 +1,83 @@
+//! The gRPC edge of the domain: each command request becomes who acts and a
+//! domain [`Command`] ("parse, don't validate"). Every field is parsed with
+//! the domain type's own constructor, so a command that reaches
+//! [`decide`](crate::domain::decide) holds only valid values; what depends
+//! on the complaint's state (order of stages, windows, who may be
+//! allocated) is left to the domain.
+//!
+//! A wrong request is answered with every wrong field at once, each with
+//! its path in the request and the rule of `PROCEDURE-RULES.md` it breaks.
+//! Pure: no I/O, no clock.
+
+mod fields;
+mod outcome;
+mod requests;
+pub mod vocabulary;
+
+#[cfg(test)]
+mod tests;
+
+use crate::domain::Command;
+use crate::domain::command::RaiseNewIssues;
+use crate::domain::types::{ComplaintRef, StaffId};
+use complaints_proto::v1 as pb;
+use fields::Fields;
+
+/// Who acts on which complaint; from the `command` field of every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acting {
+    pub reference: ComplaintRef,
+    pub user: StaffId,
+}
+
+/// One wrong field: its path in the request (e.g.
+/// "remedies[0].compensation"), the rule id it breaks (e.g. "R-OUT-2";
+/// "R-MON-1" for the identifiers every command carries), and a plain
+/// description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldViolation {
+    pub field: String,
+    pub rule: &'static str,
+    pub description: String,
+}
+
+/// A request converts into who acts and the domain command, or every field
+/// violation at once.
+pub trait IntoCommand {
+    fn into_command(self) -> Result<(Acting, Command), Vec<FieldViolation>>;
+}
+
+/// A complaint reference given in a query, checked like a command's.
+pub fn reference(raw: &str, field: &str) -> Result<ComplaintRef, Vec<FieldViolation>> {
+    let mut f = Fields::default();
+    let reference = f.reference(field, raw);
+    f.finish(|| reference)
+}
+
+/// R-UPC-2: new issues about a closed complaint, to be dealt with as
+/// `new_reference`. The shell allocates that reference (it needs the
+/// store), which is why this is not an [`IntoCommand`].
+pub fn raise_new_issues(
+    r: pb::RaiseNewIssuesRequest,
+    new_reference: ComplaintRef,
+) -> Result<(Acting, Command), Vec<FieldViolation>> {
+    let mut f = Fields::default();
+    let acting = f.acting(r.command);
+    let description = f.text("description", "R-UPC-2", &r.description);
+    f.finish(|| {
+        let command = RaiseNewIssues {
+            new_reference,
+            description: description?,
+        };
+        Some((acting?, Command::RaiseNewIssues(command)))
+    })
+}
+
+/// R-S3-4: the bare command acknowledges the Stage 3 request.
+impl IntoCommand for pb::ComplaintCommand {
+    fn into_command(self) -> Result<(Acting, Command), Vec<FieldViolation>> {
+        let mut f = Fields::default();
+        let acting = f.acting_at("", self);
+        f.finish(|| Some((acting?, Command::AcknowledgeStage3)))
+    }
+}

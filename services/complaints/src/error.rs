@@ -1,0 +1,84 @@
+//! The complaints service's errors and the one place they become gRPC statuses.
+
+use crate::domain::{Refusal, RefusalKind};
+use crate::edge::FieldViolation;
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ComplaintsError {
+    /// Fields of the request are wrong; nothing was stored.
+    #[error("the request is invalid")]
+    Invalid(Vec<FieldViolation>),
+    /// The procedure does not allow the command now; nothing was stored.
+    #[error(transparent)]
+    Refused(Refusal),
+    #[error("no complaint {0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Log(#[from] eventlog::Error),
+    #[error("{context}")]
+    Database {
+        context: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("event {event_id} of {stream_id} cannot be decoded: {reason}")]
+    Corrupt {
+        stream_id: String,
+        event_id: uuid::Uuid,
+        reason: String,
+    },
+}
+
+/// Adds the step to a database error.
+pub trait Context<T> {
+    fn context(self, step: &'static str) -> Result<T, ComplaintsError>;
+}
+
+impl<T> Context<T> for Result<T, sqlx::Error> {
+    fn context(self, step: &'static str) -> Result<T, ComplaintsError> {
+        self.map_err(|source| ComplaintsError::Database {
+            context: step,
+            source,
+        })
+    }
+}
+
+impl From<ComplaintsError> for Status {
+    fn from(error: ComplaintsError) -> Self {
+        match error {
+            ComplaintsError::Invalid(violations) => {
+                let message = violations
+                    .iter()
+                    .map(|v| format!("{}: {} ({})", v.field, v.description, v.rule))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let mut details = ErrorDetails::new();
+                for v in &violations {
+                    details.add_bad_request_violation(
+                        v.field.clone(),
+                        format!("{} ({})", v.description, v.rule),
+                    );
+                }
+                Status::with_error_details(Code::InvalidArgument, message, details)
+            }
+            ComplaintsError::Refused(refusal) => match refusal.kind {
+                RefusalKind::Precondition => Status::failed_precondition(refusal.to_string()),
+                RefusalKind::InvalidArgument => Status::invalid_argument(refusal.to_string()),
+            },
+            ComplaintsError::NotFound(reference) => {
+                Status::not_found(format!("no complaint {reference}"))
+            }
+            ComplaintsError::Log(eventlog::Error::Conflict { .. }) => Status::aborted(
+                "the complaint changed while this command was decided; read it again and retry",
+            ),
+            other => {
+                tracing::error!(error = %platform::report(&other), "complaints request failed");
+                Status::internal(
+                    "the complaints service could not complete the request; it has been logged",
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! The Complaints gRPC API: each command request becomes a domain command
+//! at the edge ([`crate::edge`]), is decided against the complaint rebuilt
+//! from its stream, and its events are appended expecting that version.
+
+use crate::domain::command::Open;
+use crate::domain::types::ComplaintRef;
+use crate::domain::{Command, Complaint, Context, decide};
+use crate::edge::{self, Acting, IntoCommand};
+use crate::error::{ComplaintsError, Context as _};
+use crate::settings::ComplaintsSettings;
+use crate::store::{QueueFilter, Store, stored_kind};
+use crate::view;
+use chrono::{Datelike, NaiveDate};
+use complaints_proto::v1 as pb;
+use complaints_proto::v1::complaints_server::Complaints;
+use eventlog::{Actor, Metadata};
+use platform::Clock;
+use std::sync::Arc;
+use tonic::{Request, Response, Status};
+use tracing::Instrument;
+
+#[derive(Debug, Clone)]
+pub struct ComplaintsApi {
+    store: Store,
+    settings: Arc<ComplaintsSettings>,
+    clock: Arc<dyn Clock>,
+}
+
+type Reply<T> = Result<Response<T>, Status>;
+
+impl ComplaintsApi {
+    pub fn new(store: Store, settings: Arc<ComplaintsSettings>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store,
+            settings,
+            clock,
+        }
+    }
+
+    /// Parses, decides and appends one command; answers with the complaint as it now stands.
+    async fn command(&self, request: impl IntoCommand) -> Reply<pb::ComplaintView> {
+        let (acting, command) = request.into_command().map_err(ComplaintsError::Invalid)?;
+        let view = self.execute(acting, command).await?;
+        Ok(Response::new(view))
+    }
+
+    async fn execute(
+        &self,
+        acting: Acting,
+        command: Command,
+    ) -> Result<pb::ComplaintView, ComplaintsError> {
+        let span = tracing::info_span!(
+            "complaint.command",
+            complaint.reference = %acting.reference,
+            command = command.name(),
+        );
+        async {
+            let state = self.loaded(&acting.reference).await?;
+            let now = self.clock.now();
+            let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);
+            let events = decide(&state, command, &ctx).map_err(ComplaintsError::Refused)?;
+            let metadata = Metadata::new(Actor::User(acting.user.as_str().to_owned()));
+            let mut tx = self
+                .store
+                .log()
+                .pool()
+                .begin()
+                .await
+                .context("beginning a command")?;
+            let after = Store::append(&mut tx, &state, &events, &metadata, ctx.today).await?;
+            tx.commit().await.context("committing a command")?;
+            Ok(view::complaint_view(&after))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// The complaint, which must exist.
+    async fn loaded(&self, reference: &ComplaintRef) -> Result<Complaint, ComplaintsError> {
+        let state = self.store.load(reference).await?;
+        if state.reference().is_none() {
+            return Err(ComplaintsError::NotFound(reference.to_string()));
+        }
+        Ok(state)
+    }
+
+    /// R-UPC-2: new issues after closure are recorded on the closed
+    /// complaint and open a new complaint linked to it, in one transaction.
+    async fn raise_new_issues(
+        &self,
+        request: pb::RaiseNewIssuesRequest,
+    ) -> Result<pb::ComplaintView, ComplaintsError> {
+        let now = self.clock.now();
+        let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);
+        let mut tx = self
+            .store
+            .log()
+            .pool()
+            .begin()
+            .await
+            .context("beginning new issues")?;
+        let new_reference = Store::next_reference(&mut tx, ctx.today.year()).await?;
+        let (acting, command) =
+            edge::raise_new_issues(request, new_reference).map_err(ComplaintsError::Invalid)?;
+        let old = self.loaded(&acting.reference).await?;
+        let events = decide(&old, command, &ctx).map_err(ComplaintsError::Refused)?;
+        let metadata = Metadata::new(Actor::User(acting.user.as_str().to_owned()));
+        Store::append(&mut tx, &old, &events, &metadata, ctx.today).await?;
+        let opened = old
+            .opened
+            .as_ref()
+            .ok_or_else(|| ComplaintsError::NotFound(acting.reference.to_string()))?;
+        let open = Command::Open(Open {
+            reference: new_reference,
+            submission_id: opened.submission_id,
+            channel: opened.channel,
+            received_at: now,
+            written: true,
+            query_category: opened.query_category.clone(),
+            qualification: opened.qualification.clone(),
+            correspondence_by_post: opened.correspondence_by_post,
+            raised_from: Some(acting.reference),
+        });
+        let fresh = Complaint::default();
+        let events = decide(&fresh, open, &ctx).map_err(ComplaintsError::Refused)?;
+        let created = Store::append(&mut tx, &fresh, &events, &metadata, ctx.today).await?;
+        tx.commit().await.context("committing new issues")?;
+        Ok(view::complaint_view(&created))
+    }
+
+    async fn history(&self, reference: &str) -> Result<pb::ComplaintHistory, ComplaintsError> {
+        let reference =
+            edge::reference(reference, "reference").map_err(ComplaintsError::Invalid)?;
+        let history = self.store.history(&reference).await?;
+        if history.is_empty() {
+            return Err(ComplaintsError::NotFound(reference.to_string()));
+        }
+        let entries = history
+            .iter()
+            .map(|(recorded, event)| pb::HistoryEntry {
+                version: recorded.stream_version,
+                event_type: recorded.event_type.clone(),
+                recorded_at: Some(timestamp(recorded.recorded_at)),
+                occurred_at: Some(timestamp(recorded.occurred_at)),
+                actor: recorded.metadata.actor.encode(),
+                summary: view::summary(event),
+                event_id: recorded.event_id.to_string(),
+                correlation_id: recorded.metadata.correlation_id.to_string(),
+            })
+            .collect();
+        Ok(pb::ComplaintHistory {
+            reference: reference.to_string(),
+            entries,
+        })
+    }
+
+    async fn work_queue(
+        &self,
+        request: pb::ListWorkQueueRequest,
+    ) -> Result<pb::ListWorkQueueResponse, ComplaintsError> {
+        let today = calendar::uk_date(self.clock.now());
+        let page_size = match request.page_size {
+            0 => 50,
+            n => n.min(500),
+        };
+        let stage = match pb::Stage::try_from(request.stage) {
+            Ok(pb::Stage::Unspecified) => None,
+            Ok(stage) => Some(stage as i32),
+            Err(_) => return Err(violation("stage", "R-MON-1", "is not a stage")),
+        };
+        let optional = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        let due_by = (request.due_within_working_days > 0).then(|| {
+            self.settings.calendar.add_working_days(
+                today,
+                calendar::WorkingDays::new(request.due_within_working_days),
+            )
+        });
+        let after = if request.page_token.is_empty() {
+            None
+        } else {
+            Some(page_token::decode(&request.page_token).ok_or_else(|| {
+                violation(
+                    "page_token",
+                    "R-MON-1",
+                    "is not a token this service gave out",
+                )
+            })?)
+        };
+        let rows = self
+            .store
+            .queue(&QueueFilter {
+                stage,
+                handler: optional(request.handler),
+                team: optional(request.team),
+                overdue: request.overdue,
+                due_by,
+                after,
+                page_size,
+            })
+            .await?;
+        let next_page_token = match rows.last() {
+            Some(last) if rows.len() == page_size as usize => {
+                page_token::encode(last.next_due_on, &last.reference)
+            }
+            _ => String::new(),
+        };
+        let items = rows
+            .into_iter()
+            .map(|row| pb::WorkItem {
+                reference: row.reference,
+                stage: row.stage,
+                handler: row.handler.unwrap_or_default(),
+                team: row.team.unwrap_or_default(),
+                query_category: row.query_category,
+                next_deadline: stored_kind(row.next_deadline) as i32,
+                next_due_on: row.next_due_on.map(date),
+                overdue: row.overdue,
+            })
+            .collect();
+        Ok(pb::ListWorkQueueResponse {
+            items,
+            next_page_token,
+        })
+    }
+}
+
+fn violation(field: &str, rule: &'static str, description: &str) -> ComplaintsError {
+    ComplaintsError::Invalid(vec![edge::FieldViolation {
+        field: field.into(),
+        rule,
+        description: description.into(),
+    }])
+}
+
+fn timestamp(at: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: at.timestamp(),
+        nanos: at.timestamp_subsec_nanos() as i32,
+    }
+}
+
+fn date(d: NaiveDate) -> pb::Date {
+    pb::Date {
+        year: d.year(),
+        month: d.month(),
+        day: d.day(),
+    }
+}
+
+/// Keyset paging over (due date or "none", reference).
+mod page_token {
+    use chrono::NaiveDate;
+
+    pub fn encode(due_on: Option<NaiveDate>, reference: &str) -> String {
+        let due = due_on.unwrap_or(NaiveDate::MAX);
+        format!("{}_{reference}", due.format("%Y-%m-%d"))
+    }
+
+    pub fn decode(token: &str) -> Option<(NaiveDate, String)> {
+        let (due, reference) = token.split_once('_')?;
+        let due = NaiveDate::parse_from_str(due, "%Y-%m-%d").ok()?;
+        Some((due, reference.to_owned()))
+    }
+}
+
+#[tonic::async_trait]
+impl Complaints for ComplaintsApi {
+    async fn get_complaint(
+        &self,
+        request: Request<pb::GetComplaintRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        let reference = edge::reference(&request.into_inner().reference, "reference")
+            .map_err(ComplaintsError::Invalid)?;
+        let state = self.loaded(&reference).await?;
+        Ok(Response::new(view::complaint_view(&state)))
+    }
+
+    async fn list_work_queue(
+        &self,
+        request: Request<pb::ListWorkQueueRequest>,
+    ) -> Reply<pb::ListWorkQueueResponse> {
+        Ok(Response::new(self.work_queue(request.into_inner()).await?))
+    }
+
+    async fn get_history(
+        &self,
+        request: Request<pb::GetHistoryRequest>,
+    ) -> Reply<pb::ComplaintHistory> {
+        Ok(Response::new(
+            self.history(&request.into_inner().reference).await?,
+        ))
+    }
+
+    async fn export_evidence(
+        &self,
+        request: Request<pb::GetHistoryRequest>,
+    ) -> Reply<pb::ComplaintHistory> {
+        Ok(Response::new(
+            self.history(&request.into_inner().reference).await?,
+        ))
+    }
+
+    async fn assign_handler(
+        &self,
+        r: Request<pb::AssignHandlerRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn record_contact(
+        &self,
+        r: Request<pb::RecordContactRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn agree_timescale(
+        &self,
+        r: Request<pb::AgreeTimescaleRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn record_update(&self, r: Request<pb::RecordUpdateRequest>) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn refer_to_line_manager(
+        &self,
+        r: Request<pb::ReferToLineManagerRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn record_outcome(
+        &self,
+        r: Request<pb::RecordOutcomeRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn request_escalation(
+        &self,
+        r: Request<pb::RequestEscalationRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn decide_investigation(
+        &self,
+        r: Request<pb::DecideInvestigationRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn acknowledge_stage3(
+        &self,
+        r: Request<pb::ComplaintCommand>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn extend_deadline(
+        &self,
+        r: Request<pb::ExtendDeadlineRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn add_action(&self, r: Request<pb::AddActionRequest>) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn reassign_action(
+        &self,
+        r: Request<pb::ReassignActionRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn complete_action(
+        &self,
+        r: Request<pb::CompleteActionRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn record_regulator_referral(
+        &self,
+        r: Request<pb::RecordRegulatorReferralRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn restrict_contact(
+        &self,
+        r: Request<pb::RestrictContactRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn record_disclosure(
+        &self,
+        r: Request<pb::RecordDisclosureRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn record_information_permission(
+        &self,
+        r: Request<pb::RecordInformationPermissionRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn resolve_outside_procedure(
+        &self,
+        r: Request<pb::ResolveOutsideProcedureRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r.into_inner()).await
+    }
+
+    async fn raise_new_issues(
+        &self,
+        r: Request<pb::RaiseNewIssuesRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        Ok(Response::new(
+            ComplaintsApi::raise_new_issues(self, r.into_inner()).await?,
+        ))
+    }
+}

@@ -1,0 +1,212 @@
+use chrono::{DateTime, TimeZone, Utc};
+use complaints::watcher::Watcher;
+use complaints_proto::v1 as pb;
+use complaints_proto::v1::complaints_client::ComplaintsClient;
+use complaints_proto::v1::intake_client::IntakeClient;
+use platform::{FixedClock, Service, Settings, Source};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+
+/// Monday 2 March 2026, 10:00 UTC.
+pub fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap()
+}
+
+pub fn date(year: i32, month: u32, day: u32) -> pb::Date {
+    pb::Date { year, month, day }
+}
+
+/// Intake and complaints on one bus namespace, each in its own schema,
+/// sharing one clock.
+pub struct Stack {
+    pub intake: IntakeClient<Channel>,
+    pub complaints: ComplaintsClient<Channel>,
+    pub clock: FixedClock,
+    pub watcher: Watcher,
+    pub log: eventlog::EventLog,
+    settings: Vec<Settings>,
+    bus: bus::Bus,
+    shutdown: CancellationToken,
+}
+
+fn settings(service: &str, namespace: &str) -> Settings {
+    let db = eventlog::testing::fresh_settings(service);
+    let env: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), db.url.clone()),
+        ("DATABASE_SCHEMA".into(), db.schema.to_string()),
+        ("NATS_URL".into(), bus::testing::nats_url()),
+        ("BUS_NAMESPACE".into(), namespace.to_owned()),
+        ("GRPC_ADDR".into(), "127.0.0.1:0".into()),
+        (
+            "MONITORING_PSEUDONYM_KEY".into(),
+            "complaints-test-monitoring-key-32-chars".into(),
+        ),
+        ("COMPLIANCE_MANAGER_ID".into(), "ccm-1".into()),
+        ("RELAY_POLL_INTERVAL_MS".into(), "10".into()),
+    ]);
+    Settings::from_source(service, 0, Source::from_map(env).unwrap()).unwrap()
+}
+
+async fn connect(addr: std::net::SocketAddr) -> Channel {
+    tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap()
+}
+
+impl Stack {
+    pub async fn spawn() -> Self {
+        let namespace = bus::testing::fresh_settings("complaints")
+            .namespace
+            .as_str()
+            .to_owned();
+        let clock = FixedClock::at(start());
+        let shutdown = CancellationToken::new();
+
+        let intake_settings = settings("intake", &namespace);
+        let intake =
+            intake::Application::build_with_clock(intake_settings.clone(), Arc::new(clock.clone()))
+                .await
+                .unwrap();
+        let intake_channel = connect(intake.local_addr()).await;
+        let stop = shutdown.clone();
+        tokio::spawn(intake.run_until_stopped(async move { stop.cancelled().await }));
+
+        let complaints_settings = settings("complaints", &namespace);
+        let app = complaints::Application::build_with_clock(
+            complaints_settings.clone(),
+            Arc::new(clock.clone()),
+        )
+        .await
+        .unwrap();
+        let watcher = app.watcher().clone();
+        let complaints_channel = connect(app.local_addr()).await;
+        let stop = shutdown.clone();
+        tokio::spawn(app.run_until_stopped(async move { stop.cancelled().await }));
+
+        let log = eventlog::EventLog::open(&complaints_settings.database)
+            .await
+            .unwrap();
+        let bus = bus::Bus::connect(&complaints_settings.bus).await.unwrap();
+        Self {
+            intake: IntakeClient::new(intake_channel),
+            complaints: ComplaintsClient::new(complaints_channel),
+            clock,
+            watcher,
+            log,
+            settings: vec![intake_settings, complaints_settings],
+            bus,
+            shutdown,
+        }
+    }
+
+    /// Submits a web-form complaint and waits until it is opened; returns its reference.
+    pub async fn open_complaint(&mut self, key: &str) -> String {
+        let receipt = self
+            .intake
+            .submit_complaint(web_form(key))
+            .await
+            .unwrap()
+            .into_inner();
+        self.reference_for(&receipt.submission_id).await
+    }
+
+    /// Waits for the complaint opened from `submission_id`.
+    pub async fn reference_for(&self, submission_id: &str) -> String {
+        for _ in 0..400 {
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT reference FROM complaints WHERE submission_id = $1::uuid",
+            )
+            .bind(submission_id)
+            .fetch_optional(self.log.pool())
+            .await
+            .unwrap();
+            if let Some(reference) = found {
+                return reference;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no complaint was opened for submission {submission_id}");
+    }
+
+    pub async fn view(&mut self, reference: &str) -> pb::ComplaintView {
+        self.complaints
+            .get_complaint(pb::GetComplaintRequest {
+                reference: reference.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    pub async fn event_types(&self, reference: &str) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT event_type FROM events WHERE stream_id = $1 ORDER BY stream_version",
+        )
+        .bind(reference)
+        .fetch_all(self.log.pool())
+        .await
+        .unwrap()
+    }
+
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        platform::Clock::now(&self.clock)
+    }
+
+    pub fn bus(&self) -> &bus::Bus {
+        &self.bus
+    }
+
+    pub async fn cleanup(self) {
+        self.shutdown.cancel();
+        bus::testing::delete_namespace(&self.bus).await;
+        for settings in &self.settings {
+            eventlog::testing::drop_schema(self.log.pool(), &settings.database.schema).await;
+        }
+    }
+}
+
+pub fn web_form(key: &str) -> pb::SubmitComplaintRequest {
+    pb::SubmitComplaintRequest {
+        idempotency_key: key.into(),
+        channel: pb::Channel::WebForm as i32,
+        customer_status: "Member".into(),
+        customer_type: "Student".into(),
+        query_category: "Exams and assessments".into(),
+        query_detail: "My results were published late.".into(),
+        complainant: Some(pb::Person {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            email: "ada@example.org".into(),
+            ..Default::default()
+        }),
+        matter_date: Some(date(2026, 2, 2)),
+        ..Default::default()
+    }
+}
+
+pub fn acting(reference: &str, user: &str) -> Option<pb::ComplaintCommand> {
+    Some(pb::ComplaintCommand {
+        reference: reference.into(),
+        acting_user: user.into(),
+    })
+}
+
+/// Asserts a refusal with `code` whose message starts with `rule`.
+pub fn refused<T: std::fmt::Debug>(
+    result: Result<T, tonic::Status>,
+    code: tonic::Code,
+    rule: &str,
+) {
+    let status = result.expect_err("the command must be refused");
+    assert_eq!(status.code(), code, "{status:?}");
+    assert!(
+        status.message().contains(rule),
+        "{rule} expected in {:?}",
+        status.message()
+    );
+}

@@ -1,0 +1,9 @@
+//! The complaints service through its gRPC API, with intake in front of it,
+//! against a real PostgreSQL and NATS; each test in its own schemas and bus
+//! namespace, on a clock the test moves.
+
+mod concurrency;
+mod deadlines;
+mod helpers;
+mod opening;
+mod stages;
