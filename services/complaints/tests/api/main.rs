@@ -6,4 +6,5 @@ mod concurrency;
 mod deadlines;
 mod helpers;
 mod opening;
+mod rules;
 mod stages;
