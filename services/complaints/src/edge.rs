@@ -10,6 +10,7 @@
 //! Pure: no I/O, no clock.
 
 mod fields;
+mod notice;
 mod outcome;
 mod requests;
 pub mod vocabulary;
@@ -22,6 +23,7 @@ use crate::domain::command::RaiseNewIssues;
 use crate::domain::types::{ComplaintRef, StaffId};
 use complaints_proto::v1 as pb;
 use fields::Fields;
+pub use notice::{complete_review, record_notice};
 
 /// Who acts on which complaint; from the `command` field of every request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use crate::edge::{self, Acting, IntoCommand};
 use crate::error::{ComplaintsError, Context as _};
 use crate::settings::ComplaintsSettings;
 use crate::store::{QueueFilter, Store, stored_kind};
-use crate::view;
+use crate::{regulator_notice, view};
 use chrono::{Datelike, NaiveDate};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::complaints_server::Complaints;
@@ -427,5 +427,43 @@ impl Complaints for ComplaintsApi {
         Ok(Response::new(
             ComplaintsApi::raise_new_issues(self, r.into_inner()).await?,
         ))
+    }
+
+    async fn record_regulator_notice(
+        &self,
+        r: Request<pb::RecordRegulatorNoticeRequest>,
+    ) -> Reply<pb::RegulatorNoticeView> {
+        let (by, command) =
+            edge::record_notice(r.into_inner()).map_err(ComplaintsError::Invalid)?;
+        let today = calendar::uk_date(self.clock.now());
+        let id = uuid::Uuid::now_v7();
+        let events =
+            regulator_notice::record(id, command, today).map_err(ComplaintsError::Refused)?;
+        let metadata = Metadata::new(Actor::User(by.as_str().to_owned()));
+        let state = regulator_notice::save(
+            self.store.log(),
+            id,
+            &Default::default(),
+            &events,
+            &metadata,
+        )
+        .await?;
+        Ok(Response::new(regulator_notice::view(&state)))
+    }
+
+    async fn complete_regulator_review(
+        &self,
+        r: Request<pb::CompleteRegulatorReviewRequest>,
+    ) -> Reply<pb::RegulatorNoticeView> {
+        let (by, id, command) =
+            edge::complete_review(r.into_inner()).map_err(ComplaintsError::Invalid)?;
+        let today = calendar::uk_date(self.clock.now());
+        let state = regulator_notice::load(self.store.log(), id).await?;
+        let events =
+            regulator_notice::complete(&state, command, today).map_err(ComplaintsError::Refused)?;
+        let metadata = Metadata::new(Actor::User(by.as_str().to_owned()));
+        let state =
+            regulator_notice::save(self.store.log(), id, &state, &events, &metadata).await?;
+        Ok(Response::new(regulator_notice::view(&state)))
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod grpc;
 pub mod opening;
 pub mod qualifications;
+pub mod regulator_notice;
 pub mod settings;
 pub mod store;
 pub mod view;

@@ -796,3 +796,44 @@ async fn r_int_9_each_contact_with_the_complainant_is_recorded() {
     assert_eq!(contacts, 2);
     stack.cleanup().await;
 }
+
+/// R-REG-4: a regulator's notice of a failure at another awarding
+/// organisation opens a review of our procedures, tracked to completion.
+#[tokio::test]
+async fn r_reg_4_a_regulator_notice_opens_a_review_tracked_to_completion() {
+    let mut stack = Stack::spawn().await;
+    let notice = stack
+        .complaints
+        .record_regulator_notice(pb::RecordRegulatorNoticeRequest {
+            acting_user: "ccm-1".into(),
+            regulator: "Ofqual".into(),
+            awarding_organisation: "Another Awarding Body".into(),
+            failure: "Marks were transposed between candidates.".into(),
+            received_on: Some(date(2026, 3, 2)),
+            review_owner: "assessment-lead".into(),
+            review_due_on: Some(date(2026, 4, 2)),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(notice.review_owner, "assessment-lead");
+    assert!(notice.review_completed_on.is_none());
+    let request = || pb::CompleteRegulatorReviewRequest {
+        acting_user: "assessment-lead".into(),
+        notice_id: notice.notice_id.clone(),
+        findings: "Our double-keying check prevents this failure.".into(),
+    };
+    let done = stack
+        .complaints
+        .complete_regulator_review(request())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(done.review_completed_on, Some(date(2026, 3, 2)));
+    refused(
+        stack.complaints.complete_regulator_review(request()).await,
+        Code::FailedPrecondition,
+        "R-REG-4",
+    );
+    stack.cleanup().await;
+}
