@@ -32,16 +32,8 @@ pub struct Acting {
     pub user: StaffId,
 }
 
-/// One wrong field: its path in the request (e.g.
-/// "remedies[0].compensation"), the rule id it breaks (e.g. "R-OUT-2";
-/// "R-MON-1" for the identifiers every command carries), and a plain
-/// description.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldViolation {
-    pub field: String,
-    pub rule: &'static str,
-    pub description: String,
-}
+/// One wrong field: its path, the rule it breaks and why.
+pub use platform::grpc::FieldViolation;
 
 /// A request converts into who acts and the domain command, or every field
 /// violation at once.

@@ -2,8 +2,7 @@
 
 use crate::domain::{Refusal, RefusalKind};
 use crate::edge::FieldViolation;
-use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
+use tonic::Status;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComplaintsError {
@@ -48,21 +47,7 @@ impl<T> Context<T> for Result<T, sqlx::Error> {
 impl From<ComplaintsError> for Status {
     fn from(error: ComplaintsError) -> Self {
         match error {
-            ComplaintsError::Invalid(violations) => {
-                let message = violations
-                    .iter()
-                    .map(|v| format!("{}: {} ({})", v.field, v.description, v.rule))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                let mut details = ErrorDetails::new();
-                for v in &violations {
-                    details.add_bad_request_violation(
-                        v.field.clone(),
-                        format!("{} ({})", v.description, v.rule),
-                    );
-                }
-                Status::with_error_details(Code::InvalidArgument, message, details)
-            }
+            ComplaintsError::Invalid(violations) => platform::grpc::invalid_argument(&violations),
             ComplaintsError::Refused(refusal) => match refusal.kind {
                 RefusalKind::Precondition => Status::failed_precondition(refusal.to_string()),
                 RefusalKind::InvalidArgument => Status::invalid_argument(refusal.to_string()),

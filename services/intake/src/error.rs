@@ -2,8 +2,7 @@
 
 use crate::domain::Refusal;
 use crate::validate::FieldViolation;
-use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
+use tonic::Status;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
@@ -60,21 +59,7 @@ impl<T> Context<T> for Result<T, sqlx::Error> {
 impl From<IntakeError> for Status {
     fn from(error: IntakeError) -> Self {
         match error {
-            IntakeError::Invalid(violations) => {
-                let message = violations
-                    .iter()
-                    .map(|v| format!("{}: {} ({})", v.field, v.description, v.rule))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                let mut details = ErrorDetails::new();
-                for v in &violations {
-                    details.add_bad_request_violation(
-                        v.field.clone(),
-                        format!("{} ({})", v.description, v.rule),
-                    );
-                }
-                Status::with_error_details(Code::InvalidArgument, message, details)
-            }
+            IntakeError::Invalid(violations) => platform::grpc::invalid_argument(&violations),
             IntakeError::Refused(refusal) => Status::failed_precondition(refusal.to_string()),
             IntakeError::NotFound(id) => Status::not_found(format!("no submission {id}")),
             IntakeError::Log(eventlog::Error::Conflict { .. }) => {

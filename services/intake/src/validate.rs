@@ -7,15 +7,7 @@ use crate::settings::AttachmentLimits;
 use chrono::{DateTime, NaiveDate, Utc};
 use complaints_proto::v1 as pb;
 
-/// One thing wrong with one field of a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldViolation {
-    /// The field's path in the request, e.g. `complainant.email`.
-    pub field: String,
-    /// The procedure rule it breaks, e.g. `R-INT-3`.
-    pub rule: &'static str,
-    pub description: String,
-}
+pub use platform::grpc::FieldViolation;
 
 /// Collects violations while reading a request.
 #[derive(Debug, Default)]

@@ -12,6 +12,33 @@ use tonic::service::Routes;
 use tonic::transport::Server;
 use tracing::Instrument;
 
+/// One wrong field of a request: its path (e.g. `complainant.email`), the
+/// procedure rule it breaks (e.g. `R-INT-3`) and a plain description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldViolation {
+    pub field: String,
+    pub rule: &'static str,
+    pub description: String,
+}
+
+/// INVALID_ARGUMENT with one google.rpc.BadRequest violation per field,
+/// each naming the field and the rule; the message lists them too, for
+/// clients that do not read details.
+pub fn invalid_argument(violations: &[FieldViolation]) -> tonic::Status {
+    use tonic_types::{ErrorDetails, StatusExt};
+    let message = violations
+        .iter()
+        .map(|v| format!("{}: {} ({})", v.field, v.description, v.rule))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut details = ErrorDetails::new();
+    for v in violations {
+        details
+            .add_bad_request_violation(v.field.clone(), format!("{} ({})", v.description, v.rule));
+    }
+    tonic::Status::with_error_details(tonic::Code::InvalidArgument, message, details)
+}
+
 /// Response header carrying the trace id of the request, so a caller or an
 /// operator can find the whole trace of one call.
 pub const TRACE_ID_HEADER: &str = "x-trace-id";
