@@ -14,7 +14,10 @@ const REDACTED: [&str; 5] = [
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto");
+    // Relative to the package root (the build script's working directory),
+    // so `rerun-if-changed` follows whichever checkout is being built even
+    // when several share one target directory.
+    let root = PathBuf::from("../../proto");
     // Every .proto file of the package: a new file needs no change here.
     let package = root.join("complaints/v1");
     let mut protos: Vec<PathBuf> = std::fs::read_dir(&package)?

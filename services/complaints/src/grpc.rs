@@ -466,4 +466,14 @@ impl Complaints for ComplaintsApi {
             regulator_notice::save(self.store.log(), id, &state, &events, &metadata).await?;
         Ok(Response::new(regulator_notice::view(&state)))
     }
+
+    async fn rebuild_read_model(
+        &self,
+        _: Request<pb::RebuildReadModelRequest>,
+    ) -> Reply<pb::RebuildReadModelResponse> {
+        let today = calendar::uk_date(self.clock.now());
+        let complaints = self.store.rebuild_read_model(today).await?;
+        tracing::info!(complaints, "read model rebuilt from the log");
+        Ok(Response::new(pb::RebuildReadModelResponse { complaints }))
+    }
 }

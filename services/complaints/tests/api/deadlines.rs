@@ -149,9 +149,13 @@ async fn rebuilding_the_read_model_from_the_log_gives_the_same_rows() {
         .unwrap()
     };
     let before = rows().await;
-    let store = complaints::store::Store::new(stack.log.clone());
-    let today = calendar::uk_date(stack.clock_now());
-    assert_eq!(store.rebuild_read_model(today).await.unwrap(), 3);
+    let rebuilt = stack
+        .complaints
+        .rebuild_read_model(pb::RebuildReadModelRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(rebuilt.complaints, 3);
     assert_eq!(rows().await, before);
     stack.cleanup().await;
 }

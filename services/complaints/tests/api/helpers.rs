@@ -153,10 +153,6 @@ impl Stack {
         .unwrap()
     }
 
-    pub fn clock_now(&self) -> DateTime<Utc> {
-        platform::Clock::now(&self.clock)
-    }
-
     pub fn bus(&self) -> &bus::Bus {
         &self.bus
     }
