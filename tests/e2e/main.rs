@@ -3,5 +3,6 @@
 //! in its own schemas and bus namespace.
 
 mod crash_recovery;
+mod first_complaint;
 mod processes;
 mod trace_context;
