@@ -5,6 +5,8 @@
 //! shuts down gracefully. Its domain behaviour comes in later issues.
 #![forbid(unsafe_code)]
 
+pub mod core;
+
 use platform::{Error, Runtime, Service, Settings};
 use std::future::Future;
 use std::net::SocketAddr;

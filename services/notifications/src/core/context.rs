@@ -1,0 +1,118 @@
+//! Each letter's template variables.
+//!
+//! Every field a letter has is always present (an absent date is `none`),
+//! because rendering is strict: templates test `{% if x %}`, they never
+//! meet an undefined name. Dates go in as ISO text for the `uk_date`
+//! filters; enumerations go in as their stable keys.
+
+use super::letters::{Alert, EscalationRight, Letter, Remedy};
+use chrono::NaiveDate;
+use minijinja::Value;
+
+type Fields = Vec<(&'static str, Value)>;
+
+pub(crate) fn fields(letter: &Letter) -> Fields {
+    match letter {
+        Letter::AutomaticReply(l) => vec![
+            ("contact_within", l.contact_within.get().into()),
+            ("contact_by", iso(l.contact_by)),
+        ],
+        Letter::RedirectNotice(l) => vec![
+            ("redirected_to", text(&l.redirected_to)),
+            ("dealt_with_by", text(&l.dealt_with_by)),
+        ],
+        Letter::OutOfTimeDeclined(l) => vec![("reason", text(&l.reason))],
+        Letter::ConsentRequest(l) => vec![
+            ("third_party_name", text(&l.third_party_name)),
+            ("relationship", text(&l.relationship)),
+            ("organisation", text(&l.organisation)),
+        ],
+        Letter::ThirdPartyNotice(_) => vec![],
+        Letter::NowDealtWithBy(l) => vec![
+            ("stage", l.stage.number().into()),
+            ("role", l.role.key().into()),
+            ("handler_name", text(&l.handler_name)),
+            ("team", text(&l.team)),
+        ],
+        Letter::TimescaleAgreed(l) => vec![("respond_by", iso(l.respond_by))],
+        Letter::DelayUpdate(l) => vec![
+            ("stage", l.stage.number().into()),
+            ("reason", text(&l.reason)),
+            ("revised_due_on", l.revised_due_on.map(iso).into()),
+        ],
+        Letter::Stage3Acknowledgement(l) => vec![
+            ("respond_within", l.respond_within.get().into()),
+            ("respond_by", l.respond_by.map(iso).into()),
+        ],
+        Letter::StageOutcome(l) => {
+            let mut f = vec![
+                ("stage", l.stage.number().into()),
+                ("decision", l.decision.key().into()),
+                ("findings", text(&l.findings)),
+                ("remedies", remedies(&l.remedies)),
+                ("issued_on", iso(l.issued_on)),
+            ];
+            f.extend(escalation(&l.escalation));
+            f
+        }
+        Letter::FinalOutcome(l) => vec![
+            ("decision", l.decision.key().into()),
+            ("findings", text(&l.findings)),
+            ("remedies", remedies(&l.remedies)),
+            ("issued_on", iso(l.issued_on)),
+            ("regulators", l.regulators.iter().map(text).collect()),
+        ],
+        Letter::ComplimentForManager(l) => vec![
+            ("team", text(&l.team)),
+            ("about_person", l.about_person.as_deref().map(text).into()),
+            ("message", text(&l.message)),
+        ],
+        Letter::StaffAlert(l) => {
+            let (alert, stage, role, deadline) = match l.alert {
+                Alert::Assigned { stage, role } => ("assigned", Some(stage), Some(role), None),
+                Alert::DeadlineApproaching(k) => ("deadline_approaching", None, None, Some(k)),
+                Alert::DeadlineMissed(k) => ("deadline_missed", None, None, Some(k)),
+            };
+            vec![
+                ("alert", alert.into()),
+                ("stage", stage.map(|s| s.number()).into()),
+                ("role", role.map(|r| r.key()).into()),
+                ("deadline", deadline.map(|k| k.key()).into()),
+                ("due_on", l.due_on.map(iso).into()),
+            ]
+        }
+    }
+}
+
+fn escalation(e: &EscalationRight) -> Fields {
+    vec![
+        ("next_stage", e.to_stage.number().into()),
+        ("grounds", e.grounds.iter().map(|g| g.key()).collect()),
+        ("escalation_within_days", e.within_days.into()),
+        ("escalation_last_date", iso(e.last_date)),
+    ]
+}
+
+fn remedies(remedies: &[Remedy]) -> Value {
+    remedies
+        .iter()
+        .map(|r| {
+            [
+                ("kind", Value::from(r.kind.key())),
+                ("description", text(&r.description)),
+                ("compensation_pence", r.compensation_pence.into()),
+                ("expected_payment_on", r.expected_payment_on.map(iso).into()),
+            ]
+            .into_iter()
+            .collect::<Value>()
+        })
+        .collect()
+}
+
+fn iso(date: NaiveDate) -> Value {
+    Value::from(date.format("%Y-%m-%d").to_string())
+}
+
+fn text(s: impl AsRef<str>) -> Value {
+    Value::from(s.as_ref())
+}

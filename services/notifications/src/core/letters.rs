@@ -1,0 +1,276 @@
+//! The correspondence the procedure promises, one variant per letter.
+//!
+//! A letter carries what its template says and nothing more: it never holds
+//! the addressee's contact details (those are routing, see
+//! [`super::route`]), so a stored or queued letter is not a second copy of
+//! the complainant's personal data. Letters to staff name their addressee,
+//! because whom they go to is part of what they are.
+
+use super::vocabulary::{DeadlineKind, Decision, Ground, RemedyKind, Role, Stage};
+use calendar::WorkingDays;
+use chrono::NaiveDate;
+use std::fmt;
+
+/// One piece of correspondence. See each struct for the rule it keeps.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Letter {
+    AutomaticReply(AutomaticReply),
+    RedirectNotice(RedirectNotice),
+    OutOfTimeDeclined(OutOfTimeDeclined),
+    ConsentRequest(ConsentRequest),
+    ThirdPartyNotice(ThirdPartyNotice),
+    NowDealtWithBy(NowDealtWithBy),
+    TimescaleAgreed(TimescaleAgreed),
+    DelayUpdate(DelayUpdate),
+    Stage3Acknowledgement(Stage3Acknowledgement),
+    StageOutcome(StageOutcome),
+    FinalOutcome(FinalOutcome),
+    ComplimentForManager(ComplimentForManager),
+    StaffAlert(StaffAlert),
+}
+
+impl Letter {
+    /// The template's name: the file is `templates/<name>.txt.j2`, and the
+    /// name is what the correspondence list shows.
+    pub fn template(&self) -> &'static str {
+        match self {
+            Letter::AutomaticReply(_) => "automatic_reply",
+            Letter::RedirectNotice(_) => "redirect_notice",
+            Letter::OutOfTimeDeclined(_) => "out_of_time_declined",
+            Letter::ConsentRequest(_) => "consent_request",
+            Letter::ThirdPartyNotice(_) => "third_party_notice",
+            Letter::NowDealtWithBy(_) => "now_dealt_with_by",
+            Letter::TimescaleAgreed(_) => "timescale_agreed",
+            Letter::DelayUpdate(_) => "delay_update",
+            Letter::Stage3Acknowledgement(_) => "stage3_acknowledgement",
+            Letter::StageOutcome(_) => "stage_outcome",
+            Letter::FinalOutcome(_) => "final_outcome",
+            Letter::ComplimentForManager(_) => "compliment_for_manager",
+            Letter::StaffAlert(_) => "staff_alert",
+        }
+    }
+
+    /// The reference the letter quotes: the submission's before a complaint
+    /// is opened, the complaint's after.
+    pub fn reference(&self) -> &str {
+        match self {
+            Letter::AutomaticReply(l) => &l.reference,
+            Letter::RedirectNotice(l) => &l.reference,
+            Letter::OutOfTimeDeclined(l) => &l.reference,
+            Letter::ConsentRequest(l) => &l.reference,
+            Letter::ThirdPartyNotice(l) => &l.reference,
+            Letter::NowDealtWithBy(l) => &l.reference,
+            Letter::TimescaleAgreed(l) => &l.reference,
+            Letter::DelayUpdate(l) => &l.reference,
+            Letter::Stage3Acknowledgement(l) => &l.reference,
+            Letter::StageOutcome(l) => &l.reference,
+            Letter::FinalOutcome(l) => &l.reference,
+            Letter::ComplimentForManager(l) => &l.reference,
+            Letter::StaffAlert(l) => &l.reference,
+        }
+    }
+
+    /// Whether the letter gives a stage's outcome: the only correspondence
+    /// that still goes out while contact is restricted (R-UPC-1).
+    pub fn is_outcome(&self) -> bool {
+        matches!(self, Letter::StageOutcome(_) | Letter::FinalOutcome(_))
+    }
+}
+
+/// Debug names the letter and its reference only: findings, reasons and
+/// names are personal data and must not reach a log through `{:?}`.
+impl fmt::Debug for Letter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Letter")
+            .field("template", &self.template())
+            .field("reference", &self.reference())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A member of staff a letter is addressed to, from the staff directory.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaffContact {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// R-INT-8: the automatic reply to a written submission.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AutomaticReply {
+    pub reference: String,
+    pub contact_within: WorkingDays,
+    pub contact_by: NaiveDate,
+}
+
+/// R-INT-6: the complaint went to a service's own procedure.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedirectNotice {
+    pub reference: String,
+    pub redirected_to: String,
+    pub dealt_with_by: String,
+}
+
+/// R-INT-2: the matter is too old and no compelling reason was found.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OutOfTimeDeclined {
+    pub reference: String,
+    pub reason: String,
+}
+
+/// R-INT-4: asks the individual for express consent to the third party
+/// acting for them; the individual must know who that is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConsentRequest {
+    pub reference: String,
+    pub third_party_name: String,
+    pub relationship: String,
+    pub organisation: String,
+}
+
+/// R-INT-4: tells the third party that the individual's express consent is
+/// needed before anything is reported back. It holds nothing about the
+/// complaint, so it may go before consent is given.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ThirdPartyNotice {
+    pub reference: String,
+}
+
+/// R-S1-3 (and every allocation): who now deals with the complaint.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NowDealtWithBy {
+    pub reference: String,
+    pub stage: Stage,
+    pub role: Role,
+    pub handler_name: String,
+    pub team: String,
+}
+
+/// R-S1-2: the Stage 1 response timescale agreed with the complainant.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TimescaleAgreed {
+    pub reference: String,
+    pub respond_by: NaiveDate,
+}
+
+/// R-S1-2, R-S2-4, R-S3-5: an update, why, and any revised date.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DelayUpdate {
+    pub reference: String,
+    pub stage: Stage,
+    pub reason: String,
+    pub revised_due_on: Option<NaiveDate>,
+}
+
+/// R-S3-4: the Stage 3 acknowledgement quoting the reference, with the
+/// full-response date (R-S3-5) when it is known.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Stage3Acknowledgement {
+    pub reference: String,
+    pub respond_within: WorkingDays,
+    pub respond_by: Option<NaiveDate>,
+}
+
+/// A remedy as the complainant reads it (R-OUT-2).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Remedy {
+    pub kind: RemedyKind,
+    pub description: String,
+    /// Financial compensation only: the amount in pence.
+    pub compensation_pence: Option<i64>,
+    /// Financial compensation only: when payment is expected.
+    pub expected_payment_on: Option<NaiveDate>,
+}
+
+/// The right to ask for the next stage (R-S1-4, R-S2-1, R-S3-1).
+#[derive(Clone, PartialEq, Eq)]
+pub struct EscalationRight {
+    pub to_stage: Stage,
+    pub grounds: Vec<Ground>,
+    /// Calendar days from the outcome to the last date.
+    pub within_days: u32,
+    pub last_date: NaiveDate,
+}
+
+/// R-OUT-1: the findings of Stage 1 or 2 and how to go further.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StageOutcome {
+    pub reference: String,
+    pub stage: Stage,
+    pub decision: Decision,
+    pub findings: String,
+    pub remedies: Vec<Remedy>,
+    pub issued_on: NaiveDate,
+    pub escalation: EscalationRight,
+}
+
+/// R-S3-6: the final outcome; R-REG-2: the regulators a regulated
+/// qualification may be referred to (empty when not regulated).
+#[derive(Clone, PartialEq, Eq)]
+pub struct FinalOutcome {
+    pub reference: String,
+    pub decision: Decision,
+    pub findings: String,
+    pub remedies: Vec<Remedy>,
+    pub issued_on: NaiveDate,
+    pub regulators: Vec<String>,
+}
+
+/// R-POS-1: positive feedback passed to a manager. The sender's details
+/// stay with intake: the manager needs what was said and about whom.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ComplimentForManager {
+    pub to: StaffContact,
+    pub reference: String,
+    pub team: String,
+    pub about_person: Option<String>,
+    pub message: String,
+}
+
+/// What a staff alert is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alert {
+    Assigned { stage: Stage, role: Role },
+    DeadlineApproaching(DeadlineKind),
+    DeadlineMissed(DeadlineKind),
+}
+
+/// An alert to staff: reference and deadline, never the complainant's
+/// personal data (staff open the case to see it, under R-CONF-1).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaffAlert {
+    pub to: StaffContact,
+    pub reference: String,
+    pub alert: Alert,
+    pub due_on: Option<NaiveDate>,
+}
+
+macro_rules! redacted_debug {
+    ($($letter:ident),*) => {$(
+        impl fmt::Debug for $letter {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($letter), " { .. }"))
+            }
+        }
+    )*};
+}
+
+redacted_debug!(
+    StaffContact,
+    AutomaticReply,
+    RedirectNotice,
+    OutOfTimeDeclined,
+    ConsentRequest,
+    ThirdPartyNotice,
+    NowDealtWithBy,
+    TimescaleAgreed,
+    DelayUpdate,
+    Stage3Acknowledgement,
+    Remedy,
+    EscalationRight,
+    StageOutcome,
+    FinalOutcome,
+    ComplimentForManager,
+    StaffAlert
+);

@@ -1,0 +1,264 @@
+//! What notifications knows of the people around one complaint: how to
+//! reach the complainant, the third party and their consent, a contact
+//! restriction, the handler and the deadlines staff are working to.
+//!
+//! It is folded from intake's events (submission streams) and the
+//! complaints service's events (complaint streams). The shell keeps one
+//! `Party` per submission and, from `ComplaintOpened` on, finds it by the
+//! complaint's reference as well; it applies each event *before* asking
+//! [`super::plan::letters_for`] what the event calls for.
+
+use super::vocabulary::{DeadlineKind, Stage};
+use super::wire::{Wire, WireError, is};
+use chrono::NaiveDate;
+use complaints_proto::v1 as pb;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How to reach a person by email or post (R-CORR-1).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub name: String,
+    pub email: Option<String>,
+    pub postal: Option<PostalAddress>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostalAddress {
+    pub lines: Vec<String>,
+    pub postcode: String,
+}
+
+/// Whether the third party may be told about the complaint (R-INT-4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Consent {
+    /// No third party is involved.
+    #[default]
+    NotApplicable,
+    /// A third party raised it; the individual has not consented yet.
+    Awaiting,
+    Given,
+    /// Final: nothing more goes to the third party, even if consent is
+    /// recorded again later (the individual can raise a new complaint).
+    Withdrawn,
+}
+
+/// A restriction under the Unreasonably Persistent Contact policy
+/// (R-UPC-1). It holds until a later event lifts it: reaching the review
+/// date is a prompt for staff to review, not a lifting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Restriction {
+    pub restricted_on: NaiveDate,
+    pub review_on: NaiveDate,
+}
+
+/// The member of staff dealing with the current stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handler {
+    pub staff_id: String,
+    pub stage: Stage,
+}
+
+/// The parties to one complaint, as notifications needs them.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Party {
+    /// The submission's reference, then the complaint's once opened.
+    pub reference: Option<String>,
+    pub complainant: Option<Contact>,
+    /// R-CORR-1: the complainant asked for post.
+    pub by_post: bool,
+    pub third_party: Option<Contact>,
+    pub consent: Consent,
+    pub restriction: Option<Restriction>,
+    pub handler: Option<Handler>,
+    /// The regulators of a regulated qualification (R-REG-2), else empty.
+    pub regulators: Vec<String>,
+    /// Live staff deadlines, by kind.
+    pub deadlines: BTreeMap<DeadlineKind, NaiveDate>,
+}
+
+impl Party {
+    /// Folds one event in; events that say nothing about the parties are
+    /// ignored, so the shell can pass every event it receives.
+    pub fn apply(&mut self, event_type: &str, payload: &[u8]) -> Result<(), WireError> {
+        let w = Wire(event_type);
+        if is::<pb::SubmissionReceived>(event_type) {
+            let e: pb::SubmissionReceived = w.decode(payload)?;
+            self.reached_at(&e.reference, e.complainant.as_ref(), e.correspondence);
+            self.represented_by(e.third_party.as_ref());
+        } else if is::<pb::ComplaintAccepted>(event_type) {
+            let e: pb::ComplaintAccepted = w.decode(payload)?;
+            self.reached_at(&e.reference, e.complainant.as_ref(), e.correspondence);
+            self.represented_by(e.third_party.as_ref());
+            if e.third_party.is_some() && e.third_party_consent {
+                self.consent_given();
+            }
+        } else if is::<pb::ComplaintRedirected>(event_type) {
+            let e: pb::ComplaintRedirected = w.decode(payload)?;
+            self.reached_at(&e.reference, e.complainant.as_ref(), e.correspondence);
+        } else if is::<pb::OutOfTimeDeclined>(event_type) {
+            let e: pb::OutOfTimeDeclined = w.decode(payload)?;
+            self.reached_at(&e.reference, e.complainant.as_ref(), e.correspondence);
+        } else if is::<pb::ConsentRequested>(event_type) {
+            let e: pb::ConsentRequested = w.decode(payload)?;
+            self.reached_at(&e.reference, e.individual.as_ref(), e.correspondence);
+            self.represented_by(e.third_party.as_ref());
+        } else if is::<pb::ConsentRecorded>(event_type) {
+            self.consent_given();
+        } else if is::<pb::ConsentWithdrawn>(event_type) {
+            self.consent = Consent::Withdrawn;
+        } else {
+            self.apply_complaint_event(w, payload)?;
+        }
+        Ok(())
+    }
+
+    fn apply_complaint_event(&mut self, w: Wire<'_>, payload: &[u8]) -> Result<(), WireError> {
+        let event_type = w.0;
+        if is::<pb::ComplaintOpened>(event_type) {
+            let e: pb::ComplaintOpened = w.decode(payload)?;
+            self.reference = Some(w.text("reference", &e.reference)?);
+            self.by_post = e.correspondence_by_post;
+            self.regulators = e
+                .qualification
+                .filter(|q| q.regulated)
+                .map(|q| q.regulators)
+                .unwrap_or_default();
+        } else if is::<pb::HandlerAssigned>(event_type) {
+            let e: pb::HandlerAssigned = w.decode(payload)?;
+            self.handler = Some(Handler {
+                staff_id: w.text("staff_id", &e.staff_id)?,
+                stage: w.stage("stage", e.stage)?,
+            });
+        } else if is::<pb::ReferredToLineManager>(event_type) {
+            let e: pb::ReferredToLineManager = w.decode(payload)?;
+            self.handler = Some(Handler {
+                staff_id: w.text("manager_id", &e.manager_id)?,
+                stage: Stage::Two,
+            });
+        } else if is::<pb::ContactRestricted>(event_type) {
+            let e: pb::ContactRestricted = w.decode(payload)?;
+            self.restriction = Some(Restriction {
+                restricted_on: w.required_date("restricted_on", e.restricted_on.as_ref())?,
+                review_on: w.required_date("review_on", e.review_on.as_ref())?,
+            });
+        } else if is::<pb::DeadlineSet>(event_type) {
+            let e: pb::DeadlineSet = w.decode(payload)?;
+            let due = w.required_date("due_on", e.due_on.as_ref())?;
+            self.track(w.deadline_kind("kind", e.kind)?, Some(due));
+        } else if is::<pb::DeadlineExtended>(event_type) {
+            let e: pb::DeadlineExtended = w.decode(payload)?;
+            let due = w.required_date("due_on", e.due_on.as_ref())?;
+            self.track(w.deadline_kind("kind", e.kind)?, Some(due));
+        } else if is::<pb::DeadlineMet>(event_type) {
+            let e: pb::DeadlineMet = w.decode(payload)?;
+            self.track(w.deadline_kind("kind", e.kind)?, None);
+        } else if is::<pb::DeadlineWithdrawn>(event_type) {
+            let e: pb::DeadlineWithdrawn = w.decode(payload)?;
+            self.track(w.deadline_kind("kind", e.kind)?, None);
+        }
+        Ok(())
+    }
+
+    /// The soonest live deadline of `stage`, for an allocation alert: a
+    /// deadline of an earlier stage is about to be withdrawn, not met.
+    pub fn next_deadline(&self, stage: Stage) -> Option<NaiveDate> {
+        self.deadlines
+            .iter()
+            .filter(|(kind, _)| kind.stage() == Some(stage))
+            .map(|(_, due)| *due)
+            .min()
+    }
+
+    fn track(&mut self, kind: DeadlineKind, due: Option<NaiveDate>) {
+        if !kind.is_for_staff() {
+            return;
+        }
+        match due {
+            Some(due) => self.deadlines.insert(kind, due),
+            None => self.deadlines.remove(&kind),
+        };
+    }
+
+    fn reached_at(&mut self, reference: &str, person: Option<&pb::Person>, preference: i32) {
+        if self.reference.is_none() && !reference.trim().is_empty() {
+            self.reference = Some(reference.trim().to_owned());
+        }
+        if let Some(person) = person {
+            self.complainant = Some(contact_of(person));
+        }
+        self.by_post = preference == pb::CorrespondencePreference::Post as i32;
+    }
+
+    fn represented_by(&mut self, third_party: Option<&pb::ThirdParty>) {
+        let Some(tp) = third_party else { return };
+        self.third_party = Some(Contact {
+            name: tp.name.trim().to_owned(),
+            email: non_empty(&tp.email),
+            postal: None,
+        });
+        if self.consent == Consent::NotApplicable {
+            self.consent = Consent::Awaiting;
+        }
+    }
+
+    fn consent_given(&mut self) {
+        if self.consent != Consent::Withdrawn {
+            self.consent = Consent::Given;
+        }
+    }
+}
+
+fn contact_of(person: &pb::Person) -> Contact {
+    let name = format!("{} {}", person.first_name.trim(), person.last_name.trim());
+    let postal = person.postal_address.as_ref().and_then(|a| {
+        let lines: Vec<String> = a
+            .lines
+            .iter()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let postcode = a.postcode.trim().to_owned();
+        (!lines.is_empty() && !postcode.is_empty()).then_some(PostalAddress { lines, postcode })
+    });
+    Contact {
+        name: name.trim().to_owned(),
+        email: non_empty(&person.email),
+        postal,
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// Debug says what is known, never who or where (names and addresses are
+/// personal data).
+impl fmt::Debug for Party {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Party")
+            .field("reference", &self.reference)
+            .field("complainant", &self.complainant.is_some())
+            .field("by_post", &self.by_post)
+            .field("third_party", &self.third_party.is_some())
+            .field("consent", &self.consent)
+            .field("restriction", &self.restriction)
+            .field("handler", &self.handler)
+            .field("regulators", &self.regulators)
+            .field("deadlines", &self.deadlines)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Contact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Contact { .. redacted .. }")
+    }
+}
+
+impl fmt::Debug for PostalAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PostalAddress { .. redacted .. }")
+    }
+}
