@@ -278,9 +278,8 @@ async fn project(
         .execute(&mut *conn)
         .await
         .context("clearing the complaint's live deadlines")?;
-    // A closed complaint has no deadlines left to watch.
-    let live = state.live_deadlines().filter(|_| !state.is_closed());
-    for deadline in live {
+    // Closing withdraws every live deadline, so a closed complaint has none.
+    for deadline in state.live_deadlines() {
         let (kind, stage) = view::deadline_kind(deadline.kind);
         sqlx::query(
             "INSERT INTO live_deadlines (reference, kind, stage, due_on, approaching, missed)

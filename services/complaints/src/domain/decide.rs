@@ -24,6 +24,43 @@ use chrono::NaiveDate;
 /// command yields no events.
 pub fn decide(state: &Complaint, command: Command, ctx: &Context) -> Result<Vec<Event>, Refusal> {
     admit(state, &command)?;
+    let events = decide_admitted(state, command, ctx)?;
+    Ok(settle_deadlines_on_closure(state, events, ctx))
+}
+
+/// A closed complaint waits for nothing: whatever deadline is still live
+/// when it closes is withdrawn in the same decision, so no view, queue or
+/// watcher ever shows a closed complaint as due or overdue.
+fn settle_deadlines_on_closure(
+    state: &Complaint,
+    mut events: Vec<Event>,
+    ctx: &Context,
+) -> Vec<Event> {
+    let Some(closing) = events
+        .iter()
+        .position(|e| matches!(e, Event::ComplaintClosed(_)))
+    else {
+        return events;
+    };
+    let before_closing = events[..closing].iter().fold(state.clone(), super::evolve);
+    let withdrawn: Vec<Event> = before_closing
+        .live_deadlines()
+        .map(|d| {
+            Event::DeadlineWithdrawn(DeadlineWithdrawn {
+                kind: d.kind,
+                withdrawn_on: ctx.today,
+            })
+        })
+        .collect();
+    events.splice(closing..closing, withdrawn);
+    events
+}
+
+fn decide_admitted(
+    state: &Complaint,
+    command: Command,
+    ctx: &Context,
+) -> Result<Vec<Event>, Refusal> {
     match command {
         Command::Open(c) => opening::open(c, ctx),
         Command::AssignHandler(c) => handling::assign_handler(state, c, ctx),

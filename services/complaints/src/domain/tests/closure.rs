@@ -253,3 +253,22 @@ fn r_reg_2_a_regulator_referral_is_recorded_only_after_closure_for_a_regulated_q
     let mut unregulated = Case::closed_after_stage3(date(2026, 3, 2));
     unregulated.refused_by(referral("Ofqual"), "R-REG-2", RefusalKind::Precondition);
 }
+
+/// A complaint that closes withdraws every deadline still live, in the same
+/// decision: here the first-contact deadline was still waiting (R-INT-7),
+/// and after the final outcome nothing is left either (R-S3-6).
+#[test]
+fn r_int_7_closing_withdraws_every_deadline_still_live() {
+    let mut case = Case::opened(date(2026, 3, 2));
+    assert!(case.state.live_deadlines().next().is_some());
+    case.ok(Command::ResolveOutsideProcedure(ResolveOutsideProcedure {
+        how: text("reset the portal password"),
+    }));
+    assert_eq!(case.state.live_deadlines().count(), 0);
+    let closed = Case::closed_after_stage3(date(2026, 3, 2));
+    assert_eq!(
+        closed.state.live_deadlines().count(),
+        0,
+        "r_s3_6: nothing left due"
+    );
+}
