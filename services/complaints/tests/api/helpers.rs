@@ -206,3 +206,75 @@ pub fn refused<T: std::fmt::Debug>(
         status.message()
     );
 }
+
+/// Steps of the procedure shared by the tests.
+pub async fn assign(
+    stack: &mut Stack,
+    reference: &str,
+    who: &str,
+    team: &str,
+    role: pb::HandlerRole,
+) -> pb::ComplaintView {
+    stack
+        .complaints
+        .assign_handler(pb::AssignHandlerRequest {
+            command: acting(reference, "supervisor-1"),
+            handler: who.into(),
+            team: team.into(),
+            role: role as i32,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+pub async fn outcome(
+    stack: &mut Stack,
+    reference: &str,
+    by: &str,
+    stage: pb::Stage,
+    decision: pb::Decision,
+    remedies: Vec<pb::RemedyInput>,
+) -> Result<pb::ComplaintView, tonic::Status> {
+    stack
+        .complaints
+        .record_outcome(pb::RecordOutcomeRequest {
+            command: acting(reference, by),
+            stage: stage as i32,
+            decision: decision as i32,
+            findings: "We found the results were released late because of a system fault.".into(),
+            remedies,
+            ..Default::default()
+        })
+        .await
+        .map(|r| r.into_inner())
+}
+
+pub async fn escalate(
+    stack: &mut Stack,
+    reference: &str,
+    to: pb::Stage,
+    grounds: pb::Grounds,
+    received_on: pb::Date,
+) -> Result<pb::ComplaintView, tonic::Status> {
+    stack
+        .complaints
+        .request_escalation(pb::RequestEscalationRequest {
+            command: acting(reference, "handler-1"),
+            to_stage: to as i32,
+            grounds: vec![grounds as i32],
+            reasons: "The response did not answer my second point.".into(),
+            outcome_sought: "A refund of the resit fee.".into(),
+            received_on: Some(received_on),
+        })
+        .await
+        .map(|r| r.into_inner())
+}
+
+pub fn apology() -> pb::RemedyInput {
+    pb::RemedyInput {
+        kind: pb::RemedyKind::Apology as i32,
+        description: "A written apology.".into(),
+        ..Default::default()
+    }
+}

@@ -1,6 +1,6 @@
 //! The procedure's rules through the gRPC API, one test per rule id.
 
-use crate::helpers::{Stack, acting, date, refused, web_form};
+use crate::helpers::{Stack, acting, assign, date, outcome, refused, web_form};
 use chrono::Duration;
 use complaints_proto::v1 as pb;
 use tonic::Code;
@@ -11,30 +11,8 @@ fn deadline(view: &pb::ComplaintView, kind: pb::DeadlineKind) -> Option<&pb::Dea
         .find(|d| d.kind == kind as i32 && d.met_on.is_none())
 }
 
-async fn outcome_request(
-    stack: &mut Stack,
-    reference: &str,
-    by: &str,
-    stage: pb::Stage,
-    decision: pb::Decision,
-    remedies: Vec<pb::RemedyInput>,
-) -> Result<pb::ComplaintView, tonic::Status> {
-    stack
-        .complaints
-        .record_outcome(pb::RecordOutcomeRequest {
-            command: acting(reference, by),
-            stage: stage as i32,
-            decision: decision as i32,
-            findings: "What happened, what went wrong and how it is put right.".into(),
-            remedies,
-            ..Default::default()
-        })
-        .await
-        .map(|r| r.into_inner())
-}
-
 async fn to_stage_2(stack: &mut Stack, reference: &str) {
-    outcome_request(
+    outcome(
         stack,
         reference,
         "handler-1",
@@ -56,25 +34,19 @@ async fn to_stage_2(stack: &mut Stack, reference: &str) {
         })
         .await
         .unwrap();
-    manager(stack, reference).await;
-}
-
-async fn manager(stack: &mut Stack, reference: &str) {
-    stack
-        .complaints
-        .assign_handler(pb::AssignHandlerRequest {
-            command: acting(reference, "supervisor-1"),
-            handler: "manager-1".into(),
-            team: "Customer Services".into(),
-            role: pb::HandlerRole::Manager as i32,
-        })
-        .await
-        .unwrap();
+    assign(
+        stack,
+        reference,
+        "manager-1",
+        "Customer Services",
+        pb::HandlerRole::Manager,
+    )
+    .await;
 }
 
 async fn to_stage_3(stack: &mut Stack, reference: &str) -> pb::ComplaintView {
     to_stage_2(stack, reference).await;
-    outcome_request(
+    outcome(
         stack,
         reference,
         "manager-1",
@@ -242,7 +214,7 @@ async fn r_s1_4_ground_c_opens_stage_2_once_the_agreed_timescale_has_passed() {
 async fn r_s2_3_stage_2_is_decided_by_the_relevant_manager() {
     let mut stack = Stack::spawn().await;
     let reference = stack.open_complaint("manager").await;
-    outcome_request(
+    outcome(
         &mut stack,
         &reference,
         "handler-1",
@@ -265,7 +237,7 @@ async fn r_s2_3_stage_2_is_decided_by_the_relevant_manager() {
         .await
         .unwrap();
     refused(
-        outcome_request(
+        outcome(
             &mut stack,
             &reference,
             "handler-1",
@@ -277,8 +249,15 @@ async fn r_s2_3_stage_2_is_decided_by_the_relevant_manager() {
         Code::FailedPrecondition,
         "R-S2-3",
     );
-    manager(&mut stack, &reference).await;
-    outcome_request(
+    assign(
+        &mut stack,
+        &reference,
+        "manager-1",
+        "Customer Services",
+        pb::HandlerRole::Manager,
+    )
+    .await;
+    outcome(
         &mut stack,
         &reference,
         "manager-1",
@@ -317,7 +296,7 @@ async fn r_s3_3_stage_3_goes_to_the_compliance_manager_who_decides_on_investigat
         "R-S3-5"
     );
     refused(
-        outcome_request(
+        outcome(
             &mut stack,
             &reference,
             "ccm-1",
@@ -360,7 +339,7 @@ async fn r_s3_3_stage_3_goes_to_the_compliance_manager_who_decides_on_investigat
         Code::FailedPrecondition,
         "R-S3-3",
     );
-    let view = outcome_request(
+    let view = outcome(
         &mut stack,
         &reference,
         "ccm-1",
@@ -415,7 +394,7 @@ async fn r_out_2_an_upheld_outcome_records_its_remedies() {
     let mut stack = Stack::spawn().await;
     let reference = stack.open_complaint("remedies").await;
     refused(
-        outcome_request(
+        outcome(
             &mut stack,
             &reference,
             "handler-1",
@@ -432,7 +411,7 @@ async fn r_out_2_an_upheld_outcome_records_its_remedies() {
         description: "Refund.".into(),
         ..Default::default()
     };
-    let status = outcome_request(
+    let status = outcome(
         &mut stack,
         &reference,
         "handler-1",
@@ -457,7 +436,7 @@ async fn r_out_2_an_upheld_outcome_records_its_remedies() {
             expected_payment_on: Some(date(2026, 3, 31)),
         },
     ];
-    let view = outcome_request(
+    let view = outcome(
         &mut stack,
         &reference,
         "handler-1",
@@ -606,7 +585,7 @@ async fn r_reg_2_an_exhausted_regulated_complaint_records_the_referral_right_and
         })
         .await
         .unwrap();
-    outcome_request(
+    outcome(
         &mut stack,
         &reference,
         "ccm-1",
