@@ -1,23 +1,62 @@
 //! The anonymised complaints log and the Audit and Risk Committee's figures (section 6).
 //!
-//! Today the service starts as a plain process: it migrates its schema,
-//! serves gRPC health and reflection, relays its event log to the bus and
-//! shuts down gracefully. Its domain behaviour comes in later issues.
+//! - [`core`]: the pure core (facts, records, figures, equality analysis).
+//! - [`consume`]: two durable consumers, of intake's and of the complaints
+//!   service's events, keep the log in reporting's own schema ([`store`]),
+//!   each record keyed by a keyed pseudonym of its submission ([`pseudonym`]).
+//! - [`grpc`]: `complaints.v1.Reporting`, figures, the CSV export
+//!   ([`export`]) and the suppressed equality tables.
 #![forbid(unsafe_code)]
 
+pub mod consume;
 pub mod core;
+pub mod export;
+pub mod grpc;
+pub mod pseudonym;
+pub mod store;
 
-use platform::{Error, Runtime, Service, Settings};
+use bus::ConsumerSettings;
+use complaints_proto::v1::reporting_server::ReportingServer;
+use platform::{Clock, Error, Runtime, Service, Settings, SystemClock};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The service's own schema migrations (numbered from 1000).
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// The reporting service, started and ready to serve.
 #[derive(Debug)]
 pub struct Application {
     runtime: Runtime,
+    api: grpc::ReportingApi,
 }
 
 impl Application {
+    /// Builds the service with `clock` as its source of time.
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, Error> {
+        let key = pseudonym::PseudonymKey::from_source(&settings.source)?;
+        let calendar = Arc::new(settings.source.calendar()?);
+        let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
+        let from_intake =
+            ConsumerSettings::new(consume::FROM_INTAKE, runtime.bus().all_from("intake"));
+        runtime
+            .consume(from_intake, consume::FromIntake { key: key.clone() })
+            .await?;
+        let from_complaints = ConsumerSettings::new(
+            consume::FROM_COMPLAINTS,
+            runtime.bus().all_from("complaints"),
+        );
+        runtime
+            .consume(from_complaints, consume::FromComplaints { key })
+            .await?;
+        let api = grpc::ReportingApi::new(runtime.log().pool().clone(), calendar, clock);
+        Ok(Self { runtime, api })
+    }
+
     /// The address the gRPC server is bound to.
     pub fn local_addr(&self) -> SocketAddr {
         self.runtime.local_addr()
@@ -29,14 +68,14 @@ impl Service for Application {
     const DEFAULT_PORT: u16 = 50054;
 
     async fn build(settings: Settings) -> Result<Self, Error> {
-        let runtime = Runtime::start(settings, None, &[]).await?;
-        Ok(Self { runtime })
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
     }
 
     async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        self.runtime.serve(Default::default(), shutdown).await
+        let routes = tonic::service::Routes::new(ReportingServer::new(self.api));
+        self.runtime.serve(routes, shutdown).await
     }
 }

@@ -1,0 +1,147 @@
+//! Keeping the anonymised log from intake's and the complaints service's
+//! events. Each handler runs inside the consumer's transaction with its
+//! inbox row, so a redelivered event applies nothing twice; it loads the
+//! record (or starts one), applies the event's facts and saves it.
+//!
+//! Events the log has no use for are ignored. An event that does not
+//! decode, or a complaint event whose complaint was never opened here, is
+//! an error: the bus retries it and then dead-letters it, rather than the
+//! log silently under-counting.
+
+use crate::core::{self, Fact};
+use crate::pseudonym::PseudonymKey;
+use crate::store;
+use bus::HandlerError;
+use complaints_proto::v1::{self as pb, EventEnvelope};
+use sqlx::PgConnection;
+
+/// Durable name of the consumer of intake's events.
+pub const FROM_INTAKE: &str = "reporting-intake";
+/// Durable name of the consumer of the complaints service's events.
+pub const FROM_COMPLAINTS: &str = "reporting-complaints";
+
+fn payload(envelope: &EventEnvelope) -> &[u8] {
+    envelope
+        .payload
+        .as_ref()
+        .map_or(&[], |p| p.value.as_slice())
+}
+
+/// Applies `facts` to the record of `pseudonym`, under its row lock.
+async fn apply_facts(
+    tx: &mut PgConnection,
+    pseudonym: &str,
+    facts: &[Fact],
+) -> Result<(), HandlerError> {
+    if facts.is_empty() {
+        return Ok(());
+    }
+    let mut record = store::lock_record(tx, pseudonym).await?;
+    for fact in facts {
+        core::apply(&mut record, fact);
+    }
+    store::save_record(tx, &record).await?;
+    Ok(())
+}
+
+/// Intake's submissions (stream `submission-<id>`), compliments and
+/// equality monitoring answers.
+#[derive(Debug, Clone)]
+pub struct FromIntake {
+    pub key: PseudonymKey,
+}
+
+impl bus::Handler for FromIntake {
+    async fn handle(
+        &self,
+        tx: &mut PgConnection,
+        envelope: &EventEnvelope,
+    ) -> Result<(), HandlerError> {
+        let (event_type, bytes) = (envelope.event_type.as_str(), payload(envelope));
+        if let Some(compliment) = core::compliment_from_intake(event_type, bytes)? {
+            store::save_compliment(tx, &envelope.stream_id, &compliment).await?;
+            return Ok(());
+        }
+        if let Some(answers) = core::monitoring_from_intake(event_type, bytes)? {
+            store::save_answers(tx, &answers).await?;
+            return Ok(());
+        }
+        let facts = core::facts_from_intake(event_type, bytes)?;
+        if facts.is_empty() {
+            return Ok(());
+        }
+        let submission_id = envelope
+            .stream_id
+            .strip_prefix("submission-")
+            .ok_or_else(|| {
+                format!(
+                    "{event_type} in stream {:?}, not a submission stream",
+                    envelope.stream_id
+                )
+            })?;
+        apply_facts(tx, &self.key.pseudonym(submission_id), &facts).await
+    }
+}
+
+/// What a complaint's pseudonym is the keyed hash of. A complaint opened
+/// from intake's acceptance shares its submission's pseudonym, so its
+/// record joins the submission's facts and the monitoring answers. A new
+/// complaint raised from a closed one (R-UPC-2) carries the same
+/// submission id but is a complaint of its own in the log: it is keyed by
+/// the submission id and its reference together, so the two records stay
+/// apart (and the raised one has no monitoring answers joined to it).
+pub fn complaint_subject(submission_id: &str, reference: &str, raised_from: &str) -> String {
+    if raised_from.trim().is_empty() {
+        submission_id.to_owned()
+    } else {
+        format!("{submission_id}/{reference}")
+    }
+}
+
+/// The complaints service's events, one stream per complaint reference.
+#[derive(Debug, Clone)]
+pub struct FromComplaints {
+    pub key: PseudonymKey,
+}
+
+impl bus::Handler for FromComplaints {
+    async fn handle(
+        &self,
+        tx: &mut PgConnection,
+        envelope: &EventEnvelope,
+    ) -> Result<(), HandlerError> {
+        let (event_type, bytes) = (envelope.event_type.as_str(), payload(envelope));
+        let reference = envelope.stream_id.as_str();
+        if let Some(submission_id) = core::submission_of_complaint(event_type, bytes)? {
+            let raised_from = bus::decode_payload::<pb::ComplaintOpened>(envelope)
+                .map(|opened| opened.raised_from)
+                .unwrap_or_default();
+            let pseudonym =
+                self.key
+                    .pseudonym(&complaint_subject(&submission_id, reference, &raised_from));
+            store::link_reference(tx, reference, &pseudonym).await?;
+        }
+        let facts = core::facts_from_complaints(event_type, bytes)?;
+        if facts.is_empty() {
+            return Ok(());
+        }
+        let pseudonym = store::pseudonym_of(tx, reference)
+            .await?
+            .ok_or_else(|| format!("{event_type}: complaint {reference} was not opened here"))?;
+        apply_facts(tx, &pseudonym, &facts).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::complaint_subject;
+
+    #[test]
+    fn a_complaint_raised_from_a_closed_one_gets_a_record_of_its_own() {
+        assert_eq!(complaint_subject("s-1", "CMP-2026-000001", ""), "s-1");
+        assert_ne!(
+            complaint_subject("s-1", "CMP-2026-000002", "CMP-2026-000001"),
+            complaint_subject("s-1", "CMP-2026-000001", "")
+        );
+    }
+}

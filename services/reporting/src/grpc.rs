@@ -1,0 +1,270 @@
+//! `complaints.v1.Reporting`: the committee's figures, the anonymised log
+//! and the equality analysis, computed by the pure core over the read
+//! model and mapped into protobuf here.
+
+use crate::core::{self, Characteristic, Grouping, Period};
+use crate::export;
+use crate::store::{self, StoreError};
+use calendar::Calendar;
+use chrono::NaiveDate;
+use complaints_proto::v1 as pb;
+use platform::Clock;
+use platform::grpc::{FieldViolation, invalid_argument};
+use sqlx::PgPool;
+use std::sync::Arc;
+use tonic::{Request, Response, Status};
+
+/// The Reporting service's handlers.
+#[derive(Debug, Clone)]
+pub struct ReportingApi {
+    pool: PgPool,
+    calendar: Arc<Calendar>,
+    clock: Arc<dyn Clock>,
+}
+
+impl ReportingApi {
+    pub fn new(pool: PgPool, calendar: Arc<Calendar>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            pool,
+            calendar,
+            clock,
+        }
+    }
+
+    fn today(&self) -> NaiveDate {
+        calendar::uk_date(self.clock.now())
+    }
+}
+
+fn violation(field: &str, description: impl Into<String>) -> FieldViolation {
+    FieldViolation {
+        field: field.into(),
+        rule: "R-MON-3",
+        description: description.into(),
+    }
+}
+
+fn date(field: &str, d: Option<pb::Date>) -> Result<NaiveDate, FieldViolation> {
+    let d = d.ok_or_else(|| violation(field, "is required"))?;
+    NaiveDate::from_ymd_opt(d.year, d.month, d.day).ok_or_else(|| {
+        violation(
+            field,
+            format!("{}-{}-{} is not a date", d.year, d.month, d.day),
+        )
+    })
+}
+
+/// The period of a request, or INVALID_ARGUMENT naming each bad field.
+fn period(from: Option<pb::Date>, to: Option<pb::Date>) -> Result<Period, Status> {
+    match (date("from", from), date("to", to)) {
+        (Ok(from), Ok(to)) => {
+            Period::new(from, to).map_err(|e| invalid_argument(&[violation("to", e.to_string())]))
+        }
+        (from, to) => Err(invalid_argument(
+            &[from.err(), to.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>(),
+        )),
+    }
+}
+
+fn pb_date(d: NaiveDate) -> pb::Date {
+    use chrono::Datelike;
+    pb::Date {
+        year: d.year(),
+        month: d.month(),
+        day: d.day(),
+    }
+}
+
+fn internal(error: StoreError) -> Status {
+    tracing::error!(error = %error, "reading the anonymised log failed");
+    Status::internal("the anonymised log could not be read")
+}
+
+fn rate(r: core::Rate) -> pb::Rate {
+    pb::Rate {
+        numerator: r.numerator,
+        denominator: r.denominator,
+    }
+}
+
+fn group(g: core::GroupFigures) -> pb::GroupFigures {
+    let c = g.circumstances;
+    pb::GroupFigures {
+        label: g.label,
+        total: g.volumes.total,
+        by_category: g.volumes.by_category.into_iter().collect(),
+        by_channel: g
+            .volumes
+            .by_channel
+            .into_iter()
+            .map(|(channel, count)| pb::ChannelCount {
+                channel: channel as i32,
+                count,
+            })
+            .collect(),
+        by_customer_type: g.volumes.by_customer_type.into_iter().collect(),
+        third_party: c.third_party,
+        regulated_qualification: c.regulated_qualification,
+        redirected: c.redirected,
+        resolved_outside_procedure: c.resolved_outside_procedure,
+        declined_out_of_time: c.declined_out_of_time,
+        entered_procedure: c.entered_procedure,
+        escalation_1_to_2: Some(rate(g.escalation_1_to_2)),
+        escalation_2_to_3: Some(rate(g.escalation_2_to_3)),
+        stages: g
+            .stages
+            .into_iter()
+            .map(|s| pb::StageFigures {
+                stage: i32::from(s.stage.number()),
+                reached: s.reached,
+                upheld: Some(rate(s.upheld)),
+                median_working_days: s.median_working_days,
+                p90_working_days: s.p90_working_days,
+                compensation_pence: s.compensation_pence,
+            })
+            .collect(),
+        deadlines: g
+            .deadlines
+            .into_iter()
+            .map(|(kind, c)| pb::DeadlineCompliance {
+                kind: kind as i32,
+                met: c.met,
+                missed: c.missed,
+            })
+            .collect(),
+        compensation_pence: g.compensation_pence,
+    }
+}
+
+fn cells(c: core::Cells) -> pb::EqualityCells {
+    pb::EqualityCells {
+        count: c.count,
+        decided: c.decided,
+        upheld: c.upheld,
+        entered: c.entered,
+        escalated: c.escalated,
+    }
+}
+
+fn characteristic(value: i32) -> Result<Characteristic, Status> {
+    Ok(match pb::Characteristic::try_from(value) {
+        Ok(pb::Characteristic::Ethnicity) => Characteristic::Ethnicity,
+        Ok(pb::Characteristic::Disability) => Characteristic::Disability,
+        Ok(pb::Characteristic::Gender) => Characteristic::Gender,
+        Ok(pb::Characteristic::AgeBand) => Characteristic::AgeBand,
+        Ok(pb::Characteristic::ReligionOrBelief) => Characteristic::ReligionOrBelief,
+        Ok(pb::Characteristic::SexualOrientation) => Characteristic::SexualOrientation,
+        _ => {
+            return Err(invalid_argument(&[FieldViolation {
+                field: "characteristic".into(),
+                rule: "R-MON-4",
+                description: "must name a monitored characteristic".into(),
+            }]));
+        }
+    })
+}
+
+#[tonic::async_trait]
+impl pb::reporting_server::Reporting for ReportingApi {
+    async fn get_figures(
+        &self,
+        request: Request<pb::GetFiguresRequest>,
+    ) -> Result<Response<pb::Figures>, Status> {
+        let request = request.into_inner();
+        let period = period(request.from, request.to)?;
+        let (grouping, pb_grouping) = match pb::Grouping::try_from(request.grouping) {
+            Ok(pb::Grouping::Quarter) => (Grouping::Quarter, pb::Grouping::Quarter),
+            _ => (Grouping::Month, pb::Grouping::Month),
+        };
+        let records = store::records_up_to(&self.pool, period.to())
+            .await
+            .map_err(internal)?;
+        let compliments = store::compliments_in(&self.pool, period)
+            .await
+            .map_err(internal)?;
+        let f = core::figures(&records, period, grouping, self.today(), &self.calendar);
+        let compensation_pence = f
+            .groups
+            .iter()
+            .fold(0i64, |sum, g| sum.saturating_add(g.compensation_pence));
+        let bands = f.backlog.open_by_age;
+        Ok(Response::new(pb::Figures {
+            complaints_received: f.trend.volume,
+            complaints_open: bands.total(),
+            grouping: pb_grouping as i32,
+            groups: f.groups.into_iter().map(group).collect(),
+            open_by_age: Some(pb::AgeBands {
+                up_to_7: bands.up_to_7,
+                from_8_to_20: bands.from_8_to_20,
+                from_21_to_40: bands.from_21_to_40,
+                over_40: bands.over_40,
+            }),
+            actions_open: f.backlog.actions_open,
+            actions_overdue: f.backlog.actions_overdue,
+            trend: Some(pb::Trend {
+                previous_from: Some(pb_date(f.trend.previous.from())),
+                previous_to: Some(pb_date(f.trend.previous.to())),
+                volume: f.trend.volume,
+                previous_volume: f.trend.previous_volume,
+                delta: f.trend.delta,
+                percent: f.trend.percent,
+            }),
+            compensation_pence,
+            compliments_by_team: core::compliments_by_team(&compliments, period)
+                .into_iter()
+                .collect(),
+        }))
+    }
+
+    async fn export_log(
+        &self,
+        request: Request<pb::ExportLogRequest>,
+    ) -> Result<Response<pb::ExportLogResponse>, Status> {
+        let request = request.into_inner();
+        let period = period(request.from, request.to)?;
+        let records = store::records_in(&self.pool, period)
+            .await
+            .map_err(internal)?;
+        Ok(Response::new(pb::ExportLogResponse {
+            csv: export::csv(&records).into_bytes(),
+            rows: records.len() as u64,
+        }))
+    }
+
+    async fn get_equality_analysis(
+        &self,
+        request: Request<pb::GetEqualityAnalysisRequest>,
+    ) -> Result<Response<pb::EqualityAnalysis>, Status> {
+        let request = request.into_inner();
+        let which = characteristic(request.characteristic)?;
+        let period = period(request.from, request.to)?;
+        let threshold = match request.threshold {
+            0 => core::DEFAULT_THRESHOLD,
+            n => n,
+        };
+        let records = store::records_in(&self.pool, period)
+            .await
+            .map_err(internal)?;
+        let answers = store::answers_in(&self.pool, period)
+            .await
+            .map_err(internal)?;
+        let table = core::equality_analysis(&records, &answers, which, threshold);
+        Ok(Response::new(pb::EqualityAnalysis {
+            characteristic: request.characteristic,
+            threshold: table.threshold,
+            rows: table
+                .rows
+                .into_iter()
+                .map(|r| pb::EqualityRow {
+                    group: r.group,
+                    suppressed: r.suppressed,
+                    cells: Some(cells(r.cells)),
+                })
+                .collect(),
+            total: Some(cells(table.total)),
+        }))
+    }
+}

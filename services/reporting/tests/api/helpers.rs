@@ -1,0 +1,214 @@
+use chrono::{DateTime, TimeZone, Utc};
+use complaints_proto::v1 as pb;
+use complaints_proto::v1::complaints_client::ComplaintsClient;
+use complaints_proto::v1::intake_client::IntakeClient;
+use complaints_proto::v1::reporting_client::ReportingClient;
+use platform::{FixedClock, Service, Settings, Source};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+
+/// The key intake and reporting share in these tests.
+pub const KEY: &str = "reporting-test-monitoring-key-32-chars";
+
+/// Monday 2 March 2026, 10:00 UTC.
+pub fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap()
+}
+
+pub fn date(year: i32, month: u32, day: u32) -> pb::Date {
+    pb::Date { year, month, day }
+}
+
+/// Intake, complaints and reporting on one bus namespace, each in its own
+/// schema, sharing one clock.
+pub struct Stack {
+    pub intake: IntakeClient<Channel>,
+    pub complaints: ComplaintsClient<Channel>,
+    pub reporting: ReportingClient<Channel>,
+    pub complaints_log: eventlog::EventLog,
+    settings: Vec<Settings>,
+    bus: bus::Bus,
+    shutdown: CancellationToken,
+}
+
+fn settings(service: &str, namespace: &str) -> Settings {
+    let db = eventlog::testing::fresh_settings(service);
+    let env: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), db.url.clone()),
+        ("DATABASE_SCHEMA".into(), db.schema.to_string()),
+        ("NATS_URL".into(), bus::testing::nats_url()),
+        ("BUS_NAMESPACE".into(), namespace.to_owned()),
+        ("GRPC_ADDR".into(), "127.0.0.1:0".into()),
+        ("MONITORING_PSEUDONYM_KEY".into(), KEY.into()),
+        ("COMPLIANCE_MANAGER_ID".into(), "ccm-1".into()),
+        ("RELAY_POLL_INTERVAL_MS".into(), "10".into()),
+    ]);
+    Settings::from_source(service, 0, Source::from_map(env).unwrap()).unwrap()
+}
+
+async fn connect(addr: std::net::SocketAddr) -> Channel {
+    tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap()
+}
+
+impl Stack {
+    pub async fn spawn() -> Self {
+        let namespace = bus::testing::fresh_settings("reporting")
+            .namespace
+            .as_str()
+            .to_owned();
+        let clock = FixedClock::at(start());
+        let shutdown = CancellationToken::new();
+
+        let intake_settings = settings("intake", &namespace);
+        let intake =
+            intake::Application::build_with_clock(intake_settings.clone(), Arc::new(clock.clone()))
+                .await
+                .unwrap();
+        let intake_channel = connect(intake.local_addr()).await;
+        let stop = shutdown.clone();
+        tokio::spawn(intake.run_until_stopped(async move { stop.cancelled().await }));
+
+        let complaints_settings = settings("complaints", &namespace);
+        let complaints = complaints::Application::build_with_clock(
+            complaints_settings.clone(),
+            Arc::new(clock.clone()),
+        )
+        .await
+        .unwrap();
+        let complaints_channel = connect(complaints.local_addr()).await;
+        let stop = shutdown.clone();
+        tokio::spawn(complaints.run_until_stopped(async move { stop.cancelled().await }));
+
+        let reporting_settings = settings("reporting", &namespace);
+        let reporting = reporting::Application::build_with_clock(
+            reporting_settings.clone(),
+            Arc::new(clock.clone()),
+        )
+        .await
+        .unwrap();
+        let reporting_channel = connect(reporting.local_addr()).await;
+        let stop = shutdown.clone();
+        tokio::spawn(reporting.run_until_stopped(async move { stop.cancelled().await }));
+
+        let complaints_log = eventlog::EventLog::open(&complaints_settings.database)
+            .await
+            .unwrap();
+        let bus = bus::Bus::connect(&reporting_settings.bus).await.unwrap();
+        Self {
+            intake: IntakeClient::new(intake_channel),
+            complaints: ComplaintsClient::new(complaints_channel),
+            reporting: ReportingClient::new(reporting_channel),
+            complaints_log,
+            settings: vec![intake_settings, complaints_settings, reporting_settings],
+            bus,
+            shutdown,
+        }
+    }
+
+    /// Submits `request` through intake; returns the submission id.
+    pub async fn submit(&mut self, request: pb::SubmitComplaintRequest) -> String {
+        self.intake
+            .submit_complaint(request)
+            .await
+            .unwrap()
+            .into_inner()
+            .submission_id
+    }
+
+    /// Waits for the complaint opened from `submission_id`.
+    pub async fn reference_for(&self, submission_id: &str) -> String {
+        for _ in 0..400 {
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT reference FROM complaints WHERE submission_id = $1::uuid",
+            )
+            .bind(submission_id)
+            .fetch_optional(self.complaints_log.pool())
+            .await
+            .unwrap();
+            if let Some(reference) = found {
+                return reference;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no complaint was opened for submission {submission_id}");
+    }
+
+    /// The figures for March 2026 by month.
+    pub async fn march(&mut self) -> pb::Figures {
+        self.reporting
+            .get_figures(pb::GetFiguresRequest {
+                from: Some(date(2026, 3, 1)),
+                to: Some(date(2026, 3, 31)),
+                grouping: pb::Grouping::Month as i32,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    /// Polls March's figures until `ready` holds; panics after 10 seconds.
+    pub async fn figures_when(&mut self, ready: impl Fn(&pb::Figures) -> bool) -> pb::Figures {
+        let mut last = None;
+        for _ in 0..400 {
+            let figures = self.march().await;
+            if ready(&figures) {
+                return figures;
+            }
+            last = Some(figures);
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the figures never got there; last: {last:?}");
+    }
+
+    pub async fn cleanup(self) {
+        self.shutdown.cancel();
+        bus::testing::delete_namespace(&self.bus).await;
+        for settings in &self.settings {
+            eventlog::testing::drop_schema(self.complaints_log.pool(), &settings.database.schema)
+                .await;
+        }
+    }
+}
+
+/// A web-form complaint from Ada Lovelace, received on the stack's clock.
+pub fn web_form(key: &str) -> pb::SubmitComplaintRequest {
+    pb::SubmitComplaintRequest {
+        idempotency_key: key.into(),
+        channel: pb::Channel::WebForm as i32,
+        customer_status: "Member".into(),
+        customer_type: "Student".into(),
+        query_category: "Exams and assessments".into(),
+        query_detail: "My results were published late.".into(),
+        complainant: Some(pb::Person {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            email: "ada@example.org".into(),
+            ..Default::default()
+        }),
+        matter_date: Some(date(2026, 2, 2)),
+        ..Default::default()
+    }
+}
+
+pub fn acting(reference: &str, user: &str) -> Option<pb::ComplaintCommand> {
+    Some(pb::ComplaintCommand {
+        reference: reference.into(),
+        acting_user: user.into(),
+    })
+}
+
+/// The March group of a month's figures.
+pub fn march_group(figures: &pb::Figures) -> &pb::GroupFigures {
+    figures
+        .groups
+        .iter()
+        .find(|g| g.label == "2026-03")
+        .expect("a March group")
+}

@@ -1,0 +1,10 @@
+//! The reporting service with intake and complaints in front of it, all
+//! three in-process against a real PostgreSQL and NATS; each test on its
+//! own bus namespace and three fresh schemas, on a fixed clock.
+
+mod compliments;
+mod equality;
+mod export;
+mod figures;
+mod helpers;
+mod store;
