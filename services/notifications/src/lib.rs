@@ -1,23 +1,148 @@
 //! The correspondence the procedure promises, delivered once and recorded.
 //!
-//! Today the service starts as a plain process: it migrates its schema,
-//! serves gRPC health and reflection, relays its event log to the bus and
-//! shuts down gracefully. Its domain behaviour comes in later issues.
+//! - [`core`]: the pure core (letters, routing, templates, delivery).
+//! - [`consume`]: two durable consumers, of intake's and of the complaints
+//!   service's events, keep each party's contact, consent and restriction
+//!   state in notifications' own schema and queue the letters each event
+//!   calls for ([`store`]: one event-log stream per notification).
+//! - [`send`]: the email sender over SMTP with retries and back-off, and
+//!   the operators' templates (`TEMPLATES_DIR`).
+//! - [`grpc`]: the `complaints.v1.Notifications` API.
 #![forbid(unsafe_code)]
 
+pub mod consume;
 pub mod core;
+pub mod grpc;
+pub mod send;
+pub mod store;
 
-use platform::{Error, Runtime, Service, Settings};
+use bus::ConsumerSettings;
+use complaints_proto::v1::notifications_server::NotificationsServer;
+use platform::{Clock, Error, Runtime, Service, Settings, SettingsError, Source, SystemClock};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The service's own schema migrations (numbered from 1000).
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The notifications service's own settings:
+///
+/// | setting | default | meaning |
+/// |---|---|---|
+/// | `SMTP_HOST` / `SMTP_PORT` | `127.0.0.1` / `1025` | the mail server (plain SMTP, no TLS) |
+/// | `MAIL_FROM` | `complaints@example.org` | the sender of every email |
+/// | `SMTP_TIMEOUT_SECONDS` | `30` | one SMTP exchange |
+/// | `NOTIFY_MAX_ATTEMPTS` | `6` | attempts per email, the first included, before giving up |
+/// | `NOTIFY_RETRY_BASE_MS` / `NOTIFY_RETRY_MAX_MS` | `60000` / `900000` | back-off after the first failure, doubling, capped |
+/// | `NOTIFY_POLL_INTERVAL_MS` | `250` | sender pause when nothing is due |
+/// | `TEMPLATES_DIR` | unset | operators' template folder; a file missing there falls back to the built-in one |
+/// | `STAFF_DIRECTORY` | empty | `id\|Name\|email;...`; staff not listed get no email (withheld, logged) |
+#[derive(Debug, Clone)]
+pub struct NotifySettings {
+    pub smtp: send::SmtpSettings,
+    pub policy: core::RetryPolicy,
+    pub templates: send::Templates,
+    pub staff: consume::Directory,
+    pub poll_interval: Duration,
+}
+
+impl NotifySettings {
+    pub fn from_source(s: &Source) -> Result<Self, SettingsError> {
+        let invalid = |key: &str, reason: String| SettingsError {
+            key: key.into(),
+            reason,
+        };
+        let from = s.string("MAIL_FROM", "complaints@example.org");
+        let from = from
+            .parse()
+            .map_err(|e| invalid("MAIL_FROM", format!("{from:?} is not a mailbox: {e}")))?;
+        let max_attempts: u32 = s.get("NOTIFY_MAX_ATTEMPTS", 6)?;
+        if max_attempts == 0 {
+            return Err(invalid("NOTIFY_MAX_ATTEMPTS", "must be at least 1".into()));
+        }
+        let templates = send::Templates {
+            dir: s.raw("TEMPLATES_DIR").map(Into::into),
+        };
+        if let Some(dir) = &templates.dir
+            && !dir.is_dir()
+        {
+            return Err(invalid(
+                "TEMPLATES_DIR",
+                format!("{} is not a folder", dir.display()),
+            ));
+        }
+        let staff = consume::Directory::parse(&s.string("STAFF_DIRECTORY", ""))
+            .map_err(|e| invalid("STAFF_DIRECTORY", e))?;
+        Ok(Self {
+            smtp: send::SmtpSettings {
+                host: s.string("SMTP_HOST", "127.0.0.1"),
+                port: s.get("SMTP_PORT", 1025)?,
+                from,
+                timeout: s.duration("SMTP_TIMEOUT_SECONDS", 30, Duration::from_secs)?,
+            },
+            policy: core::RetryPolicy {
+                max_attempts,
+                base_delay: s.duration("NOTIFY_RETRY_BASE_MS", 60_000, Duration::from_millis)?,
+                max_delay: s.duration("NOTIFY_RETRY_MAX_MS", 900_000, Duration::from_millis)?,
+            },
+            templates,
+            staff,
+            poll_interval: s.duration("NOTIFY_POLL_INTERVAL_MS", 250, Duration::from_millis)?,
+        })
+    }
+}
 
 /// The notifications service, started and ready to serve.
 #[derive(Debug)]
 pub struct Application {
     runtime: Runtime,
+    api: grpc::NotificationsApi,
 }
 
 impl Application {
+    /// Builds the service with `clock` as its source of time.
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, Error> {
+        let notify = NotifySettings::from_source(&settings.source)?;
+        let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
+        let planner = consume::Planner {
+            staff: Arc::new(notify.staff.clone()),
+            settings: core::PlanSettings::default(),
+            templates: Arc::new(notify.templates.clone()),
+            policy: notify.policy,
+            clock: clock.clone(),
+        };
+        for (name, source, from) in [
+            (consume::FROM_INTAKE, consume::Source::Intake, "intake"),
+            (
+                consume::FROM_COMPLAINTS,
+                consume::Source::Complaints,
+                "complaints",
+            ),
+        ] {
+            let settings = ConsumerSettings::new(name, runtime.bus().all_from(from));
+            let handler = consume::Consume {
+                source,
+                planner: planner.clone(),
+            };
+            runtime.consume(settings, handler).await?;
+        }
+        let sender = send::Sender {
+            pool: runtime.log().pool().clone(),
+            smtp: notify.smtp.clone(),
+            policy: notify.policy,
+            clock,
+            poll_interval: notify.poll_interval,
+        };
+        runtime.spawn(move |stop| sender.run(stop));
+        let api = grpc::NotificationsApi::new(runtime.log().pool().clone(), planner);
+        Ok(Self { runtime, api })
+    }
+
     /// The address the gRPC server is bound to.
     pub fn local_addr(&self) -> SocketAddr {
         self.runtime.local_addr()
@@ -29,14 +154,14 @@ impl Service for Application {
     const DEFAULT_PORT: u16 = 50053;
 
     async fn build(settings: Settings) -> Result<Self, Error> {
-        let runtime = Runtime::start(settings, None, &[]).await?;
-        Ok(Self { runtime })
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
     }
 
     async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        self.runtime.serve(Default::default(), shutdown).await
+        let routes = tonic::service::Routes::new(NotificationsServer::new(self.api));
+        self.runtime.serve(routes, shutdown).await
     }
 }

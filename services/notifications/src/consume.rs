@@ -1,0 +1,240 @@
+//! Planning the correspondence from intake's and the complaints service's
+//! events. Each handler runs inside the consumer's transaction with its
+//! inbox row, so a redelivered event applies nothing twice; and every
+//! notification's id is derived from the causing event, so even a replay
+//! after a restart queues nothing twice (its stream already exists).
+//!
+//! Per event: record it for its party and fold the party
+//! ([`crate::core::Party::apply`]), cancel what the event forbids (consent
+//! withdrawn, contact restricted), plan its letters
+//! ([`crate::core::letters_for`]), route each ([`crate::core::route`]),
+//! render it and queue it.
+
+use crate::core::{
+    self, DeliveryCommand, PlanContext, PlanSettings, StaffDirectory, TemplateSource, letters,
+};
+use crate::store::{self, NewNotification};
+use bus::HandlerError;
+use complaints_proto::v1::{self as pb, EventEnvelope};
+use eventlog::Actor;
+use platform::Clock;
+use prost::{Message, Name};
+use sqlx::PgConnection;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Durable name of the consumer of intake's events.
+pub const FROM_INTAKE: &str = "notifications-intake";
+/// Durable name of the consumer of the complaints service's events.
+pub const FROM_COMPLAINTS: &str = "notifications-complaints";
+
+/// What both consumers share.
+#[derive(Clone)]
+pub struct Planner {
+    pub staff: Arc<dyn StaffDirectory + Send + Sync>,
+    pub settings: PlanSettings,
+    pub templates: Arc<dyn TemplateSource + Send + Sync>,
+    pub policy: core::RetryPolicy,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Planner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Planner").finish_non_exhaustive()
+    }
+}
+
+/// Which service's events a consumer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Intake,
+    Complaints,
+}
+
+/// A consumer of one service's events.
+#[derive(Debug, Clone)]
+pub struct Consume {
+    pub source: Source,
+    pub planner: Planner,
+}
+
+fn payload(envelope: &EventEnvelope) -> &[u8] {
+    envelope
+        .payload
+        .as_ref()
+        .map_or(&[], |p| p.value.as_slice())
+}
+
+impl bus::Handler for Consume {
+    async fn handle(
+        &self,
+        tx: &mut PgConnection,
+        envelope: &EventEnvelope,
+    ) -> Result<(), HandlerError> {
+        let event_type = envelope.event_type.as_str();
+        let bytes = payload(envelope);
+        let event_id = Uuid::parse_str(&envelope.event_id)
+            .map_err(|e| format!("event id {:?}: {e}", envelope.event_id))?;
+        let party_key = match self.source {
+            Source::Intake => envelope.stream_id.clone(),
+            Source::Complaints => complaint_party(tx, envelope, event_type, bytes).await?,
+        };
+        let party = store::apply_to_party(tx, &party_key, event_id, event_type, bytes).await?;
+        self.cancel_forbidden(tx, &party_key, event_type).await?;
+        let planned = {
+            let ctx = PlanContext {
+                staff: self.planner.staff.as_ref(),
+                settings: &self.planner.settings,
+            };
+            core::letters_for(event_type, bytes, &party, &ctx)?
+        };
+        let now = self.planner.clock.now();
+        for letter in &planned {
+            let route = core::route(letter, &party);
+            for withheld in &route.withheld {
+                tracing::info!(
+                    template = letter.template(),
+                    reference = letter.reference(),
+                    kind = ?withheld.kind,
+                    reason = ?withheld.reason,
+                    "letter withheld"
+                );
+            }
+            for to in &route.recipients {
+                let rendered = core::render(letter, to, self.planner.templates.as_ref())?;
+                let id = store::notification_id(event_id, letter.template(), &to.kind);
+                let queued = store::queue(
+                    tx,
+                    &NewNotification {
+                        id,
+                        party_key: &party_key,
+                        reference: letter.reference(),
+                        template: letter.template(),
+                        to,
+                        rendered: &rendered,
+                        cause_event_id: Some(event_id),
+                        cause_event_type: event_type,
+                        cause_payload: bytes,
+                        resend_of: None,
+                    },
+                    now,
+                )
+                .await?;
+                tracing::info!(notification_id = %id, template = letter.template(), queued, "planned");
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Consume {
+    /// R-INT-4 and R-UPC-1: what may no longer go is cancelled before it goes.
+    async fn cancel_forbidden(
+        &self,
+        tx: &mut PgConnection,
+        party_key: &str,
+        event_type: &str,
+    ) -> Result<(), HandlerError> {
+        let (kinds, reason, outcomes_too): (&[i32], &str, bool) =
+            if event_type == pb::ConsentWithdrawn::full_name() {
+                (
+                    &[pb::RecipientKind::ThirdParty as i32],
+                    "R-INT-4: consent withdrawn",
+                    true,
+                )
+            } else if event_type == pb::ContactRestricted::full_name() {
+                (
+                    &[
+                        pb::RecipientKind::Complainant as i32,
+                        pb::RecipientKind::ThirdParty as i32,
+                    ],
+                    "R-UPC-1: contact restricted",
+                    false,
+                )
+            } else {
+                return Ok(());
+            };
+        let now = self.planner.clock.now();
+        for row in store::pending_of_party(tx, party_key, kinds).await? {
+            let outcome = row.template == "stage_outcome" || row.template == "final_outcome";
+            if outcome && !outcomes_too {
+                continue;
+            }
+            store::command(
+                tx,
+                row.notification_id,
+                DeliveryCommand::Cancel {
+                    reason: reason.into(),
+                },
+                &self.planner.policy,
+                now,
+                Actor::System("notifications".into()),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The party of a complaint event: the submission it was opened from, once
+/// `ComplaintOpened` linked the reference; the complaint stream otherwise.
+async fn complaint_party(
+    tx: &mut PgConnection,
+    envelope: &EventEnvelope,
+    event_type: &str,
+    bytes: &[u8],
+) -> Result<String, HandlerError> {
+    let reference = envelope.stream_id.as_str();
+    if event_type == pb::ComplaintOpened::full_name() {
+        let opened = pb::ComplaintOpened::decode(bytes)?;
+        if !opened.submission_id.is_empty() {
+            let key = format!("submission-{}", opened.submission_id);
+            store::link_reference(tx, reference, &key).await?;
+        }
+    }
+    Ok(store::party_of(tx, reference)
+        .await?
+        .unwrap_or_else(|| reference.to_owned()))
+}
+
+/// Staff contacts from `STAFF_DIRECTORY` (`id|Name|email;...`); anyone
+/// else is known by id only, without an email, so letters to them are
+/// withheld (no contact details) rather than blocking the event.
+#[derive(Debug, Clone, Default)]
+pub struct Directory(pub std::collections::HashMap<String, letters::StaffContact>);
+
+impl Directory {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut map = std::collections::HashMap::new();
+        for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let parts: Vec<&str> = entry.split('|').map(str::trim).collect();
+            let [id, name, email] = parts[..] else {
+                return Err(format!("{entry:?}: expected id|Name|email"));
+            };
+            map.insert(
+                id.to_owned(),
+                letters::StaffContact {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                    email: email.to_owned(),
+                },
+            );
+        }
+        Ok(Self(map))
+    }
+}
+
+impl StaffDirectory for Directory {
+    fn contact(&self, staff_id: &str) -> Option<letters::StaffContact> {
+        Some(
+            self.0
+                .get(staff_id)
+                .cloned()
+                .unwrap_or_else(|| letters::StaffContact {
+                    id: staff_id.to_owned(),
+                    name: staff_id.to_owned(),
+                    email: String::new(),
+                }),
+        )
+    }
+}

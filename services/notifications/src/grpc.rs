@@ -1,0 +1,297 @@
+//! `complaints.v1.Notifications`: the correspondence of a complaint, resends,
+//! template previews and the print queue (R-CORR-1).
+
+use crate::consume::Planner;
+use crate::core::{self, DeliveryCommand, NotificationId, PlanContext, RecipientKind};
+use crate::store::{self, NewNotification, Row, StoreError};
+use complaints_proto::v1 as pb;
+use eventlog::Actor;
+use sqlx::PgPool;
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+/// The Notifications service's handlers.
+#[derive(Debug, Clone)]
+pub struct NotificationsApi {
+    pool: PgPool,
+    planner: Planner,
+}
+
+impl NotificationsApi {
+    pub fn new(pool: PgPool, planner: Planner) -> Self {
+        Self { pool, planner }
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> Status {
+    tracing::error!(error = %e, "notifications request failed");
+    Status::internal("the request could not be completed")
+}
+
+fn store_status(e: StoreError) -> Status {
+    match e {
+        StoreError::NotFound(id) => Status::not_found(format!("notification {id} is not known")),
+        StoreError::Refused(r) => Status::failed_precondition(r.to_string()),
+        StoreError::Log(eventlog::Error::Conflict { .. }) => {
+            Status::aborted("the notification changed meanwhile; try again")
+        }
+        other => internal(other),
+    }
+}
+
+fn timestamp(t: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: t.timestamp(),
+        nanos: t.timestamp_subsec_nanos() as i32,
+    }
+}
+
+fn id_of(field: &str, text: &str) -> Result<Uuid, Status> {
+    Uuid::parse_str(text.trim()).map_err(|_| {
+        platform::grpc::invalid_argument(&[platform::grpc::FieldViolation {
+            field: field.into(),
+            rule: "R-CORR-1",
+            description: "must be a notification id (a UUID)".into(),
+        }])
+    })
+}
+
+fn status_text(status: i32) -> &'static str {
+    match pb::NotificationStatus::try_from(status) {
+        Ok(pb::NotificationStatus::Queued) => "queued",
+        Ok(pb::NotificationStatus::Failed) => "failed",
+        Ok(pb::NotificationStatus::Sent) => "sent",
+        Ok(pb::NotificationStatus::GivenUp) => "given up",
+        Ok(pb::NotificationStatus::Cancelled) => "cancelled",
+        _ => "unknown",
+    }
+}
+
+/// A row as the API shows it: no address, no text.
+pub fn correspondence(row: &Row) -> pb::Correspondence {
+    pb::Correspondence {
+        notification_id: row.notification_id.to_string(),
+        template: row.template.clone(),
+        status: status_text(row.status).into(),
+        updated_at: Some(timestamp(row.updated_at)),
+        recipient_kind: row.recipient_kind,
+        recipient_staff_id: row.recipient_staff_id.clone(),
+        channel: row.channel,
+        status_code: row.status,
+        queued_at: Some(timestamp(row.queued_at)),
+        attempts: row.attempts.max(0) as u32,
+        detail: row.detail.clone(),
+        reference: row.reference.clone(),
+        resend_of: row.resend_of.map(|u| u.to_string()).unwrap_or_default(),
+    }
+}
+
+fn recipient_of(row: &Row) -> core::Recipient {
+    let kind = match pb::RecipientKind::try_from(row.recipient_kind) {
+        Ok(pb::RecipientKind::ThirdParty) => RecipientKind::ThirdParty,
+        Ok(pb::RecipientKind::Staff) => RecipientKind::Staff(row.recipient_staff_id.clone()),
+        Ok(pb::RecipientKind::Manager) => RecipientKind::Manager(row.recipient_staff_id.clone()),
+        _ => RecipientKind::Complainant,
+    };
+    let channel = if row.channel == pb::DeliveryChannel::Post as i32 {
+        core::Channel::Post {
+            lines: row.postal_lines.clone(),
+            postcode: row.postcode.clone(),
+        }
+    } else {
+        core::Channel::Email(row.email.clone().unwrap_or_default())
+    };
+    core::Recipient {
+        kind,
+        name: row.recipient_name.clone(),
+        channel,
+    }
+}
+
+#[tonic::async_trait]
+impl pb::notifications_server::Notifications for NotificationsApi {
+    async fn list_correspondence(
+        &self,
+        request: Request<pb::ListCorrespondenceRequest>,
+    ) -> Result<Response<pb::ListCorrespondenceResponse>, Status> {
+        let reference = request.into_inner().reference.trim().to_owned();
+        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        let party = store::party_of(&mut conn, &reference)
+            .await
+            .map_err(store_status)?
+            .ok_or_else(|| Status::not_found(format!("{reference} is not known here")))?;
+        let rows = store::of_party(&mut conn, &party)
+            .await
+            .map_err(store_status)?;
+        Ok(Response::new(pb::ListCorrespondenceResponse {
+            items: rows.iter().map(correspondence).collect(),
+        }))
+    }
+
+    async fn resend_notification(
+        &self,
+        request: Request<pb::ResendNotificationRequest>,
+    ) -> Result<Response<pb::ResendNotificationResponse>, Status> {
+        let id = id_of("notification_id", &request.into_inner().notification_id)?;
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let row = store::get(&mut tx, id)
+            .await
+            .map_err(store_status)?
+            .ok_or_else(|| Status::not_found(format!("notification {id} is not known")))?;
+        // R-INT-4: nothing more goes to a third party once consent is withdrawn.
+        if row.recipient_kind == pb::RecipientKind::ThirdParty as i32 {
+            let party = store::load_party(&mut tx, &row.party_key)
+                .await
+                .map_err(store_status)?;
+            if party.consent == core::Consent::Withdrawn {
+                return Err(Status::failed_precondition(
+                    "R-INT-4: consent was withdrawn; nothing more goes to the third party",
+                ));
+            }
+        }
+        let new_id = store::notification_id(id, &row.template, &RecipientKind::Complainant);
+        let now = self.planner.clock.now();
+        store::command(
+            &mut tx,
+            id,
+            DeliveryCommand::Resend {
+                new_id: NotificationId(new_id.to_string()),
+            },
+            &self.planner.policy,
+            now,
+            Actor::System("notifications-api".into()),
+        )
+        .await
+        .map_err(store_status)?;
+        let to = recipient_of(&row);
+        let rendered = core::Rendered {
+            subject: row.subject.clone(),
+            body: row.body.clone(),
+        };
+        store::queue(
+            &mut tx,
+            &NewNotification {
+                id: new_id,
+                party_key: &row.party_key,
+                reference: &row.reference,
+                template: &row.template,
+                to: &to,
+                rendered: &rendered,
+                cause_event_id: row.cause_event_id,
+                cause_event_type: &row.cause_event_type,
+                cause_payload: &row.cause_payload,
+                resend_of: Some(id),
+            },
+            now,
+        )
+        .await
+        .map_err(store_status)?;
+        let created = store::get(&mut tx, new_id)
+            .await
+            .map_err(store_status)?
+            .ok_or_else(|| internal("the resent notification vanished"))?;
+        tx.commit().await.map_err(internal)?;
+        Ok(Response::new(pb::ResendNotificationResponse {
+            notification: Some(correspondence(&created)),
+        }))
+    }
+
+    async fn preview_template(
+        &self,
+        request: Request<pb::PreviewTemplateRequest>,
+    ) -> Result<Response<pb::PreviewTemplateResponse>, Status> {
+        let request = request.into_inner();
+        let (reference, template) = (request.reference.trim(), request.letter.trim());
+        let template = template.strip_suffix(".txt.j2").unwrap_or(template);
+        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        let party_key = store::party_of(&mut conn, reference)
+            .await
+            .map_err(store_status)?
+            .ok_or_else(|| Status::not_found(format!("{reference} is not known here")))?;
+        let rows = store::of_party(&mut conn, &party_key)
+            .await
+            .map_err(store_status)?;
+        let Some(row) = rows.iter().rev().find(|r| r.template == template) else {
+            return Err(Status::not_found(format!(
+                "no {template} letter was called for on {reference}"
+            )));
+        };
+        let party = store::load_party(&mut conn, &party_key)
+            .await
+            .map_err(store_status)?;
+        let ctx = PlanContext {
+            staff: self.planner.staff.as_ref(),
+            settings: &self.planner.settings,
+        };
+        let letters = core::letters_for(&row.cause_event_type, &row.cause_payload, &party, &ctx)
+            .map_err(|e| Status::failed_precondition(e.to_string()))?;
+        let letter = letters
+            .iter()
+            .find(|l| l.template() == template)
+            .ok_or_else(|| Status::not_found(format!("no {template} letter for {reference}")))?;
+        let rendered = core::render(letter, &recipient_of(row), self.planner.templates.as_ref())
+            .map_err(|e| Status::failed_precondition(e.to_string()))?;
+        Ok(Response::new(pb::PreviewTemplateResponse {
+            subject: rendered.subject,
+            body: rendered.body,
+        }))
+    }
+
+    async fn list_print_queue(
+        &self,
+        _request: Request<pb::ListPrintQueueRequest>,
+    ) -> Result<Response<pb::ListPrintQueueResponse>, Status> {
+        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        let rows = store::print_queue(&mut conn).await.map_err(store_status)?;
+        let items = rows
+            .into_iter()
+            .map(|r| pb::PrintItem {
+                notification_id: r.notification_id.to_string(),
+                reference: r.reference,
+                template: r.template,
+                recipient_name: r.recipient_name,
+                address: Some(pb::PostalAddress {
+                    lines: r.postal_lines,
+                    postcode: r.postcode,
+                }),
+                subject: r.subject,
+                body: r.body,
+                queued_at: Some(timestamp(r.queued_at)),
+            })
+            .collect();
+        Ok(Response::new(pb::ListPrintQueueResponse { items }))
+    }
+
+    async fn mark_posted(
+        &self,
+        request: Request<pb::MarkPostedRequest>,
+    ) -> Result<Response<pb::MarkPostedResponse>, Status> {
+        let id = id_of("notification_id", &request.into_inner().notification_id)?;
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let row = store::get(&mut tx, id)
+            .await
+            .map_err(store_status)?
+            .ok_or_else(|| Status::not_found(format!("notification {id} is not known")))?;
+        if row.channel != pb::DeliveryChannel::Post as i32 {
+            return Err(Status::failed_precondition(
+                "R-CORR-1: only a post letter is marked posted; emails are sent by the mail server",
+            ));
+        }
+        let after = store::command(
+            &mut tx,
+            id,
+            DeliveryCommand::RecordSent {
+                server_answer: "posted".into(),
+            },
+            &self.planner.policy,
+            self.planner.clock.now(),
+            Actor::System("notifications-api".into()),
+        )
+        .await
+        .map_err(store_status)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(Response::new(pb::MarkPostedResponse {
+            notification: Some(correspondence(&after)),
+        }))
+    }
+}

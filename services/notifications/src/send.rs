@@ -1,0 +1,172 @@
+//! Delivery: the email sender over SMTP, and the operators' templates.
+//!
+//! The sender takes the next due email under a row lock (`FOR UPDATE SKIP
+//! LOCKED`, so replicas never take the same one), hands it to the SMTP
+//! server and records the answer (sent, or failed with its attempt number
+//! and back-off, or given up) in the same transaction. Post letters never
+//! pass here: they wait in the print queue until staff mark them posted.
+//!
+//! A crash after the server accepted a message but before the commit
+//! would send it again on restart; that window is the length of one SMTP
+//! exchange, and is the only one.
+
+use crate::core::{BuiltInTemplates, DeliveryCommand, RetryPolicy, TemplateSource};
+use crate::store::{self, Row, StoreError};
+use eventlog::Actor;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use platform::Clock;
+use sqlx::PgPool;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Where and how email goes.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub from: Mailbox,
+    pub timeout: Duration,
+}
+
+/// The email sender.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    pub pool: PgPool,
+    pub smtp: SmtpSettings,
+    pub policy: RetryPolicy,
+    pub clock: Arc<dyn Clock>,
+    pub poll_interval: Duration,
+}
+
+impl Sender {
+    /// Sends due emails until `stop`.
+    pub async fn run(self, stop: CancellationToken) {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.smtp.host)
+            .port(self.smtp.port)
+            .timeout(Some(self.smtp.timeout))
+            .build();
+        while !stop.is_cancelled() {
+            match self.send_next(&transport).await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(error) => tracing::warn!(error = %error, "sending a notification failed"),
+            }
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(self.poll_interval) => {}
+            }
+        }
+    }
+
+    /// Sends the next due email, if any; `true` when one was handled.
+    async fn send_next(
+        &self,
+        transport: &AsyncSmtpTransport<Tokio1Executor>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = store::next_due(&mut tx, self.clock.now()).await? else {
+            tx.commit().await?;
+            return Ok(false);
+        };
+        let command = match self.message(&row) {
+            Err(error) => DeliveryCommand::RecordFailure {
+                error,
+                permanent: true,
+            },
+            Ok(message) => match transport.send(message).await {
+                Ok(response) => DeliveryCommand::RecordSent {
+                    server_answer: format!(
+                        "{} {}",
+                        response.code(),
+                        response.message().collect::<Vec<_>>().join(" ")
+                    ),
+                },
+                Err(error) => DeliveryCommand::RecordFailure {
+                    permanent: error.is_permanent(),
+                    error: error.to_string(),
+                },
+            },
+        };
+        let after = store::command(
+            &mut tx,
+            row.notification_id,
+            command,
+            &self.policy,
+            self.clock.now(),
+            Actor::System("notifications-sender".into()),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            notification_id = %row.notification_id,
+            status = after.status,
+            attempts = after.attempts,
+            "delivery attempt recorded"
+        );
+        Ok(true)
+    }
+
+    fn message(&self, row: &Row) -> Result<Message, String> {
+        let email = row.email.as_deref().unwrap_or_default();
+        let address = email
+            .parse()
+            .map_err(|e| format!("the recipient's email address is not usable: {e}"))?;
+        let name = (!row.recipient_name.is_empty()).then(|| row.recipient_name.clone());
+        Message::builder()
+            .from(self.smtp.from.clone())
+            .to(Mailbox::new(name, address))
+            .subject(row.subject.clone())
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(row.body.clone())
+            .map_err(|e| format!("the message cannot be built: {e}"))
+    }
+}
+
+/// `TEMPLATES_DIR`, the operators' folder, read at every render so an edit
+/// takes effect at once; a file missing there falls back to the built-in
+/// template.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    pub dir: Option<PathBuf>,
+}
+
+impl TemplateSource for Templates {
+    fn get(&self, name: &str) -> Option<String> {
+        self.dir
+            .as_ref()
+            .and_then(|dir| std::fs::read_to_string(dir.join(name)).ok())
+            .or_else(|| BuiltInTemplates.get(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operators_template_wins_and_a_missing_one_falls_back_to_the_built_in() {
+        let dir = std::env::temp_dir().join(format!("notify-templates-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("automatic_reply.txt.j2"),
+            "Subject: Ours\n\nHello\n",
+        )
+        .unwrap();
+        let templates = Templates {
+            dir: Some(dir.clone()),
+        };
+        assert_eq!(
+            templates.get("automatic_reply.txt.j2").as_deref(),
+            Some("Subject: Ours\n\nHello\n")
+        );
+        assert_eq!(
+            templates.get("final_outcome.txt.j2"),
+            BuiltInTemplates.get("final_outcome.txt.j2")
+        );
+        assert!(templates.get("no_such_letter.txt.j2").is_none());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

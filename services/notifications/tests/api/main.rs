@@ -1,0 +1,7 @@
+//! The notifications service with intake and complaints in front of it, all
+//! in-process against a real PostgreSQL and NATS and an SMTP sink; each
+//! test on its own bus namespace and fresh schemas.
+
+mod correspondence;
+mod helpers;
+mod smtp;
