@@ -75,6 +75,10 @@ pub struct Party {
     pub regulators: Vec<String>,
     /// Live staff deadlines, by kind.
     pub deadlines: BTreeMap<DeadlineKind, NaiveDate>,
+    /// The revised date the last update told the complainant, with its
+    /// stage: an extension to that date was already announced by the
+    /// update it came with (R-S1-2, R-S2-4, R-S3-5).
+    pub announced_due: Option<(Stage, NaiveDate)>,
 }
 
 impl Party {
@@ -142,6 +146,12 @@ impl Party {
                 restricted_on: w.required_date("restricted_on", e.restricted_on.as_ref())?,
                 review_on: w.required_date("review_on", e.review_on.as_ref())?,
             });
+        } else if is::<pb::UpdateRecorded>(event_type) {
+            let e: pb::UpdateRecorded = w.decode(payload)?;
+            let stage = w.stage("stage", e.stage)?;
+            self.announced_due = w
+                .date("revised_due_on", e.revised_due_on.as_ref())?
+                .map(|due| (stage, due));
         } else if is::<pb::DeadlineSet>(event_type) {
             let e: pb::DeadlineSet = w.decode(payload)?;
             let due = w.required_date("due_on", e.due_on.as_ref())?;
@@ -247,6 +257,7 @@ impl fmt::Debug for Party {
             .field("handler", &self.handler)
             .field("regulators", &self.regulators)
             .field("deadlines", &self.deadlines)
+            .field("announced_due", &self.announced_due)
             .finish()
     }
 }

@@ -3,5 +3,7 @@
 //! test on its own bus namespace and fresh schemas.
 
 mod correspondence;
+mod delivery;
 mod helpers;
+mod letters;
 mod smtp;

@@ -21,12 +21,16 @@ pub struct SmtpSink {
     pub addr: SocketAddr,
     received: Arc<Mutex<Vec<Received>>>,
     refusals: Arc<Mutex<u32>>,
+    /// For a server that is down: the port, bound but not listening, so
+    /// connections are refused and no other test can take the port.
+    reserved: Arc<Mutex<Option<tokio::net::TcpSocket>>>,
 }
 
 /// One session's handler; clones share what was received.
 #[derive(Clone)]
 struct Recorder {
-    refuse: bool,
+    /// MAIL FROMs still to refuse; `u32::MAX` refuses for ever.
+    refuse: Arc<Mutex<u32>>,
     received: Arc<Mutex<Vec<Received>>>,
     refusals: Arc<Mutex<u32>>,
     current: Option<(String, Vec<String>, Vec<u8>)>,
@@ -34,7 +38,11 @@ struct Recorder {
 
 impl Handler for Recorder {
     fn mail(&mut self, _ip: IpAddr, _domain: &str, _from: &str) -> Response {
-        if self.refuse {
+        let mut refuse = self.refuse.lock().unwrap();
+        if *refuse > 0 {
+            if *refuse != u32::MAX {
+                *refuse -= 1;
+            }
             *self.refusals.lock().unwrap() += 1;
             return response::INTERNAL_ERROR;
         }
@@ -68,12 +76,18 @@ impl Handler for Recorder {
 impl SmtpSink {
     /// A server that accepts everything.
     pub async fn accepting() -> Self {
-        Self::start(false)
+        Self::start(0)
+    }
+
+    /// A server that answers the first `n` MAIL FROMs with `451` (down
+    /// for a while), then accepts everything.
+    pub async fn refusing_first(n: u32) -> Self {
+        Self::start(n)
     }
 
     /// A server that answers every MAIL FROM with `451`.
     pub async fn refusing() -> Self {
-        Self::start(true)
+        Self::start(u32::MAX)
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -84,17 +98,50 @@ impl SmtpSink {
         *self.refusals.lock().unwrap()
     }
 
-    fn start(refuse: bool) -> Self {
+    /// An address where nothing listens yet (the mail server is down);
+    /// [`SmtpSink::listen`] starts an accepting server there.
+    pub fn not_listening() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        Self {
+            addr: socket.local_addr().unwrap(),
+            received: Arc::default(),
+            refusals: Arc::default(),
+            reserved: Arc::new(Mutex::new(Some(socket))),
+        }
+    }
+
+    /// Starts an accepting server at this sink's address, on the socket
+    /// that kept the port reserved while the server was down.
+    pub fn listen(&self) {
+        let socket = self
+            .reserved
+            .lock()
+            .unwrap()
+            .take()
+            .expect("listen once, on a sink that was down");
+        let listener = socket.listen(128).unwrap().into_std().unwrap();
+        listener.set_nonblocking(false).unwrap();
+        self.serve(listener, 0);
+    }
+
+    fn start(refuse: u32) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let sink = Self {
             addr: listener.local_addr().unwrap(),
             received: Arc::default(),
             refusals: Arc::default(),
+            reserved: Arc::default(),
         };
+        sink.serve(listener, refuse);
+        sink
+    }
+
+    fn serve(&self, listener: std::net::TcpListener, refuse: u32) {
         let recorder = Recorder {
-            refuse,
-            received: sink.received.clone(),
-            refusals: sink.refusals.clone(),
+            refuse: Arc::new(Mutex::new(refuse)),
+            received: self.received.clone(),
+            refusals: self.refusals.clone(),
             current: None,
         };
         let mut server = Server::new(recorder);
@@ -107,6 +154,5 @@ impl SmtpSink {
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        sink
     }
 }

@@ -63,6 +63,28 @@ pub(super) fn letters(
             reason: w.text("reason", &e.reason)?,
             revised_due_on: w.date("revised_due_on", e.revised_due_on.as_ref())?,
         })])
+    } else if is::<pb::DeadlineExtended>(t) {
+        // R-S1-2, R-S2-4, R-S3-5: a response deadline moved later; the
+        // complainant is told why and the new date, unless the update it
+        // came with (RecordUpdate) already told them.
+        let e: pb::DeadlineExtended = w.decode(payload)?;
+        let kind = w.deadline_kind("kind", e.kind)?;
+        let stage = match kind {
+            DeadlineKind::AgreedTimescale => Stage::One,
+            DeadlineKind::Stage2Response => Stage::Two,
+            DeadlineKind::Stage3Response => Stage::Three,
+            _ => return Ok(Vec::new()),
+        };
+        let due = w.required_date("due_on", e.due_on.as_ref())?;
+        if party.announced_due == Some((stage, due)) {
+            return Ok(Vec::new());
+        }
+        Ok(vec![Letter::DelayUpdate(DelayUpdate {
+            reference: reference()?,
+            stage,
+            reason: w.text("reason", &e.reason)?,
+            revised_due_on: Some(due),
+        })])
     } else if is::<pb::Stage3Acknowledged>(t) {
         Ok(vec![Letter::Stage3Acknowledgement(Stage3Acknowledgement {
             reference: reference()?,

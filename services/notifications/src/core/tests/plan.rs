@@ -207,6 +207,48 @@ fn r_s1_2_an_agreed_timescale_and_an_update_call_for_letters_with_their_dates() 
     );
 }
 
+/// R-S3-5 (and R-S1-2, R-S2-4): a response deadline extended on its own
+/// calls for an update with the reason and the new date; the extension that
+/// comes with an update (already announced to the complainant) calls for
+/// nothing more, and staff-only deadlines for nothing at all.
+#[test]
+fn r_s3_5_an_extended_response_deadline_calls_for_an_update_unless_already_announced() {
+    let extended = |kind: pb::DeadlineKind| {
+        event(pb::DeadlineExtended {
+            kind: kind as i32,
+            previous_due_on: pb_date(2027, 2, 26),
+            due_on: pb_date(2027, 3, 26),
+            reason: "Awaiting the external examiner's report.".into(),
+            extended_on: pb_date(2027, 2, 1),
+            ..Default::default()
+        })
+    };
+    let letters = plan(&email_party(), extended(pb::DeadlineKind::Stage3Response)).unwrap();
+    assert_eq!(
+        letters,
+        vec![Letter::DelayUpdate(DelayUpdate {
+            reference: "CMP-2027-000001".into(),
+            stage: Stage::Three,
+            reason: "Awaiting the external examiner's report.".into(),
+            revised_due_on: Some(date(2027, 3, 26)),
+        })]
+    );
+    let announced = Party {
+        announced_due: Some((Stage::Three, date(2027, 3, 26))),
+        ..email_party()
+    };
+    assert!(
+        plan(&announced, extended(pb::DeadlineKind::Stage3Response))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        plan(&email_party(), extended(pb::DeadlineKind::FirstContact))
+            .unwrap()
+            .is_empty()
+    );
+}
+
 /// R-S3-4, R-S3-5: the acknowledgement carries the response date.
 #[test]
 fn r_s3_4_an_acknowledgement_calls_for_the_letter_with_the_response_date() {

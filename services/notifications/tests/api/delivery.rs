@@ -1,0 +1,233 @@
+//! What reaches the SMTP server, counted: every email once, through an
+//! outage and across a whole complaint.
+
+use crate::helpers::{ADA, Stack, acting, outcome, to_stage_3, web_form};
+use crate::smtp::SmtpSink;
+use complaints_proto::v1 as pb;
+use std::time::Duration;
+
+fn sorted(mut subjects: Vec<String>) -> Vec<String> {
+    subjects.sort();
+    subjects
+}
+
+async fn settle(stack: &Stack, to: &str, count: usize) {
+    for _ in 0..400 {
+        if stack.mails_to(to).len() >= count {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // Long enough for any duplicate to show.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+}
+
+/// R-INT-8: the mail server is down for a while (it answers the first five
+/// MAIL FROMs with 451), then back: every email arrives, and only once.
+#[tokio::test]
+async fn r_int_8_smtp_down_for_a_while_then_back_every_email_arrives_once() {
+    let smtp = SmtpSink::refusing_first(5).await;
+    let mut stack = Stack::spawn_with_staff(
+        smtp,
+        &[
+            ("NOTIFY_MAX_ATTEMPTS", "10".into()),
+            ("NOTIFY_RETRY_BASE_MS", "20".into()),
+            ("NOTIFY_RETRY_MAX_MS", "100".into()),
+        ],
+    )
+    .await;
+    let receipt = stack.submit(web_form("outage")).await;
+    let reference = stack.reference_for(&receipt.submission_id).await;
+    crate::helpers::assign(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::HandlerRole::Handler,
+    )
+    .await;
+    stack
+        .complaints
+        .agree_timescale(pb::AgreeTimescaleRequest {
+            command: acting(&reference, "handler-1"),
+            due_on: Some(crate::helpers::date(2026, 3, 20)),
+        })
+        .await
+        .unwrap();
+    settle(&stack, ADA, 3).await;
+    settle(&stack, "hannah@example.org", 1).await;
+    assert_eq!(stack.smtp.refusals(), 5, "the outage was seen");
+    let to_ada: Vec<String> = stack.mails_to(ADA).into_iter().map(|m| m.subject).collect();
+    assert_eq!(
+        sorted(to_ada),
+        sorted(vec![
+            format!(
+                "We have received your complaint (reference {})",
+                receipt.reference
+            ),
+            format!("Who is dealing with your complaint (reference {reference})"),
+            format!("When to expect our response to your complaint (reference {reference})"),
+        ])
+    );
+    let to_handler: Vec<String> = stack
+        .mails_to("hannah@example.org")
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
+    assert_eq!(
+        to_handler,
+        [format!("Complaint {reference} has been allocated to you")]
+    );
+    assert_eq!(
+        stack.smtp.received().len(),
+        4,
+        "nothing else, nothing twice"
+    );
+    let listed = stack.correspondence(&reference).await;
+    assert!(
+        listed
+            .iter()
+            .all(|c| c.status_code == pb::NotificationStatus::Sent as i32),
+        "{listed:?}"
+    );
+    stack.cleanup().await;
+}
+
+/// R-INT-8: the mail server is not listening at first (connections
+/// refused), then comes up: the emails queued meanwhile arrive, once each.
+#[tokio::test]
+async fn r_int_8_smtp_not_listening_then_up_every_email_arrives_once() {
+    let mut stack = Stack::spawn_with_staff(
+        SmtpSink::not_listening(),
+        &[
+            ("NOTIFY_MAX_ATTEMPTS", "20".into()),
+            ("NOTIFY_RETRY_BASE_MS", "20".into()),
+            ("NOTIFY_RETRY_MAX_MS", "100".into()),
+        ],
+    )
+    .await;
+    let receipt = stack.submit(web_form("not-listening")).await;
+    let reference = stack.reference_for(&receipt.submission_id).await;
+    crate::helpers::assign(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::HandlerRole::Handler,
+    )
+    .await;
+    // Down long enough for the reply to have failed twice.
+    stack
+        .correspondence_when(&receipt.reference, |items| {
+            items.iter().any(|c| c.attempts >= 2)
+        })
+        .await;
+    assert!(stack.smtp.received().is_empty());
+    stack.smtp.listen();
+    settle(&stack, ADA, 2).await;
+    settle(&stack, "hannah@example.org", 1).await;
+    let to_ada: Vec<String> = stack.mails_to(ADA).into_iter().map(|m| m.subject).collect();
+    assert_eq!(
+        sorted(to_ada),
+        sorted(vec![
+            format!(
+                "We have received your complaint (reference {})",
+                receipt.reference
+            ),
+            format!("Who is dealing with your complaint (reference {reference})"),
+        ])
+    );
+    assert_eq!(
+        stack.smtp.received().len(),
+        3,
+        "nothing else, nothing twice"
+    );
+    let listed = stack.correspondence(&receipt.reference).await;
+    assert!(
+        listed
+            .iter()
+            .all(|c| c.status_code == pb::NotificationStatus::Sent as i32),
+        "{listed:?}"
+    );
+    let reply = crate::helpers::of_template(&listed, "automatic_reply")[0];
+    assert!(
+        reply.attempts >= 3,
+        "failed while down, then sent: {reply:?}"
+    );
+    stack.cleanup().await;
+}
+
+/// A complaint walked through all three stages: the complainant receives
+/// the automatic reply, three "who is dealing with it" letters (handler,
+/// manager, Corporate Compliance Manager), the Stage 1 and Stage 2
+/// outcomes, the Stage 3 acknowledgement and the final outcome, each
+/// exactly once (R-INT-8, R-S1-3, R-OUT-1, R-S3-4, R-S3-6).
+#[tokio::test]
+async fn r_s3_6_a_complaint_walked_through_all_three_stages_gets_each_letter_exactly_once() {
+    let mut stack = Stack::spawn_with_staff(SmtpSink::accepting().await, &[]).await;
+    let receipt = stack.submit(web_form("three-stages")).await;
+    let reference = stack.reference_for(&receipt.submission_id).await;
+    to_stage_3(&mut stack, &reference).await;
+    stack
+        .complaints
+        .decide_investigation(pb::DecideInvestigationRequest {
+            command: acting(&reference, "ccm-1"),
+            warranted: true,
+            reason: "The Stage 2 response left the refund question open.".into(),
+        })
+        .await
+        .unwrap();
+    outcome(
+        &mut stack,
+        &reference,
+        "ccm-1",
+        pb::Stage::Stage3,
+        pb::Decision::Upheld,
+        vec![pb::RemedyInput {
+            kind: pb::RemedyKind::FinancialCompensation as i32,
+            description: "Refund of the resit fee.".into(),
+            compensation: Some(pb::Money { pence: 9_500 }),
+            expected_payment_on: Some(crate::helpers::date(2026, 4, 30)),
+        }],
+    )
+    .await;
+    let last = stack
+        .mail_when(ADA, "The final outcome of your formal complaint")
+        .await;
+    last.says("We will pay you £95.00, which we expect to reach you by Thursday 30 April 2026.");
+    settle(&stack, ADA, 8).await;
+    let expected = vec![
+        format!(
+            "We have received your complaint (reference {})",
+            receipt.reference
+        ),
+        format!("Who is dealing with your complaint (reference {reference})"),
+        format!("Who is dealing with your complaint (reference {reference})"),
+        format!("Who is dealing with your complaint (reference {reference})"),
+        format!("The outcome of your complaint at Stage 1 (reference {reference})"),
+        format!("The outcome of your complaint at Stage 2 (reference {reference})"),
+        format!("Acknowledgement of your formal complaint (reference {reference})"),
+        format!("The final outcome of your formal complaint (reference {reference})"),
+    ];
+    let got: Vec<String> = stack.mails_to(ADA).into_iter().map(|m| m.subject).collect();
+    assert_eq!(sorted(got), sorted(expected));
+    let dealt_with_by: Vec<String> = stack
+        .mails_to(ADA)
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Who is dealing"))
+        .map(|m| m.text())
+        .collect();
+    for name in [
+        "Hannah Hughes",
+        "Maria Moss",
+        "Colin Clarke, our Corporate Compliance Manager",
+    ] {
+        assert_eq!(
+            dealt_with_by
+                .iter()
+                .filter(|t| t.contains(&format!("now being dealt with by {name}")))
+                .count(),
+            1,
+            "{name}: {dealt_with_by:?}"
+        );
+    }
+    stack.cleanup().await;
+}
