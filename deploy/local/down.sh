@@ -20,6 +20,11 @@ for service in intake complaints notifications reporting; do
   rm -f "$pidfile"
 done
 
+if [ -f "$run/mail-catcher.pid" ]; then
+  stop_pid "$(cat "$run/mail-catcher.pid")" "mail catcher"
+  rm -f "$run/mail-catcher.pid"
+fi
+
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 if [ -f "$run/started-nats" ]; then
   pidfile=$(cat "$run/started-nats")

@@ -10,6 +10,7 @@ mkdir -p "$run/logs"
 target="${CARGO_TARGET_DIR:-$root/target}"
 
 bash deploy/local/deps.sh --record "$run"
+bash deploy/local/mail-catcher.sh "$run"
 
 echo "[up] building the services"
 cargo build --workspace --bins --quiet
@@ -52,7 +53,7 @@ for service in intake complaints notifications reporting; do
 done
 
 echo
-echo "The complaints platform is up (logs in .run/logs/, stop with 'make down'):"
+echo "The complaints platform is up (logs in .run/logs/, emails in .run/mail/, stop with 'make down'):"
 for service in intake complaints notifications reporting; do
   printf '  %-14s grpc://127.0.0.1:%s  (pid %s)\n' "$service" "${ports[$service]}" "$(cat "$run/$service.pid")"
 done
