@@ -176,6 +176,86 @@ impl Consume {
     }
 }
 
+/// R-INT-8: `given_up` (a notification just given up, in `tx`) is raised
+/// to staff: a staff alert to the complaint's handler and the monitors,
+/// queued like any other notification. Its id derives from the given-up
+/// notification's, so it is queued once however often this runs. A letter
+/// to staff that is given up raises nothing. An alert that cannot be
+/// planned or rendered is logged, not allowed to undo the give-up.
+pub async fn raise_given_up(
+    tx: &mut PgConnection,
+    planner: &Planner,
+    given_up: &store::Row,
+) -> Result<(), store::StoreError> {
+    let kind = crate::grpc::recipient_kind(given_up);
+    let party = store::load_party(tx, &given_up.party_key).await?;
+    let planned = {
+        let ctx = PlanContext {
+            staff: planner.staff.as_ref(),
+            settings: &planner.settings,
+        };
+        core::given_up_alerts(&given_up.reference, &given_up.template, &kind, &party, &ctx)
+    };
+    let alerts = match planned {
+        Ok(alerts) => alerts,
+        Err(error) => {
+            tracing::error!(notification_id = %given_up.notification_id, error = %error,
+                "the staff alert for a given-up notification could not be planned");
+            return Ok(());
+        }
+    };
+    if alerts.is_empty() {
+        tracing::warn!(notification_id = %given_up.notification_id, template = %given_up.template,
+            "a notification was given up and nobody is known to alert");
+    }
+    let cause = pb::NotificationGivenUp {
+        notification_id: given_up.notification_id.to_string(),
+        attempts: given_up.attempts.max(0) as u32,
+        ..Default::default()
+    }
+    .encode_to_vec();
+    let now = planner.clock.now();
+    for letter in &alerts {
+        let route = core::route(letter, &party);
+        for withheld in &route.withheld {
+            tracing::warn!(template = letter.template(), reference = letter.reference(),
+                kind = ?withheld.kind, reason = ?withheld.reason,
+                "staff alert for a given-up notification withheld");
+        }
+        for to in &route.recipients {
+            let rendered = match core::render(letter, to, planner.templates.as_ref()) {
+                Ok(rendered) => rendered,
+                Err(error) => {
+                    tracing::error!(notification_id = %given_up.notification_id, error = %error,
+                        "the staff alert for a given-up notification could not be rendered");
+                    continue;
+                }
+            };
+            let id = store::notification_id(given_up.notification_id, letter.template(), &to.kind);
+            let queued = store::queue(
+                tx,
+                &NewNotification {
+                    id,
+                    party_key: &given_up.party_key,
+                    reference: letter.reference(),
+                    template: letter.template(),
+                    to,
+                    rendered: &rendered,
+                    cause_event_id: None,
+                    cause_event_type: &pb::NotificationGivenUp::full_name(),
+                    cause_payload: &cause,
+                    resend_of: None,
+                },
+                now,
+            )
+            .await?;
+            tracing::info!(notification_id = %id, given_up = %given_up.notification_id, queued,
+                "staff alerted of a given-up notification");
+        }
+    }
+    Ok(())
+}
+
 /// The party of a complaint event: the submission it was opened from, once
 /// `ComplaintOpened` linked the reference; the complaint stream otherwise.
 async fn complaint_party(

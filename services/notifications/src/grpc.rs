@@ -86,13 +86,18 @@ pub fn correspondence(row: &Row) -> pb::Correspondence {
     }
 }
 
-fn recipient_of(row: &Row) -> core::Recipient {
-    let kind = match pb::RecipientKind::try_from(row.recipient_kind) {
+/// Whom a stored notification is to, as the core knows it.
+pub fn recipient_kind(row: &Row) -> RecipientKind {
+    match pb::RecipientKind::try_from(row.recipient_kind) {
         Ok(pb::RecipientKind::ThirdParty) => RecipientKind::ThirdParty,
         Ok(pb::RecipientKind::Staff) => RecipientKind::Staff(row.recipient_staff_id.clone()),
         Ok(pb::RecipientKind::Manager) => RecipientKind::Manager(row.recipient_staff_id.clone()),
         _ => RecipientKind::Complainant,
-    };
+    }
+}
+
+fn recipient_of(row: &Row) -> core::Recipient {
+    let kind = recipient_kind(row);
     let channel = if row.channel == pb::DeliveryChannel::Post as i32 {
         core::Channel::Post {
             lines: row.postal_lines.clone(),
@@ -211,7 +216,14 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         let rows = store::of_party(&mut conn, &party_key)
             .await
             .map_err(store_status)?;
-        let Some(row) = rows.iter().rev().find(|r| r.template == template) else {
+        // A staff alert raised for a given-up email has no event to plan
+        // from again; preview the letters events called for.
+        let given_up = <pb::NotificationGivenUp as prost::Name>::full_name();
+        let Some(row) = rows
+            .iter()
+            .rev()
+            .find(|r| r.template == template && r.cause_event_type != given_up)
+        else {
             return Err(Status::not_found(format!(
                 "no {template} letter was called for on {reference}"
             )));

@@ -39,12 +39,15 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// | `NOTIFY_POLL_INTERVAL_MS` | `250` | sender pause when nothing is due |
 /// | `TEMPLATES_DIR` | unset | operators' template folder; a file missing there falls back to the built-in one |
 /// | `STAFF_DIRECTORY` | empty | `id\|Name\|email;...`; staff not listed get no email (withheld, logged) |
+/// | `NOTIFY_MONITORS` | empty | staff ids told of every missed deadline and every email given up (R-MON-1) |
+/// | `STAGE3_RESPONSE_WORKING_DAYS` | `20` | quoted in the Stage 3 acknowledgement; shared with the complaints service (R-S3-5) |
 #[derive(Debug, Clone)]
 pub struct NotifySettings {
     pub smtp: send::SmtpSettings,
     pub policy: core::RetryPolicy,
     pub templates: send::Templates,
     pub staff: consume::Directory,
+    pub plan: core::PlanSettings,
     pub poll_interval: Duration,
 }
 
@@ -75,7 +78,26 @@ impl NotifySettings {
         }
         let staff = consume::Directory::parse(&s.string("STAFF_DIRECTORY", ""))
             .map_err(|e| invalid("STAFF_DIRECTORY", e))?;
+        // Shared with the complaints service's policy (R-S3-5).
+        let stage3_response: u32 = s.get("STAGE3_RESPONSE_WORKING_DAYS", 20)?;
+        if stage3_response == 0 {
+            return Err(invalid(
+                "STAGE3_RESPONSE_WORKING_DAYS",
+                "must be at least 1".into(),
+            ));
+        }
+        let plan = core::PlanSettings {
+            stage3_response: calendar::WorkingDays::new(stage3_response),
+            monitors: s
+                .string("NOTIFY_MONITORS", "")
+                .split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        };
         Ok(Self {
+            plan,
             smtp: send::SmtpSettings {
                 host: s.string("SMTP_HOST", "127.0.0.1"),
                 port: s.get("SMTP_PORT", 1025)?,
@@ -111,7 +133,7 @@ impl Application {
         let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
         let planner = consume::Planner {
             staff: Arc::new(notify.staff.clone()),
-            settings: core::PlanSettings::default(),
+            settings: notify.plan.clone(),
             templates: Arc::new(notify.templates.clone()),
             policy: notify.policy,
             clock: clock.clone(),
@@ -137,6 +159,7 @@ impl Application {
             policy: notify.policy,
             clock,
             poll_interval: notify.poll_interval,
+            planner: planner.clone(),
         };
         runtime.spawn(move |stop| sender.run(stop));
         let api = grpc::NotificationsApi::new(runtime.log().pool().clone(), planner);

@@ -3,7 +3,10 @@
 //! The sender takes the next due email under a row lock (`FOR UPDATE SKIP
 //! LOCKED`, so replicas never take the same one), hands it to the SMTP
 //! server and records the answer (sent, or failed with its attempt number
-//! and back-off, or given up) in the same transaction. Post letters never
+//! and back-off, or given up) in the same transaction. An email given up
+//! to the complainant or the third party is raised to staff in that
+//! transaction too ([`crate::consume::raise_given_up`]): a staff alert to
+//! the handler and the monitors, whose id derives from the given-up one. Post letters never
 //! pass here: they wait in the print queue until staff mark them posted.
 //!
 //! A crash after the server accepted a message but before the commit
@@ -39,6 +42,8 @@ pub struct Sender {
     pub policy: RetryPolicy,
     pub clock: Arc<dyn Clock>,
     pub poll_interval: Duration,
+    /// Raises a given-up email to staff (R-INT-8).
+    pub planner: crate::consume::Planner,
 }
 
 impl Sender {
@@ -99,6 +104,9 @@ impl Sender {
             Actor::System("notifications-sender".into()),
         )
         .await?;
+        if matches!(after.delivery().status, crate::core::Status::GivenUp { .. }) {
+            crate::consume::raise_given_up(&mut tx, &self.planner, &after).await?;
+        }
         tx.commit().await?;
         tracing::info!(
             notification_id = %row.notification_id,

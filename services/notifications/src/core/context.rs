@@ -72,6 +72,13 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
                 Alert::Assigned { stage, role } => ("assigned", Some(stage), Some(role), None),
                 Alert::DeadlineApproaching(k) => ("deadline_approaching", None, None, Some(k)),
                 Alert::DeadlineMissed(k) => ("deadline_missed", None, None, Some(k)),
+                Alert::DeliveryGivenUp { .. } => ("delivery_given_up", None, None, None),
+            };
+            let (letter, undelivered_to) = match l.alert {
+                Alert::DeliveryGivenUp { letter, recipient } => {
+                    (Some(letter), Some(recipient.key()))
+                }
+                _ => (None, None),
             };
             vec![
                 ("alert", alert.into()),
@@ -79,6 +86,8 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
                 ("role", role.map(|r| r.key()).into()),
                 ("deadline", deadline.map(|k| k.key()).into()),
                 ("due_on", l.due_on.map(iso).into()),
+                ("letter", letter.into()),
+                ("undelivered_to", undelivered_to.into()),
             ]
         }
     }

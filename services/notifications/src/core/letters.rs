@@ -29,6 +29,28 @@ pub enum Letter {
     StaffAlert(StaffAlert),
 }
 
+/// Every letter's template name, as [`Letter::template`] gives it.
+pub const TEMPLATES: &[&str] = &[
+    "automatic_reply",
+    "redirect_notice",
+    "out_of_time_declined",
+    "consent_request",
+    "third_party_notice",
+    "now_dealt_with_by",
+    "timescale_agreed",
+    "delay_update",
+    "stage3_acknowledgement",
+    "stage_outcome",
+    "final_outcome",
+    "compliment_for_manager",
+    "staff_alert",
+];
+
+/// The letter template called `name`, if there is one.
+pub fn template_named(name: &str) -> Option<&'static str> {
+    TEMPLATES.iter().copied().find(|t| *t == name)
+}
+
 impl Letter {
     /// The template's name: the file is `templates/<name>.txt.j2`, and the
     /// name is what the correspondence list shows.
@@ -231,9 +253,35 @@ pub struct ComplimentForManager {
 /// What a staff alert is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Alert {
-    Assigned { stage: Stage, role: Role },
+    Assigned {
+        stage: Stage,
+        role: Role,
+    },
     DeadlineApproaching(DeadlineKind),
     DeadlineMissed(DeadlineKind),
+    /// R-INT-8: an email was given up after the configured attempts (or a
+    /// permanent refusal); staff must reach the recipient another way.
+    /// `letter` is the template of the letter that did not go.
+    DeliveryGivenUp {
+        letter: &'static str,
+        recipient: GivenUpRecipient,
+    },
+}
+
+/// Whom the given-up letter was for, by role only (never who they are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GivenUpRecipient {
+    Complainant,
+    ThirdParty,
+}
+
+impl GivenUpRecipient {
+    pub fn key(self) -> &'static str {
+        match self {
+            GivenUpRecipient::Complainant => "complainant",
+            GivenUpRecipient::ThirdParty => "third_party",
+        }
+    }
 }
 
 /// An alert to staff: reference and deadline, never the complainant's

@@ -32,7 +32,9 @@ pub use delivery::{
 };
 pub use letters::Letter;
 pub use party::{Consent, Contact, Party};
-pub use plan::{PlanContext, PlanError, PlanSettings, StaffDirectory, letters_for};
+pub use plan::{
+    PlanContext, PlanError, PlanSettings, StaffDirectory, given_up_alerts, letters_for,
+};
 pub use render::{RenderError, Rendered, TemplateSource, render, template_file};
 pub use route::{
     Channel, Recipient, RecipientKind, Route, Withheld, WithheldReason, recipients, route,

@@ -11,8 +11,9 @@ mod intake;
 
 use super::letters::StaffContact;
 use super::party::Party;
+use super::route::RecipientKind;
 use super::wire::{Wire, WireError};
-use crate::core::letters::Letter;
+use crate::core::letters::{Alert, GivenUpRecipient, Letter, StaffAlert, template_named};
 use calendar::WorkingDays;
 use std::collections::HashMap;
 use thiserror::Error;
@@ -91,6 +92,46 @@ pub fn letters_for(
         return Ok(letters);
     }
     complaint::letters(w, payload, party, ctx)
+}
+
+/// R-INT-8: the staff alerts owed when a notification to `recipient` of
+/// the letter `template` on `reference` was given up: one to the
+/// complaint's handler and one to each monitor (R-MON-1), as for a missed
+/// deadline. A letter to staff that was given up alerts nobody (an alert
+/// about an alert could go on for ever), nor does an unknown letter.
+pub fn given_up_alerts(
+    reference: &str,
+    template: &str,
+    recipient: &RecipientKind,
+    party: &Party,
+    ctx: &PlanContext<'_>,
+) -> Result<Vec<Letter>, PlanError> {
+    let recipient = match recipient {
+        RecipientKind::Complainant => GivenUpRecipient::Complainant,
+        RecipientKind::ThirdParty => GivenUpRecipient::ThirdParty,
+        RecipientKind::Staff(_) | RecipientKind::Manager(_) => return Ok(Vec::new()),
+    };
+    let Some(letter) = template_named(template) else {
+        return Ok(Vec::new());
+    };
+    let mut ids: Vec<&str> = party.handler.iter().map(|h| h.staff_id.as_str()).collect();
+    ids.extend(ctx.settings.monitors.iter().map(String::as_str));
+    let mut seen = Vec::new();
+    ids.retain(|id| {
+        let fresh = !seen.contains(id);
+        seen.push(*id);
+        fresh
+    });
+    ids.into_iter()
+        .map(|id| {
+            Ok(Letter::StaffAlert(StaffAlert {
+                to: staff(ctx, id)?,
+                reference: reference.to_owned(),
+                alert: Alert::DeliveryGivenUp { letter, recipient },
+                due_on: None,
+            }))
+        })
+        .collect()
 }
 
 fn staff(ctx: &PlanContext<'_>, staff_id: &str) -> Result<StaffContact, PlanError> {

@@ -1,4 +1,4 @@
-use crate::helpers::{Stack, date, of_template, web_form};
+use crate::helpers::{ADA, Stack, date, of_template, outcome, web_form};
 use crate::smtp::SmtpSink;
 use bus::Handler as _;
 use complaints_proto::v1 as pb;
@@ -312,5 +312,124 @@ async fn r_int_8_resending_a_sent_letter_queues_a_new_linked_notification() {
         })
         .await;
     assert_eq!(stack.smtp.received().len(), 2);
+    stack.cleanup().await;
+}
+
+/// R-INT-4: a third party's copies stop when the individual withdraws
+/// consent: the copy still being retried is cancelled, and a later letter
+/// (the Stage 1 outcome) reaches the complainant but not the third party.
+#[tokio::test]
+async fn r_int_4_after_consent_is_withdrawn_nothing_more_goes_to_the_third_party() {
+    const HR: &str = "hr@example.com";
+    let mut stack = Stack::spawn_with_staff(
+        SmtpSink::accepting().await,
+        &[
+            ("NOTIFY_MAX_ATTEMPTS", "1000".into()),
+            ("NOTIFY_RETRY_BASE_MS", "20".into()),
+            ("NOTIFY_RETRY_MAX_MS", "50".into()),
+        ],
+    )
+    .await;
+    let mut request = web_form("withdrawn");
+    request.third_party = Some(pb::ThirdParty {
+        name: "Grace Hopper".into(),
+        relationship: "employer".into(),
+        email: HR.into(),
+        organisation: "Hopper & Co".into(),
+        ..Default::default()
+    });
+    let receipt = stack.submit(request).await;
+    stack
+        .intake
+        .record_consent(pb::RecordConsentRequest {
+            submission_id: receipt.submission_id.clone(),
+            evidence: "Signed consent form".into(),
+            given_on: Some(date(2026, 3, 2)),
+            recorded_by: "staff-2".into(),
+        })
+        .await
+        .unwrap();
+    stack.mail_when(HR, "We have received your complaint").await;
+    let reference = stack.reference_for(&receipt.submission_id).await;
+
+    // The third party's mailbox is unavailable for now: their copy of the
+    // next letter waits, retrying.
+    stack.smtp.hold(HR);
+    crate::helpers::assign(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::HandlerRole::Handler,
+    )
+    .await;
+    let third = pb::RecipientKind::ThirdParty as i32;
+    let items = stack
+        .correspondence_when(&reference, |items| {
+            of_template(items, "now_dealt_with_by").iter().any(|c| {
+                c.recipient_kind == third && c.status_code == pb::NotificationStatus::Failed as i32
+            })
+        })
+        .await;
+    let waiting = of_template(&items, "now_dealt_with_by")
+        .into_iter()
+        .find(|c| c.recipient_kind == third)
+        .unwrap()
+        .notification_id
+        .clone();
+    let to_hr_before = stack.mails_to(HR).len();
+
+    stack
+        .intake
+        .withdraw_consent(pb::WithdrawConsentRequest {
+            submission_id: receipt.submission_id.clone(),
+            withdrawn_on: Some(date(2026, 3, 3)),
+            recorded_by: "staff-2".into(),
+        })
+        .await
+        .unwrap();
+    let items = stack
+        .correspondence_when(&reference, |items| {
+            items.iter().any(|c| {
+                c.notification_id == waiting
+                    && c.status_code == pb::NotificationStatus::Cancelled as i32
+            })
+        })
+        .await;
+    let cancelled = items.iter().find(|c| c.notification_id == waiting).unwrap();
+    assert!(cancelled.detail.contains("R-INT-4"), "{}", cancelled.detail);
+    stack.smtp.release();
+
+    outcome(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::Stage::Stage1,
+        pb::Decision::NotUpheld,
+        vec![],
+    )
+    .await;
+    stack
+        .mail_when(ADA, "The outcome of your complaint at Stage 1")
+        .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        stack.mails_to(HR).len(),
+        to_hr_before,
+        "nothing reached the third party after the withdrawal"
+    );
+    let items = stack.correspondence(&reference).await;
+    assert!(
+        of_template(&items, "stage_outcome")
+            .iter()
+            .all(|c| c.recipient_kind != third),
+        "no outcome was even queued for the third party: {items:?}"
+    );
+    assert!(
+        items.iter().filter(|c| c.recipient_kind == third).all(|c| {
+            c.status_code == pb::NotificationStatus::Sent as i32
+                || c.status_code == pb::NotificationStatus::Cancelled as i32
+        }),
+        "{items:?}"
+    );
     stack.cleanup().await;
 }

@@ -231,3 +231,109 @@ async fn r_s3_6_a_complaint_walked_through_all_three_stages_gets_each_letter_exa
     }
     stack.cleanup().await;
 }
+
+/// R-INT-8: the mail server refuses the complainant's mailbox for good
+/// (`550`) but takes staff mail. The letter telling Ada who deals with her
+/// complaint is given up, and the handler gets exactly one staff alert
+/// naming the reference and the letter, and nothing of Ada's.
+#[tokio::test]
+async fn r_int_8_a_given_up_email_is_raised_to_staff_exactly_once() {
+    let mut stack = Stack::spawn_with_staff(SmtpSink::refusing_recipient(ADA).await, &[]).await;
+    let receipt = stack.submit(web_form("given-up")).await;
+    let reference = stack.reference_for(&receipt.submission_id).await;
+    // The automatic reply to Ada is refused too; it is given up while
+    // nobody is allocated, so it raises no alert (there is no one to tell).
+    // Waiting for it keeps the one alert below about the letter that follows.
+    stack
+        .correspondence_when(&reference, |items| {
+            crate::helpers::of_template(items, "automatic_reply")
+                .iter()
+                .any(|c| c.status_code == pb::NotificationStatus::GivenUp as i32)
+        })
+        .await;
+    crate::helpers::assign(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::HandlerRole::Handler,
+    )
+    .await;
+    let items = stack
+        .correspondence_when(&reference, |items| {
+            crate::helpers::of_template(items, "now_dealt_with_by")
+                .iter()
+                .any(|c| c.status_code == pb::NotificationStatus::GivenUp as i32)
+        })
+        .await;
+    let given_up = crate::helpers::of_template(&items, "now_dealt_with_by")[0].clone();
+    assert_eq!(given_up.attempts, 1, "a permanent refusal is not retried");
+    assert!(given_up.detail.contains("550"), "{}", given_up.detail);
+
+    let alert = stack
+        .mail_when("hannah@example.org", "Letter not delivered")
+        .await;
+    assert_eq!(
+        alert.subject,
+        format!("Letter not delivered: complaint {reference}")
+    );
+    alert.says(&format!(
+        "We could not deliver the letter saying who now deals with the complaint \
+         (now_dealt_with_by) on complaint {reference} to the complainant by email"
+    ));
+    alert.never_says(ADA);
+    alert.never_says("Ada");
+    alert.never_says("Lovelace");
+    settle(&stack, "hannah@example.org", 2).await;
+    let alerts: Vec<String> = stack
+        .mails_to("hannah@example.org")
+        .into_iter()
+        .map(|m| m.subject)
+        .filter(|s| s.starts_with("Letter not delivered"))
+        .collect();
+    assert_eq!(alerts.len(), 1, "exactly one alert: {alerts:?}");
+    assert!(stack.mails_to(ADA).is_empty());
+
+    // Recorded like any other notification: listed, sent, with its stream.
+    let items = stack.correspondence(&reference).await;
+    let staff = pb::RecipientKind::Staff as i32;
+    let to_handler: Vec<_> = crate::helpers::of_template(&items, "staff_alert")
+        .into_iter()
+        .filter(|c| c.recipient_kind == staff && c.recipient_staff_id == "handler-1")
+        .collect();
+    assert_eq!(to_handler.len(), 2, "allocated, and given up: {items:?}");
+    assert!(
+        to_handler
+            .iter()
+            .all(|c| c.status_code == pb::NotificationStatus::Sent as i32),
+        "{to_handler:?}"
+    );
+    let given_up_id: uuid::Uuid = given_up.notification_id.parse().unwrap();
+    let alert_id = notifications::store::notification_id(
+        given_up_id,
+        "staff_alert",
+        &notifications::core::RecipientKind::Staff("handler-1".into()),
+    );
+    assert!(
+        to_handler
+            .iter()
+            .any(|c| c.notification_id == alert_id.to_string()),
+        "the alert's id derives from the given-up notification's"
+    );
+    let stream = eventlog::StreamId::new(format!("notification-{alert_id}")).unwrap();
+    let types: Vec<String> = stack
+        .notifications_log
+        .read_stream(&stream)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event_type)
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "complaints.v1.NotificationQueued",
+            "complaints.v1.NotificationSent"
+        ]
+    );
+    stack.cleanup().await;
+}

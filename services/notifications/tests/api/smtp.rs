@@ -1,7 +1,8 @@
 //! A real SMTP server for the tests (`mailin-embedded`, plain SMTP without
 //! TLS), started in-process on port 0 with a handler that records every
 //! message it accepts; or, refusing, answers every MAIL FROM with a
-//! transient `451` so the sender retries.
+//! transient `451` so the sender retries; or refuses one recipient
+//! permanently (`550` at RCPT TO) and accepts the rest.
 
 use mailin_embedded::{Handler, Response, Server, SslConfig, response};
 use std::net::{IpAddr, SocketAddr};
@@ -24,7 +25,12 @@ pub struct SmtpSink {
     /// For a server that is down: the port, bound but not listening, so
     /// connections are refused and no other test can take the port.
     reserved: Arc<Mutex<Option<tokio::net::TcpSocket>>>,
+    refused_recipient: Refused,
 }
+
+/// A recipient the server refuses at RCPT TO, and whether permanently
+/// (`550`) or for now (`451`).
+type Refused = Arc<Mutex<Option<(String, bool)>>>;
 
 /// One session's handler; clones share what was received.
 #[derive(Clone)]
@@ -33,6 +39,8 @@ struct Recorder {
     refuse: Arc<Mutex<u32>>,
     received: Arc<Mutex<Vec<Received>>>,
     refusals: Arc<Mutex<u32>>,
+    /// A recipient refused at RCPT TO, and whether permanently.
+    refused_recipient: Refused,
     current: Option<(String, Vec<String>, Vec<u8>)>,
 }
 
@@ -47,6 +55,21 @@ impl Handler for Recorder {
             return response::INTERNAL_ERROR;
         }
         response::OK
+    }
+
+    fn rcpt(&mut self, to: &str) -> Response {
+        let to = to.trim().trim_start_matches('<').trim_end_matches('>');
+        match &*self.refused_recipient.lock().unwrap() {
+            Some((r, permanent)) if r.eq_ignore_ascii_case(to) => {
+                *self.refusals.lock().unwrap() += 1;
+                if *permanent {
+                    response::NO_MAILBOX
+                } else {
+                    response::INTERNAL_ERROR
+                }
+            }
+            _ => response::OK,
+        }
     }
 
     fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
@@ -90,6 +113,25 @@ impl SmtpSink {
         Self::start(u32::MAX)
     }
 
+    /// A server that refuses mail to `recipient` permanently (`550
+    /// Mailbox unavailable` at RCPT TO) and accepts everything else.
+    pub async fn refusing_recipient(recipient: &str) -> Self {
+        let sink = Self::start(0);
+        *sink.refused_recipient.lock().unwrap() = Some((recipient.to_owned(), true));
+        sink
+    }
+
+    /// Refuses mail to `recipient` for now (`451` at RCPT TO, so the sender
+    /// retries) until [`SmtpSink::release`].
+    pub fn hold(&self, recipient: &str) {
+        *self.refused_recipient.lock().unwrap() = Some((recipient.to_owned(), false));
+    }
+
+    /// Accepts mail to every recipient again.
+    pub fn release(&self) {
+        *self.refused_recipient.lock().unwrap() = None;
+    }
+
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
@@ -108,6 +150,7 @@ impl SmtpSink {
             received: Arc::default(),
             refusals: Arc::default(),
             reserved: Arc::new(Mutex::new(Some(socket))),
+            refused_recipient: Refused::default(),
         }
     }
 
@@ -132,6 +175,7 @@ impl SmtpSink {
             received: Arc::default(),
             refusals: Arc::default(),
             reserved: Arc::default(),
+            refused_recipient: Refused::default(),
         };
         sink.serve(listener, refuse);
         sink
@@ -142,6 +186,7 @@ impl SmtpSink {
             refuse: Arc::new(Mutex::new(refuse)),
             received: self.received.clone(),
             refusals: self.refusals.clone(),
+            refused_recipient: self.refused_recipient.clone(),
             current: None,
         };
         let mut server = Server::new(recorder);

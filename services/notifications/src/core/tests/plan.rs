@@ -494,3 +494,53 @@ fn a_malformed_payload_is_an_error_naming_the_event_type() {
         "{err}"
     );
 }
+
+/// R-INT-8: a given-up email to the complainant alerts the handler and the
+/// monitors (as a missed deadline does); one to staff alerts nobody.
+#[test]
+fn r_int_8_a_given_up_email_alerts_the_handler_and_the_monitors_once_each() {
+    use crate::core::plan::given_up_alerts;
+    use crate::core::route::RecipientKind;
+    let (staff, settings) = (directory(), settings());
+    let mut party = email_party();
+    party.handler = Some(Handler {
+        staff_id: "s-monitor".into(),
+        stage: Stage::One,
+    });
+    let letters = given_up_alerts(
+        "CMP-2027-000001",
+        "stage_outcome",
+        &RecipientKind::Complainant,
+        &party,
+        &ctx(&staff, &settings),
+    )
+    .expect("planned");
+    let [Letter::StaffAlert(a)] = &letters[..] else {
+        panic!("one alert, the handler being a monitor: {letters:?}")
+    };
+    assert_eq!(a.to.id, "s-monitor");
+    assert_eq!(a.reference, "CMP-2027-000001");
+    assert_eq!(
+        a.alert,
+        Alert::DeliveryGivenUp {
+            letter: "stage_outcome",
+            recipient: GivenUpRecipient::Complainant,
+        }
+    );
+    for kind in [
+        RecipientKind::Staff("s-monitor".into()),
+        RecipientKind::Manager("s-manager".into()),
+    ] {
+        assert!(
+            given_up_alerts(
+                "CMP-2027-000001",
+                "staff_alert",
+                &kind,
+                &party,
+                &ctx(&staff, &settings)
+            )
+            .expect("planned")
+            .is_empty()
+        );
+    }
+}

@@ -499,3 +499,34 @@ fn rendered_letters_do_not_print_their_content_in_debug_output() {
     let letter = format!("{:?}", samples()[3]);
     assert!(!letter.contains("Grace"), "{letter}");
 }
+
+/// R-INT-8: the alert for a given-up email names the reference and the
+/// letter that did not go, and nothing about the complainant.
+#[test]
+fn r_int_8_a_delivery_given_up_alert_names_the_reference_and_the_letter() {
+    let alert = Letter::StaffAlert(StaffAlert {
+        to: staff("s-handler", "Priya Shah"),
+        reference: REF.into(),
+        alert: Alert::DeliveryGivenUp {
+            letter: "stage_outcome",
+            recipient: GivenUpRecipient::Complainant,
+        },
+        due_on: None,
+    });
+    let out = render(&alert, &to("Priya Shah"), &BuiltInTemplates).expect("renders");
+    assert_eq!(
+        out.subject,
+        "Letter not delivered: complaint CMP-2027-000001"
+    );
+    let text = out.body.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains(
+            "We could not deliver the stage outcome letter (stage_outcome) on complaint \
+             CMP-2027-000001 to the complainant by email"
+        ),
+        "{}",
+        out.body
+    );
+    assert!(!out.body.contains("\n\n\n"), "{}", out.body);
+    assert!(!out.body.contains("Ada") && !out.body.contains('@'));
+}
