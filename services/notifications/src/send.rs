@@ -67,13 +67,17 @@ impl Sender {
     }
 
     /// Sends the next due email, if any; `true` when one was handled.
+    ///
+    /// The email is claimed in a commit of its own before the SMTP exchange
+    /// and its result recorded in a second one. A stop between the two
+    /// leaves the claim behind, and [`Sender::recover_stalled`] gives the
+    /// email up instead of sending it again: nobody gets two copies.
     async fn send_next(
         &self,
         transport: &AsyncSmtpTransport<Tokio1Executor>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let Some(row) = store::next_due(&mut tx, self.clock.now()).await? else {
-            tx.commit().await?;
+        self.recover_stalled().await?;
+        let Some(row) = store::claim_next_due(&self.pool, self.clock.now()).await? else {
             return Ok(false);
         };
         let command = match self.message(&row) {
@@ -95,26 +99,58 @@ impl Sender {
                 },
             },
         };
+        self.record(row.notification_id, command).await?;
+        Ok(true)
+    }
+
+    /// Records the result of an exchange, ends the claim, and raises a
+    /// given-up email to staff, in one transaction.
+    async fn record(&self, id: uuid::Uuid, command: DeliveryCommand) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         let after = store::command(
             &mut tx,
-            row.notification_id,
+            id,
             command,
             &self.policy,
             self.clock.now(),
             Actor::System("notifications-sender".into()),
         )
         .await?;
+        store::end_sending(&mut tx, id).await?;
         if matches!(after.delivery().status, crate::core::Status::GivenUp { .. }) {
             crate::consume::raise_given_up(&mut tx, &self.planner, &after).await?;
         }
         tx.commit().await?;
         tracing::info!(
-            notification_id = %row.notification_id,
+            notification_id = %id,
             status = after.status,
             attempts = after.attempts,
             "delivery attempt recorded"
         );
-        Ok(true)
+        Ok(())
+    }
+
+    /// Gives up emails whose SMTP exchange began but never recorded a result
+    /// (the service stopped during it), longer ago than two SMTP timeouts:
+    /// the server may have taken them, so they are not sent again, and
+    /// staff are told.
+    pub async fn recover_stalled(&self) -> Result<(), StoreError> {
+        let before = self.clock.now()
+            - chrono::Duration::from_std(self.smtp.timeout * 2).unwrap_or_default();
+        let mut tx = self.pool.begin().await?;
+        let stalled = store::stalled(&mut tx, before).await?;
+        tx.commit().await?;
+        for id in stalled {
+            tracing::warn!(notification_id = %id, "an SMTP exchange was interrupted; giving the email up rather than risk a second copy");
+            let command = DeliveryCommand::RecordFailure {
+                error: "the service stopped during the SMTP exchange, so whether the message arrived is unknown; \
+                        it is not sent again so that nobody gets two copies"
+                    .into(),
+                permanent: true,
+            };
+            self.record(id, command).await?;
+        }
+        Ok(())
     }
 
     fn message(&self, row: &Row) -> Result<Message, String> {

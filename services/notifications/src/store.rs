@@ -529,18 +529,55 @@ pub async fn print_queue(conn: &mut PgConnection) -> Result<Vec<Row>, StoreError
 }
 
 /// The next email due, locked so no other sender takes it.
-pub async fn next_due(
-    conn: &mut PgConnection,
+/// Claims the next due email for one SMTP exchange: marks it as being sent
+/// in its own commit, so that if the service stops mid-exchange the email
+/// is never picked up and sent a second time.
+pub async fn claim_next_due(
+    pool: &sqlx::PgPool,
     now: DateTime<Utc>,
 ) -> Result<Option<Row>, StoreError> {
-    Ok(sqlx::query_as(
+    let mut tx = pool.begin().await?;
+    let row: Option<Row> = sqlx::query_as(
         "SELECT * FROM notifications WHERE status IN (1, 2) AND channel = $1
-            AND next_attempt_at <= $2
+            AND next_attempt_at <= $2 AND sending_since IS NULL
          ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
     )
     .bind(pb::DeliveryChannel::Email as i32)
     .bind(now)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = &row {
+        sqlx::query("UPDATE notifications SET sending_since = $2 WHERE notification_id = $1")
+            .bind(row.notification_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Ends an SMTP exchange, with its result recorded in the same transaction.
+pub async fn end_sending(conn: &mut PgConnection, id: Uuid) -> Result<(), StoreError> {
+    sqlx::query("UPDATE notifications SET sending_since = NULL WHERE notification_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Emails whose SMTP exchange started before `before` and never recorded a
+/// result: the service stopped during it.
+pub async fn stalled(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+) -> Result<Vec<Uuid>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT notification_id FROM notifications WHERE sending_since < $1
+         ORDER BY sending_since FOR UPDATE SKIP LOCKED",
+    )
+    .bind(before)
+    .fetch_all(&mut *conn)
     .await?)
 }
 

@@ -337,3 +337,53 @@ async fn r_int_8_a_given_up_email_is_raised_to_staff_exactly_once() {
     );
     stack.cleanup().await;
 }
+
+/// R-INT-8: a restart never sends a second copy. The service stopped in the
+/// middle of an SMTP exchange (its claim on the email is left behind): the
+/// server may already have the message, so the email is given up with the
+/// reason, and never sent again.
+#[tokio::test]
+async fn r_int_8_an_email_interrupted_mid_exchange_is_never_sent_again() {
+    let sink = SmtpSink::accepting().await;
+    sink.hold(ADA);
+    let mut stack = Stack::spawn_with(sink, &[]).await;
+    let receipt = stack.submit(web_form("interrupted")).await;
+    let failed = stack
+        .correspondence_when(&receipt.reference, |items| {
+            crate::helpers::of_template(items, "automatic_reply")
+                .iter()
+                .any(|c| c.attempts >= 1)
+        })
+        .await;
+    let reply = crate::helpers::of_template(&failed, "automatic_reply")[0].clone();
+    // As a process killed mid-exchange leaves it: claimed an hour ago, no result.
+    let id = uuid::Uuid::parse_str(&reply.notification_id).unwrap();
+    sqlx::query("UPDATE notifications SET sending_since = $2 WHERE notification_id = $1")
+        .bind(id)
+        .bind(crate::helpers::start() - chrono::Duration::hours(1))
+        .execute(stack.notifications_log.pool())
+        .await
+        .unwrap();
+    let items = stack
+        .correspondence_when(&receipt.reference, |items| {
+            crate::helpers::of_template(items, "automatic_reply")
+                .iter()
+                .any(|c| c.status_code == pb::NotificationStatus::GivenUp as i32)
+        })
+        .await;
+    let given_up = crate::helpers::of_template(&items, "automatic_reply")[0].clone();
+    assert!(
+        given_up.detail.contains("stopped during the SMTP exchange"),
+        "{}",
+        given_up.detail
+    );
+
+    stack.smtp.release();
+    stack.clock.advance(chrono::Duration::days(1));
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        stack.mails_to(ADA).is_empty(),
+        "the interrupted email is not sent again"
+    );
+    stack.cleanup().await;
+}
