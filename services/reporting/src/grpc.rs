@@ -4,7 +4,9 @@
 
 use crate::core::{self, Characteristic, Grouping, Period};
 use crate::export;
+use crate::pseudonym::PseudonymKey;
 use crate::store::{self, StoreError};
+use crate::{rebuild, report};
 use calendar::Calendar;
 use chrono::NaiveDate;
 use complaints_proto::v1 as pb;
@@ -20,14 +22,24 @@ pub struct ReportingApi {
     pool: PgPool,
     calendar: Arc<Calendar>,
     clock: Arc<dyn Clock>,
+    bus: bus::Bus,
+    key: PseudonymKey,
 }
 
 impl ReportingApi {
-    pub fn new(pool: PgPool, calendar: Arc<Calendar>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        pool: PgPool,
+        calendar: Arc<Calendar>,
+        clock: Arc<dyn Clock>,
+        bus: bus::Bus,
+        key: PseudonymKey,
+    ) -> Self {
         Self {
             pool,
             calendar,
             clock,
+            bus,
+            key,
         }
     }
 
@@ -149,6 +161,13 @@ fn cells(c: core::Cells) -> pb::EqualityCells {
     }
 }
 
+fn grouping(value: i32) -> (Grouping, pb::Grouping) {
+    match pb::Grouping::try_from(value) {
+        Ok(pb::Grouping::Quarter) => (Grouping::Quarter, pb::Grouping::Quarter),
+        _ => (Grouping::Month, pb::Grouping::Month),
+    }
+}
+
 fn characteristic(value: i32) -> Result<Characteristic, Status> {
     Ok(match pb::Characteristic::try_from(value) {
         Ok(pb::Characteristic::Ethnicity) => Characteristic::Ethnicity,
@@ -175,10 +194,7 @@ impl pb::reporting_server::Reporting for ReportingApi {
     ) -> Result<Response<pb::Figures>, Status> {
         let request = request.into_inner();
         let period = period(request.from, request.to)?;
-        let (grouping, pb_grouping) = match pb::Grouping::try_from(request.grouping) {
-            Ok(pb::Grouping::Quarter) => (Grouping::Quarter, pb::Grouping::Quarter),
-            _ => (Grouping::Month, pb::Grouping::Month),
-        };
+        let (grouping, pb_grouping) = grouping(request.grouping);
         let records = store::records_up_to(&self.pool, period.to())
             .await
             .map_err(internal)?;
@@ -265,6 +281,54 @@ impl pb::reporting_server::Reporting for ReportingApi {
                 })
                 .collect(),
             total: Some(cells(table.total)),
+        }))
+    }
+
+    async fn committee_report(
+        &self,
+        request: Request<pb::CommitteeReportRequest>,
+    ) -> Result<Response<pb::CommitteeReportResponse>, Status> {
+        let request = request.into_inner();
+        let period = period(request.from, request.to)?;
+        let (grouping, _) = grouping(request.grouping);
+        let history = store::records_up_to(&self.pool, period.to())
+            .await
+            .map_err(internal)?;
+        let answers = store::answers_in(&self.pool, period)
+            .await
+            .map_err(internal)?;
+        let today = self.today();
+        let figures = core::figures(&history, period, grouping, today, &self.calendar);
+        let records: Vec<core::AnonymisedRecord> = history
+            .into_iter()
+            .filter(|r| r.received_on.is_some_and(|on| period.contains(on)))
+            .collect();
+        let equality: Vec<core::EqualityTable> = Characteristic::ALL
+            .iter()
+            .map(|c| core::equality_analysis(&records, &answers, *c, core::DEFAULT_THRESHOLD))
+            .collect();
+        let html = report::committee_report(&report::ReportInput {
+            figures: &figures,
+            records: &records,
+            equality: &equality,
+            produced_on: today,
+        });
+        Ok(Response::new(pb::CommitteeReportResponse { html }))
+    }
+
+    async fn rebuild_log(
+        &self,
+        _request: Request<pb::RebuildLogRequest>,
+    ) -> Result<Response<pb::RebuildLogResponse>, Status> {
+        let rebuilt = rebuild::rebuild(&self.pool, &self.bus, &self.key)
+            .await
+            .map_err(|error| {
+                tracing::error!(error = %error, "rebuilding the anonymised log failed");
+                Status::internal(format!("the anonymised log was not rebuilt: {error}"))
+            })?;
+        tracing::info!(events = rebuilt.events, "rebuilt the anonymised log");
+        Ok(Response::new(pb::RebuildLogResponse {
+            events: rebuilt.events,
         }))
     }
 }

@@ -5,7 +5,9 @@
 //!   service's events, keep the log in reporting's own schema ([`store`]),
 //!   each record keyed by a keyed pseudonym of its submission ([`pseudonym`]).
 //! - [`grpc`]: `complaints.v1.Reporting`, figures, the CSV export
-//!   ([`export`]) and the suppressed equality tables.
+//!   ([`export`]), the suppressed equality tables, the committee's HTML
+//!   report ([`report`]) and the operators' rebuild of the log
+//!   ([`rebuild`]).
 #![forbid(unsafe_code)]
 
 pub mod consume;
@@ -13,6 +15,8 @@ pub mod core;
 pub mod export;
 pub mod grpc;
 pub mod pseudonym;
+pub mod rebuild;
+pub mod report;
 pub mod store;
 
 use bus::ConsumerSettings;
@@ -51,9 +55,18 @@ impl Application {
             runtime.bus().all_from("complaints"),
         );
         runtime
-            .consume(from_complaints, consume::FromComplaints { key })
+            .consume(
+                from_complaints,
+                consume::FromComplaints { key: key.clone() },
+            )
             .await?;
-        let api = grpc::ReportingApi::new(runtime.log().pool().clone(), calendar, clock);
+        let api = grpc::ReportingApi::new(
+            runtime.log().pool().clone(),
+            calendar,
+            clock,
+            runtime.bus().clone(),
+            key,
+        );
         Ok(Self { runtime, api })
     }
 

@@ -167,6 +167,16 @@ impl Stack {
         panic!("the figures never got there; last: {last:?}");
     }
 
+    /// A connection pool on reporting's own schema, to look at or damage
+    /// the read model directly.
+    pub async fn reporting_pool(&self) -> sqlx::PgPool {
+        eventlog::EventLog::open(&self.settings[2].database)
+            .await
+            .unwrap()
+            .pool()
+            .clone()
+    }
+
     pub async fn cleanup(self) {
         self.shutdown.cancel();
         bus::testing::delete_namespace(&self.bus).await;

@@ -7,4 +7,5 @@ mod equality;
 mod export;
 mod figures;
 mod helpers;
+mod report;
 mod store;
