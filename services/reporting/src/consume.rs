@@ -112,6 +112,11 @@ impl bus::Handler for FromComplaints {
     ) -> Result<(), HandlerError> {
         let (event_type, bytes) = (envelope.event_type.as_str(), payload(envelope));
         let reference = envelope.stream_id.as_str();
+        // The link is keyed by a keyed hash of the reference, so reporting's
+        // tables never hold a complaint reference (R-CONF-2, R-MON-3).
+        let link = self
+            .key
+            .pseudonym(&format!("complaint-reference:{reference}"));
         if let Some(submission_id) = core::submission_of_complaint(event_type, bytes)? {
             let raised_from = bus::decode_payload::<pb::ComplaintOpened>(envelope)
                 .map(|opened| opened.raised_from)
@@ -119,13 +124,13 @@ impl bus::Handler for FromComplaints {
             let pseudonym =
                 self.key
                     .pseudonym(&complaint_subject(&submission_id, reference, &raised_from));
-            store::link_reference(tx, reference, &pseudonym).await?;
+            store::link_reference(tx, &link, &pseudonym).await?;
         }
         let facts = core::facts_from_complaints(event_type, bytes)?;
         if facts.is_empty() {
             return Ok(());
         }
-        let pseudonym = store::pseudonym_of(tx, reference)
+        let pseudonym = store::pseudonym_of(tx, &link)
             .await?
             .ok_or_else(|| format!("{event_type}: complaint {reference} was not opened here"))?;
         apply_facts(tx, &pseudonym, &facts).await

@@ -286,7 +286,7 @@ pub async fn link_reference(
     pseudonym: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO complaint_pseudonyms (reference, pseudonym) VALUES ($1, $2) \
+        "INSERT INTO complaint_pseudonyms (reference_key, pseudonym) VALUES ($1, $2) \
          ON CONFLICT DO NOTHING",
     )
     .bind(reference)
@@ -302,7 +302,7 @@ pub async fn pseudonym_of(
     reference: &str,
 ) -> Result<Option<String>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT pseudonym FROM complaint_pseudonyms WHERE reference = $1")
+        sqlx::query_scalar("SELECT pseudonym FROM complaint_pseudonyms WHERE reference_key = $1")
             .bind(reference)
             .fetch_optional(&mut *tx)
             .await?,

@@ -29,6 +29,8 @@ pub struct Stack {
     pub complaints: ComplaintsClient<Channel>,
     pub reporting: ReportingClient<Channel>,
     pub complaints_log: eventlog::EventLog,
+    /// The clock all three services read; tests move it between submissions.
+    pub clock: FixedClock,
     settings: Vec<Settings>,
     bus: bus::Bus,
     shutdown: CancellationToken,
@@ -106,6 +108,7 @@ impl Stack {
             complaints: ComplaintsClient::new(complaints_channel),
             reporting: ReportingClient::new(reporting_channel),
             complaints_log,
+            clock,
             settings: vec![intake_settings, complaints_settings, reporting_settings],
             bus,
             shutdown,
@@ -175,6 +178,13 @@ impl Stack {
             .unwrap()
             .pool()
             .clone()
+    }
+
+    /// The event log in intake's schema.
+    pub async fn intake_log(&self) -> eventlog::EventLog {
+        eventlog::EventLog::open(&self.settings[0].database)
+            .await
+            .unwrap()
     }
 
     pub async fn cleanup(self) {

@@ -2,6 +2,7 @@
 //! three in-process against a real PostgreSQL and NATS; each test on its
 //! own bus namespace and three fresh schemas, on a fixed clock.
 
+mod acceptance;
 mod compliments;
 mod equality;
 mod export;
