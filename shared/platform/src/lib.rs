@@ -17,6 +17,8 @@ mod run;
 mod runtime;
 mod settings;
 pub mod shutdown;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::Error;

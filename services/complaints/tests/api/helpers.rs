@@ -3,8 +3,7 @@ use complaints::watcher::Watcher;
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::complaints_client::ComplaintsClient;
 use complaints_proto::v1::intake_client::IntakeClient;
-use platform::{FixedClock, Service, Settings, Source};
-use std::collections::HashMap;
+use platform::{FixedClock, Service, Settings};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -33,29 +32,11 @@ pub struct Stack {
 }
 
 fn settings(service: &str, namespace: &str) -> Settings {
-    let db = eventlog::testing::fresh_settings(service);
-    let env: HashMap<String, String> = HashMap::from([
-        ("DATABASE_URL".into(), db.url.clone()),
-        ("DATABASE_SCHEMA".into(), db.schema.to_string()),
-        ("NATS_URL".into(), bus::testing::nats_url()),
-        ("BUS_NAMESPACE".into(), namespace.to_owned()),
-        ("GRPC_ADDR".into(), "127.0.0.1:0".into()),
-        (
-            "MONITORING_PSEUDONYM_KEY".into(),
-            "complaints-test-monitoring-key-32-chars".into(),
-        ),
-        ("COMPLIANCE_MANAGER_ID".into(), "ccm-1".into()),
-        ("RELAY_POLL_INTERVAL_MS".into(), "10".into()),
-    ]);
-    Settings::from_source(service, 0, Source::from_map(env).unwrap()).unwrap()
-}
-
-async fn connect(addr: std::net::SocketAddr) -> Channel {
-    tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap()
+    platform::testing::settings(
+        service,
+        namespace,
+        &[("COMPLIANCE_MANAGER_ID", "ccm-1".into())],
+    )
 }
 
 impl Stack {
@@ -72,7 +53,7 @@ impl Stack {
             intake::Application::build_with_clock(intake_settings.clone(), Arc::new(clock.clone()))
                 .await
                 .unwrap();
-        let intake_channel = connect(intake.local_addr()).await;
+        let intake_channel = platform::testing::channel(intake.local_addr()).await;
         let stop = shutdown.clone();
         tokio::spawn(intake.run_until_stopped(async move { stop.cancelled().await }));
 
@@ -84,7 +65,7 @@ impl Stack {
         .await
         .unwrap();
         let watcher = app.watcher().clone();
-        let complaints_channel = connect(app.local_addr()).await;
+        let complaints_channel = platform::testing::channel(app.local_addr()).await;
         let stop = shutdown.clone();
         tokio::spawn(app.run_until_stopped(async move { stop.cancelled().await }));
 

@@ -4,8 +4,7 @@ use complaints_proto::v1 as pb;
 use complaints_proto::v1::complaints_client::ComplaintsClient;
 use complaints_proto::v1::intake_client::IntakeClient;
 use complaints_proto::v1::notifications_client::NotificationsClient;
-use platform::{FixedClock, Service, Settings, Source, SystemClock};
-use std::collections::HashMap;
+use platform::{FixedClock, Service, Settings, SystemClock};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -37,34 +36,6 @@ pub struct Stack {
     shutdown: CancellationToken,
 }
 
-fn settings(service: &str, namespace: &str, extra: &[(&str, String)]) -> Settings {
-    let db = eventlog::testing::fresh_settings(service);
-    let mut env: HashMap<String, String> = HashMap::from([
-        ("DATABASE_URL".into(), db.url.clone()),
-        ("DATABASE_SCHEMA".into(), db.schema.to_string()),
-        ("NATS_URL".into(), bus::testing::nats_url()),
-        ("BUS_NAMESPACE".into(), namespace.to_owned()),
-        ("GRPC_ADDR".into(), "127.0.0.1:0".into()),
-        (
-            "MONITORING_PSEUDONYM_KEY".into(),
-            "notifications-test-monitoring-key-32-chars".into(),
-        ),
-        ("RELAY_POLL_INTERVAL_MS".into(), "10".into()),
-    ]);
-    for (k, v) in extra {
-        env.insert((*k).to_owned(), v.clone());
-    }
-    Settings::from_source(service, 0, Source::from_map(env).unwrap()).unwrap()
-}
-
-async fn connect(addr: std::net::SocketAddr) -> Channel {
-    tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap()
-}
-
 impl Stack {
     pub async fn spawn(smtp: SmtpSink) -> Self {
         Self::spawn_with(smtp, &[]).await
@@ -87,16 +58,16 @@ impl Stack {
         let clock = FixedClock::at(start());
         let shutdown = CancellationToken::new();
 
-        let intake_settings = settings("intake", &namespace, &[]);
+        let intake_settings = platform::testing::settings("intake", &namespace, &[]);
         let intake =
             intake::Application::build_with_clock(intake_settings.clone(), Arc::new(clock.clone()))
                 .await
                 .unwrap();
-        let intake_channel = connect(intake.local_addr()).await;
+        let intake_channel = platform::testing::channel(intake.local_addr()).await;
         let stop = shutdown.clone();
         tokio::spawn(intake.run_until_stopped(async move { stop.cancelled().await }));
 
-        let complaints_settings = settings(
+        let complaints_settings = platform::testing::settings(
             "complaints",
             &namespace,
             &[("COMPLIANCE_MANAGER_ID", "ccm-1".into())],
@@ -107,7 +78,7 @@ impl Stack {
         )
         .await
         .unwrap();
-        let complaints_channel = connect(complaints.local_addr()).await;
+        let complaints_channel = platform::testing::channel(complaints.local_addr()).await;
         let stop = shutdown.clone();
         tokio::spawn(complaints.run_until_stopped(async move { stop.cancelled().await }));
 
@@ -122,14 +93,15 @@ impl Stack {
             ("SMTP_TIMEOUT_SECONDS", "5".into()),
         ];
         notify_env.extend(extra.iter().cloned());
-        let notifications_settings = settings("notifications", &namespace, &notify_env);
+        let notifications_settings =
+            platform::testing::settings("notifications", &namespace, &notify_env);
         let notifications = notifications::Application::build_with_clock(
             notifications_settings.clone(),
             Arc::new(SystemClock),
         )
         .await
         .unwrap();
-        let notifications_channel = connect(notifications.local_addr()).await;
+        let notifications_channel = platform::testing::channel(notifications.local_addr()).await;
         let stop = shutdown.clone();
         tokio::spawn(notifications.run_until_stopped(async move { stop.cancelled().await }));
 
