@@ -20,9 +20,16 @@ pub fn apply(record: &mut AnonymisedRecord, fact: &Fact) {
             customer_type,
             third_party,
         } => {
+            // Authoritative where it says something; where intake left a
+            // field unknown, what the opening said stays (whichever came
+            // first).
             record.received_on = Some(*received_on);
-            record.channel = *channel;
-            record.query_category.clone_from(query_category);
+            if *channel != Channel::Unspecified {
+                record.channel = *channel;
+            }
+            if !query_category.is_empty() {
+                record.query_category.clone_from(query_category);
+            }
             record.customer_type.clone_from(customer_type);
             record.third_party = *third_party;
         }

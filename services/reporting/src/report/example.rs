@@ -136,6 +136,20 @@ mod tests {
         "/../../docs/committee-report-example.html"
     );
 
+    /// The outcomes chart on its own, for the README to show.
+    const CHART_PATH: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/committee-report-outcomes.svg"
+    );
+
+    /// The first chart after `title` in the page.
+    fn chart_after<'a>(html: &'a str, title: &str) -> &'a str {
+        let from = html.find(title).expect("the chart's title");
+        let start = from + html[from..].find("<svg").expect("an <svg>");
+        let end = start + html[start..].find("</svg>").expect("a closed <svg>");
+        &html[start..end + "</svg>".len()]
+    }
+
     #[test]
     fn the_example_in_the_docs_is_up_to_date() {
         let html = example();
@@ -148,11 +162,19 @@ mod tests {
         if std::env::var_os("UPDATE_DOCS").is_some() {
             std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs")).unwrap();
             std::fs::write(PATH, &html).unwrap();
+            let chart = chart_after(&html, super::super::outcomes::TITLE);
+            std::fs::write(CHART_PATH, format!("{chart}\n")).unwrap();
         }
         let stored = std::fs::read_to_string(PATH).unwrap_or_default();
         assert!(
             stored == html,
             "{PATH} is out of date: run UPDATE_DOCS=1 cargo test -p reporting report::example"
+        );
+        let chart = chart_after(&html, super::super::outcomes::TITLE);
+        let stored = std::fs::read_to_string(CHART_PATH).unwrap_or_default();
+        assert!(
+            stored.trim_end() == chart,
+            "{CHART_PATH} is out of date: run UPDATE_DOCS=1 cargo test -p reporting report::example"
         );
     }
 }

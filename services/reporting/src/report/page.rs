@@ -26,8 +26,7 @@ h3{font-size:1.05rem}table{border-collapse:collapse;margin:.8rem 0;width:100%}\
 th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left}td{font-variant-numeric:tabular-nums}\
 thead th{background:#eef3f7}.suppressed{font-style:italic;color:#555}.meta{color:#555}\
 svg.chart{width:100%;max-width:40rem;height:auto;display:block;margin:.5rem 0}\
-svg text{font-family:Arial,Helvetica,sans-serif;font-size:11px;fill:#1a1a1a}\
-svg .grid{stroke:#ccc;stroke-width:1}\
+svg text{font-family:Arial,Helvetica,sans-serif;fill:#1a1a1a}\
 figure{margin:0}\
 @media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}\
 figure,table,section.characteristic{break-inside:avoid}thead th{background:none}\

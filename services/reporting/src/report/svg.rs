@@ -1,7 +1,5 @@
-//! A small SVG writer: escaping and a grouped bar chart, enough for the
-//! committee report's charts and nothing more.
-
-use std::fmt::Write;
+//! The committee report's charts: a grouped bar chart drawn to SVG by
+//! plotters, and the escaping the page shares.
 
 /// Escapes text for HTML and SVG content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -47,12 +45,8 @@ pub struct BarChart<'a> {
     pub format: fn(f64) -> String,
 }
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 260.0;
-const LEFT: f64 = 44.0;
-const RIGHT: f64 = 12.0;
-const TOP: f64 = 28.0;
-const BOTTOM: f64 = 48.0;
+const WIDTH: u32 = 640;
+const HEIGHT: u32 = 260;
 
 /// Whole numbers as they are.
 pub fn count(v: f64) -> String {
@@ -65,10 +59,34 @@ pub fn percent(v: f64) -> String {
 }
 
 impl BarChart<'_> {
-    /// The chart as an `<svg>` element.
+    /// The chart as an `<svg>` element, drawn by plotters' SVG backend,
+    /// with a `<title>` for screen readers and the `chart` class the
+    /// page's stylesheet sizes for screen and print.
     pub fn render(&self) -> String {
-        let top = self
-            .max
+        let mut svg = String::new();
+        if let Err(e) = self.draw(&mut svg) {
+            // Drawing into a string cannot fail for I/O reasons; a failure
+            // here is a layout bug, so the report says so instead of
+            // carrying a half-drawn chart.
+            tracing::error!(error = %e, chart = self.title, "a chart could not be drawn");
+            svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\
+                 <text x=\"20\" y=\"40\">Chart unavailable</text></svg>"
+            );
+        }
+        let title = format!("<title>{}</title>", escape(self.title));
+        let svg = svg
+            .trim()
+            .replacen("<svg ", "<svg role=\"img\" class=\"chart\" ", 1);
+        match svg.find('>') {
+            Some(i) => format!("{}{title}{}", &svg[..=i], &svg[i + 1..]),
+            None => svg,
+        }
+    }
+
+    /// The largest value, rounded up, unless the scale is fixed.
+    fn top(&self) -> f64 {
+        self.max
             .unwrap_or_else(|| {
                 let largest = self
                     .categories
@@ -77,106 +95,105 @@ impl BarChart<'_> {
                     .fold(0.0, f64::max);
                 nice_ceiling(largest)
             })
-            .max(1.0);
-        let plot_w = WIDTH - LEFT - RIGHT;
-        let plot_h = HEIGHT - TOP - BOTTOM;
-        let mut out = String::new();
-        let _ = write!(
-            out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
-             role=\"img\" class=\"chart\"><title>{}</title>",
-            escape(self.title)
-        );
-        // Legend.
-        let mut x = LEFT;
-        for s in self.series {
-            let _ = write!(
-                out,
-                "<rect x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{}\"/>\
-                 <text x=\"{}\" y=\"16\" class=\"legend\">{}</text>",
-                s.colour,
-                x + 16.0,
-                escape(s.name)
-            );
-            x += 24.0 + 7.0 * s.name.len() as f64;
-        }
-        // Axes and gridlines at 0, 50 and 100 % of the scale.
-        for step in 0..=2 {
-            let value = top * f64::from(step) / 2.0;
-            let y = TOP + plot_h - plot_h * f64::from(step) / 2.0;
-            let _ = write!(
-                out,
-                "<line x1=\"{LEFT}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" class=\"grid\"/>\
-                 <text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{}</text>",
-                WIDTH - RIGHT,
-                LEFT - 4.0,
-                y + 4.0,
-                escape(&(self.format)(value))
-            );
-        }
+            .max(1.0)
+    }
+
+    fn draw(&self, out: &mut String) -> Result<(), Box<dyn std::error::Error + '_>> {
+        use plotters::prelude::*;
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+        let top = self.top();
+        let root = SVGBackend::with_string(out, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE)?;
+        // Categories are indices into a slice: a discrete axis, so plotters
+        // places one tick per category and never computes numeric ticks.
+        let slots: Vec<usize> = (0..self.categories.len().max(1)).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(28)
+            .margin_right(12)
+            .x_label_area_size(40)
+            .y_label_area_size(44)
+            .build_cartesian_2d(slots[..].into_segmented(), 0.0..top)?;
+        let labels: Vec<String> = self.categories.iter().map(|c| c.label.clone()).collect();
+        let axis_label = |v: &SegmentValue<&usize>| match v {
+            SegmentValue::CenterOf(i) => labels.get(**i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let value_label = |v: &f64| (self.format)(*v);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .max_light_lines(1)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(0xcc, 0xcc, 0xcc))
+            .y_labels(3)
+            .x_labels(self.categories.len().max(1))
+            .x_label_formatter(&axis_label)
+            .y_label_formatter(&value_label)
+            .label_style(("sans-serif", 11))
+            .draw()?;
         if self.categories.is_empty() {
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">No data</text>",
-                LEFT + plot_w / 2.0,
-                TOP + plot_h / 2.0
-            );
+            let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(&slots[0]), top / 2.0));
+            root.draw(&Text::new(
+                "No data",
+                (x, y),
+                ("sans-serif", 12)
+                    .into_text_style(&root)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            ))?;
         }
-        let slot = plot_w / self.categories.len().max(1) as f64;
-        let bars = self.series.len().max(1) as f64;
-        let bar_w = (slot * 0.8 / bars).min(48.0);
-        for (i, category) in self.categories.iter().enumerate() {
-            let centre = LEFT + slot * (i as f64 + 0.5);
-            let start = centre - bar_w * bars / 2.0;
-            for (j, (value, s)) in category.values.iter().zip(self.series).enumerate() {
-                let h = (value / top).clamp(0.0, 1.0) * plot_h;
-                let x = start + bar_w * j as f64;
-                let y = TOP + plot_h - h;
-                let _ = write!(
-                    out,
-                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\">\
-                     <title>{}: {}</title></rect>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" class=\"value\" text-anchor=\"middle\">{}</text>",
-                    (bar_w - 2.0).max(1.0),
-                    s.colour,
-                    escape(&category.label),
-                    escape(&format!("{} {}", s.name, (self.format)(*value))),
-                    x + bar_w / 2.0 - 1.0,
-                    y - 3.0,
-                    escape(&(self.format)(*value)),
-                );
+        // Grouped bars are placed in pixels inside each category's segment.
+        let bars = i32::try_from(self.series.len().max(1)).unwrap_or(1);
+        for (i, category) in slots.iter().zip(&self.categories) {
+            let (left, base) = chart.backend_coord(&(SegmentValue::Exact(i), 0.0));
+            let right_edge = slots
+                .get(i + 1)
+                .map_or(SegmentValue::Last, SegmentValue::Exact);
+            let (right, _) = chart.backend_coord(&(right_edge, 0.0));
+            let slot = right - left;
+            let bar_w = (slot * 8 / 10 / bars).clamp(1, 48);
+            let start = left + (slot - bar_w * bars) / 2;
+            for ((j, value), s) in (0i32..).zip(&category.values).zip(self.series) {
+                let (_, y) = chart.backend_coord(&(SegmentValue::Exact(i), value.clamp(0.0, top)));
+                let x = start + bar_w * j;
+                root.draw(&Rectangle::new(
+                    [(x, y), (x + bar_w - 2, base)],
+                    colour(s.colour).filled(),
+                ))?;
+                root.draw(&Text::new(
+                    (self.format)(*value),
+                    ((x + x + bar_w - 2) / 2, y - 2),
+                    ("sans-serif", 10)
+                        .into_text_style(&root)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                ))?;
             }
-            let _ = write!(
-                out,
-                "<text x=\"{centre:.1}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">",
-                HEIGHT - BOTTOM + 16.0,
-            );
-            for (n, line) in two_lines(&category.label).into_iter().enumerate() {
-                let _ = write!(
-                    out,
-                    "<tspan x=\"{centre:.1}\" dy=\"{}\">{}</tspan>",
-                    if n == 0 { 0 } else { 13 },
-                    escape(line)
-                );
-            }
-            out.push_str("</text>");
         }
-        out.push_str("</svg>");
-        out
+        // The legend, across the top.
+        let mut x = 44;
+        for s in self.series {
+            root.draw(&Rectangle::new(
+                [(x, 6), (x + 12, 18)],
+                colour(s.colour).filled(),
+            ))?;
+            root.draw(&Text::new(s.name, (x + 16, 7), ("sans-serif", 11)))?;
+            x += 24 + 7 * i32::try_from(s.name.len()).unwrap_or(20);
+        }
+        root.present()?;
+        Ok(())
     }
 }
 
-/// A long axis label split at the space nearest its middle.
-fn two_lines(label: &str) -> Vec<&str> {
-    if label.chars().count() <= 14 {
-        return vec![label];
+/// A `#rrggbb` colour; anything else is drawn in dark grey.
+fn colour(hex: &str) -> plotters::style::RGBColor {
+    let channel = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+    };
+    match (hex.len(), channel(1), channel(3), channel(5)) {
+        (7, Some(r), Some(g), Some(b)) => plotters::style::RGBColor(r, g, b),
+        _ => plotters::style::RGBColor(0x33, 0x33, 0x33),
     }
-    let middle = label.len() / 2;
-    label
-        .match_indices(' ')
-        .map(|(i, _)| i)
-        .min_by_key(|i| i.abs_diff(middle))
-        .map_or_else(|| vec![label], |i| vec![&label[..i], &label[i + 1..]])
 }
 
 /// The smallest of 1, 2 or 5 times a power of ten at or above `v`.
@@ -197,12 +214,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_labels_are_split_in_two() {
-        assert_eq!(two_lines("Stage 1"), ["Stage 1"]);
+    fn colours_are_read_from_hex() {
         assert_eq!(
-            two_lines("Stage3 acknowledgement due"),
-            ["Stage3", "acknowledgement due"]
+            colour("#1d5f8a"),
+            plotters::style::RGBColor(0x1d, 0x5f, 0x8a)
         );
+        assert_eq!(colour("teal"), plotters::style::RGBColor(0x33, 0x33, 0x33));
     }
 
     #[test]

@@ -70,6 +70,27 @@ fn fact() -> impl Strategy<Value = Fact> {
     ]
 }
 
+/// Facts only intake's events give, after the submission itself.
+fn intake_fact() -> impl Strategy<Value = Fact> {
+    prop_oneof![
+        Just(Fact::Redirected),
+        Just(Fact::ResolvedOutsideProcedure),
+        Just(Fact::DeclinedOutOfTime),
+        Just(Fact::Accepted),
+    ]
+}
+
+fn is_intake_fact(fact: &Fact) -> bool {
+    matches!(
+        fact,
+        Fact::Submitted { .. }
+            | Fact::Redirected
+            | Fact::ResolvedOutsideProcedure
+            | Fact::DeclinedOutOfTime
+            | Fact::Accepted
+    )
+}
+
 proptest! {
     /// R-MON-3: the log can be rebuilt from the events at any time and
     /// comes out the same; a record stored half way and resumed gives the
@@ -91,6 +112,38 @@ proptest! {
             highest = resumed.stage_reached;
         }
         prop_assert_eq!(&once, &resumed);
+    }
+
+    /// R-MON-3: intake's and the complaints service's events reach the log
+    /// through two consumers, so either may be ahead of the other. Any
+    /// interleaving that keeps each service's own order gives the same
+    /// record as intake first, then the complaint.
+    #[test]
+    fn r_mon_3_the_record_does_not_depend_on_which_service_was_heard_first(
+        submitted in fact().prop_filter("a submission", |f| matches!(f, Fact::Submitted { .. })),
+        intake_tail in proptest::collection::vec(intake_fact(), 0..3),
+        opened in fact().prop_filter("an opening", |f| matches!(f, Fact::Opened { .. })),
+        complaint_tail in proptest::collection::vec(
+            fact().prop_filter("a complaint fact", |f| !is_intake_fact(f)
+                && !matches!(f, Fact::Opened { .. })),
+            0..12,
+        ),
+        picks in proptest::collection::vec(any::<bool>(), 0..20),
+    ) {
+        let intake: Vec<Fact> = std::iter::once(submitted).chain(intake_tail).collect();
+        let complaint: Vec<Fact> = std::iter::once(opened).chain(complaint_tail).collect();
+        let in_order: Vec<Fact> = intake.iter().chain(&complaint).cloned().collect();
+
+        let (mut i, mut c) = (intake.iter(), complaint.iter());
+        let mut interleaved = Vec::new();
+        for intake_next in picks {
+            let next = if intake_next { i.next() } else { c.next() };
+            interleaved.extend(next.cloned());
+        }
+        interleaved.extend(i.cloned());
+        interleaved.extend(c.cloned());
+
+        prop_assert_eq!(replay("p", &in_order), replay("p", &interleaved));
     }
 
     /// A fact delivered twice in a row changes nothing the second time.
