@@ -22,6 +22,14 @@ if [ -z "${MONITORING_PSEUDONYM_KEY:-}" ]; then
   export MONITORING_PSEUDONYM_KEY="$(cat "$run/monitoring.key")"
 fi
 
+# The development token secret (R-CONF-1): every call but health needs a
+# bearer token. Generated once per checkout into .run/auth.env, kept out of
+# git; production configures AUTH_JWKS_FILE instead.
+if [ -z "${AUTH_DEV_SECRET:-}" ] && [ -z "${AUTH_JWKS_FILE:-}" ]; then
+  [ -s "$run/auth.env" ] || echo "AUTH_DEV_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$run/auth.env"
+  set -a; . "$run/auth.env"; set +a
+fi
+
 declare -A ports=([intake]=50051 [complaints]=50052 [notifications]=50053 [reporting]=50054)
 for service in intake complaints notifications reporting; do
   pidfile="$run/$service.pid"
@@ -57,3 +65,10 @@ echo "The complaints platform is up (logs in .run/logs/, emails in .run/mail/, s
 for service in intake complaints notifications reporting; do
   printf '  %-14s grpc://127.0.0.1:%s  (pid %s)\n' "$service" "${ports[$service]}" "$(cat "$run/$service.pid")"
 done
+
+echo
+echo "Every call but health needs a bearer token. A development token for each role:"
+for role in portal handler manager compliance_manager head_of_customer_experience committee data_protection_officer operator; do
+  printf '  %-28s (set -a; . .run/auth.env; %s/debug/dev-token %s --team north)\n' "$role" "$target" "$role"
+done
+echo "then call with:  grpcurl -plaintext -H \"authorization: Bearer \$TOKEN\" 127.0.0.1:50052 list"

@@ -6,14 +6,6 @@ use complaints_proto::v1::intake_client::IntakeClient;
 use end_to_end::{Isolation, SERVICES, ServiceProcess};
 use std::time::Duration;
 
-async fn channel(process: &ServiceProcess) -> tonic::transport::Channel {
-    tonic::transport::Endpoint::from_shared(process.endpoint())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_complaint_submitted_to_the_intake_process_is_opened_by_the_complaints_process() {
     let isolation = Isolation::fresh("first");
@@ -21,8 +13,8 @@ async fn a_complaint_submitted_to_the_intake_process_is_opened_by_the_complaints
     for service in SERVICES {
         running.push(ServiceProcess::spawn(service, &isolation.env(service)).await);
     }
-    let mut intake = IntakeClient::new(channel(&running[0]).await);
-    let mut complaints = ComplaintsClient::new(channel(&running[1]).await);
+    let mut intake = IntakeClient::new(running[0].channel().await);
+    let mut complaints = ComplaintsClient::new(running[1].channel().await);
     let today = chrono::Utc::now().date_naive();
     let receipt = intake
         .submit_complaint(pb::SubmitComplaintRequest {

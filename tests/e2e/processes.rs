@@ -36,7 +36,7 @@ async fn the_four_services_start_as_processes_and_each_reports_serving_on_grpc_h
     }
     // Server reflection lists the platform's contracts on every service.
     for process in &running {
-        let listed = reflected_services(&process.endpoint()).await;
+        let listed = reflected_services(process).await;
         for service in [
             "grpc.health.v1.Health",
             "complaints.v1.Intake",
@@ -79,17 +79,12 @@ async fn a_service_with_a_bad_setting_stops_at_start_with_a_message_naming_the_s
     );
 }
 
-async fn reflected_services(endpoint: &str) -> Vec<String> {
+async fn reflected_services(process: &ServiceProcess) -> Vec<String> {
     use tonic_reflection::pb::v1::ServerReflectionRequest;
     use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
     use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
     use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
-    let channel = tonic::transport::Endpoint::from_shared(endpoint.to_owned())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
-    let mut client = ServerReflectionClient::new(channel);
+    let mut client = ServerReflectionClient::new(process.channel().await);
     let request = ServerReflectionRequest {
         host: String::new(),
         message_request: Some(MessageRequest::ListServices(String::new())),

@@ -58,6 +58,10 @@ impl Isolation {
                 "MONITORING_PSEUDONYM_KEY".into(),
                 "end-to-end-monitoring-key-32-chars-long".into(),
             ),
+            (
+                "AUTH_DEV_SECRET".into(),
+                platform::testing::DEV_SECRET.into(),
+            ),
         ])
     }
 }
@@ -106,6 +110,11 @@ impl ServiceProcess {
             addr,
             child,
         }
+    }
+
+    /// A channel to this process calling with a token holding every role.
+    pub async fn channel(&self) -> platform::testing::Authed {
+        platform::testing::channel(self.addr).await
     }
 
     /// `http://addr`, for a gRPC channel.

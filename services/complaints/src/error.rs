@@ -14,6 +14,13 @@ pub enum ComplaintsError {
     Refused(Refusal),
     #[error("no complaint {0}")]
     NotFound(String),
+    /// The caller's role or team does not reach this complaint (R-CONF-1);
+    /// the refusal is already in the access audit.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The access audit could not be written, so nothing was served.
+    #[error("the access audit cannot be written")]
+    AuditUnavailable,
     #[error(transparent)]
     Log(#[from] eventlog::Error),
     #[error("{context}")]
@@ -52,6 +59,10 @@ impl From<ComplaintsError> for Status {
                 RefusalKind::Precondition => Status::failed_precondition(refusal.to_string()),
                 RefusalKind::InvalidArgument => Status::invalid_argument(refusal.to_string()),
             },
+            ComplaintsError::Forbidden(message) => Status::permission_denied(message),
+            ComplaintsError::AuditUnavailable => {
+                Status::unavailable("the access audit cannot be written; try again")
+            }
             ComplaintsError::NotFound(reference) => {
                 Status::not_found(format!("no complaint {reference}"))
             }

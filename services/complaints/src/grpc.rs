@@ -9,12 +9,13 @@ use crate::edge::{self, Acting, IntoCommand};
 use crate::error::{ComplaintsError, Context as _};
 use crate::settings::ComplaintsSettings;
 use crate::store::{QueueFilter, Store, stored_kind};
-use crate::{regulator_notice, view};
+use crate::{reach, regulator_notice, view};
 use chrono::{Datelike, NaiveDate};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::complaints_server::Complaints;
 use eventlog::{Actor, Metadata};
 use platform::Clock;
+use platform::auth::{AccessAudit, Principal, Role};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
@@ -24,28 +25,57 @@ pub struct ComplaintsApi {
     store: Store,
     settings: Arc<ComplaintsSettings>,
     clock: Arc<dyn Clock>,
+    audit: AccessAudit,
 }
 
 type Reply<T> = Result<Response<T>, Status>;
 
 impl ComplaintsApi {
-    pub fn new(store: Store, settings: Arc<ComplaintsSettings>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        store: Store,
+        settings: Arc<ComplaintsSettings>,
+        clock: Arc<dyn Clock>,
+        audit: AccessAudit,
+    ) -> Self {
         Self {
             store,
             settings,
             clock,
+            audit,
         }
     }
 
     /// Parses, decides and appends one command; answers with the complaint as it now stands.
-    async fn command(&self, request: impl IntoCommand) -> Reply<pb::ComplaintView> {
-        let (acting, command) = request.into_command().map_err(ComplaintsError::Invalid)?;
-        let view = self.execute(acting, command).await?;
+    async fn command<R: IntoCommand>(&self, request: Request<R>) -> Reply<pb::ComplaintView> {
+        let who = Principal::of(&request)?.clone();
+        let (acting, command) = request
+            .into_inner()
+            .into_command()
+            .map_err(ComplaintsError::Invalid)?;
+        let view = self.execute(&who, acting, command).await?;
         Ok(Response::new(view))
+    }
+
+    /// A complaint within the caller's reach, its read recorded (R-CONF-1).
+    async fn read(
+        &self,
+        who: &Principal,
+        method: &str,
+        reference: &str,
+    ) -> Result<(ComplaintRef, Complaint), ComplaintsError> {
+        let reference =
+            edge::reference(reference, "reference").map_err(ComplaintsError::Invalid)?;
+        let state = self.loaded(&reference).await?;
+        let method = reach::method(method);
+        let shown = reference.to_string();
+        reach::check(&self.audit, who, &method, &shown, &state).await?;
+        reach::read(&self.audit, who, &method, &shown).await?;
+        Ok((reference, state))
     }
 
     async fn execute(
         &self,
+        who: &Principal,
         acting: Acting,
         command: Command,
     ) -> Result<pb::ComplaintView, ComplaintsError> {
@@ -56,6 +86,7 @@ impl ComplaintsApi {
         );
         async {
             let state = self.loaded(&acting.reference).await?;
+            reach::check_command(&self.audit, who, &acting, &command, &state).await?;
             let now = self.clock.now();
             let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);
             let events = decide(&state, command, &ctx).map_err(ComplaintsError::Refused)?;
@@ -88,6 +119,7 @@ impl ComplaintsApi {
     /// complaint and open a new complaint linked to it, in one transaction.
     async fn raise_new_issues(
         &self,
+        who: &Principal,
         request: pb::RaiseNewIssuesRequest,
     ) -> Result<pb::ComplaintView, ComplaintsError> {
         let now = self.clock.now();
@@ -103,6 +135,7 @@ impl ComplaintsApi {
         let (acting, command) =
             edge::raise_new_issues(request, new_reference).map_err(ComplaintsError::Invalid)?;
         let old = self.loaded(&acting.reference).await?;
+        reach::check_command(&self.audit, who, &acting, &command, &old).await?;
         let events = decide(&old, command, &ctx).map_err(ComplaintsError::Refused)?;
         let metadata = Metadata::new(Actor::User(acting.user.as_str().to_owned()));
         Store::append(&mut tx, &old, &events, &metadata, ctx.today).await?;
@@ -128,9 +161,13 @@ impl ComplaintsApi {
         Ok(view::complaint_view(&created))
     }
 
-    async fn history(&self, reference: &str) -> Result<pb::ComplaintHistory, ComplaintsError> {
-        let reference =
-            edge::reference(reference, "reference").map_err(ComplaintsError::Invalid)?;
+    async fn history(
+        &self,
+        who: &Principal,
+        method: &str,
+        reference: &str,
+    ) -> Result<pb::ComplaintHistory, ComplaintsError> {
+        let (reference, _) = self.read(who, method, reference).await?;
         let history = self.store.history(&reference).await?;
         if history.is_empty() {
             return Err(ComplaintsError::NotFound(reference.to_string()));
@@ -224,6 +261,28 @@ impl ComplaintsApi {
     }
 }
 
+/// Narrows a work queue request to what the caller may see (R-CONF-1):
+/// handlers and managers their own team's complaints (a handler with no
+/// team, only their own); asking for another team is refused.
+fn within_reach(who: &Principal, filter: &mut pb::ListWorkQueueRequest) -> Result<(), Status> {
+    if who.sees_everything() {
+        return Ok(());
+    }
+    match who.team.as_deref() {
+        Some(team) if filter.team.trim().is_empty() || filter.team.trim() == team => {
+            filter.team = team.to_owned();
+            Ok(())
+        }
+        None if who.has(Role::Handler)
+            && (filter.handler.trim().is_empty() || filter.handler.trim() == who.subject) =>
+        {
+            filter.handler.clone_from(&who.subject);
+            Ok(())
+        }
+        _ => Err(who.denied("list another team's work queue")),
+    }
+}
+
 fn violation(field: &str, rule: &'static str, description: &str) -> ComplaintsError {
     ComplaintsError::Invalid(vec![edge::FieldViolation {
         field: field.into(),
@@ -269,9 +328,10 @@ impl Complaints for ComplaintsApi {
         &self,
         request: Request<pb::GetComplaintRequest>,
     ) -> Reply<pb::ComplaintView> {
-        let reference = edge::reference(&request.into_inner().reference, "reference")
-            .map_err(ComplaintsError::Invalid)?;
-        let state = self.loaded(&reference).await?;
+        let who = Principal::of(&request)?;
+        let (_, state) = self
+            .read(who, "GetComplaint", &request.get_ref().reference)
+            .await?;
         Ok(Response::new(view::complaint_view(&state)))
     }
 
@@ -279,15 +339,20 @@ impl Complaints for ComplaintsApi {
         &self,
         request: Request<pb::ListWorkQueueRequest>,
     ) -> Reply<pb::ListWorkQueueResponse> {
-        Ok(Response::new(self.work_queue(request.into_inner()).await?))
+        let who = Principal::of(&request)?.clone();
+        let mut filter = request.into_inner();
+        within_reach(&who, &mut filter)?;
+        Ok(Response::new(self.work_queue(filter).await?))
     }
 
     async fn get_history(
         &self,
         request: Request<pb::GetHistoryRequest>,
     ) -> Reply<pb::ComplaintHistory> {
+        let who = Principal::of(&request)?;
         Ok(Response::new(
-            self.history(&request.into_inner().reference).await?,
+            self.history(who, "GetHistory", &request.get_ref().reference)
+                .await?,
         ))
     }
 
@@ -295,8 +360,10 @@ impl Complaints for ComplaintsApi {
         &self,
         request: Request<pb::GetHistoryRequest>,
     ) -> Reply<pb::ComplaintHistory> {
+        let who = Principal::of(&request)?;
         Ok(Response::new(
-            self.history(&request.into_inner().reference).await?,
+            self.history(who, "ExportEvidence", &request.get_ref().reference)
+                .await?,
         ))
     }
 
@@ -304,120 +371,120 @@ impl Complaints for ComplaintsApi {
         &self,
         r: Request<pb::AssignHandlerRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn record_contact(
         &self,
         r: Request<pb::RecordContactRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn agree_timescale(
         &self,
         r: Request<pb::AgreeTimescaleRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn record_update(&self, r: Request<pb::RecordUpdateRequest>) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn refer_to_line_manager(
         &self,
         r: Request<pb::ReferToLineManagerRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn record_outcome(
         &self,
         r: Request<pb::RecordOutcomeRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn request_escalation(
         &self,
         r: Request<pb::RequestEscalationRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn decide_investigation(
         &self,
         r: Request<pb::DecideInvestigationRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn acknowledge_stage3(
         &self,
         r: Request<pb::ComplaintCommand>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn extend_deadline(
         &self,
         r: Request<pb::ExtendDeadlineRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn add_action(&self, r: Request<pb::AddActionRequest>) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn reassign_action(
         &self,
         r: Request<pb::ReassignActionRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn complete_action(
         &self,
         r: Request<pb::CompleteActionRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn record_regulator_referral(
         &self,
         r: Request<pb::RecordRegulatorReferralRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn restrict_contact(
         &self,
         r: Request<pb::RestrictContactRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn record_disclosure(
         &self,
         r: Request<pb::RecordDisclosureRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn record_information_permission(
         &self,
         r: Request<pb::RecordInformationPermissionRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn resolve_outside_procedure(
         &self,
         r: Request<pb::ResolveOutsideProcedureRequest>,
     ) -> Reply<pb::ComplaintView> {
-        self.command(r.into_inner()).await
+        self.command(r).await
     }
 
     async fn raise_new_issues(
@@ -425,7 +492,8 @@ impl Complaints for ComplaintsApi {
         r: Request<pb::RaiseNewIssuesRequest>,
     ) -> Reply<pb::ComplaintView> {
         Ok(Response::new(
-            ComplaintsApi::raise_new_issues(self, r.into_inner()).await?,
+            ComplaintsApi::raise_new_issues(self, &Principal::of(&r)?.clone(), r.into_inner())
+                .await?,
         ))
     }
 

@@ -8,12 +8,14 @@
 //! - [`watcher`]: deadline-approaching and deadline-missed, exactly once.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod domain;
 pub mod edge;
 pub mod error;
 pub mod grpc;
 pub mod opening;
 pub mod qualifications;
+pub mod reach;
 pub mod regulator_notice;
 pub mod settings;
 pub mod store;
@@ -59,7 +61,7 @@ impl Application {
             clock: clock.clone(),
         };
         Ok(Self {
-            api: grpc::ComplaintsApi::new(store, own, clock),
+            api: grpc::ComplaintsApi::new(store, own, clock, runtime.access_audit()),
             runtime,
             watcher,
         })
@@ -91,6 +93,6 @@ impl Service for Application {
         let watcher = self.watcher.clone();
         self.runtime.spawn(move |stop| watcher.run(stop));
         let routes = tonic::service::Routes::new(ComplaintsServer::new(self.api));
-        self.runtime.serve(routes, shutdown).await
+        self.runtime.serve(routes, access::POLICY, shutdown).await
     }
 }

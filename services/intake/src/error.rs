@@ -14,6 +14,13 @@ pub enum IntakeError {
     Refused(Refusal),
     #[error("no submission {0}")]
     NotFound(String),
+    /// The caller may not reach this submission (R-CONF-1); the refusal is
+    /// already in the access audit.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The access audit could not be written, so nothing was served.
+    #[error("the access audit cannot be written")]
+    AuditUnavailable,
     #[error(transparent)]
     Log(#[from] eventlog::Error),
     #[error("{context}")]
@@ -62,6 +69,10 @@ impl From<IntakeError> for Status {
             IntakeError::Invalid(violations) => platform::grpc::invalid_argument(&violations),
             IntakeError::Refused(refusal) => Status::failed_precondition(refusal.to_string()),
             IntakeError::NotFound(id) => Status::not_found(format!("no submission {id}")),
+            IntakeError::Forbidden(message) => Status::permission_denied(message),
+            IntakeError::AuditUnavailable => {
+                Status::unavailable("the access audit cannot be written; try again")
+            }
             IntakeError::Log(eventlog::Error::Conflict { .. }) => {
                 Status::aborted("the submission changed while this request was handled; try again")
             }

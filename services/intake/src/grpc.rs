@@ -10,6 +10,7 @@ use complaints_proto::v1 as pb;
 use complaints_proto::v1::intake_server::Intake;
 use eventlog::{Actor, Metadata};
 use platform::Clock;
+use platform::auth::{AccessAudit, Principal, Role};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
@@ -20,19 +21,55 @@ pub struct IntakeApi {
     store: Store,
     settings: Arc<IntakeSettings>,
     clock: Arc<dyn Clock>,
+    audit: AccessAudit,
 }
 
+/// Roles that reach any submission; the portal reaches only its own.
+const STAFF_READERS: &[Role] = &[
+    Role::Handler,
+    Role::Manager,
+    Role::ComplianceManager,
+    Role::HeadOfCustomerExperience,
+    Role::DataProtectionOfficer,
+];
+
 impl IntakeApi {
-    pub fn new(store: Store, settings: Arc<IntakeSettings>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        store: Store,
+        settings: Arc<IntakeSettings>,
+        clock: Arc<dyn Clock>,
+        audit: AccessAudit,
+    ) -> Self {
         Self {
             store,
             settings,
             clock,
+            audit,
         }
+    }
+
+    /// R-CONF-1: staff reach every submission; the portal only those it
+    /// submitted itself. A refusal is recorded.
+    async fn ensure_within_reach(
+        &self,
+        who: &Principal,
+        method: &str,
+        id: Uuid,
+    ) -> Result<(), IntakeError> {
+        if who.has_any(STAFF_READERS) {
+            return Ok(());
+        }
+        let own = Actor::User(who.subject.clone()).encode();
+        if self.store.submitted_by(id).await?.as_deref() == Some(own.as_str()) {
+            return Ok(());
+        }
+        let refused = self.audit.refused(who, method, &id.to_string()).await;
+        Err(IntakeError::Forbidden(refused.message().to_owned()))
     }
 
     async fn submit(
         &self,
+        who: &Principal,
         request: pb::SubmitComplaintRequest,
     ) -> Result<pb::SubmissionReceipt, IntakeError> {
         let mut v = Violations::default();
@@ -71,7 +108,9 @@ impl IntakeApi {
             submission: Box::new(submission),
         };
         let events = self.decide(&existing, command)?;
-        let actor = Actor::System(format!("intake:{}", channel.as_str_name().to_lowercase()));
+        // The authenticated caller is who submitted: the portal's account,
+        // the email gateway's, or the member of staff who took the call.
+        let actor = Actor::User(who.subject.clone());
         match self
             .store
             .save(id, &existing, &events, &Metadata::new(actor), monitoring)
@@ -129,6 +168,19 @@ impl IntakeApi {
         let (reason, by) = decision("R-INT-2", "reason", reason, "decided_by", decided_by)?;
         self.staff(submission_id, by.as_str(), make(reason, by.clone()))
             .await
+    }
+
+    /// A portal caller may change consent only on its own submissions.
+    async fn own_or_staff<T>(
+        &self,
+        request: &Request<T>,
+        rpc: &str,
+        submission_id: &str,
+    ) -> Result<(), IntakeError> {
+        let who = Principal::of(request).map_err(|s| IntakeError::Forbidden(s.message().into()))?;
+        let id = parse_id(submission_id)?;
+        let method = format!("/complaints.v1.Intake/{rpc}");
+        self.ensure_within_reach(who, &method, id).await
     }
 
     async fn summary(&self, id: Uuid) -> Result<pb::SubmissionSummary, IntakeError> {
@@ -260,7 +312,10 @@ impl Intake for IntakeApi {
         &self,
         request: Request<pb::SubmitComplaintRequest>,
     ) -> Result<Response<pb::SubmissionReceipt>, Status> {
-        Ok(Response::new(self.submit(request.into_inner()).await?))
+        let who = Principal::of(&request)?.clone();
+        Ok(Response::new(
+            self.submit(&who, request.into_inner()).await?,
+        ))
     }
 
     async fn submit_compliment(
@@ -317,8 +372,16 @@ impl Intake for IntakeApi {
         &self,
         request: Request<pb::GetSubmissionRequest>,
     ) -> Result<Response<pb::SubmissionSummary>, Status> {
-        let id = parse_id(&request.into_inner().submission_id)?;
-        Ok(Response::new(self.summary(id).await?))
+        let who = Principal::of(&request)?;
+        let id = parse_id(&request.get_ref().submission_id)?;
+        self.ensure_within_reach(who, crate::access::I_GET_SUBMISSION, id)
+            .await?;
+        let summary = self.summary(id).await?;
+        self.audit
+            .read(who, crate::access::I_GET_SUBMISSION, &id.to_string())
+            .await
+            .map_err(|_| IntakeError::AuditUnavailable)?;
+        Ok(Response::new(summary))
     }
 
     async fn record_compelling_reason(
@@ -357,6 +420,8 @@ impl Intake for IntakeApi {
         &self,
         request: Request<pb::RecordConsentRequest>,
     ) -> Result<Response<pb::SubmissionSummary>, Status> {
+        self.own_or_staff(&request, "RecordConsent", &request.get_ref().submission_id)
+            .await?;
         let r = request.into_inner();
         let (evidence, recorded_by) = decision(
             "R-INT-4",
@@ -381,6 +446,12 @@ impl Intake for IntakeApi {
         &self,
         request: Request<pb::WithdrawConsentRequest>,
     ) -> Result<Response<pb::SubmissionSummary>, Status> {
+        self.own_or_staff(
+            &request,
+            "WithdrawConsent",
+            &request.get_ref().submission_id,
+        )
+        .await?;
         let r = request.into_inner();
         let mut v = Violations::default();
         let recorded_by = v.text("recorded_by", "R-INT-4", &r.recorded_by, 200);

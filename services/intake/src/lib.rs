@@ -10,6 +10,7 @@
 //! pseudonym (R-MON-4).
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod attachments;
 pub mod domain;
 pub mod error;
@@ -50,6 +51,7 @@ impl Application {
             store::Store::new(runtime.log().clone()),
             Arc::new(intake),
             clock,
+            runtime.access_audit(),
         );
         Ok(Self {
             runtime,
@@ -78,6 +80,6 @@ impl Service for Application {
     ) -> Result<(), Error> {
         let server = IntakeServer::new(self.api).max_decoding_message_size(self.max_message_bytes);
         let routes = tonic::service::Routes::new(server);
-        self.runtime.serve(routes, shutdown).await
+        self.runtime.serve(routes, access::POLICY, shutdown).await
     }
 }

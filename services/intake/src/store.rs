@@ -79,6 +79,18 @@ impl Store {
         Ok(state)
     }
 
+    /// Who submitted: the actor of the submission's first event, as stored
+    /// (`user:<subject>` for an authenticated caller).
+    pub async fn submitted_by(&self, id: Uuid) -> Result<Option<String>, IntakeError> {
+        let stream = submission_stream(id);
+        Ok(self
+            .log
+            .read_stream(&stream)
+            .await?
+            .first()
+            .map(|first| first.metadata.actor.encode()))
+    }
+
     /// Draws the next reference number; never reused, even if unused.
     pub async fn next_reference(&self, now: DateTime<Utc>) -> Result<SubmissionRef, IntakeError> {
         let n: i64 = sqlx::query_scalar("SELECT nextval('submission_numbers')")

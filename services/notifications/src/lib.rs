@@ -10,6 +10,7 @@
 //! - [`grpc`]: the `complaints.v1.Notifications` API.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod consume;
 pub mod core;
 pub mod grpc;
@@ -185,6 +186,6 @@ impl Service for Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let routes = tonic::service::Routes::new(NotificationsServer::new(self.api));
-        self.runtime.serve(routes, shutdown).await
+        self.runtime.serve(routes, access::POLICY, shutdown).await
     }
 }

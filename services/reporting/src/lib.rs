@@ -10,6 +10,7 @@
 //!   ([`rebuild`]).
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod consume;
 pub mod core;
 pub mod export;
@@ -89,6 +90,6 @@ impl Service for Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let routes = tonic::service::Routes::new(ReportingServer::new(self.api));
-        self.runtime.serve(routes, shutdown).await
+        self.runtime.serve(routes, access::POLICY, shutdown).await
     }
 }

@@ -13,6 +13,7 @@
 //!   [`EventLog::destroy_stream`] removes them, and it leaves a record.
 #![forbid(unsafe_code)]
 
+mod access;
 mod append;
 mod checkpoint;
 mod destroy;
@@ -24,6 +25,7 @@ mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use access::{Access, AccessEntry, AccessOutcome};
 pub use append::append_in;
 pub use checkpoint::save_checkpoint_in;
 pub use error::{Error, ResultExt};

@@ -1,5 +1,5 @@
 //! The one way every service serves gRPC. Cross-cutting layers (trace
-//! context, request limits, later authentication) are added here once.
+//! context, request limits, authentication) are added here once.
 
 use crate::Error;
 use crate::settings::GrpcSettings;
@@ -50,6 +50,7 @@ pub async fn serve<H>(
     settings: &GrpcSettings,
     routes: Routes,
     health: H,
+    auth: crate::auth::AuthLayer,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error>
 where
@@ -74,6 +75,7 @@ where
         .timeout(settings.request_timeout)
         .concurrency_limit_per_connection(settings.concurrency_per_connection)
         .layer(TraceLayer)
+        .layer(auth)
         .add_routes(routes)
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
         .await

@@ -6,9 +6,12 @@
 //!   reflection, trace context extraction and request limits added once.
 //! - [`Runtime`]: connects the event log and the bus, runs the relay and
 //!   the service's consumers, and shuts all of it down in order.
+//! - [`auth`]: bearer tokens, roles, the per-RPC policy and the access
+//!   audit, enforced in front of every handler.
 //! - [`run`]: the whole life of a service process, for a thin `main.rs`.
 #![forbid(unsafe_code)]
 
+pub mod auth;
 mod clock;
 mod error;
 pub mod grpc;

@@ -67,6 +67,11 @@ impl Runtime {
         })
     }
 
+    /// This service's access audit, for handlers that return personal data.
+    pub fn access_audit(&self) -> crate::auth::AccessAudit {
+        crate::auth::AccessAudit::new(self.log.clone(), &self.settings.service)
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
@@ -110,9 +115,13 @@ impl Runtime {
     /// NOT_SERVING, requests in flight finish, consumers finish the message
     /// in hand, the relay finishes its round; whatever is still running
     /// after the grace period is abandoned (it is redone after restart).
+    ///
+    /// Every call but health passes the auth layer with `policy` first
+    /// (R-CONF-1); the access audit is served beside the routes.
     pub async fn serve(
         mut self,
         routes: Routes,
+        policy: crate::auth::Policy,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), Error> {
         let (reporter, health_service) = tonic_health::server::health_reporter();
@@ -133,11 +142,18 @@ impl Runtime {
             health::set(&reporter, &service, ServingStatus::NotServing).await;
             stop.cancel();
         };
+        let routes = routes.add_service(self.access_audit().server());
+        let auth = crate::auth::AuthLayer::new(
+            std::sync::Arc::new(crate::auth::Verifier::new(self.settings.auth.clone())),
+            policy,
+            self.log.clone(),
+        );
         let served = grpc::serve(
             self.listener,
             &self.settings.grpc,
             routes,
             health_service,
+            auth,
             draining,
         )
         .await;

@@ -125,6 +125,8 @@ pub struct Settings {
     pub telemetry: TelemetrySettings,
     /// How long in-flight work may take to finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// How bearer tokens are checked (R-CONF-1).
+    pub auth: crate::auth::AuthSettings,
     /// The raw source, for the service's own settings.
     pub source: Source,
 }
@@ -224,9 +226,64 @@ impl Settings {
                 log_filter: s.string("LOG_FILTER", "info"),
             },
             shutdown_grace: s.duration("SHUTDOWN_GRACE_SECONDS", 10, Duration::from_secs)?,
+            auth: auth_settings(s)?,
             source,
         })
     }
+}
+
+/// The shortest development secret accepted: HS256 with less is guessable.
+const DEV_SECRET_MIN_LEN: usize = 32;
+
+/// `AUTH_*`: exactly one of a JWKS file (production) or a development
+/// secret, plus the issuer and audience every token must name.
+fn auth_settings(s: &Source) -> Result<crate::auth::AuthSettings, SettingsError> {
+    use crate::auth::{AuthSettings, Keys};
+    let error = |key: &str, reason: String| SettingsError {
+        key: key.into(),
+        reason,
+    };
+    let keys = match (s.raw("AUTH_JWKS_FILE"), s.raw("AUTH_DEV_SECRET")) {
+        (Some(_), Some(_)) => {
+            return Err(error(
+                "AUTH_DEV_SECRET",
+                "set either AUTH_JWKS_FILE or AUTH_DEV_SECRET, not both".into(),
+            ));
+        }
+        (None, None) => {
+            return Err(error(
+                "AUTH_JWKS_FILE",
+                "every call needs a verified token: set AUTH_JWKS_FILE (production) \
+                 or AUTH_DEV_SECRET (development only)"
+                    .into(),
+            ));
+        }
+        (Some(path), None) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| error("AUTH_JWKS_FILE", format!("{path}: {e}")))?;
+            let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(&text)
+                .map_err(|e| error("AUTH_JWKS_FILE", format!("{path}: not a JWKS: {e}")))?;
+            if set.keys.is_empty() {
+                return Err(error("AUTH_JWKS_FILE", format!("{path}: holds no keys")));
+            }
+            Keys::Jwks(set)
+        }
+        (None, Some(secret)) => {
+            if secret.len() < DEV_SECRET_MIN_LEN {
+                return Err(error(
+                    "AUTH_DEV_SECRET",
+                    format!("must be at least {DEV_SECRET_MIN_LEN} characters"),
+                ));
+            }
+            Keys::DevSecret(secret.to_owned())
+        }
+    };
+    Ok(AuthSettings {
+        issuer: s.string("AUTH_ISSUER", "complaints-dev"),
+        audience: s.string("AUTH_AUDIENCE", "complaints"),
+        keys,
+        leeway_seconds: s.get("AUTH_LEEWAY_SECONDS", 30)?,
+    })
 }
 
 impl Source {
@@ -271,9 +328,11 @@ mod tests {
         .unwrap()
     }
 
+    const SECRET: (&str, &str) = ("AUTH_DEV_SECRET", "a-development-secret-of-32-chars!");
+
     #[test]
     fn defaults_give_a_working_local_set_up() {
-        let settings = Settings::from_source("intake", 50051, source(&[])).unwrap();
+        let settings = Settings::from_source("intake", 50051, source(&[SECRET])).unwrap();
         assert_eq!(settings.grpc.addr.to_string(), "127.0.0.1:50051");
         assert_eq!(settings.database.schema.as_str(), "intake");
         assert_eq!(settings.bus.namespace.as_str(), "complaints");
@@ -294,14 +353,37 @@ mod tests {
             ("SHUTDOWN_GRACE_SECONDS", "0"),
             ("DATABASE_MAX_CONNECTIONS", "-1"),
         ] {
-            let error =
-                Settings::from_source("intake", 50051, source(&[(key, value)])).unwrap_err();
+            let error = Settings::from_source("intake", 50051, source(&[SECRET, (key, value)]))
+                .unwrap_err();
             assert_eq!(error.key, key);
             assert!(
                 error.to_string().starts_with(&format!("setting {key}:")),
                 "{error}"
             );
         }
+    }
+
+    #[test]
+    fn r_conf_1_a_service_does_not_start_without_a_way_to_verify_tokens() {
+        let missing = Settings::from_source("intake", 50051, source(&[])).unwrap_err();
+        assert_eq!(missing.key, "AUTH_JWKS_FILE");
+        let short = Settings::from_source("intake", 50051, source(&[("AUTH_DEV_SECRET", "short")]))
+            .unwrap_err();
+        assert_eq!(short.key, "AUTH_DEV_SECRET");
+        let both = Settings::from_source(
+            "intake",
+            50051,
+            source(&[SECRET, ("AUTH_JWKS_FILE", "/nonexistent")]),
+        )
+        .unwrap_err();
+        assert_eq!(both.key, "AUTH_DEV_SECRET");
+        let unreadable = Settings::from_source(
+            "intake",
+            50051,
+            source(&[("AUTH_JWKS_FILE", "/nonexistent/jwks.json")]),
+        )
+        .unwrap_err();
+        assert_eq!(unreadable.key, "AUTH_JWKS_FILE");
     }
 
     #[test]
@@ -320,6 +402,7 @@ mod tests {
             source(&[
                 ("CONFIG_FILE", file.to_str().unwrap()),
                 ("BUS_NAMESPACE", "fromenv"),
+                SECRET,
             ]),
         )
         .unwrap();

@@ -7,7 +7,6 @@ use platform::{FixedClock, Service, Settings};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 
 /// Monday 2 March 2026, 10:00 UTC.
 pub fn start() -> DateTime<Utc> {
@@ -21,8 +20,10 @@ pub fn date(year: i32, month: u32, day: u32) -> pb::Date {
 /// Intake and complaints on one bus namespace, each in its own schema,
 /// sharing one clock.
 pub struct Stack {
-    pub intake: IntakeClient<Channel>,
-    pub complaints: ComplaintsClient<Channel>,
+    pub intake: IntakeClient<platform::testing::Authed>,
+    pub complaints: ComplaintsClient<platform::testing::Authed>,
+    /// Where the complaints service listens, for clients with other tokens.
+    pub complaints_addr: std::net::SocketAddr,
     pub clock: FixedClock,
     pub watcher: Watcher,
     pub log: eventlog::EventLog,
@@ -65,6 +66,7 @@ impl Stack {
         .await
         .unwrap();
         let watcher = app.watcher().clone();
+        let complaints_addr = app.local_addr();
         let complaints_channel = platform::testing::channel(app.local_addr()).await;
         let stop = shutdown.clone();
         tokio::spawn(app.run_until_stopped(async move { stop.cancelled().await }));
@@ -76,6 +78,7 @@ impl Stack {
         Self {
             intake: IntakeClient::new(intake_channel),
             complaints: ComplaintsClient::new(complaints_channel),
+            complaints_addr,
             clock,
             watcher,
             log,

@@ -2,6 +2,7 @@
 //! against a real PostgreSQL and NATS; each test in its own schemas and bus
 //! namespace, on a clock the test moves.
 
+mod access;
 mod concurrency;
 mod deadlines;
 mod helpers;

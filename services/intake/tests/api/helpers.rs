@@ -3,13 +3,11 @@ use complaints_proto::v1 as pb;
 use complaints_proto::v1::intake_client::IntakeClient;
 use eventlog::EventLog;
 use futures::StreamExt;
-use platform::{FixedClock, Service, Settings, Source};
+use platform::{FixedClock, Service};
 use prost::Message;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 
 /// Wednesday 23 December 2026, 10:00 UTC: just before Christmas.
 pub fn before_christmas() -> DateTime<Utc> {
@@ -22,7 +20,9 @@ pub fn date(year: i32, month: u32, day: u32) -> pb::Date {
 
 /// A running intake service on a fresh schema and bus namespace.
 pub struct TestIntake {
-    pub client: IntakeClient<Channel>,
+    pub client: IntakeClient<platform::testing::Authed>,
+    /// Where intake listens, for clients with other tokens.
+    pub addr: std::net::SocketAddr,
     pub clock: FixedClock,
     pub log: EventLog,
     pub bus: bus::Bus,
@@ -35,47 +35,32 @@ impl TestIntake {
     }
 
     pub async fn spawn_with(extra: &[(&str, &str)]) -> Self {
-        let db = eventlog::testing::fresh_settings("intake");
         let nats = bus::testing::fresh_settings("intake");
-        let mut env: HashMap<String, String> = HashMap::from([
-            ("DATABASE_URL".into(), db.url.clone()),
-            ("DATABASE_SCHEMA".into(), db.schema.to_string()),
-            ("NATS_URL".into(), nats.url.clone()),
-            ("BUS_NAMESPACE".into(), nats.namespace.as_str().to_owned()),
-            ("GRPC_ADDR".into(), "127.0.0.1:0".into()),
+        let mut env: Vec<(&str, String)> = vec![
             (
-                "MONITORING_PSEUDONYM_KEY".into(),
-                "test-monitoring-key-of-at-least-32-chars".into(),
-            ),
-            (
-                "REDIRECT_CATEGORIES".into(),
+                "REDIRECT_CATEGORIES",
                 "Exam results appeal=>Appeals Team|the Appeals Manager".into(),
             ),
             (
-                "COMPLIMENT_ROUTES".into(),
+                "COMPLIMENT_ROUTES",
                 "Customer Services=>csm-1,csm-2;*=>head-of-cx".into(),
             ),
-        ]);
-        for (k, v) in extra {
-            env.insert(k.to_string(), v.to_string());
-        }
-        let settings = Settings::from_source("intake", 0, Source::from_map(env).unwrap()).unwrap();
+        ];
+        env.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        let settings = platform::testing::settings("intake", nats.namespace.as_str(), &env);
         let clock = FixedClock::at(before_christmas());
         let app = intake::Application::build_with_clock(settings.clone(), Arc::new(clock.clone()))
             .await
             .unwrap();
-        let endpoint = format!("http://{}", app.local_addr());
+        let addr = app.local_addr();
         let shutdown = CancellationToken::new();
         let stop = shutdown.clone();
         tokio::spawn(app.run_until_stopped(async move { stop.cancelled().await }));
-        let channel = tonic::transport::Endpoint::from_shared(endpoint)
-            .unwrap()
-            .connect()
-            .await
-            .unwrap();
+        let channel = platform::testing::channel(addr).await;
         let log = EventLog::open(&settings.database).await.unwrap();
         let bus = bus::Bus::connect(&settings.bus).await.unwrap();
         Self {
+            addr,
             client: IntakeClient::new(channel).max_encoding_message_size(64 * 1024 * 1024),
             clock,
             log,

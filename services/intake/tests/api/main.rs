@@ -1,6 +1,7 @@
 //! The intake service through its gRPC API, against a real PostgreSQL and
 //! NATS, each test in its own schema and bus namespace.
 
+mod access;
 mod compliments;
 mod helpers;
 mod monitoring;

@@ -8,7 +8,6 @@ use platform::{FixedClock, Service, Settings, SystemClock};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 
 /// Monday 2 March 2026, 10:00 UTC: intake's and complaints' clock.
 pub fn start() -> DateTime<Utc> {
@@ -23,10 +22,12 @@ pub fn date(year: i32, month: u32, day: u32) -> pb::Date {
 /// a fresh schema; notifications sends to `smtp`. Notifications runs on the
 /// system clock, so its retry back-off passes in real (short) time.
 pub struct Stack {
-    pub intake: IntakeClient<Channel>,
-    pub complaints: ComplaintsClient<Channel>,
+    pub intake: IntakeClient<platform::testing::Authed>,
+    pub complaints: ComplaintsClient<platform::testing::Authed>,
     pub clock: FixedClock,
-    pub notifications: NotificationsClient<Channel>,
+    pub notifications: NotificationsClient<platform::testing::Authed>,
+    /// Where the notifications service listens, for clients with other tokens.
+    pub notifications_addr: std::net::SocketAddr,
     pub smtp: SmtpSink,
     pub intake_log: eventlog::EventLog,
     pub notifications_log: eventlog::EventLog,
@@ -101,7 +102,8 @@ impl Stack {
         )
         .await
         .unwrap();
-        let notifications_channel = platform::testing::channel(notifications.local_addr()).await;
+        let notifications_addr = notifications.local_addr();
+        let notifications_channel = platform::testing::channel(notifications_addr).await;
         let stop = shutdown.clone();
         tokio::spawn(notifications.run_until_stopped(async move { stop.cancelled().await }));
 
@@ -122,6 +124,7 @@ impl Stack {
             complaints: ComplaintsClient::new(complaints_channel),
             clock,
             notifications: NotificationsClient::new(notifications_channel),
+            notifications_addr,
             smtp,
             intake_log,
             notifications_log,

@@ -2,6 +2,7 @@
 //! in-process against a real PostgreSQL and NATS and an SMTP sink; each
 //! test on its own bus namespace and fresh schemas.
 
+mod access;
 mod correspondence;
 mod delivery;
 mod helpers;

@@ -7,7 +7,6 @@ use platform::{FixedClock, Service, Settings};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 
 /// The key intake and reporting share in these tests.
 pub const KEY: &str = "reporting-test-monitoring-key-32-chars";
@@ -24,9 +23,11 @@ pub fn date(year: i32, month: u32, day: u32) -> pb::Date {
 /// Intake, complaints and reporting on one bus namespace, each in its own
 /// schema, sharing one clock.
 pub struct Stack {
-    pub intake: IntakeClient<Channel>,
-    pub complaints: ComplaintsClient<Channel>,
-    pub reporting: ReportingClient<Channel>,
+    pub intake: IntakeClient<platform::testing::Authed>,
+    pub complaints: ComplaintsClient<platform::testing::Authed>,
+    pub reporting: ReportingClient<platform::testing::Authed>,
+    /// Where the reporting service listens, for clients with other tokens.
+    pub reporting_addr: std::net::SocketAddr,
     pub complaints_log: eventlog::EventLog,
     /// The clock all three services read; tests move it between submissions.
     pub clock: FixedClock,
@@ -82,7 +83,8 @@ impl Stack {
         )
         .await
         .unwrap();
-        let reporting_channel = platform::testing::channel(reporting.local_addr()).await;
+        let reporting_addr = reporting.local_addr();
+        let reporting_channel = platform::testing::channel(reporting_addr).await;
         let stop = shutdown.clone();
         tokio::spawn(reporting.run_until_stopped(async move { stop.cancelled().await }));
 
@@ -94,6 +96,7 @@ impl Stack {
             intake: IntakeClient::new(intake_channel),
             complaints: ComplaintsClient::new(complaints_channel),
             reporting: ReportingClient::new(reporting_channel),
+            reporting_addr,
             complaints_log,
             clock,
             settings: vec![intake_settings, complaints_settings, reporting_settings],

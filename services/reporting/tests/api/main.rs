@@ -3,6 +3,7 @@
 //! own bus namespace and three fresh schemas, on a fixed clock.
 
 mod acceptance;
+mod access;
 mod compliments;
 mod equality;
 mod export;

@@ -12,7 +12,7 @@ use crate::domain::event::{
 };
 use crate::domain::refusal::Refusal;
 use crate::domain::state::Complaint;
-use crate::domain::types::{DeadlineKind, Role, Stage};
+use crate::domain::types::{DeadlineKind, Role, StaffId, Stage};
 
 /// Allocates the current stage. Stage 2 goes to a manager (R-S2-3); Stage 3
 /// to the Corporate Compliance Manager named by the policy (R-S3-3), a role
@@ -52,6 +52,16 @@ pub(super) fn assign_handler(
             ));
         }
     }
+    if let Some(decided) = decided_by(state, &c.staff) {
+        return Err(Refusal::invalid(
+            allocation_rule(stage),
+            "staff",
+            format!(
+                "{} decided {decided} of this complaint; {stage} goes to someone independent of that decision",
+                c.staff
+            ),
+        ));
+    }
     let current = state.current_record().and_then(|r| r.handler.as_ref());
     if current.is_some_and(|h| h.staff == c.staff && h.team == c.team && h.role == c.role) {
         return Err(Refusal::precondition(
@@ -66,6 +76,19 @@ pub(super) fn assign_handler(
         role: c.role,
         assigned_on: ctx.today,
     })])
+}
+
+/// Independence: the stage `staff` decided, if any. Whoever held a stage
+/// when its outcome was recorded decided it, and may not take a later stage
+/// of the same complaint (the ombudsman standard of a fresh pair of eyes;
+/// Ofqual asks for decision-makers without a personal interest).
+fn decided_by(state: &Complaint, staff: &StaffId) -> Option<Stage> {
+    state
+        .stages
+        .values()
+        .filter(|r| r.outcome.is_some())
+        .find(|r| r.handler.as_ref().is_some_and(|h| &h.staff == staff))
+        .map(|r| r.stage)
 }
 
 fn allocation_rule(stage: Stage) -> &'static str {

@@ -134,3 +134,21 @@ fn r_s2_4_the_manager_tells_the_complainant_of_a_likely_delay_with_a_revised_dat
         (date(2026, 4, 30), due)
     );
 }
+
+/// Independence: the manager who decided Stage 1 may not be given Stage 2
+/// of the same complaint; another manager may.
+#[test]
+fn r_s2_3_whoever_decided_stage_1_is_not_assigned_stage_2_of_the_same_complaint() {
+    let mut case = Case::opened(date(2026, 3, 2));
+    case.ok(assign("team-lead", Role::Manager));
+    case.on(date(2026, 3, 5)).ok(not_upheld(Stage::One));
+    case.ok(escalate(Stage::Two, A, date(2026, 3, 5)));
+    let refusal = case.refused_by(
+        assign("team-lead", Role::Manager),
+        "R-S2-3",
+        RefusalKind::InvalidArgument,
+    );
+    assert!(refusal.to_string().contains("independent"), "{refusal}");
+    case.ok(assign("other-manager", Role::Manager));
+    case.ok(not_upheld(Stage::Two));
+}

@@ -1,0 +1,85 @@
+//! Who may call which RPC of this service (R-CONF-1). The auth layer
+//! enforces the table before any handler runs; the README's roles table
+//! follows it.
+
+use platform::auth::{Policy, Role};
+
+const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
+
+const READERS: &[Role] = &[
+    Role::Handler,
+    Role::Manager,
+    Role::ComplianceManager,
+    Role::HeadOfCustomerExperience,
+    Role::DataProtectionOfficer,
+];
+const CCM: &[Role] = &[Role::ComplianceManager];
+
+macro_rules! rpc {
+    ($name:literal) => {
+        concat!("/complaints.v1.Complaints/", $name)
+    };
+}
+
+/// Who may call what (R-CONF-1; README "Roles"). Per record, handlers and
+/// managers reach only their own or their team's complaints, and a stage's
+/// outcome needs the stage's role (checked in the handlers).
+pub const POLICY: Policy = Policy {
+    rules: &[
+        (rpc!("GetComplaint"), READERS),
+        (
+            rpc!("ListWorkQueue"),
+            &[
+                Role::Handler,
+                Role::Manager,
+                Role::ComplianceManager,
+                Role::HeadOfCustomerExperience,
+            ],
+        ),
+        (rpc!("GetHistory"), READERS),
+        (
+            rpc!("ExportEvidence"),
+            &[
+                Role::ComplianceManager,
+                Role::HeadOfCustomerExperience,
+                Role::DataProtectionOfficer,
+            ],
+        ),
+        (
+            rpc!("RebuildReadModel"),
+            &[Role::Operator, Role::ComplianceManager],
+        ),
+        (
+            rpc!("AssignHandler"),
+            &[Role::Manager, Role::ComplianceManager],
+        ),
+        (rpc!("RecordContact"), STAFF),
+        (rpc!("AgreeTimescale"), STAFF),
+        (rpc!("RecordUpdate"), STAFF),
+        (rpc!("ReferToLineManager"), STAFF),
+        (rpc!("RecordOutcome"), STAFF),
+        (
+            rpc!("RequestEscalation"),
+            &[
+                Role::Portal,
+                Role::Handler,
+                Role::Manager,
+                Role::ComplianceManager,
+            ],
+        ),
+        (rpc!("DecideInvestigation"), CCM),
+        (rpc!("AcknowledgeStage3"), CCM),
+        (rpc!("ExtendDeadline"), STAFF),
+        (rpc!("AddAction"), STAFF),
+        (rpc!("ReassignAction"), STAFF),
+        (rpc!("CompleteAction"), STAFF),
+        (rpc!("RecordRegulatorReferral"), CCM),
+        (rpc!("RestrictContact"), STAFF),
+        (rpc!("RecordDisclosure"), STAFF),
+        (rpc!("RecordInformationPermission"), STAFF),
+        (rpc!("ResolveOutsideProcedure"), STAFF),
+        (rpc!("RaiseNewIssues"), STAFF),
+        (rpc!("RecordRegulatorNotice"), CCM),
+        (rpc!("CompleteRegulatorReview"), CCM),
+    ],
+};

@@ -1,0 +1,96 @@
+//! Who may reach which complaint (R-CONF-1), beyond the per-RPC roles the
+//! auth layer checked: handlers and managers only their own or their
+//! team's complaints, a stage's outcome only by that stage's role, staff
+//! acting as themselves; every read of a complaint recorded, every refusal
+//! too.
+
+use crate::domain::types::Stage;
+use crate::domain::{Command, Complaint};
+use crate::edge::Acting;
+use crate::error::ComplaintsError;
+use platform::auth::{AccessAudit, Principal, Role};
+
+/// The full gRPC method for the access audit.
+pub fn method(name: &str) -> String {
+    format!("/complaints.v1.Complaints/{name}")
+}
+
+/// The handler and team holding the complaint now; empty when nobody does.
+fn holder(state: &Complaint) -> (&str, &str) {
+    state
+        .current_record()
+        .and_then(|r| r.handler.as_ref())
+        .map_or(("", ""), |h| (h.staff.as_str(), h.team.as_str()))
+}
+
+/// Refuses, and records the refusal, unless `who` may reach `state`.
+pub async fn check(
+    audit: &AccessAudit,
+    who: &Principal,
+    method: &str,
+    reference: &str,
+    state: &Complaint,
+) -> Result<(), ComplaintsError> {
+    let (handler, team) = holder(state);
+    if who.may_reach(handler, team) {
+        return Ok(());
+    }
+    Err(forbid(audit, who, method, reference).await)
+}
+
+/// Records a refusal and gives its error.
+pub async fn forbid(
+    audit: &AccessAudit,
+    who: &Principal,
+    method: &str,
+    reference: &str,
+) -> ComplaintsError {
+    ComplaintsError::Forbidden(
+        audit
+            .refused(who, method, reference)
+            .await
+            .message()
+            .to_owned(),
+    )
+}
+
+/// Checks a command: the complaint is within reach, staff act as
+/// themselves (the compliance manager, the head of customer experience and
+/// the data protection officer may record for someone else, e.g. a
+/// decision taken in a meeting), and a stage's outcome comes from that
+/// stage's role (R-S2-3, R-S3-3).
+pub async fn check_command(
+    audit: &AccessAudit,
+    who: &Principal,
+    acting: &Acting,
+    command: &Command,
+    state: &Complaint,
+) -> Result<(), ComplaintsError> {
+    let method = method(command.name());
+    let reference = acting.reference.to_string();
+    check(audit, who, &method, &reference, state).await?;
+    let other_person = acting.user.as_str() != who.subject;
+    let stage_role_missing = matches!(command, Command::RecordOutcome(_))
+        && match state.stage {
+            Some(Stage::Two) => !who.has_any(&[Role::Manager, Role::ComplianceManager]),
+            Some(Stage::Three) => !who.has(Role::ComplianceManager),
+            _ => false,
+        };
+    if (other_person && !who.sees_everything()) || stage_role_missing {
+        return Err(forbid(audit, who, &method, &reference).await);
+    }
+    Ok(())
+}
+
+/// Records that `who` read `reference` through `method`.
+pub async fn read(
+    audit: &AccessAudit,
+    who: &Principal,
+    method: &str,
+    reference: &str,
+) -> Result<(), ComplaintsError> {
+    audit
+        .read(who, method, reference)
+        .await
+        .map_err(|_| ComplaintsError::AuditUnavailable)
+}

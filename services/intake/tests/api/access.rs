@@ -1,0 +1,54 @@
+//! R-CONF-1 at intake: every RPC guarded; the portal reads back only what
+//! it submitted itself.
+
+use crate::helpers::{TestIntake, web_form};
+use complaints_proto::v1 as pb;
+use complaints_proto::v1::intake_client::IntakeClient;
+use platform::auth::Role;
+use platform::testing::{access_audit, channel_as, token};
+use tonic::Code;
+
+#[tokio::test]
+async fn r_conf_1_every_intake_rpc_refuses_a_missing_or_expired_token_and_a_wrong_role() {
+    let intake = TestIntake::spawn().await;
+    platform::testing::assert_service_is_guarded(
+        intake.addr,
+        "complaints.v1.Intake",
+        intake::access::POLICY,
+    )
+    .await;
+    intake.cleanup().await;
+}
+
+#[tokio::test]
+async fn r_conf_1_the_portal_reads_back_its_own_submissions_and_no_one_elses() {
+    let intake = TestIntake::spawn().await;
+    let portal = |name: &str| token(name, &[Role::Portal], None);
+    let mut portal_a = IntakeClient::new(channel_as(intake.addr, Some(&portal("portal-a"))).await);
+    let mut portal_b = IntakeClient::new(channel_as(intake.addr, Some(&portal("portal-b"))).await);
+    let receipt = portal_a
+        .submit_complaint(web_form("own-1"))
+        .await
+        .unwrap()
+        .into_inner();
+    let get = || pb::GetSubmissionRequest {
+        submission_id: receipt.submission_id.clone(),
+    };
+    portal_a.get_submission(get()).await.unwrap();
+    let status = portal_b.get_submission(get()).await.unwrap_err();
+    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
+
+    let audit: Vec<(String, String)> = access_audit(intake.addr, Some(&receipt.submission_id))
+        .await
+        .into_iter()
+        .map(|e| (e.subject, e.outcome))
+        .collect();
+    assert_eq!(
+        audit,
+        [
+            ("portal-a".to_owned(), "read".to_owned()),
+            ("portal-b".to_owned(), "denied".to_owned()),
+        ]
+    );
+    intake.cleanup().await;
+}

@@ -1,0 +1,36 @@
+//! Who may call which RPC of this service (R-CONF-1). The auth layer
+//! enforces the table before any handler runs; the README's roles table
+//! follows it.
+
+use platform::auth::{Policy, Role};
+
+const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
+
+/// Who may call what (R-CONF-1; README "Roles").
+pub const POLICY: Policy = Policy {
+    rules: &[
+        (
+            "/complaints.v1.Notifications/ListCorrespondence",
+            &[
+                Role::Handler,
+                Role::Manager,
+                Role::ComplianceManager,
+                Role::HeadOfCustomerExperience,
+                Role::DataProtectionOfficer,
+            ],
+        ),
+        ("/complaints.v1.Notifications/ResendNotification", STAFF),
+        (
+            "/complaints.v1.Notifications/PreviewTemplate",
+            &[
+                Role::Handler,
+                Role::Manager,
+                Role::ComplianceManager,
+                Role::HeadOfCustomerExperience,
+                Role::Operator,
+            ],
+        ),
+        ("/complaints.v1.Notifications/ListPrintQueue", STAFF),
+        ("/complaints.v1.Notifications/MarkPosted", STAFF),
+    ],
+};

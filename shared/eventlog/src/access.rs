@@ -1,0 +1,120 @@
+//! The access audit: every read of personal data and every refused call,
+//! kept append-only beside the events (R-CONF-1). It names who and what,
+//! never the personal data itself.
+
+use crate::{Error, EventLog, ResultExt};
+use chrono::{DateTime, Utc};
+
+/// Whether personal data was returned or the call was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessOutcome {
+    Read,
+    Denied,
+}
+
+impl AccessOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Denied => "denied",
+        }
+    }
+}
+
+/// One entry to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub subject: String,
+    /// The caller's roles, comma separated.
+    pub roles: String,
+    pub method: String,
+    pub outcome: AccessOutcome,
+    /// The complaint reference or submission id, when the call named one.
+    pub record: Option<String>,
+    pub trace_id: Option<String>,
+}
+
+/// One recorded entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessEntry {
+    pub at: DateTime<Utc>,
+    pub access: Access,
+}
+
+impl EventLog {
+    /// Records one access.
+    pub async fn record_access(&self, access: &Access) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO access_audit (subject, roles, method, outcome, record, trace_id) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&access.subject)
+        .bind(&access.roles)
+        .bind(&access.method)
+        .bind(access.outcome.as_str())
+        .bind(&access.record)
+        .bind(&access.trace_id)
+        .execute(&self.pool)
+        .await
+        .context("recording an access")?;
+        Ok(())
+    }
+
+    /// Every recorded access to `record`, oldest first.
+    pub async fn accesses_to(&self, record: &str) -> Result<Vec<AccessEntry>, Error> {
+        self.accesses("WHERE record = $1", Some(record)).await
+    }
+
+    /// Every refused call, oldest first.
+    pub async fn refused_accesses(&self) -> Result<Vec<AccessEntry>, Error> {
+        self.accesses("WHERE outcome = 'denied'", None).await
+    }
+
+    async fn accesses(
+        &self,
+        filter: &str,
+        record: Option<&str>,
+    ) -> Result<Vec<AccessEntry>, Error> {
+        type Row = (
+            DateTime<Utc>,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let sql = format!(
+            "SELECT at, subject, roles, method, outcome, record, trace_id \
+             FROM access_audit {filter} ORDER BY id"
+        );
+        let mut query = sqlx::query_as::<_, Row>(&sql);
+        if let Some(record) = record {
+            query = query.bind(record);
+        }
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .context("reading the access audit")?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(at, subject, roles, method, outcome, record, trace_id)| AccessEntry {
+                    at,
+                    access: Access {
+                        subject,
+                        roles,
+                        method,
+                        outcome: if outcome == "read" {
+                            AccessOutcome::Read
+                        } else {
+                            AccessOutcome::Denied
+                        },
+                        record,
+                        trace_id,
+                    },
+                },
+            )
+            .collect())
+    }
+}

@@ -1,0 +1,62 @@
+//! The access audit (R-CONF-1): recorded, listed per record, append-only.
+
+use crate::helpers::cleanup;
+use eventlog::{Access, AccessOutcome, EventLog};
+
+fn access(subject: &str, outcome: AccessOutcome, record: Option<&str>) -> Access {
+    Access {
+        subject: subject.into(),
+        roles: "handler".into(),
+        method: "/complaints.v1.Complaints/GetComplaint".into(),
+        outcome,
+        record: record.map(str::to_owned),
+        trace_id: None,
+    }
+}
+
+#[tokio::test]
+async fn r_conf_1_each_access_is_listed_for_its_record_in_order_and_cannot_be_altered() {
+    let settings = eventlog::testing::fresh_settings("access");
+    let log = EventLog::connect(&settings, None).await.unwrap();
+    let first = access("s.jones", AccessOutcome::Read, Some("CMP-2026-000001"));
+    let other = access("a.brown", AccessOutcome::Read, Some("CMP-2026-000002"));
+    let refused = access("c.green", AccessOutcome::Denied, Some("CMP-2026-000001"));
+    let refused_call = access("d.white", AccessOutcome::Denied, None);
+    for a in [&first, &other, &refused, &refused_call] {
+        log.record_access(a).await.unwrap();
+    }
+
+    let listed: Vec<Access> = log
+        .accesses_to("CMP-2026-000001")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.access)
+        .collect();
+    assert_eq!(listed, [first, refused.clone()]);
+    let denied: Vec<Access> = log
+        .refused_accesses()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.access)
+        .collect();
+    assert_eq!(denied, [refused, refused_call]);
+
+    for statement in [
+        "UPDATE access_audit SET subject = 'someone else'",
+        "DELETE FROM access_audit",
+        "TRUNCATE access_audit",
+    ] {
+        let error = sqlx::query(statement)
+            .execute(log.pool())
+            .await
+            .expect_err(statement);
+        assert_eq!(
+            error.as_database_error().and_then(|e| e.code()).as_deref(),
+            Some("42501"),
+            "{statement}"
+        );
+    }
+    cleanup(log).await;
+}

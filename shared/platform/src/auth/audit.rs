@@ -1,0 +1,118 @@
+//! Recording reads of personal data, and serving the access audit
+//! (`complaints.v1.AccessAudit`, R-CONF-1).
+
+use super::Principal;
+use complaints_proto::v1::{
+    self as pb, ListAccessRequest, ListAccessResponse, access_audit_server::AccessAuditServer,
+};
+use eventlog::{Access, AccessOutcome, EventLog};
+
+/// Records accesses to this service's records.
+#[derive(Debug, Clone)]
+pub struct AccessAudit {
+    log: EventLog,
+    service: String,
+}
+
+impl AccessAudit {
+    pub fn new(log: EventLog, service: &str) -> Self {
+        Self {
+            log,
+            service: service.to_owned(),
+        }
+    }
+
+    /// Records that `who` was given the personal data of `record` through
+    /// `method`. A read that cannot be recorded is not served: the caller
+    /// gets UNAVAILABLE and may retry.
+    pub async fn read(
+        &self,
+        who: &Principal,
+        method: &str,
+        record: &str,
+    ) -> Result<(), tonic::Status> {
+        self.record(who, method, record, AccessOutcome::Read).await
+    }
+
+    /// Records that `who` was refused `record` through `method`, and
+    /// returns the PERMISSION_DENIED to answer with.
+    pub async fn refused(&self, who: &Principal, method: &str, record: &str) -> tonic::Status {
+        if let Err(e) = self
+            .record(who, method, record, AccessOutcome::Denied)
+            .await
+        {
+            tracing::error!(error = %e.message(), "could not record a refused read");
+        }
+        who.denied(&format!("reach {record}"))
+    }
+
+    async fn record(
+        &self,
+        who: &Principal,
+        method: &str,
+        record: &str,
+        outcome: AccessOutcome,
+    ) -> Result<(), tonic::Status> {
+        let access = Access {
+            subject: who.subject.clone(),
+            roles: who.roles_label(),
+            method: method.to_owned(),
+            outcome,
+            record: Some(record.to_owned()),
+            trace_id: telemetry::propagation::trace_id(&tracing::Span::current()),
+        };
+        self.log.record_access(&access).await.map_err(|e| {
+            tracing::error!(error = %e, "could not record an access");
+            tonic::Status::unavailable("the access audit cannot be written; try again")
+        })
+    }
+
+    /// The gRPC service over this audit.
+    pub fn server(self) -> AccessAuditServer<Self> {
+        AccessAuditServer::new(self)
+    }
+}
+
+#[tonic::async_trait]
+impl pb::access_audit_server::AccessAudit for AccessAudit {
+    async fn list_access(
+        &self,
+        request: tonic::Request<ListAccessRequest>,
+    ) -> Result<tonic::Response<ListAccessResponse>, tonic::Status> {
+        let r = request.into_inner();
+        let entries = if r.refused_only {
+            self.log.refused_accesses().await
+        } else if r.record.trim().is_empty() {
+            return Err(tonic::Status::invalid_argument(
+                "record: name a complaint reference or submission id, or ask for refused_only (R-CONF-1)",
+            ));
+        } else {
+            self.log.accesses_to(r.record.trim()).await
+        }
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read the access audit");
+            tonic::Status::unavailable("the access audit cannot be read; try again")
+        })?;
+        Ok(tonic::Response::new(ListAccessResponse {
+            entries: entries
+                .into_iter()
+                .map(|e| pb::AccessEntry {
+                    at: Some(prost_types::Timestamp {
+                        seconds: e.at.timestamp(),
+                        nanos: i32::try_from(e.at.timestamp_subsec_nanos()).unwrap_or(0),
+                    }),
+                    subject: e.access.subject,
+                    roles: e.access.roles,
+                    method: e.access.method,
+                    outcome: match e.access.outcome {
+                        AccessOutcome::Read => "read".into(),
+                        AccessOutcome::Denied => "denied".into(),
+                    },
+                    record: e.access.record.unwrap_or_default(),
+                    trace_id: e.access.trace_id.unwrap_or_default(),
+                    service: self.service.clone(),
+                })
+                .collect(),
+        }))
+    }
+}

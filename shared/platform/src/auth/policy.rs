@@ -1,0 +1,67 @@
+//! Which roles may call which RPC: each service declares its table, the
+//! auth layer enforces it before the handler runs, and the README's roles
+//! table is written from the same lists. A method missing from the table
+//! is refused for everyone (fail closed).
+
+use super::Role;
+
+/// One RPC's full path and the roles that may call it.
+pub type Rule = (&'static str, &'static [Role]);
+
+/// A service's table of [`Rule`]s.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub rules: &'static [Rule],
+}
+
+/// The access audit served by every service (R-CONF-1).
+pub const ACCESS_AUDIT: Rule = (
+    "/complaints.v1.AccessAudit/ListAccess",
+    &[Role::DataProtectionOfficer, Role::ComplianceManager],
+);
+
+/// Calls that need no token at all: load balancers and orchestrators probe
+/// health without credentials.
+pub fn is_open(path: &str) -> bool {
+    path.starts_with("/grpc.health.v1.Health/")
+}
+
+/// Calls any authenticated caller may make: reflection describes the API,
+/// not data.
+fn is_any_authenticated(path: &str) -> bool {
+    path.starts_with("/grpc.reflection.")
+}
+
+impl Policy {
+    /// The roles allowed on `path`; `None` when nobody is.
+    pub fn allowed(&self, path: &str) -> Option<&'static [Role]> {
+        if is_any_authenticated(path) {
+            return Some(&Role::ALL);
+        }
+        if path == ACCESS_AUDIT.0 {
+            return Some(ACCESS_AUDIT.1);
+        }
+        self.rules
+            .iter()
+            .find(|(method, _)| *method == path)
+            .map(|(_, roles)| *roles)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: Policy = Policy {
+        rules: &[("/x.v1.X/Get", &[Role::Handler])],
+    };
+
+    #[test]
+    fn r_conf_1_an_rpc_missing_from_the_table_is_refused_for_everyone() {
+        assert_eq!(POLICY.allowed("/x.v1.X/Get"), Some(&[Role::Handler][..]));
+        assert_eq!(POLICY.allowed("/x.v1.X/Delete"), None);
+        assert!(is_open("/grpc.health.v1.Health/Check"));
+        assert!(!is_open("/x.v1.X/Get"));
+        assert_eq!(POLICY.allowed(ACCESS_AUDIT.0), Some(ACCESS_AUDIT.1));
+    }
+}
