@@ -1,18 +1,9 @@
 //! The stack `make up` starts handles a first complaint end to end.
 
 use complaints_proto::v1 as pb;
-use complaints_proto::v1::complaints_client::ComplaintsClient;
-use complaints_proto::v1::intake_client::IntakeClient;
+use end_to_end::clients::{self, CallMetadata};
 use end_to_end::{Isolation, SERVICES, ServiceProcess};
 use std::time::Duration;
-
-async fn channel(process: &ServiceProcess) -> tonic::transport::Channel {
-    tonic::transport::Endpoint::from_shared(process.endpoint())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_complaint_submitted_to_the_intake_process_is_opened_by_the_complaints_process() {
@@ -21,8 +12,8 @@ async fn a_complaint_submitted_to_the_intake_process_is_opened_by_the_complaints
     for service in SERVICES {
         running.push(ServiceProcess::spawn(service, &isolation.env(service)).await);
     }
-    let mut intake = IntakeClient::new(channel(&running[0]).await);
-    let mut complaints = ComplaintsClient::new(channel(&running[1]).await);
+    let mut intake = clients::intake(&running[0], &CallMetadata::untraced()).await;
+    let mut complaints = clients::complaints(&running[1], &CallMetadata::untraced()).await;
     let today = chrono::Utc::now().date_naive();
     let receipt = intake
         .submit_complaint(pb::SubmitComplaintRequest {

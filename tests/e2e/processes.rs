@@ -1,7 +1,7 @@
+use end_to_end::clients::{self, CallMetadata};
 use end_to_end::{Isolation, SERVICES, ServiceProcess, binaries_dir};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
-use tonic_health::pb::health_client::HealthClient;
 
 #[tokio::test]
 async fn the_four_services_start_as_processes_and_each_reports_serving_on_grpc_health() {
@@ -11,12 +11,7 @@ async fn the_four_services_start_as_processes_and_each_reports_serving_on_grpc_h
         running.push(ServiceProcess::spawn(service, &isolation.env(service)).await);
     }
     for process in &running {
-        let channel = tonic::transport::Endpoint::from_shared(process.endpoint())
-            .unwrap()
-            .connect()
-            .await
-            .unwrap();
-        let mut health = HealthClient::new(channel);
+        let mut health = clients::health(process).await;
         for name in ["", process.name.as_str()] {
             let status = health
                 .check(HealthCheckRequest {
@@ -36,7 +31,7 @@ async fn the_four_services_start_as_processes_and_each_reports_serving_on_grpc_h
     }
     // Server reflection lists the platform's contracts on every service.
     for process in &running {
-        let listed = reflected_services(&process.endpoint()).await;
+        let listed = reflected_services(process).await;
         for service in [
             "grpc.health.v1.Health",
             "complaints.v1.Intake",
@@ -79,16 +74,12 @@ async fn a_service_with_a_bad_setting_stops_at_start_with_a_message_naming_the_s
     );
 }
 
-async fn reflected_services(endpoint: &str) -> Vec<String> {
+async fn reflected_services(process: &ServiceProcess) -> Vec<String> {
     use tonic_reflection::pb::v1::ServerReflectionRequest;
     use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
     use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
     use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
-    let channel = tonic::transport::Endpoint::from_shared(endpoint.to_owned())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let channel = clients::connect(process, &CallMetadata::untraced()).await;
     let mut client = ServerReflectionClient::new(channel);
     let request = ServerReflectionRequest {
         host: String::new(),

@@ -2,6 +2,10 @@
 //! processes, each in a fresh schema and a fresh bus namespace.
 #![forbid(unsafe_code)]
 
+pub mod clients;
+pub mod collector;
+pub mod smtp;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -130,6 +134,14 @@ impl ServiceProcess {
             .await
             .unwrap_or_else(|_| panic!("{} did not stop within 30 s of SIGTERM", self.name))
             .expect("waiting for the child")
+    }
+}
+
+impl ServiceProcess {
+    /// Kills the process with SIGKILL, as a crash would, and waits for it.
+    pub async fn kill(mut self) {
+        let _ = self.child.start_kill();
+        let _ = tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await;
     }
 }
 
