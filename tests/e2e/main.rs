@@ -8,3 +8,4 @@ mod one_trace;
 mod processes;
 mod support;
 mod trace_context;
+mod two_replicas;
