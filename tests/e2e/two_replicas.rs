@@ -100,10 +100,12 @@ async fn two_replicas() {
     let running = start_replicas(&isolation, &smtp).await;
     let none = CallMetadata::untraced();
     let mut intake: Vec<IntakeClient<Traced>> = Vec::new();
+    for replica in &running["intake"] {
+        intake.push(clients::intake(replica, &none).await);
+    }
     let mut complaints: Vec<ComplaintsClient<Traced>> = Vec::new();
-    for replica in 0..2 {
-        intake.push(clients::intake(&running["intake"][replica], &none).await);
-        complaints.push(clients::complaints(&running["complaints"][replica], &none).await);
+    for replica in &running["complaints"] {
+        complaints.push(clients::complaints(replica, &none).await);
     }
 
     // 1. Submissions through both intake replicas at once; some twice.
