@@ -137,14 +137,6 @@ impl ServiceProcess {
     }
 }
 
-impl ServiceProcess {
-    /// Kills the process with SIGKILL, as a crash would, and waits for it.
-    pub async fn kill(mut self) {
-        let _ = self.child.start_kill();
-        let _ = tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await;
-    }
-}
-
 /// The `addr` field of a JSON log line.
 fn address_in(line: &str) -> SocketAddr {
     let start = line
