@@ -1,8 +1,7 @@
 //! The stack `make up` starts handles a first complaint end to end.
 
 use complaints_proto::v1 as pb;
-use complaints_proto::v1::complaints_client::ComplaintsClient;
-use complaints_proto::v1::intake_client::IntakeClient;
+use end_to_end::clients::{self, CallMetadata};
 use end_to_end::{Isolation, SERVICES, ServiceProcess};
 use std::time::Duration;
 
@@ -13,8 +12,8 @@ async fn a_complaint_submitted_to_the_intake_process_is_opened_by_the_complaints
     for service in SERVICES {
         running.push(ServiceProcess::spawn(service, &isolation.env(service)).await);
     }
-    let mut intake = IntakeClient::new(running[0].channel().await);
-    let mut complaints = ComplaintsClient::new(running[1].channel().await);
+    let mut intake = clients::intake(&running[0], &CallMetadata::untraced()).await;
+    let mut complaints = clients::complaints(&running[1], &CallMetadata::untraced()).await;
     let today = chrono::Utc::now().date_naive();
     let receipt = intake
         .submit_complaint(pb::SubmitComplaintRequest {

@@ -4,5 +4,8 @@
 
 mod crash_recovery;
 mod first_complaint;
+mod one_trace;
 mod processes;
+mod support;
 mod trace_context;
+mod two_replicas;

@@ -1,7 +1,7 @@
+use end_to_end::clients::{self, CallMetadata};
 use end_to_end::{Isolation, SERVICES, ServiceProcess, binaries_dir};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
-use tonic_health::pb::health_client::HealthClient;
 
 #[tokio::test]
 async fn the_four_services_start_as_processes_and_each_reports_serving_on_grpc_health() {
@@ -11,12 +11,7 @@ async fn the_four_services_start_as_processes_and_each_reports_serving_on_grpc_h
         running.push(ServiceProcess::spawn(service, &isolation.env(service)).await);
     }
     for process in &running {
-        let channel = tonic::transport::Endpoint::from_shared(process.endpoint())
-            .unwrap()
-            .connect()
-            .await
-            .unwrap();
-        let mut health = HealthClient::new(channel);
+        let mut health = clients::health(process).await;
         for name in ["", process.name.as_str()] {
             let status = health
                 .check(HealthCheckRequest {
@@ -84,7 +79,8 @@ async fn reflected_services(process: &ServiceProcess) -> Vec<String> {
     use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
     use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
     use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
-    let mut client = ServerReflectionClient::new(process.channel().await);
+    let channel = clients::connect(process, &CallMetadata::untraced()).await;
+    let mut client = ServerReflectionClient::new(channel);
     let request = ServerReflectionRequest {
         host: String::new(),
         message_request: Some(MessageRequest::ListServices(String::new())),

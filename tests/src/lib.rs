@@ -2,6 +2,10 @@
 //! processes, each in a fresh schema and a fresh bus namespace.
 #![forbid(unsafe_code)]
 
+pub mod clients;
+pub mod collector;
+pub mod smtp;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -110,11 +114,6 @@ impl ServiceProcess {
             addr,
             child,
         }
-    }
-
-    /// A channel to this process calling with a token holding every role.
-    pub async fn channel(&self) -> platform::testing::Authed {
-        platform::testing::channel(self.addr).await
     }
 
     /// `http://addr`, for a gRPC channel.

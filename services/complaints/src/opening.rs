@@ -41,7 +41,12 @@ impl bus::Handler for OpenAccepted {
             .and_then(|t| DateTime::<Utc>::from_timestamp(t.seconds, t.nanos.max(0) as u32))
             .ok_or("the accepted complaint has no receipt time")?;
         let reference = Store::next_reference(tx, calendar::uk_date(received_at).year()).await?;
-        let span = tracing::info_span!("complaint.open", complaint.reference = %reference);
+        // Both ids, so the trace joins intake's submission to the complaint.
+        let span = tracing::info_span!(
+            "complaint.open",
+            complaint.reference = %reference,
+            submission.id = %accepted.submission_id,
+        );
         async {
             let open = Command::Open(Open {
                 reference,

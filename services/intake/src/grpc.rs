@@ -13,6 +13,7 @@ use platform::Clock;
 use platform::auth::{AccessAudit, Principal, Role};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
+use tracing::Instrument;
 use uuid::Uuid;
 
 /// The Intake service's handlers.
@@ -84,6 +85,31 @@ impl IntakeApi {
         }
         let channel = pb::Channel::try_from(request.channel).unwrap_or(pb::Channel::Unspecified);
         let id = store::id_for("complaint", channel, key.as_ref().map_or("", Text::as_str));
+        // The submission's id and reference follow it into the trace, so the
+        // complaint opened from it (which carries both) can be found; the
+        // request itself, personal data, stays out.
+        let span = tracing::info_span!(
+            "submission.submit",
+            submission.id = %id,
+            submission.reference = tracing::field::Empty,
+        );
+        let receipt = self
+            .record(who, id, request)
+            .instrument(span.clone())
+            .await?;
+        span.record("submission.reference", receipt.reference.as_str());
+        Ok(receipt)
+    }
+
+    /// Triages and stores a submission whose channel and idempotency key
+    /// made `id`, or
+    /// answers with the first receipt when it was stored already.
+    async fn record(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        request: pb::SubmitComplaintRequest,
+    ) -> Result<pb::SubmissionReceipt, IntakeError> {
         let existing = self.store.load(id).await?;
         if existing.exists() {
             tracing::info!(submission_id = %id, "a retried submission returns its first receipt");

@@ -21,6 +21,7 @@ use platform::Clock;
 use prost::{Message, Name};
 use sqlx::PgConnection;
 use std::sync::Arc;
+use tracing::Instrument;
 use uuid::Uuid;
 
 /// Durable name of the consumer of intake's events.
@@ -67,6 +68,35 @@ fn payload(envelope: &EventEnvelope) -> &[u8] {
 
 impl bus::Handler for Consume {
     async fn handle(
+        &self,
+        tx: &mut PgConnection,
+        envelope: &EventEnvelope,
+    ) -> Result<(), HandlerError> {
+        // Which complaint or submission the letters are for, so the trace
+        // of a complaint shows its correspondence; never the letters' text.
+        let span = tracing::info_span!(
+            "notifications.plan",
+            event_type = %envelope.event_type,
+            complaint.reference = tracing::field::Empty,
+            submission.id = tracing::field::Empty,
+        );
+        match envelope.stream_type.as_str() {
+            "complaint" => {
+                span.record("complaint.reference", envelope.stream_id.as_str());
+            }
+            "submission" => {
+                let id = envelope.stream_id.trim_start_matches("submission-");
+                span.record("submission.id", id);
+            }
+            _ => {}
+        }
+        self.plan(tx, envelope).instrument(span).await
+    }
+}
+
+impl Consume {
+    /// Records `envelope` for its party and queues the letters it calls for.
+    async fn plan(
         &self,
         tx: &mut PgConnection,
         envelope: &EventEnvelope,
@@ -125,9 +155,7 @@ impl bus::Handler for Consume {
         }
         Ok(())
     }
-}
 
-impl Consume {
     /// R-INT-4 and R-UPC-1: what may no longer go is cancelled before it goes.
     async fn cancel_forbidden(
         &self,

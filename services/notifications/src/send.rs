@@ -24,6 +24,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 /// Where and how email goes.
 #[derive(Debug, Clone)]
@@ -80,7 +81,31 @@ impl Sender {
         let Some(row) = store::claim_next_due(&self.pool, self.clock.now()).await? else {
             return Ok(false);
         };
-        let command = match self.message(&row) {
+        // The sender runs on its own schedule; the email still belongs to
+        // the trace of the work that queued it. No address or text here.
+        let span = tracing::info_span!(
+            "notification.send",
+            otel.kind = "client",
+            notification.id = %row.notification_id,
+            notification.template = %row.template,
+            letter.reference = %row.reference,
+        );
+        telemetry::propagation::set_parent(
+            &span,
+            row.traceparent.as_deref(),
+            row.tracestate.as_deref(),
+        );
+        self.exchange(transport, &row).instrument(span).await?;
+        Ok(true)
+    }
+
+    /// One SMTP exchange for a claimed email, and its result recorded.
+    async fn exchange(
+        &self,
+        transport: &AsyncSmtpTransport<Tokio1Executor>,
+        row: &Row,
+    ) -> Result<(), StoreError> {
+        let command = match self.message(row) {
             Err(error) => DeliveryCommand::RecordFailure {
                 error,
                 permanent: true,
@@ -99,8 +124,7 @@ impl Sender {
                 },
             },
         };
-        self.record(row.notification_id, command).await?;
-        Ok(true)
+        self.record(row.notification_id, command).await
     }
 
     /// Records the result of an exchange, ends the claim, and raises a

@@ -194,6 +194,7 @@ pub async fn queue(
     };
     let mut metadata = Metadata::new(Actor::System("notifications".into()));
     metadata.causation_id = n.cause_event_id;
+    let trace = (metadata.traceparent.clone(), metadata.tracestate.clone());
     let event = NewEvent::new(
         pb::NotificationQueued::full_name(),
         queued.encode_to_vec(),
@@ -229,8 +230,10 @@ pub async fn queue(
         "INSERT INTO notifications (notification_id, party_key, reference, template,
             recipient_kind, recipient_staff_id, channel, recipient_name, email, postal_lines,
             postcode, subject, body, cause_event_id, cause_event_type, cause_payload, resend_of,
-            status, attempts, detail, next_attempt_at, queued_at, updated_at, version)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,0,'',$19,$19,$19,1)",
+            status, attempts, detail, next_attempt_at, queued_at, updated_at, version,
+            traceparent, tracestate)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,0,'',$19,$19,$19,1,
+            $20,$21)",
     )
     .bind(n.id)
     .bind(n.party_key)
@@ -251,6 +254,8 @@ pub async fn queue(
     .bind(n.resend_of)
     .bind(pb::NotificationStatus::Queued as i32)
     .bind(now)
+    .bind(&trace.0)
+    .bind(&trace.1)
     .execute(&mut *tx)
     .await?;
     Ok(true)
@@ -284,6 +289,9 @@ pub struct Row {
     pub queued_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// The trace context of the work that queued it, which its sending continues.
+    pub traceparent: Option<String>,
+    pub tracestate: Option<String>,
 }
 
 impl Row {

@@ -14,6 +14,7 @@ use crate::store;
 use bus::HandlerError;
 use complaints_proto::v1::{self as pb, EventEnvelope};
 use sqlx::PgConnection;
+use tracing::Instrument;
 
 /// Durable name of the consumer of intake's events.
 pub const FROM_INTAKE: &str = "reporting-intake";
@@ -53,6 +54,26 @@ pub struct FromIntake {
 
 impl bus::Handler for FromIntake {
     async fn handle(
+        &self,
+        tx: &mut PgConnection,
+        envelope: &EventEnvelope,
+    ) -> Result<(), HandlerError> {
+        // The trace names the submission (an id, not personal data); the
+        // log itself keeps only the pseudonym.
+        let span = tracing::info_span!(
+            "reporting.record",
+            event_type = %envelope.event_type,
+            submission.id = tracing::field::Empty,
+        );
+        if let Some(id) = envelope.stream_id.strip_prefix("submission-") {
+            span.record("submission.id", id);
+        }
+        self.record(tx, envelope).instrument(span).await
+    }
+}
+
+impl FromIntake {
+    async fn record(
         &self,
         tx: &mut PgConnection,
         envelope: &EventEnvelope,
@@ -106,6 +127,26 @@ pub struct FromComplaints {
 
 impl bus::Handler for FromComplaints {
     async fn handle(
+        &self,
+        tx: &mut PgConnection,
+        envelope: &EventEnvelope,
+    ) -> Result<(), HandlerError> {
+        // The reference is in the trace, where operators follow one
+        // complaint; reporting's tables never hold it (see below).
+        let span = tracing::info_span!(
+            "reporting.record",
+            event_type = %envelope.event_type,
+            complaint.reference = tracing::field::Empty,
+        );
+        if envelope.stream_type == "complaint" {
+            span.record("complaint.reference", envelope.stream_id.as_str());
+        }
+        self.record(tx, envelope).instrument(span).await
+    }
+}
+
+impl FromComplaints {
+    async fn record(
         &self,
         tx: &mut PgConnection,
         envelope: &EventEnvelope,

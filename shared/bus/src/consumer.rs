@@ -58,7 +58,9 @@ impl ConsumerSettings {
     }
 }
 
-/// A durable pull consumer bound to a handler.
+/// A durable pull consumer bound to a handler. Replicas of a service start
+/// the same durable consumer and share it: JetStream hands each message to
+/// one of them, one message at a time, in order.
 #[derive(Debug)]
 pub struct Consumer<H> {
     bus: Bus,
@@ -96,6 +98,14 @@ impl<H: Handler> Consumer<H> {
                     deliver_policy: DeliverPolicy::All,
                     ack_wait: settings.ack_wait,
                     max_deliver: settings.max_deliver,
+                    // One message in flight across every replica sharing
+                    // this durable consumer, so events are applied in the
+                    // order they were published even when one is retried
+                    // or a replica dies holding it (it comes back first,
+                    // after `ack_wait`). Handlers rely on it: a letter is
+                    // planned from the contact details the event before
+                    // recorded.
+                    max_ack_pending: 1,
                     ..Default::default()
                 },
             )

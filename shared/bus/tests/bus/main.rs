@@ -3,4 +3,5 @@
 
 mod consumer;
 mod helpers;
+mod ordering;
 mod relay;
