@@ -3,6 +3,7 @@
 //! in its own schemas and bus namespace.
 
 mod crash_recovery;
+mod deploy_files;
 mod first_complaint;
 mod one_trace;
 mod processes;

@@ -8,7 +8,7 @@ use std::time::Duration;
 pub async fn database() -> sqlx::PgPool {
     sqlx::postgres::PgPoolOptions::new()
         .max_connections(4)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
         .connect(&eventlog::testing::database_url())
         .await
         .expect("the test database answers")

@@ -162,7 +162,7 @@ async fn two_replicas() {
     ))
     .fetch_all(&pool)
     .await
-    .unwrap();
+    .unwrap_or_else(|e| panic!("reading the opened complaints: {e:?}"));
 
     // 3. Stage 1 outcomes, each complaint's commands alternating replicas.
     let mut calls = Vec::new();

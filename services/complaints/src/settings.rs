@@ -33,6 +33,28 @@ fn working_days(source: &Source, key: &str, default: u32) -> Result<WorkingDays,
 }
 
 impl ComplaintsSettings {
+    /// Every key [`ComplaintsSettings::from_source`] reads, beyond the
+    /// platform's [`platform::Settings::KEYS`]: what deployment files may
+    /// set for the complaints service (a test holds this list to the
+    /// loader). None is required.
+    pub const KEYS: &[&str] = &[
+        "COMPLIANCE_MANAGER_ID",
+        "COMPLIANCE_TEAM",
+        "CONTACT_WITHIN_WORKING_DAYS",
+        "STAGE2_RESPONSE_WORKING_DAYS",
+        "STAGE3_ACKNOWLEDGEMENT_WORKING_DAYS",
+        "STAGE3_RESPONSE_WORKING_DAYS",
+        "ESCALATION_WINDOW_DAYS",
+        "DEADLINE_WARNING_WORKING_DAYS",
+        "QUALIFICATIONS_FILE",
+        "BANK_HOLIDAYS_FILE",
+        "OFFICE_CLOSURES_FILE",
+        "DEADLINE_WATCH_INTERVAL_SECONDS",
+    ];
+
+    /// The keys without a default: none, every figure has the procedure's.
+    pub const REQUIRED: &[&str] = &[];
+
     pub fn from_source(source: &Source) -> Result<Self, SettingsError> {
         let manager =
             StaffId::new(source.string("COMPLIANCE_MANAGER_ID", "corporate-compliance-manager"))
@@ -68,5 +90,19 @@ impl ComplaintsSettings {
                 Duration::from_secs,
             )?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_published_keys_are_exactly_the_keys_the_loader_reads() {
+        let source = Source::from_map(Default::default()).unwrap();
+        ComplaintsSettings::from_source(&source).unwrap();
+        let mut published = ComplaintsSettings::KEYS.to_vec();
+        published.sort_unstable();
+        assert_eq!(source.keys_asked(), published);
     }
 }

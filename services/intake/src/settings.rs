@@ -75,6 +75,24 @@ fn invalid(key: &str, reason: impl Into<String>) -> SettingsError {
 }
 
 impl IntakeSettings {
+    /// Every key [`IntakeSettings::from_source`] reads, beyond the
+    /// platform's [`platform::Settings::KEYS`]: what deployment files may
+    /// set for intake (a test holds this list to the loader).
+    pub const KEYS: &[&str] = &[
+        "CONTACT_WITHIN_WORKING_DAYS",
+        "OUT_OF_TIME_MONTHS",
+        "REDIRECT_CATEGORIES",
+        "BANK_HOLIDAYS_FILE",
+        "OFFICE_CLOSURES_FILE",
+        "ATTACHMENT_MAX_BYTES",
+        "ATTACHMENT_TYPES",
+        "COMPLIMENT_ROUTES",
+        "MONITORING_PSEUDONYM_KEY",
+    ];
+
+    /// The keys without a default: intake does not start without them.
+    pub const REQUIRED: &[&str] = &["MONITORING_PSEUDONYM_KEY"];
+
     pub fn from_source(source: &Source) -> Result<Self, SettingsError> {
         let contact_within: u32 = source.get("CONTACT_WITHIN_WORKING_DAYS", 7)?;
         if contact_within == 0 {
@@ -249,6 +267,29 @@ mod tests {
         ] {
             let error = IntakeSettings::from_source(&source(&[(key, value)])).unwrap_err();
             assert_eq!(error.key, key, "{error}");
+        }
+    }
+
+    #[test]
+    fn the_published_keys_are_exactly_the_keys_the_loader_reads() {
+        let source = source(&[]);
+        IntakeSettings::from_source(&source).unwrap();
+        let mut published = IntakeSettings::KEYS.to_vec();
+        published.sort_unstable();
+        assert_eq!(source.keys_asked(), published);
+    }
+
+    #[test]
+    fn each_required_setting_stops_the_start_by_name_when_missing() {
+        for missing in IntakeSettings::REQUIRED {
+            let others = IntakeSettings::REQUIRED
+                .iter()
+                .filter(|k| *k != missing)
+                .map(|k| (k.to_string(), "k".repeat(32)))
+                .collect();
+            let error =
+                IntakeSettings::from_source(&Source::from_map(others).unwrap()).unwrap_err();
+            assert_eq!(&error.key, missing, "{error}");
         }
     }
 

@@ -53,6 +53,27 @@ pub struct NotifySettings {
 }
 
 impl NotifySettings {
+    /// Every key [`NotifySettings::from_source`] reads, beyond the
+    /// platform's [`platform::Settings::KEYS`]: what deployment files may
+    /// set for notifications (a test holds this list to the loader).
+    pub const KEYS: &[&str] = &[
+        "MAIL_FROM",
+        "NOTIFY_MAX_ATTEMPTS",
+        "TEMPLATES_DIR",
+        "STAFF_DIRECTORY",
+        "STAGE3_RESPONSE_WORKING_DAYS",
+        "NOTIFY_MONITORS",
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_TIMEOUT_SECONDS",
+        "NOTIFY_RETRY_BASE_MS",
+        "NOTIFY_RETRY_MAX_MS",
+        "NOTIFY_POLL_INTERVAL_MS",
+    ];
+
+    /// The keys without a default: none.
+    pub const REQUIRED: &[&str] = &[];
+
     pub fn from_source(s: &Source) -> Result<Self, SettingsError> {
         let invalid = |key: &str, reason: String| SettingsError {
             key: key.into(),
@@ -187,5 +208,19 @@ impl Service for Application {
     ) -> Result<(), Error> {
         let routes = tonic::service::Routes::new(NotificationsServer::new(self.api));
         self.runtime.serve(routes, access::POLICY, shutdown).await
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn the_published_keys_are_exactly_the_keys_the_loader_reads() {
+        let source = Source::from_map(Default::default()).unwrap();
+        NotifySettings::from_source(&source).unwrap();
+        let mut published = NotifySettings::KEYS.to_vec();
+        published.sort_unstable();
+        assert_eq!(source.keys_asked(), published);
     }
 }

@@ -18,6 +18,7 @@ pub mod grpc;
 pub mod pseudonym;
 pub mod rebuild;
 pub mod report;
+pub mod settings;
 pub mod store;
 
 use bus::ConsumerSettings;
@@ -43,8 +44,9 @@ impl Application {
         settings: Settings,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, Error> {
-        let key = pseudonym::PseudonymKey::from_source(&settings.source)?;
-        let calendar = Arc::new(settings.source.calendar()?);
+        let settings::ReportingSettings { key, calendar } =
+            settings::ReportingSettings::from_source(&settings.source)?;
+        let calendar = Arc::new(calendar);
         let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
         let from_intake =
             ConsumerSettings::new(consume::FROM_INTAKE, runtime.bus().all_from("intake"));

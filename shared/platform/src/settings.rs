@@ -4,10 +4,11 @@
 
 use bus::{BusSettings, Namespace};
 use eventlog::{DatabaseSettings, SchemaName};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Display;
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use telemetry::{LogFormat, TelemetrySettings};
 
@@ -21,9 +22,14 @@ pub struct SettingsError {
 
 /// Where raw settings come from: the file named by `CONFIG_FILE`, if any,
 /// overlaid by the environment.
+///
+/// It notes every key asked of it (clones share the note), so each
+/// service's tests can hold its published list of keys to what its loader
+/// really reads, and the deployment files can be checked against that list.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
     values: HashMap<String, String>,
+    asked: Arc<Mutex<BTreeSet<String>>>,
 }
 
 impl Source {
@@ -44,11 +50,28 @@ impl Source {
             values.extend(parse_file(path, &text)?);
         }
         values.extend(env);
-        Ok(Self { values })
+        Ok(Self {
+            values,
+            asked: Arc::default(),
+        })
+    }
+
+    /// Every key asked of this source (or a clone of it) so far, sorted.
+    pub fn keys_asked(&self) -> Vec<String> {
+        self.asked
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The raw value of `key`, if set and not empty.
     pub fn raw(&self, key: &str) -> Option<&str> {
+        self.asked
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key.to_owned());
         self.values
             .get(key)
             .map(String::as_str)
@@ -140,6 +163,34 @@ pub struct GrpcSettings {
 }
 
 impl Settings {
+    /// Every key [`Settings::from_source`] reads (with `CONFIG_FILE`, read
+    /// by [`Source`]): what deployment files may set for any service.
+    pub const KEYS: &[&str] = &[
+        "CONFIG_FILE",
+        "GRPC_ADDR",
+        "GRPC_REQUEST_TIMEOUT_SECONDS",
+        "GRPC_CONCURRENCY_PER_CONNECTION",
+        "DATABASE_URL",
+        "DATABASE_SCHEMA",
+        "DATABASE_MAX_CONNECTIONS",
+        "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+        "NATS_URL",
+        "BUS_NAMESPACE",
+        "BUS_DUPLICATE_WINDOW_SECONDS",
+        "RELAY_BATCH_SIZE",
+        "RELAY_POLL_INTERVAL_MS",
+        "RELAY_RETRY_BACKOFF_MS",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "LOG_FORMAT",
+        "LOG_FILTER",
+        "SHUTDOWN_GRACE_SECONDS",
+        "AUTH_ISSUER",
+        "AUTH_AUDIENCE",
+        "AUTH_JWKS_FILE",
+        "AUTH_DEV_SECRET",
+        "AUTH_LEEWAY_SECONDS",
+    ];
+
     /// Reads the settings of `service` from the environment (and `CONFIG_FILE`).
     pub fn load(service: &str, default_port: u16) -> Result<Self, SettingsError> {
         Self::from_source(service, default_port, Source::from_env()?)
@@ -287,6 +338,10 @@ fn auth_settings(s: &Source) -> Result<crate::auth::AuthSettings, SettingsError>
 }
 
 impl Source {
+    /// The keys [`Source::calendar`] reads: services keeping working days
+    /// list them among their own.
+    pub const CALENDAR_KEYS: &[&str] = &["BANK_HOLIDAYS_FILE", "OFFICE_CLOSURES_FILE"];
+
     /// The working-day calendar: the built-in England and Wales bank
     /// holidays (or `BANK_HOLIDAYS_FILE`) plus `OFFICE_CLOSURES_FILE`.
     pub fn calendar(&self) -> Result<calendar::Calendar, SettingsError> {
@@ -340,6 +395,26 @@ mod tests {
             settings.telemetry.otlp_endpoint.is_none(),
             "export is off when no endpoint is set"
         );
+    }
+
+    #[test]
+    fn the_published_keys_are_exactly_the_keys_the_loader_reads() {
+        let sorted = |keys: &[&str]| {
+            let mut keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            keys.sort();
+            keys
+        };
+        let platform = source(&[SECRET]);
+        Settings::from_source("intake", 50051, platform.clone()).unwrap();
+        // CONFIG_FILE is read while the source is built, before any asking.
+        let mut asked = platform.keys_asked();
+        asked.push("CONFIG_FILE".into());
+        asked.sort();
+        assert_eq!(asked, sorted(Settings::KEYS));
+
+        let days = source(&[]);
+        days.calendar().unwrap();
+        assert_eq!(days.keys_asked(), sorted(Source::CALENDAR_KEYS));
     }
 
     #[test]

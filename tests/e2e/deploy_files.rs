@@ -1,0 +1,715 @@
+//! The deployment files (deploy/Dockerfile, deploy/docker-compose.yml,
+//! deploy/k8s) checked as data. No Docker engine or cluster runs here, so
+//! what can go wrong in them without one (a misspelt or missing setting, a
+//! missing probe, an unpinned image, a root user, a file the image lacks)
+//! is caught by reading them against the code.
+
+mod files;
+
+use end_to_end::{Isolation, SERVICES, ServiceProcess, binaries_dir};
+use files::*;
+use serde_yaml_ng::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Setting keys whose value is a path inside the image.
+const PATH_SETTINGS: [&str; 4] = [
+    "BANK_HOLIDAYS_FILE",
+    "OFFICE_CLOSURES_FILE",
+    "QUALIFICATIONS_FILE",
+    "TEMPLATES_DIR",
+];
+
+/// The environment a compose service is given, in either compose form.
+fn compose_environment(service: &Value) -> BTreeMap<String, String> {
+    match at(service, &["environment"]) {
+        None => BTreeMap::new(),
+        Some(Value::Mapping(map)) => map
+            .iter()
+            .map(|(k, v)| {
+                let key = k.as_str().expect("environment keys are strings").to_owned();
+                let value = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Null => String::new(),
+                    other => panic!("{key}: quote non-string values, got {other:?}"),
+                };
+                (key, value)
+            })
+            .collect(),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .map(|item| {
+                let entry = item.as_str().expect("KEY=VALUE entries");
+                let (k, v) = entry.split_once('=').unwrap_or((entry, ""));
+                (k.to_owned(), v.to_owned())
+            })
+            .collect(),
+        Some(other) => panic!("environment must be a mapping or a list, got {other:?}"),
+    }
+}
+
+fn compose_services(compose: &Value) -> BTreeMap<String, &Value> {
+    at(compose, &["services"])
+        .and_then(Value::as_mapping)
+        .expect("the compose file has services")
+        .iter()
+        .map(|(k, v)| (k.as_str().expect("service names").to_owned(), v))
+        .collect()
+}
+
+/// The one service binary a command runs, if any.
+fn service_run_by(command: &[Value]) -> Option<&'static str> {
+    let program = command.first()?.as_str()?;
+    let binary = program.rsplit('/').next()?;
+    SERVICES.into_iter().find(|s| *s == binary)
+}
+
+#[test]
+fn every_service_in_compose_is_built_from_the_dockerfile_runs_its_own_binary_and_has_a_health_check()
+ {
+    let compose = compose();
+    let services = compose_services(&compose);
+    for name in SERVICES {
+        let service = services
+            .get(name)
+            .unwrap_or_else(|| panic!("compose runs {name}"));
+        let context = str_at(service, &["build", "context"]).expect("built, not pulled");
+        let dockerfile = str_at(service, &["build", "dockerfile"]).expect("names its Dockerfile");
+        let context = repo().join("deploy").join(context);
+        assert!(
+            context.join(dockerfile).is_file() && context.join("Cargo.toml").is_file(),
+            "{name} builds {dockerfile} in the repository root"
+        );
+        assert_eq!(
+            service_run_by(seq_at(service, &["command"])),
+            Some(name),
+            "{name} runs /usr/local/bin/{name}"
+        );
+        let test = seq_at(service, &["healthcheck", "test"]);
+        assert!(
+            !test.is_empty() && test[0].as_str() != Some("NONE"),
+            "{name} has a health check"
+        );
+        assert_ne!(
+            at(service, &["healthcheck", "disable"]).and_then(Value::as_bool),
+            Some(true),
+            "{name}'s health check is on"
+        );
+    }
+}
+
+#[test]
+fn every_service_in_compose_waits_for_a_healthy_postgres_and_nats() {
+    let compose = compose();
+    let services = compose_services(&compose);
+    for name in SERVICES {
+        for dependency in ["postgres", "nats"] {
+            assert_eq!(
+                str_at(services[name], &["depends_on", dependency, "condition"]),
+                Some("service_healthy"),
+                "{name} waits for {dependency} to be healthy"
+            );
+        }
+    }
+    let postgres = services["postgres"];
+    assert!(
+        seq_at(postgres, &["healthcheck", "test"])
+            .iter()
+            .any(|w| w.as_str() == Some("pg_isready")),
+        "postgres is healthy when pg_isready says so"
+    );
+    let nats = services["nats"];
+    let command: Vec<&str> = seq_at(nats, &["command"])
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(command.contains(&"-js"), "NATS runs with JetStream");
+    assert!(
+        command.windows(2).any(|w| w == ["-m", "8222"]),
+        "NATS serves monitoring on 8222"
+    );
+    assert!(
+        seq_at(nats, &["healthcheck", "test"])
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|w| w.contains(":8222/healthz")),
+        "NATS is healthy when its /healthz says so"
+    );
+    for supporting in ["jaeger", "mailpit"] {
+        assert!(
+            services.contains_key(supporting),
+            "compose runs {supporting}"
+        );
+    }
+}
+
+#[test]
+fn every_image_in_compose_is_pinned_to_a_version_not_latest() {
+    let compose = compose();
+    for (name, service) in compose_services(&compose) {
+        let image = str_at(service, &["image"])
+            .unwrap_or_else(|| panic!("{name} names its image (and tag, for what it builds)"));
+        assert!(is_pinned(image), "{name}: {image} is pinned to a version");
+    }
+}
+
+#[test]
+fn every_setting_given_to_a_service_in_compose_is_one_it_reads_and_every_required_one_is_given() {
+    let compose = compose();
+    let services = compose_services(&compose);
+    let mut problems = Vec::new();
+    for name in SERVICES {
+        let environment = compose_environment(services[name]);
+        problems.extend(settings_problems(
+            name,
+            environment.keys().map(String::as_str),
+        ));
+        let addr = environment
+            .get("GRPC_ADDR")
+            .unwrap_or_else(|| panic!("{name} is given GRPC_ADDR"));
+        let port = addr.rsplit(':').next().expect("host:port");
+        assert!(
+            addr.starts_with("0.0.0.0:"),
+            "{name} listens on every interface of its container"
+        );
+        assert!(
+            seq_at(services[name], &["ports"])
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|p| p.ends_with(&format!(":{port}"))),
+            "{name} publishes the port it listens on ({port})"
+        );
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    let key = |name: &str| {
+        compose_environment(services[name])
+            .get("MONITORING_PSEUDONYM_KEY")
+            .cloned()
+    };
+    assert_eq!(
+        key("intake"),
+        key("reporting"),
+        "intake and reporting share one key (R-MON-4)"
+    );
+}
+
+#[test]
+fn the_settings_check_refuses_a_misspelt_name_and_a_missing_required_one() {
+    assert!(settings_problems("notifications", ["SMTP_HOST"]).is_empty());
+    assert_eq!(
+        settings_problems("notifications", ["SMTP_HOTS"]),
+        ["notifications reads no setting SMTP_HOTS"]
+    );
+    assert_eq!(
+        settings_problems("complaints", ["MONITORING_PSEUDONYM_KEY"]),
+        ["complaints reads no setting MONITORING_PSEUDONYM_KEY"],
+        "a key is checked against the service given it, not any service"
+    );
+    assert_eq!(
+        settings_problems("intake", ["GRPC_ADDR"]),
+        ["intake needs MONITORING_PSEUDONYM_KEY, which is not given"]
+    );
+}
+
+/// Each Deployment's container, with the service it runs.
+fn deployments(documents: &[(String, Value)]) -> Vec<(&'static str, &Value, &Value)> {
+    of_kind(documents, "Deployment")
+        .into_iter()
+        .map(|(file, deployment)| {
+            let containers = seq_at(deployment, &["spec", "template", "spec", "containers"]);
+            assert_eq!(containers.len(), 1, "{file}: one container per pod");
+            let container = &containers[0];
+            let service = service_run_by(seq_at(container, &["command"]))
+                .unwrap_or_else(|| panic!("{file}: the container runs one of the four services"));
+            (service, deployment, container)
+        })
+        .collect()
+}
+
+#[test]
+fn kubernetes_base_deploys_each_service_with_a_service_a_config_map_and_a_disruption_budget() {
+    let documents = k8s_documents("base");
+    let run: BTreeSet<&str> = deployments(&documents).iter().map(|(s, ..)| *s).collect();
+    assert_eq!(run, BTreeSet::from(SERVICES), "one Deployment per service");
+    for kind in ["Service", "ConfigMap", "PodDisruptionBudget"] {
+        let names: BTreeSet<&str> = of_kind(&documents, kind)
+            .iter()
+            .map(|(_, d)| name_of(d))
+            .collect();
+        for service in SERVICES {
+            assert!(names.contains(service), "a {kind} named {service}");
+        }
+    }
+    for (_, service) in of_kind(&documents, "Service") {
+        let name = name_of(service);
+        let (.., container) = deployments(&documents)
+            .into_iter()
+            .find(|(s, ..)| *s == name)
+            .expect("a Service for each Deployment");
+        let port = seq_at(service, &["spec", "ports"])[0]
+            .get("port")
+            .and_then(Value::as_u64);
+        assert_eq!(
+            port,
+            container_port(container),
+            "Service {name} exposes the gRPC port"
+        );
+    }
+}
+
+fn container_port(container: &Value) -> Option<u64> {
+    seq_at(container, &["ports"])
+        .first()
+        .and_then(|p| p.get("containerPort"))
+        .and_then(Value::as_u64)
+}
+
+#[test]
+fn every_kubernetes_deployment_probes_grpc_health_on_its_container_port() {
+    let documents = k8s_documents("base");
+    for (service, _, container) in deployments(&documents) {
+        let port = container_port(container).expect("the container declares its gRPC port");
+        for probe in ["readinessProbe", "livenessProbe"] {
+            assert_eq!(
+                at(container, &[probe, "grpc", "port"]).and_then(Value::as_u64),
+                Some(port),
+                "{service}: {probe} asks grpc.health.v1 on port {port}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_kubernetes_deployment_has_requests_and_limits_and_runs_as_non_root_on_a_read_only_root() {
+    let documents = k8s_documents("base");
+    let image_user = image_user();
+    for (service, deployment, container) in deployments(&documents) {
+        for bound in ["requests", "limits"] {
+            for resource in ["cpu", "memory"] {
+                assert!(
+                    at(container, &["resources", bound, resource]).is_some(),
+                    "{service}: resources.{bound}.{resource}"
+                );
+            }
+        }
+        let pod = at(deployment, &["spec", "template", "spec", "securityContext"]);
+        let effective = |key: &str| {
+            at(container, &["securityContext", key]).or_else(|| pod.and_then(|p| p.get(key)))
+        };
+        assert_eq!(
+            effective("runAsNonRoot").and_then(Value::as_bool),
+            Some(true),
+            "{service}: runAsNonRoot"
+        );
+        let user = effective("runAsUser").and_then(Value::as_u64);
+        assert!(
+            user.is_some_and(|u| u != 0),
+            "{service}: a non-zero runAsUser"
+        );
+        assert_eq!(user, Some(image_user), "{service}: the image's own user");
+        let own = |key: &str| at(container, &["securityContext", key]).and_then(Value::as_bool);
+        assert_eq!(
+            own("readOnlyRootFilesystem"),
+            Some(true),
+            "{service}: read-only root"
+        );
+        assert_eq!(
+            own("allowPrivilegeEscalation"),
+            Some(false),
+            "{service}: no escalation"
+        );
+        assert_ne!(own("privileged"), Some(true), "{service}: not privileged");
+        assert!(
+            seq_at(container, &["securityContext", "capabilities", "drop"])
+                .iter()
+                .any(|c| c.as_str() == Some("ALL")),
+            "{service}: drops every capability"
+        );
+        assert!(
+            is_pinned(str_at(container, &["image"]).expect("an image")),
+            "{service}: a pinned image"
+        );
+    }
+}
+
+/// Every setting name a Deployment's container is given, and the values
+/// of those given by ConfigMaps (from every file under deploy/k8s, so an
+/// overlay's ConfigMap patch counts too).
+fn k8s_settings(
+    all: &[(String, Value)],
+    service: &str,
+    container: &Value,
+) -> (BTreeSet<String>, BTreeMap<String, String>) {
+    let mut names = BTreeSet::new();
+    let mut values = BTreeMap::new();
+    for source in seq_at(container, &["envFrom"]) {
+        assert!(
+            source.get("secretRef").is_none(),
+            "{service}: a whole Secret as environment cannot be checked; use env with secretKeyRef"
+        );
+        let config_map = str_at(source, &["configMapRef", "name"]).expect("envFrom a ConfigMap");
+        let found: Vec<_> = of_kind(all, "ConfigMap")
+            .into_iter()
+            .filter(|(_, d)| name_of(d) == config_map)
+            .collect();
+        assert!(
+            !found.is_empty(),
+            "{service}: ConfigMap {config_map} exists"
+        );
+        for (_, document) in found {
+            for (key, value) in at(document, &["data"])
+                .and_then(Value::as_mapping)
+                .into_iter()
+                .flatten()
+            {
+                let key = key.as_str().expect("string keys").to_owned();
+                let value = value
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{config_map}.{key}: quote it"));
+                names.insert(key.clone());
+                values.insert(key, value.to_owned());
+            }
+        }
+    }
+    for variable in seq_at(container, &["env"]) {
+        let name = str_at(variable, &["name"]).expect("env entries have a name");
+        if let Some(value) = str_at(variable, &["value"]) {
+            values.insert(name.to_owned(), value.to_owned());
+        }
+        names.insert(name.to_owned());
+    }
+    (names, values)
+}
+
+#[test]
+fn every_setting_given_to_a_service_in_kubernetes_is_one_it_reads_and_every_required_one_is_given()
+{
+    let all = k8s_documents("");
+    let base = k8s_documents("base");
+    let mut problems = Vec::new();
+    for (service, _, container) in deployments(&base) {
+        let (names, values) = k8s_settings(&all, service, container);
+        problems.extend(settings_problems(service, names.iter().map(String::as_str)));
+        let port = container_port(container).expect("a container port");
+        assert_eq!(
+            values.get("GRPC_ADDR").map(String::as_str),
+            Some(format!("0.0.0.0:{port}").as_str()),
+            "{service} listens on its container port, on every interface"
+        );
+        if let Some(jwks) = values.get("AUTH_JWKS_FILE") {
+            assert!(
+                seq_at(container, &["volumeMounts"])
+                    .iter()
+                    .filter_map(|m| str_at(m, &["mountPath"]))
+                    .any(|dir| jwks.starts_with(&format!("{dir}/"))),
+                "{service}: AUTH_JWKS_FILE {jwks} is in a mounted volume"
+            );
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn no_secret_is_committed_and_every_secret_reference_names_its_key() {
+    let all = k8s_documents("");
+    assert!(
+        of_kind(&all, "Secret").is_empty(),
+        "Secrets are created by the operator, never committed"
+    );
+    let mut referenced = BTreeSet::new();
+    for (service, _, container) in deployments(&k8s_documents("base")) {
+        for variable in seq_at(container, &["env"]) {
+            if let Some(reference) = at(variable, &["valueFrom", "secretKeyRef"]) {
+                let secret = str_at(reference, &["name"]).expect("a Secret name");
+                let key = str_at(reference, &["key"]).expect("a key");
+                referenced.insert(format!("{secret}/{key}"));
+                assert_ne!(
+                    at(reference, &["optional"]).and_then(Value::as_bool),
+                    Some(true),
+                    "{service}: a secret setting is never optional"
+                );
+            }
+        }
+    }
+    let readme = read("deploy/k8s/README.md");
+    for reference in referenced {
+        let (secret, key) = reference.split_once('/').expect("secret/key");
+        assert!(
+            readme.contains(&format!("create secret generic {secret}"))
+                && readme.contains(&format!("--from-literal={key}=")),
+            "deploy/k8s/README.md shows how to create {reference}"
+        );
+    }
+}
+
+/// A kustomization file as a document.
+fn kustomization(dir: &str) -> Value {
+    let file = format!("deploy/k8s/{dir}/kustomization.yaml");
+    yaml_documents(&read(&file), &file).remove(0)
+}
+
+#[test]
+fn every_resource_and_patch_a_kustomization_lists_exists_and_production_builds_on_base() {
+    for dir in ["base", "overlays/production"] {
+        let kustomization = kustomization(dir);
+        let folder = repo().join("deploy/k8s").join(dir);
+        for resource in seq_at(&kustomization, &["resources"]) {
+            let path = folder.join(resource.as_str().expect("resource paths"));
+            assert!(
+                path.is_file() || path.join("kustomization.yaml").is_file(),
+                "{dir}: resource {} exists",
+                path.display()
+            );
+        }
+        for patch in seq_at(&kustomization, &["patches"]) {
+            if let Some(path) = str_at(patch, &["path"]) {
+                assert!(folder.join(path).is_file(), "{dir}: patch {path} exists");
+            }
+        }
+    }
+    let production = kustomization("overlays/production");
+    assert!(
+        seq_at(&production, &["resources"])
+            .iter()
+            .any(|r| r.as_str() == Some("../../base")),
+        "production builds on base"
+    );
+}
+
+#[test]
+fn production_runs_two_replicas_of_every_service_with_a_pinned_tag_and_its_own_resources() {
+    let production = kustomization("overlays/production");
+    for service in SERVICES {
+        let count = seq_at(&production, &["replicas"])
+            .iter()
+            .find(|r| str_at(r, &["name"]) == Some(service))
+            .and_then(|r| at(r, &["count"]))
+            .and_then(Value::as_u64);
+        assert!(
+            count.is_some_and(|c| c >= 2),
+            "production runs {service} at least twice"
+        );
+    }
+    let images = seq_at(&production, &["images"]);
+    assert!(!images.is_empty(), "production pins the image");
+    for image in images {
+        let tag = str_at(image, &["newTag"]).or_else(|| str_at(image, &["digest"]));
+        assert!(
+            tag.is_some_and(|t| !t.is_empty() && t != "latest"),
+            "production pins {image:?} to a version"
+        );
+    }
+    let patches = serde_yaml_ng::to_string(&at(&production, &["patches"])).expect("printable");
+    assert!(
+        patches.contains("/resources")
+            && patches.contains("requests")
+            && patches.contains("limits"),
+        "production sets its own requests and limits"
+    );
+}
+
+#[test]
+fn the_production_overlay_renders_with_kubectl_kustomize_where_kubectl_is_installed() {
+    let output = match std::process::Command::new("kubectl")
+        .args(["kustomize", "deploy/k8s/overlays/production"])
+        .current_dir(repo())
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) => {
+            // The structural checks above still ran; rendering needs the tool.
+            eprintln!("kubectl is not installed ({e}): rendering not checked");
+            return;
+        }
+    };
+    assert!(
+        output.status.success(),
+        "kubectl kustomize: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rendered: Vec<(String, Value)> = yaml_documents(
+        &String::from_utf8(output.stdout).expect("UTF-8"),
+        "rendered",
+    )
+    .into_iter()
+    .map(|d| ("rendered".to_owned(), d))
+    .collect();
+    let deployments = deployments(&rendered);
+    assert_eq!(deployments.len(), SERVICES.len(), "four Deployments");
+    for (service, deployment, container) in deployments {
+        assert!(
+            at(deployment, &["spec", "replicas"]).and_then(Value::as_u64) >= Some(2),
+            "{service} runs at least twice"
+        );
+        assert!(is_pinned(str_at(container, &["image"]).expect("an image")));
+        assert_eq!(
+            str_at(deployment, &["metadata", "namespace"]),
+            Some("complaints")
+        );
+    }
+}
+
+/// The numeric user the image's final stage runs as.
+fn image_user() -> u64 {
+    let instructions = dockerfile();
+    let user = final_stage(&instructions)
+        .iter()
+        .rfind(|i| i.keyword == "USER")
+        .expect("the final stage sets USER");
+    user.args
+        .split(':')
+        .next()
+        .and_then(|u| u.parse().ok())
+        .unwrap_or_else(|| panic!("USER {} is numeric", user.args))
+}
+
+#[test]
+fn the_dockerfile_pins_its_base_images_and_runs_the_final_stage_as_a_numeric_non_root_user() {
+    let instructions = dockerfile();
+    let mut stages = Vec::new();
+    for from in instructions.iter().filter(|i| i.keyword == "FROM") {
+        let words: Vec<&str> = from
+            .args
+            .split_whitespace()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        let image = words[0];
+        if !stages.iter().any(|s| s == image) {
+            assert!(is_pinned(image), "FROM {image} is pinned to a version");
+        }
+        if let [_, as_, name] = words.as_slice()
+            && as_.eq_ignore_ascii_case("as")
+        {
+            stages.push(name.to_string());
+        }
+    }
+    assert!(stages.len() >= 2, "a multi-stage build");
+    assert_ne!(image_user(), 0, "the image does not run as root");
+}
+
+#[test]
+fn the_image_holds_the_four_services_the_health_probe_and_every_file_a_setting_points_at() {
+    let text = read("deploy/Dockerfile");
+    for binary in SERVICES.iter().chain(&["healthcheck"]) {
+        assert!(
+            text.contains(&format!("target/release/{binary}")),
+            "the image has /usr/local/bin/{binary}"
+        );
+    }
+    for package in SERVICES.iter().chain(&["platform"]) {
+        assert!(
+            text.contains(&format!("-p {package}")),
+            "the build builds {package}"
+        );
+    }
+    let instructions = dockerfile();
+    let copies = context_copies(final_stage(&instructions));
+    for (sources, _) in &copies {
+        for source in sources {
+            assert!(repo().join(source).exists(), "COPY {source}: it exists");
+        }
+    }
+    let mut paths: Vec<(String, String)> = Vec::new();
+    let compose = compose();
+    for (name, service) in compose_services(&compose) {
+        for (key, value) in compose_environment(service) {
+            paths.push((format!("compose {name} {key}"), value));
+        }
+    }
+    let all = k8s_documents("");
+    for (_, config_map) in of_kind(&all, "ConfigMap") {
+        for (key, value) in at(config_map, &["data"])
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+        {
+            let key = key.as_str().expect("string keys");
+            paths.push((
+                format!("ConfigMap {} {key}", name_of(config_map)),
+                value.as_str().unwrap_or("").to_owned(),
+            ));
+        }
+    }
+    let mut checked = 0;
+    for (setting, value) in paths {
+        if PATH_SETTINGS
+            .iter()
+            .any(|k| setting.ends_with(&format!(" {k}")))
+        {
+            assert!(
+                image_has(&copies, &value),
+                "{setting}={value}: the image has it"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "some setting points at the image's files");
+    let compose_probe = seq_at(
+        compose_services(&compose)["intake"],
+        &["healthcheck", "test"],
+    )
+    .iter()
+    .filter_map(Value::as_str)
+    .find(|w| w.starts_with('/'))
+    .expect("the health check runs a program")
+    .to_owned();
+    assert_eq!(
+        compose_probe, "/usr/local/bin/healthcheck",
+        "compose probes with the bundled probe"
+    );
+}
+
+#[test]
+fn dockerignore_keeps_build_output_git_and_local_runs_out_of_the_build_context() {
+    let ignored: BTreeSet<String> = read(".dockerignore")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.trim_matches('/').to_owned())
+        .collect();
+    for entry in ["target", ".git", ".run"] {
+        assert!(ignored.contains(entry), ".dockerignore leaves out {entry}");
+    }
+}
+
+#[tokio::test]
+async fn the_health_probe_in_the_image_passes_for_a_serving_service_and_fails_when_none_answers() {
+    let probe = binaries_dir().join("healthcheck");
+    assert!(
+        probe.exists(),
+        "{} is built with the workspace's binaries",
+        probe.display()
+    );
+    let isolation = Isolation::fresh("probe");
+    let intake = ServiceProcess::spawn("intake", &isolation.env("intake")).await;
+    let run = |env: Vec<(&str, String)>, args: Vec<String>| {
+        std::process::Command::new(&probe)
+            .env_clear()
+            .envs(env)
+            .args(args)
+            .output()
+            .expect("the probe runs")
+    };
+    // As in a container: no argument, the service's own GRPC_ADDR, all interfaces.
+    let serving = run(
+        vec![("GRPC_ADDR", format!("0.0.0.0:{}", intake.addr.port()))],
+        vec![],
+    );
+    assert_eq!(
+        serving.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&serving.stderr)
+    );
+    let addr = intake.addr;
+    let status = intake.terminate().await;
+    assert!(status.success());
+    let gone = run(vec![], vec![addr.to_string()]);
+    assert_eq!(gone.status.code(), Some(1), "nothing answers: unhealthy");
+    let unset = run(vec![], vec![]);
+    assert_eq!(
+        unset.status.code(),
+        Some(2),
+        "no address at all is a usage error"
+    );
+    isolation.cleanup().await;
+}
