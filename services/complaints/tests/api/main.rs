@@ -5,6 +5,7 @@
 mod concurrency;
 mod deadlines;
 mod helpers;
+mod history;
 mod opening;
 mod rules;
 mod stages;
