@@ -79,6 +79,12 @@ impl Store {
         Ok(state)
     }
 
+    /// Every event of a submission's stream as stored, oldest first (empty
+    /// for an unknown submission); for its history, never its payloads.
+    pub async fn events(&self, id: Uuid) -> Result<Vec<eventlog::RecordedEvent>, IntakeError> {
+        Ok(self.log.read_stream(&submission_stream(id)).await?)
+    }
+
     /// Draws the next reference number; never reused, even if unused.
     pub async fn next_reference(&self, now: DateTime<Utc>) -> Result<SubmissionRef, IntakeError> {
         let n: i64 = sqlx::query_scalar("SELECT nextval('submission_numbers')")

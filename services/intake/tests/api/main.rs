@@ -3,6 +3,7 @@
 
 mod compliments;
 mod helpers;
+mod history;
 mod monitoring;
 mod submissions;
 mod triage;
