@@ -10,3 +10,4 @@ mod figures;
 mod helpers;
 mod report;
 mod store;
+mod timeline;
