@@ -21,8 +21,12 @@ impl Output {
         }
     }
 
-    /// Prints to standard output; text ends with exactly one newline.
+    /// Prints to standard output; text ends with exactly one newline. An
+    /// answer already written to standard output (`-o -`) prints nothing.
     pub fn print(&self, json: bool) {
+        if json && self.json.is_null() {
+            return;
+        }
         if json {
             println!(
                 "{}",
