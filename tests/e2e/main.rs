@@ -2,6 +2,7 @@
 //! test needs to look inside), against a real PostgreSQL and NATS, each test
 //! in its own schemas and bus namespace.
 
+mod cli;
 mod crash_recovery;
 mod deploy_files;
 mod first_complaint;

@@ -183,6 +183,12 @@ impl ComplaintsApi {
                 summary: view::summary(event),
                 event_id: recorded.event_id.to_string(),
                 correlation_id: recorded.metadata.correlation_id.to_string(),
+                trace_id: recorded
+                    .metadata
+                    .traceparent
+                    .as_deref()
+                    .and_then(telemetry::propagation::trace_id_of)
+                    .unwrap_or_default(),
             })
             .collect();
         Ok(pb::ComplaintHistory {

@@ -39,6 +39,19 @@ pub const POLICY: Policy = Policy {
                 Role::DataProtectionOfficer,
             ],
         ),
+        // Event types, times, staff ids and trace ids: no personal data,
+        // so operators may follow a submission's trace too.
+        (
+            "/complaints.v1.Intake/GetSubmissionHistory",
+            &[
+                Role::Handler,
+                Role::Manager,
+                Role::ComplianceManager,
+                Role::HeadOfCustomerExperience,
+                Role::DataProtectionOfficer,
+                Role::Operator,
+            ],
+        ),
         ("/complaints.v1.Intake/RecordCompellingReason", STAFF),
         ("/complaints.v1.Intake/DeclineOutOfTime", STAFF),
         ("/complaints.v1.Intake/RecordConsent", PORTAL_AND_STAFF),

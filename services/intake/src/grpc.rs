@@ -217,6 +217,44 @@ impl IntakeApi {
             .ok_or_else(|| IntakeError::NotFound(id.to_string()))
     }
 
+    /// The submission's events without their payloads: the types, times,
+    /// actors and trace ids say what happened and where to look, and
+    /// nothing personal leaves the service.
+    async fn history(&self, id: Uuid) -> Result<pb::SubmissionHistory, IntakeError> {
+        let events = self.store.events(id).await?;
+        if events.is_empty() {
+            return Err(IntakeError::NotFound(id.to_string()));
+        }
+        let reference = self
+            .store
+            .summary(id)
+            .await?
+            .map(|row| row.reference)
+            .unwrap_or_default();
+        let entries = events
+            .into_iter()
+            .map(|e| pb::SubmissionHistoryEntry {
+                version: e.stream_version,
+                event_type: e.event_type,
+                occurred_at: Some(crate::domain::timestamp(e.occurred_at)),
+                recorded_at: Some(crate::domain::timestamp(e.recorded_at)),
+                actor: e.metadata.actor.encode(),
+                event_id: e.event_id.to_string(),
+                trace_id: e
+                    .metadata
+                    .traceparent
+                    .as_deref()
+                    .and_then(telemetry::propagation::trace_id_of)
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok(pb::SubmissionHistory {
+            submission_id: id.to_string(),
+            reference,
+            entries,
+        })
+    }
+
     async fn compliment(
         &self,
         request: pb::SubmitComplimentRequest,
@@ -408,6 +446,14 @@ impl Intake for IntakeApi {
             .await
             .map_err(|_| IntakeError::AuditUnavailable)?;
         Ok(Response::new(summary))
+    }
+
+    async fn get_submission_history(
+        &self,
+        request: Request<pb::GetSubmissionRequest>,
+    ) -> Result<Response<pb::SubmissionHistory>, Status> {
+        let id = parse_id(&request.into_inner().submission_id)?;
+        Ok(Response::new(self.history(id).await?))
     }
 
     async fn record_compelling_reason(

@@ -82,13 +82,17 @@ impl Store {
     /// Who submitted: the actor of the submission's first event, as stored
     /// (`user:<subject>` for an authenticated caller).
     pub async fn submitted_by(&self, id: Uuid) -> Result<Option<String>, IntakeError> {
-        let stream = submission_stream(id);
         Ok(self
-            .log
-            .read_stream(&stream)
+            .events(id)
             .await?
             .first()
             .map(|first| first.metadata.actor.encode()))
+    }
+
+    /// Every event of a submission's stream as stored, oldest first (empty
+    /// for an unknown submission); for its history, never its payloads.
+    pub async fn events(&self, id: Uuid) -> Result<Vec<eventlog::RecordedEvent>, IntakeError> {
+        Ok(self.log.read_stream(&submission_stream(id)).await?)
     }
 
     /// Draws the next reference number; never reused, even if unused.

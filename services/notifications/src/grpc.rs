@@ -6,7 +6,7 @@ use crate::core::{self, DeliveryCommand, NotificationId, PlanContext, RecipientK
 use crate::store::{self, NewNotification, Row, StoreError};
 use complaints_proto::v1 as pb;
 use eventlog::Actor;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
@@ -83,7 +83,24 @@ pub fn correspondence(row: &Row) -> pb::Correspondence {
         detail: row.detail.clone(),
         reference: row.reference.clone(),
         resend_of: row.resend_of.map(|u| u.to_string()).unwrap_or_default(),
+        // Read from the notification's stream by `traced`.
+        trace_id: String::new(),
     }
+}
+
+/// Rows as the API shows them, each with the trace it was queued in.
+async fn traced(conn: &mut PgConnection, rows: &[Row]) -> Result<Vec<pb::Correspondence>, Status> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.notification_id).collect();
+    let mut traces = store::queued_trace_ids(conn, &ids)
+        .await
+        .map_err(store_status)?;
+    Ok(rows
+        .iter()
+        .map(|row| pb::Correspondence {
+            trace_id: traces.remove(&row.notification_id).unwrap_or_default(),
+            ..correspondence(row)
+        })
+        .collect())
 }
 
 /// Whom a stored notification is to, as the core knows it.
@@ -129,7 +146,7 @@ impl pb::notifications_server::Notifications for NotificationsApi {
             .await
             .map_err(store_status)?;
         Ok(Response::new(pb::ListCorrespondenceResponse {
-            items: rows.iter().map(correspondence).collect(),
+            items: traced(&mut conn, &rows).await?,
         }))
     }
 
@@ -195,9 +212,10 @@ impl pb::notifications_server::Notifications for NotificationsApi {
             .await
             .map_err(store_status)?
             .ok_or_else(|| internal("the resent notification vanished"))?;
+        let notification = traced(&mut tx, &[created]).await?.pop();
         tx.commit().await.map_err(internal)?;
         Ok(Response::new(pb::ResendNotificationResponse {
-            notification: Some(correspondence(&created)),
+            notification,
         }))
     }
 
@@ -301,9 +319,8 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         )
         .await
         .map_err(store_status)?;
+        let notification = traced(&mut tx, &[after]).await?.pop();
         tx.commit().await.map_err(internal)?;
-        Ok(Response::new(pb::MarkPostedResponse {
-            notification: Some(correspondence(&after)),
-        }))
+        Ok(Response::new(pb::MarkPostedResponse { notification }))
     }
 }

@@ -525,6 +525,30 @@ pub async fn of_party(conn: &mut PgConnection, party_key: &str) -> Result<Vec<Ro
     .await?)
 }
 
+/// The trace id each of `ids` was queued in, read from the traceparent of
+/// the first event of its stream (the queueing continues the trace of the
+/// event that called for it). Notifications without one are left out.
+pub async fn queued_trace_ids(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, StoreError> {
+    let streams: Vec<String> = ids.iter().map(|id| stream_of(*id).to_string()).collect();
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT stream_id, traceparent FROM events WHERE stream_id = ANY($1) AND stream_version = 1",
+    )
+    .bind(&streams)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(stream, traceparent)| {
+            let id = Uuid::parse_str(stream.strip_prefix("notification-")?).ok()?;
+            let trace_id = telemetry::propagation::trace_id_of(traceparent.as_deref()?)?;
+            Some((id, trace_id))
+        })
+        .collect())
+}
+
 /// Post letters waiting to be posted, oldest first.
 pub async fn print_queue(conn: &mut PgConnection) -> Result<Vec<Row>, StoreError> {
     Ok(sqlx::query_as(

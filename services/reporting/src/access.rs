@@ -21,6 +21,15 @@ pub const POLICY: Policy = Policy {
             REPORT_READERS,
         ),
         ("/complaints.v1.Reporting/CommitteeReport", REPORT_READERS),
+        // Anonymised facts with trace ids, for following one complaint.
+        (
+            "/complaints.v1.Reporting/GetLogTimeline",
+            &[
+                Role::Operator,
+                Role::ComplianceManager,
+                Role::HeadOfCustomerExperience,
+            ],
+        ),
         (
             "/complaints.v1.Reporting/RebuildLog",
             &[Role::Operator, Role::ComplianceManager],

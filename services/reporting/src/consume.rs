@@ -28,11 +28,20 @@ fn payload(envelope: &EventEnvelope) -> &[u8] {
         .map_or(&[], |p| p.value.as_slice())
 }
 
-/// Applies `facts` to the record of `pseudonym`, under its row lock.
+/// The key of the link from a complaint reference to its record: a keyed
+/// hash, so reporting's tables never hold a complaint reference (R-CONF-2,
+/// R-MON-3).
+pub fn reference_link(key: &PseudonymKey, reference: &str) -> String {
+    key.pseudonym(&format!("complaint-reference:{reference}"))
+}
+
+/// Applies `facts` from `envelope` to the record of `pseudonym`, under its
+/// row lock, and notes the step in the record's timeline.
 async fn apply_facts(
     tx: &mut PgConnection,
     pseudonym: &str,
     facts: &[Fact],
+    envelope: &EventEnvelope,
 ) -> Result<(), HandlerError> {
     if facts.is_empty() {
         return Ok(());
@@ -42,6 +51,21 @@ async fn apply_facts(
         core::apply(&mut record, fact);
     }
     store::save_record(tx, &record).await?;
+    let entry = store::TimelineEntry {
+        source: envelope.source.clone(),
+        event_type: envelope.event_type.clone(),
+        facts: facts.iter().map(|f| f.name().to_owned()).collect(),
+        occurred_at: envelope
+            .occurred_at
+            .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32)),
+        applied_at: chrono::Utc::now(),
+        trace_id: envelope
+            .trace_context
+            .as_ref()
+            .and_then(|t| telemetry::propagation::trace_id_of(&t.traceparent))
+            .unwrap_or_default(),
+    };
+    store::record_applied(tx, pseudonym, &entry).await?;
     Ok(())
 }
 
@@ -100,7 +124,7 @@ impl FromIntake {
                     envelope.stream_id
                 )
             })?;
-        apply_facts(tx, &self.key.pseudonym(submission_id), &facts).await
+        apply_facts(tx, &self.key.pseudonym(submission_id), &facts, envelope).await
     }
 }
 
@@ -153,11 +177,7 @@ impl FromComplaints {
     ) -> Result<(), HandlerError> {
         let (event_type, bytes) = (envelope.event_type.as_str(), payload(envelope));
         let reference = envelope.stream_id.as_str();
-        // The link is keyed by a keyed hash of the reference, so reporting's
-        // tables never hold a complaint reference (R-CONF-2, R-MON-3).
-        let link = self
-            .key
-            .pseudonym(&format!("complaint-reference:{reference}"));
+        let link = reference_link(&self.key, reference);
         if let Some(submission_id) = core::submission_of_complaint(event_type, bytes)? {
             let raised_from = bus::decode_payload::<pb::ComplaintOpened>(envelope)
                 .map(|opened| opened.raised_from)
@@ -174,7 +194,7 @@ impl FromComplaints {
         let pseudonym = store::pseudonym_of(tx, &link)
             .await?
             .ok_or_else(|| format!("{event_type}: complaint {reference} was not opened here"))?;
-        apply_facts(tx, &pseudonym, &facts).await
+        apply_facts(tx, &pseudonym, &facts, envelope).await
     }
 }
 

@@ -3,9 +3,9 @@
 //! model and mapped into protobuf here.
 
 use crate::core::{self, Characteristic, Grouping, Period};
-use crate::export;
 use crate::pseudonym::PseudonymKey;
 use crate::store::{self, StoreError};
+use crate::{consume, export};
 use crate::{rebuild, report};
 use calendar::Calendar;
 use chrono::NaiveDate;
@@ -93,6 +93,13 @@ fn pb_date(d: NaiveDate) -> pb::Date {
 fn internal(error: StoreError) -> Status {
     tracing::error!(error = %error, "reading the anonymised log failed");
     Status::internal("the anonymised log could not be read")
+}
+
+fn timestamp(at: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: at.timestamp(),
+        nanos: at.timestamp_subsec_nanos() as i32,
+    }
 }
 
 fn rate(r: core::Rate) -> pb::Rate {
@@ -314,6 +321,44 @@ impl pb::reporting_server::Reporting for ReportingApi {
             produced_on: today,
         });
         Ok(Response::new(pb::CommitteeReportResponse { html }))
+    }
+
+    async fn get_log_timeline(
+        &self,
+        request: Request<pb::GetLogTimelineRequest>,
+    ) -> Result<Response<pb::LogTimeline>, Status> {
+        let reference = request.into_inner().reference.trim().to_owned();
+        if reference.is_empty() {
+            return Err(invalid_argument(&[violation(
+                "reference",
+                "is required: a complaint reference",
+            )]));
+        }
+        let not_found = || Status::not_found(format!("the log has no complaint {reference}"));
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| internal(StoreError::Database(e)))?;
+        let link = consume::reference_link(&self.key, &reference);
+        let pseudonym = store::pseudonym_of(&mut conn, &link)
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)?;
+        let entries = store::timeline(&mut conn, &pseudonym)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|e| pb::LogTimelineEntry {
+                source: e.source,
+                event_type: e.event_type,
+                facts: e.facts,
+                occurred_at: e.occurred_at.map(timestamp),
+                applied_at: Some(timestamp(e.applied_at)),
+                trace_id: e.trace_id,
+            })
+            .collect();
+        Ok(Response::new(pb::LogTimeline { entries }))
     }
 
     async fn rebuild_log(

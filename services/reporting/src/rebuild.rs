@@ -62,7 +62,8 @@ pub async fn rebuild(
 
     let mut tx = pool.begin().await?;
     sqlx::query(
-        "TRUNCATE anonymised_records, complaint_pseudonyms, compliments, monitoring_answers",
+        "TRUNCATE anonymised_records, complaint_pseudonyms, compliments, monitoring_answers, \
+         log_entries",
     )
     .execute(&mut *tx)
     .await?;

@@ -15,7 +15,7 @@ use crate::core::{
     AnonymisedRecord, Channel, ClosureKind, ComplimentRecord, DeadlineKind, DeadlineResult,
     Decision, MonitoringAnswers, Period, RemedyKind, Stage, StageRecord,
 };
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 use std::collections::BTreeMap;
 
@@ -307,6 +307,56 @@ pub async fn pseudonym_of(
             .fetch_optional(&mut *tx)
             .await?,
     )
+}
+
+/// One event applied to a record, as the operators' timeline shows it
+/// (`migrations/1002_log_timeline.sql`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TimelineEntry {
+    pub source: String,
+    pub event_type: String,
+    pub facts: Vec<String>,
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub applied_at: DateTime<Utc>,
+    pub trace_id: String,
+}
+
+/// Notes that an event's facts were applied to the record of `pseudonym`,
+/// in the same transaction as the record.
+pub async fn record_applied(
+    tx: &mut PgConnection,
+    pseudonym: &str,
+    entry: &TimelineEntry,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO log_entries \
+         (pseudonym, source, event_type, facts, occurred_at, applied_at, trace_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(pseudonym)
+    .bind(&entry.source)
+    .bind(&entry.event_type)
+    .bind(&entry.facts)
+    .bind(entry.occurred_at)
+    .bind(entry.applied_at)
+    .bind(&entry.trace_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// What was applied to the record of `pseudonym`, oldest first.
+pub async fn timeline(
+    conn: &mut PgConnection,
+    pseudonym: &str,
+) -> Result<Vec<TimelineEntry>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT source, event_type, facts, occurred_at, applied_at, trace_id \
+         FROM log_entries WHERE pseudonym = $1 ORDER BY seq",
+    )
+    .bind(pseudonym)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Stores a compliment once per intake stream.

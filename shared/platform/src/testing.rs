@@ -230,3 +230,20 @@ pub async fn assert_service_is_guarded(
         );
     }
 }
+
+/// Installs the services' tracing set-up once in this test process, so
+/// spans get trace ids and events store the `traceparent` of the request
+/// that recorded them, as they do in a running service.
+pub fn telemetry() {
+    static INSTALLED: std::sync::OnceLock<Option<telemetry::Telemetry>> =
+        std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        telemetry::init(&telemetry::TelemetrySettings {
+            service_name: "test".into(),
+            otlp_endpoint: None,
+            log_format: telemetry::LogFormat::Pretty,
+            log_filter: "warn".into(),
+        })
+        .ok()
+    });
+}

@@ -79,3 +79,42 @@ pub fn trace_id(span: &tracing::Span) -> Option<String> {
         .is_valid()
         .then(|| span_context.trace_id().to_string())
 }
+
+/// The trace id (32 lowercase hex digits) of a stored W3C `traceparent`
+/// (`00-<trace id>-<span id>-<flags>`), so an API can show which trace
+/// recorded an event without handing out the whole context; `None` for a
+/// malformed value or the all-zero (invalid) trace id.
+pub fn trace_id_of(traceparent: &str) -> Option<String> {
+    let mut parts = traceparent.trim().split('-');
+    let (_version, trace_id) = (parts.next()?, parts.next()?);
+    let valid = trace_id.len() == 32
+        && trace_id.bytes().all(|b| b.is_ascii_hexdigit())
+        && trace_id.bytes().any(|b| b != b'0');
+    valid.then(|| trace_id.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trace_id_of;
+
+    #[test]
+    fn the_trace_id_of_a_traceparent_is_its_second_field() {
+        assert_eq!(
+            trace_id_of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").as_deref(),
+            Some("4bf92f3577b34da6a3ce929d0e0e4736")
+        );
+    }
+
+    #[test]
+    fn a_malformed_or_all_zero_traceparent_has_no_trace_id() {
+        for bad in [
+            "",
+            "00",
+            "00-xyz-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        ] {
+            assert_eq!(trace_id_of(bad), None, "{bad:?}");
+        }
+    }
+}

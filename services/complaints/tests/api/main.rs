@@ -6,6 +6,7 @@ mod access;
 mod concurrency;
 mod deadlines;
 mod helpers;
+mod history;
 mod opening;
 mod rules;
 mod stages;

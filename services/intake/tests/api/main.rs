@@ -4,6 +4,7 @@
 mod access;
 mod compliments;
 mod helpers;
+mod history;
 mod monitoring;
 mod submissions;
 mod triage;

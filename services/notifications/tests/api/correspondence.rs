@@ -433,3 +433,32 @@ async fn r_int_4_after_consent_is_withdrawn_nothing_more_goes_to_the_third_party
     );
     stack.cleanup().await;
 }
+
+/// Each letter names the trace it was planned in: the automatic reply
+/// continues the trace of the submission that called for it, across the bus.
+#[tokio::test]
+async fn each_letter_in_the_correspondence_carries_the_trace_id_of_the_event_that_called_for_it() {
+    platform::testing::telemetry();
+    let mut stack = Stack::spawn(SmtpSink::accepting().await).await;
+    let response = stack
+        .intake
+        .submit_complaint(web_form("traced"))
+        .await
+        .unwrap();
+    let trace = response
+        .metadata()
+        .get(platform::grpc::TRACE_ID_HEADER)
+        .expect("the answer names its trace")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let receipt = response.into_inner();
+    let items = stack
+        .correspondence_when(&receipt.reference, |items| {
+            !of_template(items, "automatic_reply").is_empty()
+        })
+        .await;
+    let reply = of_template(&items, "automatic_reply")[0].clone();
+    assert_eq!(reply.trace_id, trace);
+    stack.cleanup().await;
+}

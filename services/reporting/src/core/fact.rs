@@ -67,3 +67,25 @@ pub enum Fact {
         how: ClosureKind,
     },
 }
+
+impl Fact {
+    /// A short name for what the log learnt, for the operators' timeline
+    /// of a complaint; it carries no value of the fact.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Submitted { .. } => "submitted",
+            Self::Redirected => "redirected",
+            Self::ResolvedOutsideProcedure => "resolved outside procedure",
+            Self::DeclinedOutOfTime => "declined out of time",
+            Self::Accepted => "accepted",
+            Self::Opened { .. } => "opened",
+            Self::OutcomeRecorded { .. } => "outcome recorded",
+            Self::StageEscalated { .. } => "stage escalated",
+            Self::DeadlineMet { .. } => "deadline met",
+            Self::DeadlineMissed { .. } => "deadline missed",
+            Self::ActionAdded { .. } => "action added",
+            Self::ActionCompleted { .. } => "action completed",
+            Self::Closed { .. } => "closed",
+        }
+    }
+}

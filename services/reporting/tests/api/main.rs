@@ -11,3 +11,4 @@ mod figures;
 mod helpers;
 mod report;
 mod store;
+mod timeline;

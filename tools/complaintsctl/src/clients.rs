@@ -1,0 +1,141 @@
+//! One gRPC channel per service, opened lazily so a command only needs the
+//! services it calls, and the bearer token attached to every request.
+
+use crate::cli::Global;
+use crate::error::Error;
+use complaints_proto::v1::complaints_client::ComplaintsClient;
+use complaints_proto::v1::intake_client::IntakeClient;
+use complaints_proto::v1::notifications_client::NotificationsClient;
+use complaints_proto::v1::reporting_client::ReportingClient;
+use std::time::Duration;
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Channel, Endpoint};
+
+/// Adds `authorization: Bearer <token>` to every request when a token was
+/// given. The services will soon refuse calls without one (health aside).
+#[derive(Debug, Clone, Default)]
+pub struct Auth(Option<MetadataValue<Ascii>>);
+
+impl Auth {
+    /// `None` sends no header. A token that cannot be a header value
+    /// (not printable ASCII) is refused before any call.
+    pub fn bearer(token: Option<&str>) -> Result<Self, Error> {
+        let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else {
+            return Ok(Self(None));
+        };
+        let mut value: MetadataValue<Ascii> = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| Error::Token)?;
+        // Keeps the token out of any debug print of the request.
+        value.set_sensitive(true);
+        Ok(Self(Some(value)))
+    }
+}
+
+impl Interceptor for Auth {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(value) = &self.0 {
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
+        }
+        Ok(request)
+    }
+}
+
+pub type Authed = InterceptedService<Channel, Auth>;
+
+/// Where each service is, and the token; clients are made on demand.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    global: Global,
+    auth: Auth,
+}
+
+impl Clients {
+    pub fn new(global: &Global) -> Result<Self, Error> {
+        Ok(Self {
+            global: global.clone(),
+            auth: Auth::bearer(global.token.as_deref())?,
+        })
+    }
+
+    pub fn intake(&self) -> Result<IntakeClient<Authed>, Error> {
+        let channel = channel("--intake", &self.global.intake)?;
+        Ok(IntakeClient::with_interceptor(channel, self.auth.clone())
+            .max_encoding_message_size(64 * 1024 * 1024))
+    }
+
+    pub fn complaints(&self) -> Result<ComplaintsClient<Authed>, Error> {
+        let channel = channel("--complaints", &self.global.complaints)?;
+        Ok(ComplaintsClient::with_interceptor(
+            channel,
+            self.auth.clone(),
+        ))
+    }
+
+    pub fn notifications(&self) -> Result<NotificationsClient<Authed>, Error> {
+        let channel = channel("--notifications", &self.global.notifications)?;
+        Ok(NotificationsClient::with_interceptor(
+            channel,
+            self.auth.clone(),
+        ))
+    }
+
+    pub fn reporting(&self) -> Result<ReportingClient<Authed>, Error> {
+        let channel = channel("--reporting", &self.global.reporting)?;
+        Ok(
+            ReportingClient::with_interceptor(channel, self.auth.clone())
+                .max_decoding_message_size(64 * 1024 * 1024),
+        )
+    }
+}
+
+fn channel(flag: &'static str, url: &str) -> Result<Channel, Error> {
+    let endpoint = Endpoint::from_shared(url.to_owned()).map_err(|source| Error::Endpoint {
+        flag,
+        url: url.to_owned(),
+        source,
+    })?;
+    Ok(endpoint
+        .connect_timeout(Duration::from_secs(5))
+        .connect_lazy())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_sent_as_a_bearer_authorization_header() {
+        let mut auth = Auth::bearer(Some("eyJhbGciOi.payload.sig")).unwrap();
+        let request = auth.call(tonic::Request::new(())).unwrap();
+        assert_eq!(
+            request.metadata().get("authorization").unwrap(),
+            "Bearer eyJhbGciOi.payload.sig"
+        );
+        assert!(!format!("{:?}", request.metadata()).contains("payload"));
+    }
+
+    #[test]
+    fn without_a_token_no_authorization_header_is_sent() {
+        for token in [None, Some(""), Some("  ")] {
+            let mut auth = Auth::bearer(token).unwrap();
+            let request = auth.call(tonic::Request::new(())).unwrap();
+            assert!(request.metadata().get("authorization").is_none());
+        }
+    }
+
+    #[test]
+    fn a_token_that_cannot_be_a_header_is_refused_before_any_call() {
+        assert!(matches!(
+            Auth::bearer(Some("line\nbreak")),
+            Err(Error::Token)
+        ));
+    }
+}

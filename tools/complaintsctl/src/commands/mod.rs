@@ -1,0 +1,40 @@
+//! Each command calls the APIs it needs and answers an [`Output`].
+
+mod actions;
+mod complaint;
+mod rebuild;
+mod report;
+mod submit;
+pub mod timeline;
+mod triage;
+
+use crate::cli::{Cli, Command};
+use crate::clients::Clients;
+use crate::error::Error;
+use crate::output::Output;
+
+pub async fn run(cli: Cli) -> Result<Output, Error> {
+    let clients = Clients::new(&cli.global)?;
+    match cli.command {
+        Command::Submit(args) => submit::run(&clients, *args).await,
+        Command::Triage(command) => triage::run(&clients, command).await,
+        Command::Queue(args) => complaint::queue(&clients, args).await,
+        Command::Show { reference } => complaint::show(&clients, &reference).await,
+        Command::History {
+            reference,
+            evidence,
+        } => complaint::history(&clients, &reference, evidence).await,
+        Command::Assign(args) => complaint::assign(&clients, args).await,
+        Command::Outcome(args) => complaint::outcome(&clients, *args).await,
+        Command::Escalate(args) => complaint::escalate(&clients, args).await,
+        Command::Actions(command) => actions::run(&clients, command).await,
+        Command::Report(command) => report::run(&clients, command).await,
+        Command::Rebuild { target } => rebuild::run(&clients, target, cli.global.json).await,
+        Command::Timeline { reference } => timeline::run(&clients, &reference).await,
+    }
+}
+
+/// Today (UTC), for dates a command leaves out.
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}

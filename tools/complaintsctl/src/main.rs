@@ -1,0 +1,6 @@
+//! `complaintsctl`: see the library for what it does.
+#![forbid(unsafe_code)]
+
+fn main() -> std::process::ExitCode {
+    complaintsctl::main()
+}
