@@ -92,7 +92,8 @@ fn summary(spans: &[&CollectedSpan]) -> String {
 }
 
 #[tokio::test]
-async fn one_trace_follows_a_complaint_through_all_four_services_without_personal_data() {
+async fn one_trace_follows_a_complaint_through_all_four_services_without_personal_data_in_spans_or_logs()
+ {
     tokio::time::timeout(Duration::from_secs(90), one_trace())
         .await
         .expect("the walk-through finishes within 90 s");
@@ -219,10 +220,13 @@ async fn one_trace() {
         },
     )
     .await;
+    let mut logs = Vec::new();
     for process in running {
         let name = process.name.clone();
+        let log = process.log.clone();
         let status = process.terminate().await;
         assert!(status.success(), "{name} stops cleanly: {status}");
+        logs.push((name, log));
     }
 
     let spans = collector.spans();
@@ -281,8 +285,21 @@ async fn one_trace() {
         "the outcome letter is sent inside the trace:\n{everything}"
     );
 
-    // No span anywhere (any trace) carries the personal data seeded above.
+    // No log line of any service, from start to stop, carries the personal
+    // data seeded above (R-CONF-1: logs hold references and ids only).
     let seeded = personal_data();
+    for (name, log) in &logs {
+        let lines = log.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        assert!(!lines.is_empty(), "{name} logged nothing");
+        for line in &lines {
+            let lowered = line.to_lowercase();
+            if let Some(found) = seeded.iter().find(|p| lowered.contains(p.as_str())) {
+                panic!("{name} logged personal data {found:?}: {line}");
+            }
+        }
+    }
+
+    // No span anywhere (any trace) carries the personal data seeded above.
     for span in &spans {
         for text in span.texts() {
             let text = text.to_lowercase();

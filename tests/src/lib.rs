@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -76,6 +77,8 @@ pub struct ServiceProcess {
     pub name: String,
     pub addr: SocketAddr,
     pub child: Child,
+    /// Every line the process has logged so far (its stdout).
+    pub log: Arc<Mutex<Vec<String>>>,
 }
 
 impl ServiceProcess {
@@ -107,12 +110,20 @@ impl ServiceProcess {
         })
         .await
         .unwrap_or_else(|_| panic!("{name} did not start serving within 60 s"));
-        // Keep draining the log so the child never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        // Keep draining the log so the child never blocks on a full pipe,
+        // and keep it for tests that read what the service logged.
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let kept = log.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                kept.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+            }
+        });
         Self {
             name: name.to_owned(),
             addr,
             child,
+            log,
         }
     }
 
