@@ -16,6 +16,8 @@ mod requests;
 pub mod vocabulary;
 
 #[cfg(test)]
+mod never_panics;
+#[cfg(test)]
 mod tests;
 
 use crate::domain::Command;

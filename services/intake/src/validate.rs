@@ -299,3 +299,123 @@ fn monitoring(v: &mut Violations, m: &pb::EqualityMonitoring) -> bool {
     }
     answers.iter().any(|(_, a)| !a.trim().is_empty())
 }
+
+/// Fuzzing the edge: whatever a client sends, reading it answers with
+/// field violations or a submission, never a panic.
+#[cfg(test)]
+mod never_panics {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+    use prost::Message;
+
+    fn limits() -> AttachmentLimits {
+        AttachmentLimits {
+            max_bytes: 4096,
+            allowed: vec!["pdf", "png", "txt"],
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[a-zA-Z@. +'-]{0,40}",
+            Just("x".repeat(25_000)),
+            Just(String::new()),
+        ]
+    }
+
+    fn date() -> impl Strategy<Value = Option<pb::Date>> {
+        proptest::option::of(
+            (any::<i32>(), any::<u32>(), any::<u32>()).prop_map(|(year, month, day)| pb::Date {
+                year,
+                month,
+                day,
+            }),
+        )
+    }
+
+    fn request() -> impl Strategy<Value = pb::SubmitComplaintRequest> {
+        let person = (
+            text(),
+            text(),
+            text(),
+            text(),
+            proptest::collection::vec(text(), 0..4),
+            text(),
+        )
+            .prop_map(
+                |(first_name, last_name, email, telephone, lines, postcode)| pb::Person {
+                    first_name,
+                    last_name,
+                    email,
+                    telephone,
+                    postal_address: Some(pb::PostalAddress { lines, postcode }),
+                },
+            );
+        let attachment = (
+            text(),
+            text(),
+            proptest::collection::vec(any::<u8>(), 0..6000),
+        )
+            .prop_map(|(file_name, content_type, content)| pb::Attachment {
+                file_name,
+                content_type,
+                content,
+            });
+        (
+            (text(), any::<i32>(), text(), text(), text(), text()),
+            proptest::option::of(person),
+            date(),
+            (any::<i32>(), text(), text(), text(), text()),
+            proptest::collection::vec(attachment, 0..3),
+        )
+            .prop_map(
+                |(
+                    (key, channel, status, kind, category, detail),
+                    complainant,
+                    matter_date,
+                    (correspondence, adjustments, code, regulator, resolved),
+                    attachments,
+                )| pb::SubmitComplaintRequest {
+                    idempotency_key: key,
+                    channel,
+                    customer_status: status,
+                    customer_type: kind,
+                    query_category: category,
+                    query_detail: detail,
+                    complainant,
+                    matter_date,
+                    correspondence,
+                    reasonable_adjustments: adjustments,
+                    qualification_code: code,
+                    attachments,
+                    referring_regulator: regulator,
+                    resolved_outside_procedure: resolved,
+                    ..Default::default()
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_submission_request_is_read_without_panicking(request in request()) {
+            let _ = submission(request, now(), &limits());
+        }
+
+        #[test]
+        fn any_bytes_on_the_wire_are_read_without_panicking(
+            bytes in proptest::collection::vec(any::<u8>(), 0..2048),
+        ) {
+            if let Ok(request) = pb::SubmitComplaintRequest::decode(bytes.as_slice()) {
+                let _ = submission(request, now(), &limits());
+            }
+        }
+    }
+}
