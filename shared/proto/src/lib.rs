@@ -3,6 +3,9 @@
 //! The code is generated from `proto/` at build time and never committed.
 #![forbid(unsafe_code)]
 
+mod bearer;
+pub use bearer::BearerToken;
+
 #[allow(missing_debug_implementations, clippy::all)]
 pub mod v1 {
     tonic::include_proto!("complaints.v1");

@@ -3,48 +3,31 @@
 
 use crate::cli::Global;
 use crate::error::Error;
+use complaints_proto::BearerToken;
 use complaints_proto::v1::complaints_client::ComplaintsClient;
 use complaints_proto::v1::intake_client::IntakeClient;
 use complaints_proto::v1::notifications_client::NotificationsClient;
 use complaints_proto::v1::reporting_client::ReportingClient;
 use std::time::Duration;
-use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 
-/// Adds `authorization: Bearer <token>` to every request when a token was
-/// given. The services will soon refuse calls without one (health aside).
+/// The token every request carries (see [`BearerToken`]).
 #[derive(Debug, Clone, Default)]
-pub struct Auth(Option<MetadataValue<Ascii>>);
+pub struct Auth(BearerToken);
 
 impl Auth {
     /// `None` sends no header. A token that cannot be a header value
     /// (not printable ASCII) is refused before any call.
     pub fn bearer(token: Option<&str>) -> Result<Self, Error> {
-        let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) else {
-            return Ok(Self(None));
-        };
-        let mut value: MetadataValue<Ascii> = format!("Bearer {token}")
-            .parse()
-            .map_err(|_| Error::Token)?;
-        // Keeps the token out of any debug print of the request.
-        value.set_sensitive(true);
-        Ok(Self(Some(value)))
+        BearerToken::new(token).map(Self).map_err(|_| Error::Token)
     }
 }
 
 impl Interceptor for Auth {
-    fn call(
-        &mut self,
-        mut request: tonic::Request<()>,
-    ) -> Result<tonic::Request<()>, tonic::Status> {
-        if let Some(value) = &self.0 {
-            request
-                .metadata_mut()
-                .insert("authorization", value.clone());
-        }
-        Ok(request)
+    fn call(&mut self, request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        self.0.call(request)
     }
 }
 

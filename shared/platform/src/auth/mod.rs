@@ -17,9 +17,10 @@ pub mod token;
 pub mod verify;
 
 pub use audit::AccessAudit;
+pub use complaints_proto::BearerToken;
 pub use layer::AuthLayer;
 pub use policy::{Policy, Rule};
 pub use principal::Principal;
 pub use role::Role;
-pub use token::{BearerToken, DevToken};
+pub use token::DevToken;
 pub use verify::{AuthError, AuthSettings, Keys, Verifier};

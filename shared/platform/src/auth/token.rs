@@ -66,32 +66,3 @@ impl DevToken<'_> {
         .expect("HS256 signing of serialisable claims cannot fail")
     }
 }
-
-/// A client interceptor that sends `authorization: Bearer <token>` on
-/// every call, for tools and tests calling the services.
-#[derive(Debug, Clone)]
-pub struct BearerToken(Option<tonic::metadata::AsciiMetadataValue>);
-
-impl BearerToken {
-    /// Sends `token`; `None` sends no authorization at all.
-    pub fn new(token: Option<&str>) -> Result<Self, tonic::metadata::errors::InvalidMetadataValue> {
-        token
-            .map(|t| format!("Bearer {t}").parse())
-            .transpose()
-            .map(Self)
-    }
-}
-
-impl tonic::service::Interceptor for BearerToken {
-    fn call(
-        &mut self,
-        mut request: tonic::Request<()>,
-    ) -> Result<tonic::Request<()>, tonic::Status> {
-        if let Some(value) = &self.0 {
-            request
-                .metadata_mut()
-                .insert("authorization", value.clone());
-        }
-        Ok(request)
-    }
-}
