@@ -98,6 +98,18 @@ pub async fn connect(process: &ServiceProcess, metadata: &CallMetadata) -> Trace
     InterceptedService::new(channel(process).await, metadata.clone())
 }
 
+/// A channel to `addr` that connects on first use and again after the
+/// server goes away, with a short call timeout: for tests that kill and
+/// restart services under load, where a failed call is retried, not fatal.
+pub fn lazy(addr: std::net::SocketAddr, metadata: &CallMetadata) -> Traced {
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+        .expect("a socket address makes a valid endpoint")
+        .connect_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(5))
+        .connect_lazy();
+    InterceptedService::new(channel, metadata.clone())
+}
+
 pub async fn intake(process: &ServiceProcess, metadata: &CallMetadata) -> IntakeClient<Traced> {
     IntakeClient::new(connect(process, metadata).await)
 }

@@ -4,6 +4,7 @@
 
 pub mod clients;
 pub mod collector;
+pub mod private;
 pub mod smtp;
 
 use std::collections::HashMap;
