@@ -46,7 +46,10 @@ async fn a_submissions_history_lists_its_events_with_the_trace_id_of_the_submitt
     assert_eq!(versions, (1..=versions.len() as u64).collect::<Vec<_>>());
     for entry in &history.entries {
         assert_eq!(entry.trace_id, trace, "{}", entry.event_type);
-        assert_eq!(entry.actor, "user:test-harness", "the authenticated caller submitted it");
+        assert_eq!(
+            entry.actor, "user:test-harness",
+            "the authenticated caller submitted it"
+        );
         assert!(entry.occurred_at.is_some() && entry.recorded_at.is_some());
     }
     let printed = format!("{history:?}");
