@@ -5,6 +5,7 @@
 mod cli;
 mod crash_recovery;
 mod deploy_files;
+mod destruction;
 mod faults;
 mod first_complaint;
 mod one_trace;

@@ -17,6 +17,7 @@ pub mod opening;
 pub mod qualifications;
 pub mod reach;
 pub mod regulator_notice;
+pub mod retention;
 pub mod settings;
 pub mod store;
 pub mod view;
@@ -93,6 +94,13 @@ impl Service for Application {
         let watcher = self.watcher.clone();
         self.runtime.spawn(move |stop| watcher.run(stop));
         let routes = tonic::service::Routes::new(ComplaintsServer::new(self.api));
-        self.runtime.serve(routes, access::POLICY, shutdown).await
+        self.runtime
+            .serve(
+                routes,
+                access::POLICY,
+                Arc::new(retention::ComplaintRecords),
+                shutdown,
+            )
+            .await
     }
 }

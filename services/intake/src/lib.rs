@@ -15,6 +15,7 @@ pub mod attachments;
 pub mod domain;
 pub mod error;
 pub mod grpc;
+pub mod retention;
 pub mod settings;
 pub mod store;
 pub mod validate;
@@ -80,6 +81,13 @@ impl Service for Application {
     ) -> Result<(), Error> {
         let server = IntakeServer::new(self.api).max_decoding_message_size(self.max_message_bytes);
         let routes = tonic::service::Routes::new(server);
-        self.runtime.serve(routes, access::POLICY, shutdown).await
+        self.runtime
+            .serve(
+                routes,
+                access::POLICY,
+                Arc::new(retention::SubmissionRecords),
+                shutdown,
+            )
+            .await
     }
 }

@@ -14,6 +14,7 @@ pub mod access;
 pub mod consume;
 pub mod core;
 pub mod grpc;
+pub mod retention;
 pub mod send;
 pub mod store;
 
@@ -207,7 +208,14 @@ impl Service for Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let routes = tonic::service::Routes::new(NotificationsServer::new(self.api));
-        self.runtime.serve(routes, access::POLICY, shutdown).await
+        self.runtime
+            .serve(
+                routes,
+                access::POLICY,
+                Arc::new(retention::PartyRecords),
+                shutdown,
+            )
+            .await
     }
 }
 

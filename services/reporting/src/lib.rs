@@ -18,6 +18,7 @@ pub mod grpc;
 pub mod pseudonym;
 pub mod rebuild;
 pub mod report;
+pub mod retention;
 pub mod settings;
 pub mod store;
 
@@ -35,6 +36,7 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug)]
 pub struct Application {
     runtime: Runtime,
+    retention: retention::ReferenceLink,
     api: grpc::ReportingApi,
 }
 
@@ -68,9 +70,13 @@ impl Application {
             calendar,
             clock,
             runtime.bus().clone(),
-            key,
+            key.clone(),
         );
-        Ok(Self { runtime, api })
+        Ok(Self {
+            runtime,
+            api,
+            retention: retention::ReferenceLink { key },
+        })
     }
 
     /// The address the gRPC server is bound to.
@@ -92,6 +98,8 @@ impl Service for Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let routes = tonic::service::Routes::new(ReportingServer::new(self.api));
-        self.runtime.serve(routes, access::POLICY, shutdown).await
+        self.runtime
+            .serve(routes, access::POLICY, Arc::new(self.retention), shutdown)
+            .await
     }
 }

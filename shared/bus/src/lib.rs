@@ -15,6 +15,7 @@
 mod connection;
 mod consumer;
 mod envelope;
+mod erase;
 mod error;
 mod headers;
 mod relay;

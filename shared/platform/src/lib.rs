@@ -8,6 +8,8 @@
 //!   the service's consumers, and shuts all of it down in order.
 //! - [`auth`]: bearer tokens, roles, the per-RPC policy and the access
 //!   audit, enforced in front of every handler.
+//! - [`retention`]: legal holds and destruction of one complaint, served
+//!   by every service with its own [`retention::RecordScope`].
 //! - [`run`]: the whole life of a service process, for a thin `main.rs`.
 #![forbid(unsafe_code)]
 
@@ -16,6 +18,7 @@ mod clock;
 mod error;
 pub mod grpc;
 mod health;
+pub mod retention;
 mod run;
 mod runtime;
 mod settings;

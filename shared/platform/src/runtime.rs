@@ -117,11 +117,13 @@ impl Runtime {
     /// after the grace period is abandoned (it is redone after restart).
     ///
     /// Every call but health passes the auth layer with `policy` first
-    /// (R-CONF-1); the access audit is served beside the routes.
+    /// (R-CONF-1); the access audit and retention (R-CONF-2, over the
+    /// service's `scope`) are served beside the routes.
     pub async fn serve(
         mut self,
         routes: Routes,
         policy: crate::auth::Policy,
+        scope: std::sync::Arc<dyn crate::retention::RecordScope>,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), Error> {
         let (reporter, health_service) = tonic_health::server::health_reporter();
@@ -142,7 +144,15 @@ impl Runtime {
             health::set(&reporter, &service, ServingStatus::NotServing).await;
             stop.cancel();
         };
-        let routes = routes.add_service(self.access_audit().server());
+        let retention = crate::retention::Retention::new(
+            self.log.clone(),
+            self.bus.clone(),
+            &self.settings.service,
+            scope,
+        );
+        let routes = routes
+            .add_service(self.access_audit().server())
+            .add_service(retention.server());
         let auth = crate::auth::AuthLayer::new(
             std::sync::Arc::new(crate::auth::Verifier::new(self.settings.auth.clone())),
             policy,

@@ -212,7 +212,8 @@ pub async fn assert_service_is_guarded(
     policy: crate::auth::Policy,
 ) {
     let wrong_role_calls = assert_every_rpc_is_guarded(addr, service, policy).await
-        + assert_every_rpc_is_guarded(addr, "complaints.v1.AccessAudit", policy).await;
+        + assert_every_rpc_is_guarded(addr, "complaints.v1.AccessAudit", policy).await
+        + assert_every_rpc_is_guarded(addr, "complaints.v1.Retention", policy).await;
     let refused = access_audit(addr, None).await;
     assert_eq!(
         refused.len(),
@@ -227,6 +228,7 @@ pub async fn assert_service_is_guarded(
         assert!(
             entry.method.starts_with(&format!("/{service}/"))
                 || entry.method.starts_with("/complaints.v1.AccessAudit/")
+                || entry.method.starts_with("/complaints.v1.Retention/")
         );
     }
 }

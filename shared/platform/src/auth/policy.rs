@@ -20,6 +20,27 @@ pub const ACCESS_AUDIT: Rule = (
     &[Role::DataProtectionOfficer, Role::ComplianceManager],
 );
 
+/// Retention and destruction (R-CONF-2), served by every service: the
+/// data protection officer's alone.
+pub const RETENTION: [Rule; 4] = [
+    (
+        "/complaints.v1.Retention/PlaceHold",
+        &[Role::DataProtectionOfficer],
+    ),
+    (
+        "/complaints.v1.Retention/LiftHold",
+        &[Role::DataProtectionOfficer],
+    ),
+    (
+        "/complaints.v1.Retention/Destroy",
+        &[Role::DataProtectionOfficer],
+    ),
+    (
+        "/complaints.v1.Retention/ListDestructions",
+        &[Role::DataProtectionOfficer],
+    ),
+];
+
 /// Calls that need no token at all: load balancers and orchestrators probe
 /// health without credentials.
 pub fn is_open(path: &str) -> bool {
@@ -40,6 +61,9 @@ impl Policy {
         }
         if path == ACCESS_AUDIT.0 {
             return Some(ACCESS_AUDIT.1);
+        }
+        if let Some((_, roles)) = RETENTION.iter().find(|(method, _)| *method == path) {
+            return Some(roles);
         }
         self.rules
             .iter()

@@ -1,0 +1,68 @@
+//! What notifications keeps of one complaint, for destruction (R-CONF-2):
+//! the party (the complainant's contact details and consent, folded from
+//! the events it applied, keyed by intake's submission stream), every
+//! letter queued for it with its stream, and the reference's link.
+
+use crate::store::stream_of;
+use platform::retention::{RecordRef, RecordScope, ScopeError, live_streams};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// The party of a complaint, its letters and their streams.
+#[derive(Debug, Clone, Copy)]
+pub struct PartyRecords;
+
+/// The party key: by the reference's link, else by the submission.
+async fn party_of(tx: &mut PgConnection, record: &RecordRef) -> Result<Option<String>, ScopeError> {
+    let linked: Option<String> =
+        sqlx::query_scalar("SELECT party_key FROM party_references WHERE reference = $1")
+            .bind(&record.complaint_reference)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if linked.is_some() {
+        return Ok(linked);
+    }
+    Ok(record.submission_id.map(|id| format!("submission-{id}")))
+}
+
+#[tonic::async_trait]
+impl RecordScope for PartyRecords {
+    async fn streams(
+        &self,
+        tx: &mut PgConnection,
+        record: &RecordRef,
+    ) -> Result<Vec<eventlog::StreamId>, ScopeError> {
+        let Some(party) = party_of(tx, record).await? else {
+            return Ok(Vec::new());
+        };
+        let ids: Vec<Uuid> =
+            sqlx::query_scalar("SELECT notification_id FROM notifications WHERE party_key = $1")
+                .bind(&party)
+                .fetch_all(&mut *tx)
+                .await?;
+        let streams: Vec<String> = ids
+            .into_iter()
+            .map(|id| stream_of(id).as_str().to_owned())
+            .collect();
+        live_streams(tx, &streams).await
+    }
+
+    async fn remove_rows(
+        &self,
+        tx: &mut PgConnection,
+        record: &RecordRef,
+    ) -> Result<u64, ScopeError> {
+        let Some(party) = party_of(tx, record).await? else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for table in ["notifications", "party_events", "party_references"] {
+            removed += sqlx::query(&format!("DELETE FROM {table} WHERE party_key = $1"))
+                .bind(&party)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        Ok(removed)
+    }
+}
