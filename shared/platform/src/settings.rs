@@ -187,6 +187,8 @@ impl Settings {
         "AUTH_ISSUER",
         "AUTH_AUDIENCE",
         "AUTH_JWKS_FILE",
+        "AUTH_JWKS_URL",
+        "AUTH_JWKS_REFRESH_SECONDS",
         "AUTH_DEV_SECRET",
         "AUTH_LEEWAY_SECONDS",
     ];
@@ -294,22 +296,49 @@ fn auth_settings(s: &Source) -> Result<crate::auth::AuthSettings, SettingsError>
         key: key.into(),
         reason,
     };
-    let keys = match (s.raw("AUTH_JWKS_FILE"), s.raw("AUTH_DEV_SECRET")) {
-        (Some(_), Some(_)) => {
-            return Err(error(
-                "AUTH_DEV_SECRET",
-                "set either AUTH_JWKS_FILE or AUTH_DEV_SECRET, not both".into(),
-            ));
+    let given: Vec<&str> = ["AUTH_JWKS_FILE", "AUTH_JWKS_URL", "AUTH_DEV_SECRET"]
+        .into_iter()
+        .filter(|key| s.raw(key).is_some())
+        .collect();
+    if given.len() > 1 {
+        return Err(error(
+            given[1],
+            format!(
+                "set only one of AUTH_JWKS_FILE, AUTH_JWKS_URL or AUTH_DEV_SECRET, not {}",
+                given.join(" and ")
+            ),
+        ));
+    }
+    // Read whichever keys are used, so a typo is caught before it matters.
+    let refresh: u64 = s.get("AUTH_JWKS_REFRESH_SECONDS", 300)?;
+    if refresh == 0 {
+        return Err(error(
+            "AUTH_JWKS_REFRESH_SECONDS",
+            "must be at least 1".into(),
+        ));
+    }
+    let keys = match (
+        s.raw("AUTH_JWKS_FILE"),
+        s.raw("AUTH_DEV_SECRET"),
+        s.raw("AUTH_JWKS_URL"),
+    ) {
+        (None, None, Some(url)) => {
+            let url = crate::auth::JwksUrl::parse(url)
+                .map_err(|reason| error("AUTH_JWKS_URL", reason))?;
+            Keys::Remote(crate::auth::RemoteKeys::new(
+                url,
+                std::time::Duration::from_secs(refresh),
+            ))
         }
-        (None, None) => {
+        (None, None, None) => {
             return Err(error(
                 "AUTH_JWKS_FILE",
-                "every call needs a verified token: set AUTH_JWKS_FILE (production) \
-                 or AUTH_DEV_SECRET (development only)"
+                "every call needs a verified token: set AUTH_JWKS_FILE or AUTH_JWKS_URL \
+                 (production) or AUTH_DEV_SECRET (development only)"
                     .into(),
             ));
         }
-        (Some(path), None) => {
+        (Some(path), _, _) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| error("AUTH_JWKS_FILE", format!("{path}: {e}")))?;
             let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(&text)
@@ -319,7 +348,7 @@ fn auth_settings(s: &Source) -> Result<crate::auth::AuthSettings, SettingsError>
             }
             Keys::Jwks(set)
         }
-        (None, Some(secret)) => {
+        (None, Some(secret), _) => {
             if secret.len() < DEV_SECRET_MIN_LEN {
                 return Err(error(
                     "AUTH_DEV_SECRET",
@@ -459,6 +488,30 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(unreadable.key, "AUTH_JWKS_FILE");
+        let in_clear = Settings::from_source(
+            "intake",
+            50051,
+            source(&[("AUTH_JWKS_URL", "http://id.example.org/jwks.json")]),
+        )
+        .unwrap_err();
+        assert_eq!(in_clear.key, "AUTH_JWKS_URL");
+        let url_and_secret = Settings::from_source(
+            "intake",
+            50051,
+            source(&[
+                SECRET,
+                ("AUTH_JWKS_URL", "https://id.example.org/jwks.json"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(url_and_secret.key, "AUTH_DEV_SECRET");
+        let from_url = Settings::from_source(
+            "intake",
+            50051,
+            source(&[("AUTH_JWKS_URL", "https://id.example.org/jwks.json")]),
+        )
+        .unwrap();
+        assert!(matches!(from_url.auth.keys, crate::auth::Keys::Remote(_)));
     }
 
     #[test]
