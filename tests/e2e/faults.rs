@@ -519,6 +519,7 @@ async fn faults() {
         url: nats.url(),
         namespace: bus::Namespace::parse(&isolation.namespace).expect("a valid namespace"),
         duplicate_window: Duration::from_secs(120),
+        auth: bus::BusAuth::None,
     })
     .await
     .expect("the private NATS answers");

@@ -175,6 +175,10 @@ impl Settings {
         "DATABASE_MAX_CONNECTIONS",
         "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
         "NATS_URL",
+        "NATS_USER",
+        "NATS_PASSWORD",
+        "NATS_TOKEN",
+        "NATS_CREDENTIALS_FILE",
         "BUS_NAMESPACE",
         "BUS_DUPLICATE_WINDOW_SECONDS",
         "RELAY_BATCH_SIZE",
@@ -229,6 +233,14 @@ impl Settings {
                 reason: "must be a nats:// or tls:// URL".into(),
             });
         }
+        if nats_url.contains('@') {
+            return Err(SettingsError {
+                key: "NATS_URL".into(),
+                reason: "must not hold credentials, which would be logged with it: \
+                         use NATS_USER and NATS_PASSWORD, NATS_TOKEN or NATS_CREDENTIALS_FILE"
+                    .into(),
+            });
+        }
         let schema = SchemaName::parse(&s.string("DATABASE_SCHEMA", service))
             .map_err(|e| invalid("DATABASE_SCHEMA")(e.to_string()))?;
         let namespace = Namespace::parse(&s.string("BUS_NAMESPACE", "complaints"))
@@ -260,6 +272,7 @@ impl Settings {
             },
             bus: BusSettings {
                 url: nats_url,
+                auth: bus_auth(s)?,
                 namespace,
                 duplicate_window: s.duration(
                     "BUS_DUPLICATE_WINDOW_SECONDS",
@@ -283,6 +296,51 @@ impl Settings {
             source,
         })
     }
+}
+
+/// `NATS_*` credentials: at most one way, a user with a password, a
+/// token or a credentials file (R-CONF-1: services authenticate to each
+/// other's channel too).
+fn bus_auth(s: &Source) -> Result<bus::BusAuth, SettingsError> {
+    let error = |key: &str, reason: &str| SettingsError {
+        key: key.into(),
+        reason: reason.into(),
+    };
+    let user = s.raw("NATS_USER");
+    let password = s.raw("NATS_PASSWORD");
+    let token = s.raw("NATS_TOKEN");
+    let file = s.raw("NATS_CREDENTIALS_FILE");
+    let ways = [
+        user.is_some() || password.is_some(),
+        token.is_some(),
+        file.is_some(),
+    ];
+    if ways.iter().filter(|w| **w).count() > 1 {
+        return Err(error(
+            "NATS_TOKEN",
+            "set only one of NATS_USER with NATS_PASSWORD, NATS_TOKEN or NATS_CREDENTIALS_FILE",
+        ));
+    }
+    Ok(match (user, password, token, file) {
+        (Some(user), Some(password), _, _) if !user.is_empty() && !password.is_empty() => {
+            bus::BusAuth::UserPassword {
+                user: user.to_owned(),
+                password: password.to_owned(),
+            }
+        }
+        (Some(_), _, _, _) => return Err(error("NATS_PASSWORD", "required with NATS_USER")),
+        (None, Some(_), _, _) => return Err(error("NATS_PASSWORD", "needs NATS_USER too")),
+        (None, None, Some(""), _) => return Err(error("NATS_TOKEN", "must not be empty")),
+        (None, None, Some(token), _) => bus::BusAuth::Token(token.to_owned()),
+        (None, None, None, Some(path)) => {
+            let path = std::path::PathBuf::from(path);
+            if !path.is_file() {
+                return Err(error("NATS_CREDENTIALS_FILE", "is not a readable file"));
+            }
+            bus::BusAuth::CredentialsFile(path)
+        }
+        (None, None, None, None) => bus::BusAuth::None,
+    })
 }
 
 /// The shortest development secret accepted: HS256 with less is guessable.
@@ -453,6 +511,9 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("DATABASE_SCHEMA", "Robert'); DROP"),
             ("BUS_NAMESPACE", "has.dots"),
+            ("NATS_URL", "nats://svc:secret@127.0.0.1:4222"),
+            ("NATS_PASSWORD", "without-a-user"),
+            ("NATS_CREDENTIALS_FILE", "/nonexistent/service.creds"),
             ("LOG_FORMAT", "xml"),
             ("SHUTDOWN_GRACE_SECONDS", "0"),
             ("DATABASE_MAX_CONNECTIONS", "-1"),
