@@ -2,8 +2,8 @@
 //! template previews and the print queue (R-CORR-1).
 
 use crate::consume::Planner;
-use crate::reach;
 use crate::core::{self, DeliveryCommand, NotificationId, PlanContext, RecipientKind};
+use crate::reach;
 use crate::store::{self, NewNotification, Row, StoreError};
 use complaints_proto::v1 as pb;
 use eventlog::Actor;
