@@ -16,6 +16,7 @@ mod connection;
 mod consumer;
 mod envelope;
 mod erase;
+pub use erase::ORIGINAL_MESSAGE_ID;
 mod error;
 mod headers;
 mod relay;
