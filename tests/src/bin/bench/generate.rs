@@ -113,7 +113,7 @@ fn copy(template: &[Event], number: u64) -> Result<Vec<Event>, String> {
         .map(|event| match event {
             Event::ComplaintOpened(opened) => {
                 let mut opened = opened.clone();
-                opened.reference = reference.clone();
+                opened.reference = reference;
                 opened.submission_id = SubmissionId::new(uuid::Uuid::now_v7());
                 Event::ComplaintOpened(opened)
             }

@@ -40,8 +40,9 @@ impl Stack {
         let mut processes = Vec::new();
         for service in SERVICES {
             let mut env = isolation.env(service);
-            // Every line a service logs is kept by the bench; warnings are enough.
-            env.insert("LOG_FILTER".into(), "warn".into());
+            // Every line a service logs is kept by the bench: warnings, and
+            // the platform's start-up line that says where it serves.
+            env.insert("LOG_FILTER".into(), "warn,platform=info".into());
             env.extend(smtp.env());
             processes.push(ServiceProcess::spawn(service, &env).await);
         }

@@ -129,8 +129,8 @@ pub fn evaluate(phase: &Phase, completions: &Completions) -> Outcome {
         }
         outcome.accepted += 1;
         let mut done = Some(submission.sent);
-        for step in 0..3 {
-            match completions.steps[step].get(&submission.trace_id) {
+        for (step, seen) in completions.steps.iter().enumerate() {
+            match seen.get(&submission.trace_id) {
                 Some(times) => {
                     if times.len() > 1 {
                         outcome.duplicated[step] += 1;
@@ -154,9 +154,7 @@ pub fn evaluate(phase: &Phase, completions: &Completions) -> Outcome {
             }
         }
     }
-    for step in 0..3 {
-        outcome.latencies[step] = Latencies::of(&samples[step]);
-    }
+    outcome.latencies = samples.map(|s| Latencies::of(&s));
     outcome
 }
 

@@ -30,12 +30,18 @@ pub async fn profile(schema: &str) -> Vec<(String, Vec<String>)> {
     pids.extend(child.id());
     let perf = PerfRun::start("replay", &pids);
     let waits = WaitSampler::start(pool.clone(), schema);
-    let _ = child.wait().await;
+    // Thirty seconds show where the time goes; a slow rebuild is not waited out.
+    if tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .is_err()
+    {
+        let _ = child.kill().await;
+    }
     let waits = waits.finish().await;
     let perf = perf.finish().await;
     vec![
         (
-            "Profile of an extra, uncounted rebuild: `perf record -g` of the worker process \
+            "Profile of an extra, uncounted rebuild (its first 30 s at most): `perf record -g` of the worker process \
              and its PostgreSQL backends, top symbols by self time"
                 .into(),
             perf,
