@@ -2,7 +2,7 @@
 //! enforces the table before any handler runs; the README's roles table
 //! follows it.
 
-use platform::auth::{Policy, Role};
+use platform::auth::{Policy, Role, SUBJECT_ACCESS_EXPORT};
 
 const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
 
@@ -17,7 +17,7 @@ pub const POLICY: Policy = Policy {
                 Role::ComplianceManager,
                 Role::HeadOfCustomerExperience,
                 Role::DataProtectionOfficer,
-            ],
+    ],
         ),
         ("/complaints.v1.Notifications/ResendNotification", STAFF),
         (
@@ -32,5 +32,6 @@ pub const POLICY: Policy = Policy {
         ),
         ("/complaints.v1.Notifications/ListPrintQueue", STAFF),
         ("/complaints.v1.Notifications/MarkPosted", STAFF),
+        SUBJECT_ACCESS_EXPORT,
     ],
 };

@@ -17,6 +17,7 @@ pub mod grpc;
 pub mod retention;
 pub mod send;
 pub mod store;
+pub mod subject;
 
 use bus::ConsumerSettings;
 use complaints_proto::v1::notifications_server::NotificationsServer;
@@ -209,6 +210,7 @@ impl Service for Application {
     ) -> Result<(), Error> {
         let routes = tonic::service::Routes::new(NotificationsServer::new(self.api));
         self.runtime
+            .with_subjects(Arc::new(subject::PartySubjects))
             .serve(
                 routes,
                 access::POLICY,
