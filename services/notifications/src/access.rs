@@ -17,7 +17,7 @@ pub const POLICY: Policy = Policy {
                 Role::ComplianceManager,
                 Role::HeadOfCustomerExperience,
                 Role::DataProtectionOfficer,
-    ],
+            ],
         ),
         ("/complaints.v1.Notifications/ResendNotification", STAFF),
         (

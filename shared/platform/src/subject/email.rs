@@ -56,7 +56,14 @@ mod tests {
 
     #[test]
     fn text_without_a_local_part_or_a_dotted_domain_is_not_an_address() {
-        for bad in ["", "ada", "@example.org", "ada@example", "ada@.org", "a da@example.org"] {
+        for bad in [
+            "",
+            "ada",
+            "@example.org",
+            "ada@example",
+            "ada@.org",
+            "a da@example.org",
+        ] {
             assert!(EmailAddress::parse(bad).is_none(), "{bad:?}");
         }
     }

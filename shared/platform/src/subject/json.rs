@@ -30,7 +30,9 @@ static POOL: LazyLock<Result<DescriptorPool, String>> = LazyLock::new(|| {
 /// The payload of an event of `event_type` as JSON, with the field names
 /// of the `.proto` files.
 pub fn payload_json(event_type: &str, payload: &[u8]) -> Result<serde_json::Value, JsonError> {
-    let pool = POOL.as_ref().map_err(|e| JsonError::Descriptors(e.clone()))?;
+    let pool = POOL
+        .as_ref()
+        .map_err(|e| JsonError::Descriptors(e.clone()))?;
     let descriptor = pool
         .get_message_by_name(event_type)
         .ok_or_else(|| JsonError::UnknownType(event_type.to_owned()))?;
@@ -66,7 +68,8 @@ mod tests {
             content: b"hi".to_vec(),
             ..Default::default()
         };
-        let json = payload_json("complaints.v1.AttachmentReceived", &event.encode_to_vec()).unwrap();
+        let json =
+            payload_json("complaints.v1.AttachmentReceived", &event.encode_to_vec()).unwrap();
         assert_eq!(json["file_name"], "note.txt");
         assert_eq!(json["content"], "aGk=");
     }

@@ -94,9 +94,7 @@ impl SubjectAccess {
         conn: &mut sqlx::PgConnection,
         found: Found,
     ) -> Result<pb::SubjectRecord, SubjectError> {
-        let legal_hold = log_retention::hold_in(conn, &found.record)
-            .await?
-            .is_some();
+        let legal_hold = log_retention::hold_in(conn, &found.record).await?.is_some();
         let mut events = Vec::new();
         for stream in &found.streams {
             for e in self.log.read_stream(stream).await? {
@@ -140,7 +138,12 @@ impl pb::subject_access_server::SubjectAccess for SubjectAccess {
         let r = request.into_inner();
         let email = email_of(&r.email)?;
         let links = links_of(&r.links)?;
-        let mut conn = self.log.pool().acquire().await.map_err(|e| unavailable(&e))?;
+        let mut conn = self
+            .log
+            .pool()
+            .acquire()
+            .await
+            .map_err(|e| unavailable(&e))?;
         let found = self
             .scope
             .find(&mut conn, &email, &links)
@@ -148,7 +151,11 @@ impl pb::subject_access_server::SubjectAccess for SubjectAccess {
             .map_err(|e| unavailable(&e))?;
         let mut records = Vec::with_capacity(found.len());
         for f in found {
-            records.push(self.record(&mut conn, f).await.map_err(|e| unavailable(&e))?);
+            records.push(
+                self.record(&mut conn, f)
+                    .await
+                    .map_err(|e| unavailable(&e))?,
+            );
         }
         // Each record handed out is an access to it; an export that found
         // nothing is still recorded, under no record's name.
