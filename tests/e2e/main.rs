@@ -10,6 +10,8 @@ mod faults;
 mod first_complaint;
 mod one_trace;
 mod processes;
+mod stack;
+mod subject_access;
 mod support;
 mod trace_context;
 mod two_replicas;
