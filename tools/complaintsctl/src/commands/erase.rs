@@ -5,7 +5,8 @@
 //! holds are named; otherwise each service destroys each of its records
 //! through `Retention/Destroy`, the one destruction path, and the
 //! tombstones are printed. A hold placed between the check and a `Destroy`
-//! still stops that `Destroy` (the services check again under a lock).
+//! still stops that `Destroy` (the services check again under a lock);
+//! running `erase` again once it is lifted finishes the rest.
 
 use super::subject_access::gather;
 use crate::clients::Clients;
@@ -49,7 +50,9 @@ pub async fn run(clients: &Clients, args: EraseArgs) -> Result<Output, Error> {
     let channels = clients.every_service()?;
     let mut table = Table::new(&["SERVICE", "STREAM", "EVENTS", "DESTROYED AT"]);
     let mut destroyed = Vec::new();
-    for ((service, r), (_, channel)) in exports.parts.iter().zip(channels) {
+    // Intake last: the others are found through its submissions, so an
+    // erasure stopped half way (a hold placed meanwhile) can be run again.
+    for ((service, r), (_, channel)) in exports.parts.iter().zip(channels).rev() {
         let mut client = RetentionClient::new(channel);
         let mut done: Vec<(&str, &str)> = Vec::new();
         for rec in &r.records {
