@@ -172,6 +172,7 @@ impl Isolation {
             url: bus::testing::nats_url(),
             namespace: bus::Namespace::parse(&self.namespace).expect("a valid namespace"),
             duplicate_window: Duration::from_secs(120),
+            auth: bus::BusAuth::None,
         };
         if let Ok(bus) = bus::Bus::connect(&settings).await {
             bus::testing::delete_namespace(&bus).await;

@@ -21,13 +21,14 @@ pub const POLICY: Policy = Policy {
         ),
         ("/complaints.v1.Notifications/ResendNotification", STAFF),
         (
+            // A preview is a letter with the complainant's details: not
+            // for operators, who see no personal data.
             "/complaints.v1.Notifications/PreviewTemplate",
             &[
                 Role::Handler,
                 Role::Manager,
                 Role::ComplianceManager,
                 Role::HeadOfCustomerExperience,
-                Role::Operator,
             ],
         ),
         ("/complaints.v1.Notifications/ListPrintQueue", STAFF),

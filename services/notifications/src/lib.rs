@@ -14,6 +14,7 @@ pub mod access;
 pub mod consume;
 pub mod core;
 pub mod grpc;
+pub mod reach;
 pub mod retention;
 pub mod send;
 pub mod store;
@@ -186,7 +187,11 @@ impl Application {
             planner: planner.clone(),
         };
         runtime.spawn(move |stop| sender.run(stop));
-        let api = grpc::NotificationsApi::new(runtime.log().pool().clone(), planner);
+        let api = grpc::NotificationsApi::new(
+            runtime.log().pool().clone(),
+            planner,
+            runtime.access_audit(),
+        );
         Ok(Self { runtime, api })
     }
 

@@ -26,6 +26,27 @@ pub struct Runtime {
     subjects: Option<std::sync::Arc<dyn crate::subject::SubjectScope>>,
 }
 
+/// Tries to fetch the JWKS a few times before giving up: a service that
+/// cannot verify tokens can serve nothing (R-CONF-1).
+async fn fetch_keys(keys: &crate::auth::RemoteKeys) -> Result<(), Error> {
+    const ATTEMPTS: u32 = 5;
+    let mut attempt = 1;
+    loop {
+        match keys.fetch().await {
+            Ok(count) => {
+                tracing::info!(keys = count, url = %keys.url(), "JWKS fetched");
+                return Ok(());
+            }
+            Err(e) if attempt == ATTEMPTS => return Err(Error::Jwks(e)),
+            Err(e) => {
+                tracing::warn!(error = %crate::report(&e), attempt, "JWKS not fetched yet");
+                tokio::time::sleep(std::time::Duration::from_secs(u64::from(attempt))).await;
+                attempt += 1;
+            }
+        }
+    }
+}
+
 impl Runtime {
     /// Migrates the service's schema (the log's migrations and
     /// `migrations`), connects to NATS, binds the gRPC listener and starts
@@ -35,6 +56,9 @@ impl Runtime {
         migrations: Option<&Migrator>,
         private_event_types: &[&str],
     ) -> Result<Self, Error> {
+        if let crate::auth::Keys::Remote(keys) = &settings.auth.keys {
+            fetch_keys(keys).await?;
+        }
         let log = EventLog::connect(&settings.database, migrations).await?;
         let bus = Bus::connect(&settings.bus).await?;
         let listener = TcpListener::bind(settings.grpc.addr)
@@ -57,6 +81,9 @@ impl Runtime {
         )
         .keep_private(private_event_types);
         tasks.spawn(relay.run(stop.clone()));
+        if let crate::auth::Keys::Remote(keys) = &settings.auth.keys {
+            tasks.spawn(keys.clone().keep_fresh(stop.clone()));
+        }
         Ok(Self {
             settings,
             log,
