@@ -130,7 +130,10 @@ async fn r_conf_2_a_destroyed_complaint_leaves_no_personal_data_in_any_schema_or
     assert_eq!(from_complaints.tombstones[0].stream_id, a_ref);
     assert!(!from_notifications.tombstones.is_empty(), "A's letters");
     assert!(from_reporting.tombstones.is_empty());
-    assert_eq!(from_reporting.rows_removed, 1, "the reference's keyed link");
+    assert!(
+        from_reporting.rows_removed > 1,
+        "the reference's keyed link and the record's log entries: {from_reporting:?}"
+    );
     for response in [&from_intake, &from_complaints, &from_notifications] {
         assert!(response.bus_messages_erased > 0, "{response:?}");
     }
