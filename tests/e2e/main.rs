@@ -11,6 +11,8 @@ mod first_complaint;
 mod nats_auth;
 mod one_trace;
 mod processes;
+mod stack;
+mod subject_access;
 mod support;
 mod trace_context;
 mod two_replicas;

@@ -2,7 +2,7 @@
 //! enforces the table before any handler runs; the README's roles table
 //! follows it.
 
-use platform::auth::{Policy, Role};
+use platform::auth::{Policy, Role, SUBJECT_ACCESS_EXPORT};
 
 const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
 
@@ -33,5 +33,6 @@ pub const POLICY: Policy = Policy {
         ),
         ("/complaints.v1.Notifications/ListPrintQueue", STAFF),
         ("/complaints.v1.Notifications/MarkPosted", STAFF),
+        SUBJECT_ACCESS_EXPORT,
     ],
 };

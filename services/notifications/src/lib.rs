@@ -18,6 +18,7 @@ pub mod reach;
 pub mod retention;
 pub mod send;
 pub mod store;
+pub mod subject;
 
 use bus::ConsumerSettings;
 use complaints_proto::v1::notifications_server::NotificationsServer;
@@ -214,6 +215,7 @@ impl Service for Application {
     ) -> Result<(), Error> {
         let routes = tonic::service::Routes::new(NotificationsServer::new(self.api));
         self.runtime
+            .with_subjects(Arc::new(subject::PartySubjects))
             .serve(
                 routes,
                 access::POLICY,

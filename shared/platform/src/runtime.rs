@@ -23,6 +23,7 @@ pub struct Runtime {
     addr: SocketAddr,
     stop: CancellationToken,
     tasks: JoinSet<()>,
+    subjects: Option<std::sync::Arc<dyn crate::subject::SubjectScope>>,
 }
 
 /// Tries to fetch the JWKS a few times before giving up: a service that
@@ -91,6 +92,7 @@ impl Runtime {
             addr,
             stop,
             tasks,
+            subjects: None,
         })
     }
 
@@ -126,6 +128,16 @@ impl Runtime {
             Consumer::start(self.bus.clone(), self.log.clone(), settings, handler).await?;
         self.tasks.spawn(consumer.run(self.stop.clone()));
         Ok(())
+    }
+
+    /// Serves subject access (R-CONF-1) over `scope`, how this service
+    /// finds a person's records; without it `SubjectAccess` is not served.
+    pub fn with_subjects(
+        mut self,
+        scope: std::sync::Arc<dyn crate::subject::SubjectScope>,
+    ) -> Self {
+        self.subjects = Some(scope);
+        self
     }
 
     /// Runs a background task (a watcher, a projection) until shutdown; it
@@ -177,9 +189,18 @@ impl Runtime {
             &self.settings.service,
             scope,
         );
-        let routes = routes
+        let mut routes = routes
             .add_service(self.access_audit().server())
             .add_service(retention.server());
+        if let Some(scope) = self.subjects.take() {
+            let subjects = crate::subject::SubjectAccess::new(
+                self.log.clone(),
+                &self.settings.service,
+                scope,
+                self.access_audit(),
+            );
+            routes = routes.add_service(subjects.server());
+        }
         let auth = crate::auth::AuthLayer::new(
             std::sync::Arc::new(crate::auth::Verifier::new(self.settings.auth.clone())),
             policy,

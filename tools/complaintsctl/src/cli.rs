@@ -102,6 +102,10 @@ pub enum Command {
     },
     /// One complaint through all four services in time order, with the trace id of each step.
     Timeline { reference: String },
+    /// Everything the four services hold about one person, as one JSON bundle (data protection officer).
+    SubjectAccess(crate::commands::subject_access::SubjectAccessArgs),
+    /// Destroy one person's records in all four services, refused if any is under a legal hold.
+    Erase(crate::commands::erase::EraseArgs),
 }
 
 /// The member of staff acting; the services record it with every decision.

@@ -79,6 +79,29 @@ impl Clients {
     }
 }
 
+impl Clients {
+    /// An authenticated channel to each of the four services, named, for
+    /// the APIs every service serves (subject access, retention).
+    pub fn every_service(&self) -> Result<[(&'static str, Authed); 4], Error> {
+        let g = &self.global;
+        let authed = |flag, url: &str| -> Result<Authed, Error> {
+            Ok(InterceptedService::new(
+                channel(flag, url)?,
+                self.auth.clone(),
+            ))
+        };
+        Ok([
+            ("intake", authed("--intake", &g.intake)?),
+            ("complaints", authed("--complaints", &g.complaints)?),
+            (
+                "notifications",
+                authed("--notifications", &g.notifications)?,
+            ),
+            ("reporting", authed("--reporting", &g.reporting)?),
+        ])
+    }
+}
+
 fn channel(flag: &'static str, url: &str) -> Result<Channel, Error> {
     let endpoint = Endpoint::from_shared(url.to_owned()).map_err(|source| Error::Endpoint {
         flag,

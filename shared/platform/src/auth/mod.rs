@@ -21,7 +21,7 @@ pub mod verify;
 pub use audit::AccessAudit;
 pub use complaints_proto::BearerToken;
 pub use layer::AuthLayer;
-pub use policy::{Policy, Rule};
+pub use policy::{Policy, Rule, SUBJECT_ACCESS_EXPORT};
 pub use principal::Principal;
 pub use remote::{FetchError, JwksUrl, RemoteKeys};
 pub use role::Role;
