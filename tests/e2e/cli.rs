@@ -330,11 +330,13 @@ async fn timeline_lists_the_steps_of_a_complaint_from_all_four_services_in_time_
 }
 
 #[tokio::test]
-async fn report_csv_writes_the_anonymised_log_with_its_header_to_a_file() {
+async fn report_csv_writes_the_anonymised_log_with_its_header_to_a_file_month_by_month() {
     let stack = Stack::start("clicsv").await;
     let reference = stack.submit_and_open().await;
     let today = chrono::Utc::now().date_naive();
-    let from = (today - chrono::Days::new(7)).to_string();
+    // Over two months at least, so the export is fetched in parts.
+    let first = today - chrono::Days::new(40);
+    let from = first.to_string();
     let to = (today + chrono::Days::new(1)).to_string();
     let file = std::env::temp_dir().join(format!("complaints-log-{}.csv", uuid::Uuid::new_v4()));
     let file_arg = file.display().to_string();
@@ -368,6 +370,31 @@ async fn report_csv_writes_the_anonymised_log_with_its_header_to_a_file() {
         !csv.contains(&reference) && !csv.contains("Lovelace"),
         "{csv}"
     );
+    // Joined month by month, it is what one export of the period gives.
+    let reporting = stack
+        .running
+        .iter()
+        .find(|p| p.name == "reporting")
+        .expect("reporting runs");
+    let whole =
+        end_to_end::clients::reporting(reporting, &end_to_end::clients::CallMetadata::untraced())
+            .await
+            .export_log(complaints_proto::v1::ExportLogRequest {
+                from: Some(complaints_proto::v1::Date {
+                    year: chrono::Datelike::year(&first),
+                    month: chrono::Datelike::month(&first),
+                    day: chrono::Datelike::day(&first),
+                }),
+                to: Some(complaints_proto::v1::Date {
+                    year: chrono::Datelike::year(&(today + chrono::Days::new(1))),
+                    month: chrono::Datelike::month(&(today + chrono::Days::new(1))),
+                    day: chrono::Datelike::day(&(today + chrono::Days::new(1))),
+                }),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+    assert_eq!(csv.as_bytes(), whole.csv.as_slice());
     std::fs::remove_file(&file).unwrap();
     stack.stop().await;
 }

@@ -3,6 +3,7 @@
 mod actions;
 mod complaint;
 pub mod erase;
+mod export;
 mod rebuild;
 mod report;
 pub mod subject_access;
@@ -30,7 +31,7 @@ pub async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Outcome(args) => complaint::outcome(&clients, *args).await,
         Command::Escalate(args) => complaint::escalate(&clients, args).await,
         Command::Actions(command) => actions::run(&clients, command).await,
-        Command::Report(command) => report::run(&clients, command).await,
+        Command::Report(command) => report::run(&clients, command, cli.global.json).await,
         Command::Rebuild { target } => rebuild::run(&clients, target, cli.global.json).await,
         Command::Timeline { reference } => timeline::run(&clients, &reference).await,
         Command::SubjectAccess(args) => subject_access::run(&clients, args).await,

@@ -46,26 +46,21 @@ fn written(path: &Path, what: &str, json: Value) -> Output {
     }
 }
 
-pub async fn run(clients: &Clients, command: ReportCommand) -> Result<Output, Error> {
+pub async fn run(clients: &Clients, command: ReportCommand, json: bool) -> Result<Output, Error> {
     let mut reporting = clients.reporting()?;
     let failed = Error::from("reporting");
     match command {
         ReportCommand::Csv { period, output } => {
             let (from, to) = period.days()?;
-            let export = reporting
-                .export_log(pb::ExportLogRequest {
-                    from: Some(pb_date(from)),
-                    to: Some(pb_date(to)),
-                })
-                .await
-                .map_err(&failed)?
-                .into_inner();
-            write(&output, &export.csv)?;
-            let json = json!({"file": output.display().to_string(), "rows": export.rows,
+            // A bar on a terminal, never with --json or into standard output.
+            let quiet = json || output == Path::new("-");
+            let (csv, rows) = super::export::csv(&mut reporting, from, to, quiet).await?;
+            write(&output, csv.as_bytes())?;
+            let json = json!({"file": output.display().to_string(), "rows": rows,
                               "from": from.to_string(), "to": to.to_string()});
             Ok(written(
                 &output,
-                &format!("{} rows ({from} to {to})", export.rows),
+                &format!("{rows} rows ({from} to {to})"),
                 json,
             ))
         }
