@@ -38,6 +38,7 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// | `SMTP_HOST` / `SMTP_PORT` | `127.0.0.1` / `1025` | the mail server (plain SMTP, no TLS) |
 /// | `MAIL_FROM` | `complaints@example.org` | the sender of every email |
 /// | `SMTP_TIMEOUT_SECONDS` | `30` | one SMTP exchange |
+/// | `SMTP_SENDERS` | `4` | SMTP exchanges at once (each email still goes once) |
 /// | `NOTIFY_MAX_ATTEMPTS` | `6` | attempts per email, the first included, before giving up |
 /// | `NOTIFY_RETRY_BASE_MS` / `NOTIFY_RETRY_MAX_MS` | `60000` / `900000` | back-off after the first failure, doubling, capped |
 /// | `NOTIFY_POLL_INTERVAL_MS` | `250` | sender pause when nothing is due |
@@ -53,6 +54,8 @@ pub struct NotifySettings {
     pub staff: consume::Directory,
     pub plan: core::PlanSettings,
     pub poll_interval: Duration,
+    /// SMTP exchanges run at once (`SMTP_SENDERS`).
+    pub senders: usize,
 }
 
 impl NotifySettings {
@@ -68,6 +71,7 @@ impl NotifySettings {
         "NOTIFY_MONITORS",
         "SMTP_HOST",
         "SMTP_PORT",
+        "SMTP_SENDERS",
         "SMTP_TIMEOUT_SECONDS",
         "NOTIFY_RETRY_BASE_MS",
         "NOTIFY_RETRY_MAX_MS",
@@ -137,6 +141,15 @@ impl NotifySettings {
             templates,
             staff,
             poll_interval: s.duration("NOTIFY_POLL_INTERVAL_MS", 250, Duration::from_millis)?,
+            senders: match s.get("SMTP_SENDERS", 4usize)? {
+                n @ 1..=64 => n,
+                _ => {
+                    return Err(platform::SettingsError {
+                        key: "SMTP_SENDERS".into(),
+                        reason: "must be from 1 to 64".into(),
+                    });
+                }
+            },
         })
     }
 }
@@ -185,6 +198,8 @@ impl Application {
             clock,
             poll_interval: notify.poll_interval,
             planner: planner.clone(),
+            senders: notify.senders,
+            wake_channel: store::email_due_channel(&runtime.settings().database.schema),
         };
         runtime.spawn(move |stop| sender.run(stop));
         let api = grpc::NotificationsApi::new(

@@ -45,23 +45,62 @@ pub struct Sender {
     pub poll_interval: Duration,
     /// Raises a given-up email to staff (R-INT-8).
     pub planner: crate::consume::Planner,
+    /// How many SMTP exchanges run at once.
+    pub senders: usize,
+    /// Where a queued email's commit wakes the senders
+    /// ([`store::email_due_channel`]).
+    pub wake_channel: String,
 }
 
 impl Sender {
-    /// Sends due emails until `stop`.
+    /// Sends due emails until `stop`: `senders` loops, each taking the
+    /// next due email under its row lock (as replicas do), woken when an
+    /// email is queued (LISTEN/NOTIFY) and otherwise every poll interval,
+    /// which also finds retries coming due.
     pub async fn run(self, stop: CancellationToken) {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.smtp.host)
             .port(self.smtp.port)
             .timeout(Some(self.smtp.timeout))
             .build();
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let listening = tokio::spawn(listen(
+            self.pool.clone(),
+            self.wake_channel.clone(),
+            wake.clone(),
+            stop.clone(),
+        ));
+        let mut loops = tokio::task::JoinSet::new();
+        for index in 0..self.senders.max(1) {
+            let (sender, transport) = (self.clone(), transport.clone());
+            let (wake, stop) = (wake.clone(), stop.clone());
+            loops.spawn(async move { sender.send_loop(index, &transport, &wake, &stop).await });
+        }
+        while loops.join_next().await.is_some() {}
+        listening.abort();
+    }
+
+    async fn send_loop(
+        &self,
+        index: usize,
+        transport: &AsyncSmtpTransport<Tokio1Executor>,
+        wake: &tokio::sync::Notify,
+        stop: &CancellationToken,
+    ) {
         while !stop.is_cancelled() {
-            match self.send_next(&transport).await {
+            // One loop looks for exchanges a stop cut short.
+            if index == 0 {
+                if let Err(error) = self.recover_stalled().await {
+                    tracing::warn!(error = %error, "recovering interrupted exchanges failed");
+                }
+            }
+            match self.send_next(transport).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(error) => tracing::warn!(error = %error, "sending a notification failed"),
             }
             tokio::select! {
                 _ = stop.cancelled() => return,
+                _ = wake.notified() => {}
                 _ = tokio::time::sleep(self.poll_interval) => {}
             }
         }
@@ -77,7 +116,6 @@ impl Sender {
         &self,
         transport: &AsyncSmtpTransport<Tokio1Executor>,
     ) -> Result<bool, StoreError> {
-        self.recover_stalled().await?;
         let Some(row) = store::claim_next_due(&self.pool, self.clock.now()).await? else {
             return Ok(false);
         };
@@ -207,6 +245,42 @@ impl TemplateSource for Templates {
             .as_ref()
             .and_then(|dir| std::fs::read_to_string(dir.join(name)).ok())
             .or_else(|| BuiltInTemplates.get(name))
+    }
+}
+
+/// Wakes the senders whenever a transaction queuing an email commits.
+/// Without the listener (PostgreSQL unreachable) the senders still poll.
+async fn listen(
+    pool: PgPool,
+    channel: String,
+    wake: Arc<tokio::sync::Notify>,
+    stop: CancellationToken,
+) {
+    while !stop.is_cancelled() {
+        let listener = async {
+            let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+            listener.listen(&channel).await?;
+            Ok::<_, sqlx::Error>(listener)
+        };
+        match listener.await {
+            Ok(mut listener) => loop {
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    received = listener.recv() => match received {
+                        Ok(_) => wake.notify_waiters(),
+                        Err(error) => {
+                            tracing::warn!(error = %error, "listening for queued emails stopped; polling meanwhile");
+                            break;
+                        }
+                    },
+                }
+            },
+            Err(error) => tracing::warn!(error = %error, "cannot listen for queued emails; polling meanwhile"),
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
     }
 }
 

@@ -258,6 +258,9 @@ pub async fn queue(
     .bind(&trace.1)
     .execute(&mut *tx)
     .await?;
+    if channel == pb::DeliveryChannel::Email {
+        wake_senders(tx).await?;
+    }
     Ok(true)
 }
 
@@ -564,6 +567,20 @@ pub async fn print_queue(conn: &mut PgConnection) -> Result<Vec<Row>, StoreError
 /// Claims the next due email for one SMTP exchange: marks it as being sent
 /// in its own commit, so that if the service stops mid-exchange the email
 /// is never picked up and sent a second time.
+/// The channel on which a queued email wakes the senders at once, in
+/// this schema's deployment (`LISTEN`/`NOTIFY`, delivered at commit).
+pub fn email_due_channel(schema: &eventlog::SchemaName) -> String {
+    format!("{}_email_due", schema.as_str())
+}
+
+/// Wakes the senders when the transaction queuing an email commits.
+async fn wake_senders(tx: &mut PgConnection) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_notify(current_schema() || '_email_due', '')")
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn claim_next_due(
     pool: &sqlx::PgPool,
     now: DateTime<Utc>,
