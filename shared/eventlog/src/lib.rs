@@ -32,7 +32,7 @@ pub use checkpoint::save_checkpoint_in;
 pub use error::{Error, ResultExt};
 pub use event::{Actor, ExpectedVersion, Metadata, NewEvent, Position, RecordedEvent, StreamId};
 pub use inbox::mark_processed;
-pub use retention::{Hold, HoldAction, Tombstone};
+pub use retention::{Hold, HoldAction, HoldInPlace, Tombstone};
 pub use schema::{DatabaseSettings, SchemaName};
 
 use sqlx::PgPool;
