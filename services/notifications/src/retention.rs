@@ -12,7 +12,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy)]
 pub struct PartyRecords;
 
-/// The party key: by the reference's link, else by the submission.
+/// The party key: by the reference's link, else by the submission or, for
+/// a compliment, by its stream (intake's events key their party by stream).
 async fn party_of(tx: &mut PgConnection, record: &RecordRef) -> Result<Option<String>, ScopeError> {
     let linked: Option<String> =
         sqlx::query_scalar("SELECT party_key FROM party_references WHERE reference = $1")
@@ -22,7 +23,10 @@ async fn party_of(tx: &mut PgConnection, record: &RecordRef) -> Result<Option<St
     if linked.is_some() {
         return Ok(linked);
     }
-    Ok(record.submission_id.map(|id| format!("submission-{id}")))
+    Ok(record
+        .submission_id
+        .map(|id| format!("submission-{id}"))
+        .or_else(|| record.compliment_id.map(|id| format!("compliment-{id}"))))
 }
 
 #[tonic::async_trait]

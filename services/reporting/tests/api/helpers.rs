@@ -28,6 +28,8 @@ pub struct Stack {
     pub reporting: ReportingClient<platform::testing::Authed>,
     /// Where the reporting service listens, for clients with other tokens.
     pub reporting_addr: std::net::SocketAddr,
+    /// Where the complaints service listens, for its retention API.
+    pub complaints_addr: std::net::SocketAddr,
     pub complaints_log: eventlog::EventLog,
     /// The clock all three services read; tests move it between submissions.
     pub clock: FixedClock,
@@ -72,7 +74,8 @@ impl Stack {
         )
         .await
         .unwrap();
-        let complaints_channel = platform::testing::channel(complaints.local_addr()).await;
+        let complaints_addr = complaints.local_addr();
+        let complaints_channel = platform::testing::channel(complaints_addr).await;
         let stop = shutdown.clone();
         tokio::spawn(complaints.run_until_stopped(async move { stop.cancelled().await }));
 
@@ -97,6 +100,7 @@ impl Stack {
             complaints: ComplaintsClient::new(complaints_channel),
             reporting: ReportingClient::new(reporting_channel),
             reporting_addr,
+            complaints_addr,
             complaints_log,
             clock,
             settings: vec![intake_settings, complaints_settings, reporting_settings],
