@@ -102,6 +102,9 @@ pub enum Command {
     },
     /// One complaint through all four services in time order, with the trace id of each step.
     Timeline { reference: String },
+    /// Retention policies in all four services: what is due, running the jobs, legal holds (R-CONF-2).
+    #[command(subcommand)]
+    Retention(crate::commands::retention::RetentionCommand),
 }
 
 /// The member of staff acting; the services record it with every decision.

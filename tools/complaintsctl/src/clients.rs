@@ -8,6 +8,7 @@ use complaints_proto::v1::complaints_client::ComplaintsClient;
 use complaints_proto::v1::intake_client::IntakeClient;
 use complaints_proto::v1::notifications_client::NotificationsClient;
 use complaints_proto::v1::reporting_client::ReportingClient;
+use complaints_proto::v1::retention_client::RetentionClient;
 use std::time::Duration;
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
@@ -76,6 +77,26 @@ impl Clients {
             ReportingClient::with_interceptor(channel, self.auth.clone())
                 .max_decoding_message_size(64 * 1024 * 1024),
         )
+    }
+}
+
+impl Clients {
+    /// The retention service of each of the four, by service name, in the
+    /// order intake, complaints, notifications, reporting.
+    pub fn retention(&self) -> Result<Vec<(&'static str, RetentionClient<Authed>)>, Error> {
+        let g = &self.global;
+        [
+            ("intake", "--intake", &g.intake),
+            ("complaints", "--complaints", &g.complaints),
+            ("notifications", "--notifications", &g.notifications),
+            ("reporting", "--reporting", &g.reporting),
+        ]
+        .into_iter()
+        .map(|(service, flag, url)| {
+            let client = RetentionClient::with_interceptor(channel(flag, url)?, self.auth.clone());
+            Ok((service, client))
+        })
+        .collect()
     }
 }
 

@@ -4,6 +4,7 @@ mod actions;
 mod complaint;
 mod rebuild;
 mod report;
+pub mod retention;
 mod submit;
 pub mod timeline;
 mod triage;
@@ -31,6 +32,7 @@ pub async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Report(command) => report::run(&clients, command).await,
         Command::Rebuild { target } => rebuild::run(&clients, target, cli.global.json).await,
         Command::Timeline { reference } => timeline::run(&clients, &reference).await,
+        Command::Retention(command) => retention::run(&clients, command, cli.global.json).await,
     }
 }
 
