@@ -218,7 +218,7 @@ async fn r_conf_2_the_retention_jobs_alone_destroy_what_is_past_its_period_in_al
     assert!(by_service[0].contains(&format!("submission-{}", a.submission_id)));
     assert!(by_service[0].contains(&format!("submission-{}", d.submission_id)));
     assert!(by_service[0].iter().any(|s| s.starts_with("compliment-")));
-    assert_eq!(by_service[1], [a_ref.clone()]);
+    assert_eq!(by_service[1], [a_ref]);
     assert!(!by_service[2].is_empty(), "A's letters");
     assert!(by_service[3].is_empty(), "reporting only drops its link");
 }
