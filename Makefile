@@ -3,7 +3,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/complaints-platform-target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: up down deps build test fmt-check clippy unit-and-integration
+.PHONY: up down deps build test fmt-check clippy unit-and-integration bench bench-quick bench-build
 
 ## up: PostgreSQL and NATS (reused or installed and started), build, start the four services
 up:
@@ -35,3 +35,14 @@ unit-and-integration:
 	else \
 		cargo test --workspace --all-features --no-fail-fast; \
 	fi
+
+## bench: measure the log, replay and the four services end to end; writes BENCHMARKS.md (not part of `make test`)
+bench: deps bench-build
+	$(CARGO_TARGET_DIR)/release/bench --out BENCHMARKS.md
+
+## bench-quick: the same in a few minutes (shorter phases, fewer events), for checking the bench itself
+bench-quick: deps bench-build
+	$(CARGO_TARGET_DIR)/release/bench --quick --out BENCHMARKS.md
+
+bench-build:
+	cargo build --release -p intake -p complaints -p notifications -p reporting -p end-to-end --bins

@@ -6,16 +6,32 @@
 //! services run in-process on one fresh bus namespace, each in a fresh
 //! schema.
 
-use crate::in_process::{A, B, SERVICES, Stack, bytes_hold, holds};
+use super::stack::{Person, SERVICES, Stack, bytes_hold, holds};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::complaints_client::ComplaintsClient;
 use complaints_proto::v1::intake_client::IntakeClient;
 use platform::testing::channel;
 use std::time::Duration;
 
+const A: Person = Person {
+    first_name: "Zebulonia",
+    last_name: "Quarterfield",
+    email: "zebulonia.quarterfield@example.org",
+    detail: "Aardvark-lantern: my certificate was sent to the wrong college.",
+    attachment: "Attachment-of-Zebulonia-7731",
+};
+
+const B: Person = Person {
+    first_name: "Philippa",
+    last_name: "Oxenbridge",
+    email: "philippa.oxenbridge@example.net",
+    detail: "Heron-teapot: my exam results were published late.",
+    attachment: "Attachment-of-Philippa-2209",
+};
+
 #[tokio::test]
 async fn r_conf_2_a_destroyed_complaint_leaves_no_personal_data_in_any_schema_or_on_the_bus() {
-    let stack = Stack::spawn().await;
+    let stack = Stack::spawn("destroy").await;
     let mut intake = IntakeClient::new(channel(stack.addrs[0]).await);
     let a = intake
         .submit_complaint(A.submission())
@@ -114,7 +130,10 @@ async fn r_conf_2_a_destroyed_complaint_leaves_no_personal_data_in_any_schema_or
     assert_eq!(from_complaints.tombstones[0].stream_id, a_ref);
     assert!(!from_notifications.tombstones.is_empty(), "A's letters");
     assert!(from_reporting.tombstones.is_empty());
-    assert_eq!(from_reporting.rows_removed, 1, "the reference's keyed link");
+    assert!(
+        from_reporting.rows_removed > 1,
+        "the reference's keyed link and the record's log entries: {from_reporting:?}"
+    );
     for response in [&from_intake, &from_complaints, &from_notifications] {
         assert!(response.bus_messages_erased > 0, "{response:?}");
     }

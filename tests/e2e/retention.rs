@@ -5,7 +5,7 @@
 //! the bus, while an open complaint's stays and the committee's figures
 //! do not change. The four run in-process on one clock the test moves.
 
-use crate::in_process::{A, B, Person, Stack, bytes_hold, holds};
+use super::stack::{Person, Stack, bytes_hold, holds};
 use crate::support::eventually;
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::complaints_client::ComplaintsClient;
@@ -13,6 +13,24 @@ use complaints_proto::v1::intake_client::IntakeClient;
 use platform::FixedClock;
 use platform::testing::channel;
 use std::time::Duration;
+
+/// Whose complaint closes and is destroyed six years on.
+const A: Person = Person {
+    first_name: "Perpetua",
+    last_name: "Gallowglass",
+    email: "perpetua.gallowglass@example.org",
+    detail: "Walrus-umbrella: my certificate named the wrong qualification.",
+    attachment: "Attachment-of-Perpetua-6120",
+};
+
+/// Whose complaint stays open, and stays.
+const B: Person = Person {
+    first_name: "Thaddeus",
+    last_name: "Wintersloe",
+    email: "thaddeus.wintersloe@example.net",
+    detail: "Otter-chandelier: my membership card never arrived.",
+    attachment: "Attachment-of-Thaddeus-3391",
+};
 
 /// Whoever sends the compliment.
 const C: Person = Person {
@@ -48,20 +66,6 @@ fn compliment() -> pb::SubmitComplimentRequest {
     }
 }
 
-/// The figures once reporting has applied everything so far.
-async fn settled_figures(stack: &Stack) -> pb::Figures {
-    let mut before = stack.figures().await;
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let now = stack.figures().await;
-        if now == before {
-            return now;
-        }
-        before = now;
-    }
-    before
-}
-
 /// Every row of the retention queues of the four schemas.
 async fn queued(stack: &Stack, pool: &sqlx::PgPool) -> i64 {
     let mut total = 0;
@@ -79,6 +83,7 @@ async fn queued(stack: &Stack, pool: &sqlx::PgPool) -> i64 {
 async fn r_conf_2_the_retention_jobs_alone_destroy_what_is_past_its_period_in_all_four_services() {
     let clock = FixedClock::at(chrono::Utc::now());
     let stack = Stack::spawn_with(
+        "retjob",
         Some(clock.clone()),
         &[("RETENTION_JOB_INTERVAL", "1s".to_owned())],
     )
@@ -126,7 +131,7 @@ async fn r_conf_2_the_retention_jobs_alone_destroy_what_is_past_its_period_in_al
         })
         .await
         .unwrap();
-    let figures = settled_figures(&stack).await;
+    let figures = stack.settled_figures(3).await;
     let dump = stack.dump();
     for piece in A.pieces().into_iter().chain(B.pieces()) {
         assert!(holds(&dump, piece), "seeded {piece:?} is in the database");
@@ -138,7 +143,7 @@ async fn r_conf_2_the_retention_jobs_alone_destroy_what_is_past_its_period_in_al
     // Six years and two days later, the jobs find A, C and D due.
     clock.advance(chrono::Duration::days(6 * 366 + 2));
     let gone = [
-        A.pieces().to_vec(),
+        A.pieces(),
         vec![C.email, C.first_name, C.detail],
         vec![D.email, D.last_name, D.detail],
     ]
@@ -223,32 +228,15 @@ async fn r_conf_2_the_retention_jobs_alone_destroy_what_is_past_its_period_in_al
     assert!(by_service[3].is_empty(), "reporting only drops its link");
 }
 
-/// Runs the real `complaintsctl` against the in-process services as the
-/// data protection officer; returns its standard output.
+/// Runs the real `complaintsctl` against the services as the data
+/// protection officer; returns its standard output.
 async fn complaintsctl(stack: &Stack, args: &[&str]) -> String {
-    let path = end_to_end::binaries_dir().join("complaintsctl");
-    assert!(
-        path.exists(),
-        "{} is missing: build the binaries first",
-        path.display()
-    );
     let token = platform::testing::token(
         "dpo-1",
         &[platform::auth::Role::DataProtectionOfficer],
         None,
     );
-    let mut command = tokio::process::Command::new(&path);
-    command
-        .env_clear()
-        .args(args)
-        .env("COMPLAINTS_TOKEN", token);
-    for (service, addr) in crate::in_process::SERVICES.iter().zip(&stack.addrs) {
-        command.env(
-            format!("COMPLAINTS_{}_URL", service.to_uppercase()),
-            format!("http://{addr}"),
-        );
-    }
-    let output = command.output().await.expect("complaintsctl runs");
+    let output = stack.complaintsctl(&token, args).await;
     assert!(
         output.status.success(),
         "complaintsctl {args:?}: {}",
@@ -284,6 +272,7 @@ async fn r_conf_2_complaintsctl_retention_lists_exactly_the_due_records_holds_ev
  {
     let clock = FixedClock::at(chrono::Utc::now());
     let stack = Stack::spawn_with(
+        "retcli",
         Some(clock.clone()),
         &[("RETENTION_JOB_INTERVAL", "off".to_owned())],
     )

@@ -22,6 +22,40 @@ pub async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// Waits while `progress` moves towards `target`: it passes once
+/// `progress` reaches it, and fails only when `progress` stands still for
+/// `stalled` (a stuck consumer) or `cap` runs out, naming how far it got. A
+/// machine busy with other tests is slow, not wrong, so this tells a stall
+/// from a slow catch-up where a fixed deadline cannot.
+pub async fn converges<F, Fut>(what: &str, stalled: Duration, cap: Duration, mut measure: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = (i64, i64)>,
+{
+    let started = tokio::time::Instant::now();
+    let mut last = None;
+    let mut moved_at = started;
+    loop {
+        let (progress, target) = measure().await;
+        if progress >= target {
+            return;
+        }
+        if last != Some(progress) {
+            last = Some(progress);
+            moved_at = tokio::time::Instant::now();
+        }
+        assert!(
+            moved_at.elapsed() < stalled,
+            "{what}: stuck at {progress} of {target} for {stalled:?}"
+        );
+        assert!(
+            started.elapsed() < cap,
+            "{what}: {progress} of {target} after {cap:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Polls `check` every 50 ms until it answers `Some`, or panics naming
 /// `what` after `within`.
 pub async fn eventually<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T

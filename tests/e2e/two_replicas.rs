@@ -487,6 +487,7 @@ async fn two_replicas() {
         url: bus::testing::nats_url(),
         namespace: bus::Namespace::parse(&isolation.namespace).unwrap(),
         duplicate_window: Duration::from_secs(120),
+        auth: bus::BusAuth::None,
     })
     .await
     .unwrap();

@@ -19,13 +19,18 @@ use tokio::process::{Child, Command};
 /// The four services, with the names of their binaries.
 pub const SERVICES: [&str; 4] = ["intake", "complaints", "notifications", "reporting"];
 
-/// The folder holding the workspace's binaries (next to this test's `deps/`).
+/// The folder holding the workspace's binaries: the profile folder, which
+/// holds a test's `deps/` and is itself where a binary (the bench) lives.
 pub fn binaries_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test knows its own path");
-    let deps = exe.parent().expect("test binaries live in deps/");
-    deps.parent()
-        .expect("deps/ lives in the profile folder")
-        .to_path_buf()
+    let exe = std::env::current_exe().expect("the process knows its own path");
+    let dir = exe.parent().expect("an executable lives in a folder");
+    if dir.file_name().is_some_and(|name| name == "deps") {
+        dir.parent()
+            .expect("deps/ lives in the profile folder")
+            .to_path_buf()
+    } else {
+        dir.to_path_buf()
+    }
 }
 
 /// One deployment's isolation: a fresh bus namespace and one fresh schema
@@ -172,6 +177,7 @@ impl Isolation {
             url: bus::testing::nats_url(),
             namespace: bus::Namespace::parse(&self.namespace).expect("a valid namespace"),
             duplicate_window: Duration::from_secs(120),
+            auth: bus::BusAuth::None,
         };
         if let Ok(bus) = bus::Bus::connect(&settings).await {
             bus::testing::delete_namespace(&bus).await;

@@ -48,6 +48,8 @@ pub struct PrivateNats {
     pub port: u16,
     dir: PathBuf,
     child: Option<Child>,
+    /// The user and password the server requires, if any.
+    user: Option<(String, String)>,
 }
 
 impl PrivateNats {
@@ -57,6 +59,19 @@ impl PrivateNats {
             port: free_port(),
             dir: temp_dir("faults-nats"),
             child: None,
+            user: None,
+        };
+        nats.up();
+        nats
+    }
+
+    /// Starts JetStream that admits only `user` with `password`.
+    pub fn start_requiring(user: &str, password: &str) -> Self {
+        let mut nats = Self {
+            port: free_port(),
+            dir: temp_dir("auth-nats"),
+            child: None,
+            user: Some((user.to_owned(), password.to_owned())),
         };
         nats.up();
         nats
@@ -77,6 +92,11 @@ impl PrivateNats {
                 "-sd",
             ])
             .arg(&self.dir)
+            .args(
+                self.user
+                    .iter()
+                    .flat_map(|(user, password)| ["--user", user, "--pass", password]),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex};
 pub struct Received {
     pub to: Vec<String>,
     pub data: String,
+    /// When the server accepted the message (end of DATA), for latency
+    /// measured against the wall clock the submitter used.
+    pub at: std::time::SystemTime,
 }
 
 impl Received {
@@ -66,6 +69,7 @@ impl Handler for Recorder {
                 .push(Received {
                     to,
                     data: String::from_utf8_lossy(&data).into_owned(),
+                    at: std::time::SystemTime::now(),
                 });
         }
         response::OK
@@ -99,6 +103,14 @@ impl SmtpSink {
             .lock()
             .expect("the sink's lock is never poisoned")
             .clone()
+    }
+
+    /// How many messages were accepted so far, without copying them.
+    pub fn count(&self) -> usize {
+        self.received
+            .lock()
+            .expect("the sink's lock is never poisoned")
+            .len()
     }
 
     /// `SMTP_HOST` and `SMTP_PORT` for the notifications service.

@@ -2,7 +2,7 @@
 //! enforces the table before any handler runs; the README's roles table
 //! follows it.
 
-use platform::auth::{Policy, Role};
+use platform::auth::{Policy, Role, SUBJECT_ACCESS_EXPORT};
 
 const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
 
@@ -81,5 +81,6 @@ pub const POLICY: Policy = Policy {
         (rpc!("RaiseNewIssues"), STAFF),
         (rpc!("RecordRegulatorNotice"), CCM),
         (rpc!("CompleteRegulatorReview"), CCM),
+        SUBJECT_ACCESS_EXPORT,
     ],
 };

@@ -20,6 +20,7 @@ pub mod regulator_notice;
 pub mod retention;
 pub mod settings;
 pub mod store;
+pub mod subject;
 pub mod view;
 pub mod watcher;
 
@@ -96,6 +97,7 @@ impl Service for Application {
         self.runtime.spawn(move |stop| watcher.run(stop));
         let routes = tonic::service::Routes::new(ComplaintsServer::new(self.api));
         self.runtime
+            .with_subjects(Arc::new(subject::ComplaintSubjects))
             .serve(
                 routes,
                 access::POLICY,

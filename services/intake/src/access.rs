@@ -2,7 +2,7 @@
 //! enforces the table before any handler runs; the README's roles table
 //! follows it.
 
-use platform::auth::{Policy, Role};
+use platform::auth::{Policy, Role, SUBJECT_ACCESS_EXPORT};
 
 const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
 
@@ -56,6 +56,7 @@ pub const POLICY: Policy = Policy {
         ("/complaints.v1.Intake/DeclineOutOfTime", STAFF),
         ("/complaints.v1.Intake/RecordConsent", PORTAL_AND_STAFF),
         ("/complaints.v1.Intake/WithdrawConsent", PORTAL_AND_STAFF),
+        SUBJECT_ACCESS_EXPORT,
     ],
 };
 

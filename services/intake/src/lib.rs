@@ -18,6 +18,7 @@ pub mod grpc;
 pub mod retention;
 pub mod settings;
 pub mod store;
+pub mod subject;
 pub mod validate;
 
 use complaints_proto::v1::intake_server::IntakeServer;
@@ -83,6 +84,7 @@ impl Service for Application {
         let server = IntakeServer::new(self.api).max_decoding_message_size(self.max_message_bytes);
         let routes = tonic::service::Routes::new(server);
         self.runtime
+            .with_subjects(Arc::new(subject::SubmissionSubjects))
             .serve(
                 routes,
                 access::POLICY,

@@ -41,7 +41,9 @@ impl RecordScope for SubmissionRecords {
         let id = record.submission_id.ok_or(ScopeError::Missing(
             "submission_id: intake needs the submission of the complaint (R-CONF-2)",
         ))?;
-        live_streams(tx, &[submission_stream(id).as_str().to_owned()]).await
+        // A compliment is destroyed by its id the same way (an erasure).
+        let compliment = format!("compliment-{id}");
+        live_streams(tx, &[submission_stream(id).as_str().to_owned(), compliment]).await
     }
 
     async fn remove_rows(

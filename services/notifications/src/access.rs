@@ -2,7 +2,7 @@
 //! enforces the table before any handler runs; the README's roles table
 //! follows it.
 
-use platform::auth::{Policy, Role};
+use platform::auth::{Policy, Role, SUBJECT_ACCESS_EXPORT};
 
 const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
 
@@ -21,16 +21,18 @@ pub const POLICY: Policy = Policy {
         ),
         ("/complaints.v1.Notifications/ResendNotification", STAFF),
         (
+            // A preview is a letter with the complainant's details: not
+            // for operators, who see no personal data.
             "/complaints.v1.Notifications/PreviewTemplate",
             &[
                 Role::Handler,
                 Role::Manager,
                 Role::ComplianceManager,
                 Role::HeadOfCustomerExperience,
-                Role::Operator,
             ],
         ),
         ("/complaints.v1.Notifications/ListPrintQueue", STAFF),
         ("/complaints.v1.Notifications/MarkPosted", STAFF),
+        SUBJECT_ACCESS_EXPORT,
     ],
 };

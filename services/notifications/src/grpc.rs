@@ -3,9 +3,11 @@
 
 use crate::consume::Planner;
 use crate::core::{self, DeliveryCommand, NotificationId, PlanContext, RecipientKind};
+use crate::reach;
 use crate::store::{self, NewNotification, Row, StoreError};
 use complaints_proto::v1 as pb;
 use eventlog::Actor;
+use platform::auth::{AccessAudit, Principal};
 use sqlx::{PgConnection, PgPool};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
@@ -15,11 +17,35 @@ use uuid::Uuid;
 pub struct NotificationsApi {
     pool: PgPool,
     planner: Planner,
+    audit: AccessAudit,
 }
 
 impl NotificationsApi {
-    pub fn new(pool: PgPool, planner: Planner) -> Self {
-        Self { pool, planner }
+    pub fn new(pool: PgPool, planner: Planner, audit: AccessAudit) -> Self {
+        Self {
+            pool,
+            planner,
+            audit,
+        }
+    }
+
+    /// Refuses (and records) a caller who may not reach `row`'s complaint.
+    async fn reach_row(
+        &self,
+        conn: &mut PgConnection,
+        who: &Principal,
+        name: &str,
+        row: &Row,
+    ) -> Result<(), Status> {
+        reach::check(
+            conn,
+            &self.audit,
+            who,
+            &reach::method(name),
+            &row.reference,
+            &row.party_key,
+        )
+        .await
     }
 }
 
@@ -28,7 +54,7 @@ fn internal(e: impl std::fmt::Display) -> Status {
     Status::internal("the request could not be completed")
 }
 
-fn store_status(e: StoreError) -> Status {
+pub(crate) fn store_status(e: StoreError) -> Status {
     match e {
         StoreError::NotFound(id) => Status::not_found(format!("notification {id} is not known")),
         StoreError::Refused(r) => Status::failed_precondition(r.to_string()),
@@ -136,12 +162,16 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         &self,
         request: Request<pb::ListCorrespondenceRequest>,
     ) -> Result<Response<pb::ListCorrespondenceResponse>, Status> {
+        let who = Principal::of(&request)?.clone();
         let reference = request.into_inner().reference.trim().to_owned();
         let mut conn = self.pool.acquire().await.map_err(internal)?;
         let party = store::party_of(&mut conn, &reference)
             .await
             .map_err(store_status)?
             .ok_or_else(|| Status::not_found(format!("{reference} is not known here")))?;
+        let method = reach::method("ListCorrespondence");
+        reach::check(&mut conn, &self.audit, &who, &method, &reference, &party).await?;
+        reach::read(&self.audit, &who, &method, &reference).await?;
         let rows = store::of_party(&mut conn, &party)
             .await
             .map_err(store_status)?;
@@ -154,12 +184,15 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         &self,
         request: Request<pb::ResendNotificationRequest>,
     ) -> Result<Response<pb::ResendNotificationResponse>, Status> {
+        let who = Principal::of(&request)?.clone();
         let id = id_of("notification_id", &request.into_inner().notification_id)?;
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let row = store::get(&mut tx, id)
             .await
             .map_err(store_status)?
             .ok_or_else(|| Status::not_found(format!("notification {id} is not known")))?;
+        self.reach_row(&mut tx, &who, "ResendNotification", &row)
+            .await?;
         // R-INT-4: nothing more goes to a third party once consent is withdrawn.
         if row.recipient_kind == pb::RecipientKind::ThirdParty as i32 {
             let party = store::load_party(&mut tx, &row.party_key)
@@ -223,6 +256,7 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         &self,
         request: Request<pb::PreviewTemplateRequest>,
     ) -> Result<Response<pb::PreviewTemplateResponse>, Status> {
+        let who = Principal::of(&request)?.clone();
         let request = request.into_inner();
         let (reference, template) = (request.reference.trim(), request.letter.trim());
         let template = template.strip_suffix(".txt.j2").unwrap_or(template);
@@ -231,6 +265,10 @@ impl pb::notifications_server::Notifications for NotificationsApi {
             .await
             .map_err(store_status)?
             .ok_or_else(|| Status::not_found(format!("{reference} is not known here")))?;
+        // The preview is the letter as the complainant gets it: their data.
+        let method = reach::method("PreviewTemplate");
+        reach::check(&mut conn, &self.audit, &who, &method, reference, &party_key).await?;
+        reach::read(&self.audit, &who, &method, reference).await?;
         let rows = store::of_party(&mut conn, &party_key)
             .await
             .map_err(store_status)?;
@@ -267,15 +305,29 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         }))
     }
 
+    /// The letters waiting to be printed that the caller may reach, each
+    /// read recorded (names, addresses and text are personal data).
     async fn list_print_queue(
         &self,
-        _request: Request<pb::ListPrintQueueRequest>,
+        request: Request<pb::ListPrintQueueRequest>,
     ) -> Result<Response<pb::ListPrintQueueResponse>, Status> {
+        let who = Principal::of(&request)?.clone();
         let mut conn = self.pool.acquire().await.map_err(internal)?;
         let rows = store::print_queue(&mut conn).await.map_err(store_status)?;
-        let items = rows
-            .into_iter()
-            .map(|r| pb::PrintItem {
+        let method = reach::method("ListPrintQueue");
+        let mut items = Vec::with_capacity(rows.len());
+        let mut recorded = std::collections::HashSet::new();
+        for r in rows {
+            if !reach::may_reach(&mut conn, &who, &r.party_key)
+                .await
+                .map_err(store_status)?
+            {
+                continue;
+            }
+            if recorded.insert(r.reference.clone()) {
+                reach::read(&self.audit, &who, &method, &r.reference).await?;
+            }
+            items.push(pb::PrintItem {
                 notification_id: r.notification_id.to_string(),
                 reference: r.reference,
                 template: r.template,
@@ -287,8 +339,8 @@ impl pb::notifications_server::Notifications for NotificationsApi {
                 subject: r.subject,
                 body: r.body,
                 queued_at: Some(timestamp(r.queued_at)),
-            })
-            .collect();
+            });
+        }
         Ok(Response::new(pb::ListPrintQueueResponse { items }))
     }
 
@@ -296,12 +348,14 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         &self,
         request: Request<pb::MarkPostedRequest>,
     ) -> Result<Response<pb::MarkPostedResponse>, Status> {
+        let who = Principal::of(&request)?.clone();
         let id = id_of("notification_id", &request.into_inner().notification_id)?;
         let mut tx = self.pool.begin().await.map_err(internal)?;
         let row = store::get(&mut tx, id)
             .await
             .map_err(store_status)?
             .ok_or_else(|| Status::not_found(format!("notification {id} is not known")))?;
+        self.reach_row(&mut tx, &who, "MarkPosted", &row).await?;
         if row.channel != pb::DeliveryChannel::Post as i32 {
             return Err(Status::failed_precondition(
                 "R-CORR-1: only a post letter is marked posted; emails are sent by the mail server",

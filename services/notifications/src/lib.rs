@@ -14,9 +14,11 @@ pub mod access;
 pub mod consume;
 pub mod core;
 pub mod grpc;
+pub mod reach;
 pub mod retention;
 pub mod send;
 pub mod store;
+pub mod subject;
 
 use bus::ConsumerSettings;
 use complaints_proto::v1::notifications_server::NotificationsServer;
@@ -186,7 +188,11 @@ impl Application {
             planner: planner.clone(),
         };
         runtime.spawn(move |stop| sender.run(stop));
-        let api = grpc::NotificationsApi::new(runtime.log().pool().clone(), planner);
+        let api = grpc::NotificationsApi::new(
+            runtime.log().pool().clone(),
+            planner,
+            runtime.access_audit(),
+        );
         Ok(Self { runtime, api })
     }
 
@@ -210,6 +216,7 @@ impl Service for Application {
     ) -> Result<(), Error> {
         let routes = tonic::service::Routes::new(NotificationsServer::new(self.api));
         self.runtime
+            .with_subjects(Arc::new(subject::PartySubjects))
             .serve(
                 routes,
                 access::POLICY,

@@ -23,10 +23,26 @@ async fn party_of(tx: &mut PgConnection, record: &RecordRef) -> Result<Option<St
     if linked.is_some() {
         return Ok(linked);
     }
-    Ok(record
-        .submission_id
-        .map(|id| format!("submission-{id}"))
-        .or_else(|| record.compliment_id.map(|id| format!("compliment-{id}"))))
+    if let Some(id) = record.compliment_id {
+        return Ok(Some(format!("compliment-{id}")));
+    }
+    let Some(id) = record.submission_id else {
+        return Ok(None);
+    };
+    // A compliment's party is keyed by its own stream (an erasure names it).
+    let compliment = format!("compliment-{id}");
+    let is_compliment: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM party_events WHERE party_key = $1) \
+         OR EXISTS (SELECT 1 FROM notifications WHERE party_key = $1)",
+    )
+    .bind(&compliment)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(Some(if is_compliment {
+        compliment
+    } else {
+        format!("submission-{id}")
+    }))
 }
 
 #[tonic::async_trait]

@@ -2,7 +2,7 @@
 //! enforces the table before any handler runs; the README's roles table
 //! follows it.
 
-use platform::auth::{Policy, Role};
+use platform::auth::{Policy, Role, SUBJECT_ACCESS_EXPORT};
 
 const REPORT_READERS: &[Role] = &[
     Role::Committee,
@@ -34,5 +34,6 @@ pub const POLICY: Policy = Policy {
             "/complaints.v1.Reporting/RebuildLog",
             &[Role::Operator, Role::ComplianceManager],
         ),
+        SUBJECT_ACCESS_EXPORT,
     ],
 };

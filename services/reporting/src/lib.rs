@@ -21,6 +21,7 @@ pub mod report;
 pub mod retention;
 pub mod settings;
 pub mod store;
+pub mod subject;
 
 use bus::ConsumerSettings;
 use complaints_proto::v1::reporting_server::ReportingServer;
@@ -99,7 +100,11 @@ impl Service for Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let routes = tonic::service::Routes::new(ReportingServer::new(self.api));
+        let subjects = subject::LinkedRecords {
+            key: self.retention.key.clone(),
+        };
         self.runtime
+            .with_subjects(Arc::new(subjects))
             .serve(routes, access::POLICY, Arc::new(self.retention), shutdown)
             .await
     }

@@ -3,7 +3,9 @@
 //! Every message of the namespace's JetStream stream from intake and the
 //! complaints service is read with an ordered (ephemeral) consumer, in
 //! stream order, and applied through the same handlers as the durable
-//! consumers into freshly truncated tables, all inside one transaction.
+//! consumers into freshly emptied tables, all inside one transaction. The
+//! anonymised records of destroyed complaints (R-CONF-2), whose events
+//! are gone from the bus, are kept as they were.
 //! The durable consumers' inbox rows are replaced by one per replayed
 //! event, so when the live consumers resume (they wait on the tables'
 //! locks meanwhile) they skip what the rebuild already applied and apply
@@ -61,12 +63,20 @@ pub async fn rebuild(
     let from_complaints = FromComplaints { key: key.clone() };
 
     let mut tx = pool.begin().await?;
+    // Records whose source events were destroyed (R-CONF-2) are no longer
+    // on the bus: they are kept as they are, and everything else rebuilt.
+    sqlx::query("LOCK TABLE anonymised_records IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
-        "TRUNCATE anonymised_records, complaint_pseudonyms, compliments, monitoring_answers, \
-         log_entries",
+        "DELETE FROM anonymised_records \
+         WHERE pseudonym NOT IN (SELECT pseudonym FROM destroyed_sources)",
     )
     .execute(&mut *tx)
     .await?;
+    sqlx::query("TRUNCATE complaint_pseudonyms, compliments, monitoring_answers, log_entries")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM processed_events WHERE consumer = $1 OR consumer = $2")
         .bind(FROM_INTAKE)
         .bind(FROM_COMPLAINTS)

@@ -1,7 +1,10 @@
-//! What reporting keeps of one complaint, for destruction (R-CONF-2): only
-//! the keyed link from the reference to the anonymised record. The record
-//! itself, its log entries and the equality answers hold no personal data
-//! and stay, so the committee's figures do not change.
+//! What reporting keeps of one complaint, for destruction (R-CONF-2): the
+//! keyed link from the reference to the anonymised record, and the
+//! record's log entries, whose trace ids could be joined to spans naming
+//! the reference. The record itself and the equality answers hold no
+//! personal data and stay, so the committee's figures do not change; the
+//! record is marked as having lost its source events, so rebuilding the
+//! log from the bus keeps it.
 
 use crate::consume::reference_link;
 use crate::pseudonym::PseudonymKey;
@@ -31,12 +34,24 @@ impl RecordScope for ReferenceLink {
         record: &RecordRef,
     ) -> Result<u64, ScopeError> {
         let link = reference_link(&self.key, &record.complaint_reference);
-        Ok(
-            sqlx::query("DELETE FROM complaint_pseudonyms WHERE reference_key = $1")
-                .bind(link)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected(),
+        let pseudonyms: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM complaint_pseudonyms WHERE reference_key = $1 RETURNING pseudonym",
         )
+        .bind(link)
+        .fetch_all(&mut *tx)
+        .await?;
+        let entries = sqlx::query("DELETE FROM log_entries WHERE pseudonym = ANY($1)")
+            .bind(&pseudonyms)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "INSERT INTO destroyed_sources (pseudonym) SELECT unnest($1::text[]) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&pseudonyms)
+        .execute(&mut *tx)
+        .await?;
+        Ok(pseudonyms.len() as u64 + entries)
     }
 }

@@ -30,11 +30,42 @@ impl Namespace {
     }
 }
 
+/// How a service proves itself to NATS, so that only the platform's
+/// services publish and consume its events. Kept out of the URL, which is
+/// logged.
+#[derive(Clone, Default)]
+pub enum BusAuth {
+    /// The server accepts anyone who can reach it (a private network, or
+    /// a developer's machine).
+    #[default]
+    None,
+    /// `NATS_USER` and `NATS_PASSWORD`.
+    UserPassword { user: String, password: String },
+    /// `NATS_TOKEN`.
+    Token(String),
+    /// `NATS_CREDENTIALS_FILE`: a decentralised-auth `.creds` file (a user
+    /// JWT and its NKey seed).
+    CredentialsFile(std::path::PathBuf),
+}
+
+impl std::fmt::Debug for BusAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::None => f.write_str("None"),
+            Self::UserPassword { user, .. } => write!(f, "UserPassword({user}, <redacted>)"),
+            Self::Token(_) => f.write_str("Token(<redacted>)"),
+            Self::CredentialsFile(path) => write!(f, "CredentialsFile({})", path.display()),
+        }
+    }
+}
+
 /// Where and how to reach the bus.
 #[derive(Debug, Clone)]
 pub struct BusSettings {
-    /// e.g. `nats://127.0.0.1:4222`.
+    /// e.g. `nats://127.0.0.1:4222`, never with credentials in it.
     pub url: String,
+    /// How the service authenticates to NATS.
+    pub auth: BusAuth,
     pub namespace: Namespace,
     /// How long JetStream remembers message ids to drop duplicates.
     pub duplicate_window: Duration,
@@ -51,9 +82,40 @@ pub struct Bus {
 impl Bus {
     /// Connects and creates the namespace's stream if it is missing.
     pub async fn connect(settings: &BusSettings) -> Result<Self, Error> {
-        let client = async_nats::ConnectOptions::new()
+        // The connection is made in the background and retried; a refusal
+        // of the credentials is kept to explain a failure.
+        let refused: std::sync::Arc<std::sync::Mutex<Option<String>>> = Default::default();
+        let seen = refused.clone();
+        let options = async_nats::ConnectOptions::new()
             .retry_on_initial_connect()
             .connection_timeout(Duration::from_secs(5))
+            .event_callback(move |event| {
+                let seen = seen.clone();
+                async move {
+                    let reason = match &event {
+                        async_nats::Event::ServerError(e) => Some(e.to_string()),
+                        async_nats::Event::ClientError(e) => Some(e.to_string()),
+                        _ => None,
+                    };
+                    // Only a refusal of the credentials explains a failure;
+                    // a transient connection error is retried away.
+                    if let Some(reason) = reason.filter(|r| r.contains("authoriz")) {
+                        *seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason);
+                    }
+                }
+            });
+        let options = match &settings.auth {
+            BusAuth::None => options,
+            BusAuth::UserPassword { user, password } => {
+                options.user_and_password(user.clone(), password.clone())
+            }
+            BusAuth::Token(token) => options.token(token.clone()),
+            BusAuth::CredentialsFile(path) => options
+                .credentials_file(path)
+                .await
+                .map_err(|e| Error::nats(format!("reading {}", path.display()), e))?,
+        };
+        let client = options
             .connect(settings.url.as_str())
             .await
             .map_err(|e| Error::nats(format!("connecting to NATS at {}", settings.url), e))?;
@@ -63,7 +125,20 @@ impl Bus {
             jetstream,
             namespace: settings.namespace.clone(),
         };
-        bus.ensure_stream(settings.duplicate_window).await?;
+        if let Err(e) = bus.ensure_stream(settings.duplicate_window).await {
+            let refused = refused.lock().unwrap_or_else(|p| p.into_inner()).take();
+            return Err(match refused {
+                Some(reason) => Error::nats(
+                    format!(
+                        "NATS at {} refused the connection (check NATS_USER and NATS_PASSWORD, \
+                         NATS_TOKEN or NATS_CREDENTIALS_FILE)",
+                        settings.url
+                    ),
+                    reason,
+                ),
+                None => e,
+            });
+        }
         Ok(bus)
     }
 

@@ -216,6 +216,15 @@ impl<H: Handler> Consumer<H> {
         headers.insert("consumer", self.settings.name.as_str());
         headers.insert("reason", reason);
         headers.insert("attempts", attempt.to_string().as_str());
+        // The event's id, so destroying the event erases its dead letter
+        // too (R-CONF-2).
+        if let Some(id) = message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
+        {
+            headers.insert(crate::erase::ORIGINAL_MESSAGE_ID, id.as_str());
+        }
         let subject = self.bus.dead_letter_subject(&self.settings.name);
         let published = self
             .bus

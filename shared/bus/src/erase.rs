@@ -1,27 +1,39 @@
-//! Erasing destroyed events from the JetStream events stream (R-CONF-2).
-//! The relay published each event with its id as `Nats-Msg-Id`, so the
-//! messages of destroyed events are found by that header and removed by
-//! sequence. JetStream's message delete overwrites the stored message
-//! unless asked not to (`no_erase`), which async-nats never sets.
+//! Erasing destroyed events from the JetStream events stream and the
+//! dead-letter stream (R-CONF-2). The relay published each event with its
+//! id as `Nats-Msg-Id`, and a dead letter keeps it as
+//! [`ORIGINAL_MESSAGE_ID`], so the messages of destroyed events are found
+//! by those headers and removed by sequence. JetStream's message delete
+//! overwrites the stored message unless asked not to (`no_erase`), which
+//! async-nats never sets.
 
 use crate::{Bus, Error};
 use async_nats::jetstream::stream::LastRawMessageErrorKind;
 use std::collections::HashSet;
 
+/// The header of a dead letter naming the event it holds.
+pub const ORIGINAL_MESSAGE_ID: &str = "original-message-id";
+
 impl Bus {
-    /// Erases every message of the events stream whose message id is one
-    /// of `event_ids`; returns how many were erased. Walks the stream by
-    /// sequence, reading headers and payload of each message once: a
-    /// destruction is rare and deliberate, and this needs no record of
-    /// where each event landed.
+    /// Erases every message of the events stream, and every dead letter,
+    /// whose event id is one of `event_ids`; returns how many were erased.
+    /// Walks each stream by sequence, reading headers and payload of each
+    /// message once: a destruction is rare and deliberate, and this needs
+    /// no record of where each event landed.
     pub async fn erase_events(&self, event_ids: &HashSet<String>) -> Result<u64, Error> {
         if event_ids.is_empty() {
             return Ok(0);
         }
-        let name = self.stream_name();
+        let mut erased = 0;
+        for name in [self.stream_name(), self.dead_letter_stream_name()] {
+            erased += self.erase_from(&name, event_ids).await?;
+        }
+        Ok(erased)
+    }
+
+    async fn erase_from(&self, name: &str, event_ids: &HashSet<String>) -> Result<u64, Error> {
         let mut stream = self
             .jetstream
-            .get_stream(&name)
+            .get_stream(name)
             .await
             .map_err(|e| Error::nats(format!("opening stream {name}"), e))?;
         let state = stream
@@ -49,6 +61,7 @@ impl Bus {
             let id = message
                 .headers
                 .get(async_nats::header::NATS_MESSAGE_ID)
+                .or_else(|| message.headers.get(ORIGINAL_MESSAGE_ID))
                 .map(|v| v.as_str().to_owned());
             if id.is_some_and(|id| event_ids.contains(&id)) {
                 stream

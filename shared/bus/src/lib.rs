@@ -16,13 +16,14 @@ mod connection;
 mod consumer;
 mod envelope;
 mod erase;
+pub use erase::ORIGINAL_MESSAGE_ID;
 mod error;
 mod headers;
 mod relay;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use connection::{Bus, BusSettings, Namespace};
+pub use connection::{Bus, BusAuth, BusSettings, Namespace};
 pub use consumer::{Consumer, ConsumerSettings, Handler, HandlerError};
 pub use envelope::{decode_payload, envelope_of};
 pub use error::Error;

@@ -17,6 +17,7 @@ pub fn fresh_settings(prefix: &str) -> BusSettings {
         namespace: Namespace::parse(&name[..name.len().min(64)])
             .expect("generated namespaces are valid"),
         duplicate_window: Duration::from_secs(120),
+        auth: crate::BusAuth::None,
     }
 }
 

@@ -152,6 +152,18 @@ async fn insert_events(
         .iter()
         .map(|e| e.metadata.tracestate.as_deref())
         .collect();
+    // Held until the transaction ends, from before the positions are taken:
+    // readers past a gap wait on it (see `EventLog::read_all_after`).
+    sqlx::query(&format!(
+        "SELECT pg_advisory_xact_lock_shared({}, hashtext(current_schema()))",
+        crate::read::APPEND_LOCK_CLASS
+    ))
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| Error::Database {
+        context: format!("taking the append lock for stream {stream_id}"),
+        source: e,
+    })?;
     sqlx::query(
         "INSERT INTO events (event_id, stream_id, stream_type, stream_version, event_type, payload,
                              occurred_at, correlation_id, causation_id, actor, traceparent, tracestate)

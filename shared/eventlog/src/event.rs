@@ -144,12 +144,26 @@ impl NewEvent {
     }
 }
 
-/// A place in the log's commit order: the writing transaction, then the
-/// event's position. Reading "after" a position never skips an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// A place in the log: the event's position, and the transaction that
+/// wrote it (kept for audit). Positions are ordered by `global_position`;
+/// reading "after" a position never skips an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Position {
     pub transaction_id: i64,
     pub global_position: i64,
+}
+
+impl Ord for Position {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.global_position, self.transaction_id)
+            .cmp(&(other.global_position, other.transaction_id))
+    }
+}
+
+impl PartialOrd for Position {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Position {

@@ -8,7 +8,8 @@
 //!   a race gets [`Error::Conflict`], never an overwrite or a gap.
 //! - [`EventLog::read_stream`] rebuilds one aggregate.
 //! - [`EventLog::read_all_after`] feeds projections and the bus relay in
-//!   commit order, never skipping an event that commits late.
+//!   position order, never skipping an event that commits late, and held
+//!   back only by this log's own writers in flight.
 //! - The database refuses UPDATE, DELETE and TRUNCATE on the events; only
 //!   [`EventLog::destroy_stream`] removes them, and it leaves a record.
 #![forbid(unsafe_code)]
@@ -32,6 +33,7 @@ pub use checkpoint::save_checkpoint_in;
 pub use error::{Error, ResultExt};
 pub use event::{Actor, ExpectedVersion, Metadata, NewEvent, Position, RecordedEvent, StreamId};
 pub use inbox::mark_processed;
+pub use read::GAP_WAIT;
 pub use retention::{Hold, HoldAction, HoldInPlace, Tombstone};
 pub use schema::{DatabaseSettings, SchemaName};
 

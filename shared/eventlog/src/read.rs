@@ -1,9 +1,51 @@
-//! Reading one stream, and reading everything in commit order.
+//! Reading one stream, and reading everything in position order without
+//! ever skipping an event that commits late.
 
 use crate::event::{Actor, Metadata, Position, RecordedEvent, StreamId};
 use crate::{Error, EventLog, ResultExt};
 use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use std::time::Duration;
 use uuid::Uuid;
+
+/// The advisory-lock class of a log's append lock; the other key is the
+/// hash of the schema, so each service's log has its own.
+pub(crate) const APPEND_LOCK_CLASS: i32 = 0x4556_4c47;
+
+/// How long a reader past a gap waits for the writers in flight.
+pub const GAP_WAIT: Duration = Duration::from_millis(250);
+
+/// Up to `limit` visible events after `after`, in position order.
+async fn select_after(
+    conn: &mut PgConnection,
+    after: Position,
+    limit: u32,
+) -> Result<Vec<RecordedEvent>, Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE global_position > $1 \
+         ORDER BY global_position LIMIT $2"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(after.global_position)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await
+        .context("reading events in position order")?;
+    Ok(rows.into_iter().map(recorded).collect())
+}
+
+/// How many of `events` follow `after` with no position missing.
+fn contiguous(after: Position, events: &[RecordedEvent]) -> usize {
+    let mut expected = after.global_position + 1;
+    events
+        .iter()
+        .take_while(|e| {
+            let next = e.position.global_position == expected;
+            expected += 1;
+            next
+        })
+        .count()
+}
 
 const COLUMNS: &str =
     "transaction_id, global_position, event_id, stream_id, stream_type, stream_version,
@@ -83,33 +125,67 @@ impl EventLog {
         Ok(rows.into_iter().map(recorded).collect())
     }
 
-    /// Up to `limit` events after `after`, in commit order.
+    /// Up to `limit` events after `after`, in position order, never
+    /// skipping one that commits late.
     ///
-    /// Identity values are handed out before commit, so a transaction can
-    /// commit after a later-numbered one. Only events written by
-    /// transactions older than every transaction still running are
-    /// returned: once visible, nothing can appear before them any more, so
-    /// a reader that resumes from the last position it saw skips nothing.
+    /// Positions are handed out before commit, so a later position can
+    /// become visible while an earlier one is still being written. Every
+    /// writer holds this log's append lock (shared) from before it takes a
+    /// position until it ends ([`crate::append_in`]). So: events up to the
+    /// first missing position are final and returned at once; past a gap,
+    /// the reader takes the append lock exclusively for a moment, which
+    /// waits for the writers in flight to commit or roll back, and then
+    /// every position it sees is final (a gap left is a rolled-back or
+    /// destroyed event). Only this log's writers can hold the reader back:
+    /// a long transaction elsewhere on the server, even in this schema,
+    /// cannot. If the writers in flight do not finish within
+    /// [`GAP_WAIT`], the events before the gap are returned and the gap is
+    /// looked at again on the next call.
     pub async fn read_all_after(
         &self,
         after: Position,
         limit: u32,
     ) -> Result<Vec<RecordedEvent>, Error> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM events
-             WHERE (transaction_id, global_position) > ($1, $2)
-               AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-             ORDER BY transaction_id, global_position
-             LIMIT $3"
-        );
-        let rows: Vec<Row> = sqlx::query_as(&sql)
-            .bind(after.transaction_id)
-            .bind(after.global_position)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+        let mut conn = self
+            .pool
+            .acquire()
             .await
-            .context("reading events in commit order")?;
-        Ok(rows.into_iter().map(recorded).collect())
+            .context("acquiring a connection")?;
+        let mut events = select_after(&mut conn, after, limit).await?;
+        let prefix = contiguous(after, &events);
+        if prefix == events.len() {
+            return Ok(events);
+        }
+        drop(conn);
+        let mut tx = self.pool.begin().await.context("beginning a gap check")?;
+        sqlx::query(&format!(
+            "SET LOCAL lock_timeout = '{}ms'",
+            GAP_WAIT.as_millis()
+        ))
+        .execute(&mut *tx)
+        .await
+        .context("setting the gap wait")?;
+        let locked = sqlx::query(&format!(
+            "SELECT pg_advisory_xact_lock({APPEND_LOCK_CLASS}, hashtext(current_schema()))"
+        ))
+        .execute(&mut *tx)
+        .await;
+        match locked {
+            Ok(_) => {
+                let settled = select_after(&mut tx, after, limit).await?;
+                tx.commit().await.context("ending a gap check")?;
+                Ok(settled)
+            }
+            // 55P03: a writer is still in flight; try again next time.
+            Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("55P03") => {
+                events.truncate(prefix);
+                Ok(events)
+            }
+            Err(other) => Err(Error::Database {
+                context: "waiting for writers in flight".into(),
+                source: other,
+            }),
+        }
     }
 
     /// The stream's current version, or `None` if it has never existed.

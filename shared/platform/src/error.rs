@@ -17,6 +17,8 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("fetching the keys tokens are verified with")]
+    Jwks(#[source] crate::auth::FetchError),
     #[error("serving gRPC")]
     Serve(#[source] tonic::transport::Error),
     #[error("building server reflection")]

@@ -10,6 +10,8 @@
 //!   audit, enforced in front of every handler.
 //! - [`retention`]: legal holds and destruction of one complaint, served
 //!   by every service with its own [`retention::RecordScope`].
+//! - [`subject`]: subject access, everything a service holds about one
+//!   person, served by every service with its own [`subject::SubjectScope`].
 //! - [`run`]: the whole life of a service process, for a thin `main.rs`.
 #![forbid(unsafe_code)]
 
@@ -23,6 +25,7 @@ mod run;
 mod runtime;
 mod settings;
 pub mod shutdown;
+pub mod subject;
 #[cfg(feature = "testing")]
 pub mod testing;
 

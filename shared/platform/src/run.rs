@@ -63,8 +63,9 @@ pub fn run<S: Service>() -> ExitCode {
 }
 
 async fn start_and_serve<S: Service>(settings: Settings) -> Result<(), Error> {
+    let stop = shutdown::signal();
     let service = S::build(settings).await?;
-    service.run_until_stopped(shutdown::signal()).await
+    service.run_until_stopped(stop).await
 }
 
 /// The error with all its causes, on one line, for logs.

@@ -24,6 +24,28 @@ pub struct Runtime {
     stop: CancellationToken,
     tasks: JoinSet<()>,
     clock: std::sync::Arc<dyn crate::Clock>,
+    subjects: Option<std::sync::Arc<dyn crate::subject::SubjectScope>>,
+}
+
+/// Tries to fetch the JWKS a few times before giving up: a service that
+/// cannot verify tokens can serve nothing (R-CONF-1).
+async fn fetch_keys(keys: &crate::auth::RemoteKeys) -> Result<(), Error> {
+    const ATTEMPTS: u32 = 5;
+    let mut attempt = 1;
+    loop {
+        match keys.fetch().await {
+            Ok(count) => {
+                tracing::info!(keys = count, url = %keys.url(), "JWKS fetched");
+                return Ok(());
+            }
+            Err(e) if attempt == ATTEMPTS => return Err(Error::Jwks(e)),
+            Err(e) => {
+                tracing::warn!(error = %crate::report(&e), attempt, "JWKS not fetched yet");
+                tokio::time::sleep(std::time::Duration::from_secs(u64::from(attempt))).await;
+                attempt += 1;
+            }
+        }
+    }
 }
 
 impl Runtime {
@@ -35,6 +57,9 @@ impl Runtime {
         migrations: Option<&Migrator>,
         private_event_types: &[&str],
     ) -> Result<Self, Error> {
+        if let crate::auth::Keys::Remote(keys) = &settings.auth.keys {
+            fetch_keys(keys).await?;
+        }
         let log = EventLog::connect(&settings.database, migrations).await?;
         let bus = Bus::connect(&settings.bus).await?;
         let listener = TcpListener::bind(settings.grpc.addr)
@@ -57,6 +82,9 @@ impl Runtime {
         )
         .keep_private(private_event_types);
         tasks.spawn(relay.run(stop.clone()));
+        if let crate::auth::Keys::Remote(keys) = &settings.auth.keys {
+            tasks.spawn(keys.clone().keep_fresh(stop.clone()));
+        }
         Ok(Self {
             settings,
             log,
@@ -66,6 +94,7 @@ impl Runtime {
             stop,
             tasks,
             clock: std::sync::Arc::new(crate::SystemClock),
+            subjects: None,
         })
     }
 
@@ -107,6 +136,16 @@ impl Runtime {
             Consumer::start(self.bus.clone(), self.log.clone(), settings, handler).await?;
         self.tasks.spawn(consumer.run(self.stop.clone()));
         Ok(())
+    }
+
+    /// Serves subject access (R-CONF-1) over `scope`, how this service
+    /// finds a person's records; without it `SubjectAccess` is not served.
+    pub fn with_subjects(
+        mut self,
+        scope: std::sync::Arc<dyn crate::subject::SubjectScope>,
+    ) -> Self {
+        self.subjects = Some(scope);
+        self
     }
 
     /// Runs a background task (a watcher, a projection) until shutdown; it
@@ -171,9 +210,18 @@ impl Runtime {
             let job = retention.clone();
             self.tasks.spawn(job.run_every(interval, self.stop.clone()));
         }
-        let routes = routes
+        let mut routes = routes
             .add_service(self.access_audit().server())
             .add_service(retention.server());
+        if let Some(scope) = self.subjects.take() {
+            let subjects = crate::subject::SubjectAccess::new(
+                self.log.clone(),
+                &self.settings.service,
+                scope,
+                self.access_audit(),
+            );
+            routes = routes.add_service(subjects.server());
+        }
         let auth = crate::auth::AuthLayer::new(
             std::sync::Arc::new(crate::auth::Verifier::new(self.settings.auth.clone())),
             policy,

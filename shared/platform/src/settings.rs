@@ -178,6 +178,10 @@ impl Settings {
         "DATABASE_MAX_CONNECTIONS",
         "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
         "NATS_URL",
+        "NATS_USER",
+        "NATS_PASSWORD",
+        "NATS_TOKEN",
+        "NATS_CREDENTIALS_FILE",
         "BUS_NAMESPACE",
         "BUS_DUPLICATE_WINDOW_SECONDS",
         "RELAY_BATCH_SIZE",
@@ -190,6 +194,8 @@ impl Settings {
         "AUTH_ISSUER",
         "AUTH_AUDIENCE",
         "AUTH_JWKS_FILE",
+        "AUTH_JWKS_URL",
+        "AUTH_JWKS_REFRESH_SECONDS",
         "AUTH_DEV_SECRET",
         "AUTH_LEEWAY_SECONDS",
         "RETENTION_CLOSED_COMPLAINTS",
@@ -234,6 +240,14 @@ impl Settings {
                 reason: "must be a nats:// or tls:// URL".into(),
             });
         }
+        if nats_url.contains('@') {
+            return Err(SettingsError {
+                key: "NATS_URL".into(),
+                reason: "must not hold credentials, which would be logged with it: \
+                         use NATS_USER and NATS_PASSWORD, NATS_TOKEN or NATS_CREDENTIALS_FILE"
+                    .into(),
+            });
+        }
         let schema = SchemaName::parse(&s.string("DATABASE_SCHEMA", service))
             .map_err(|e| invalid("DATABASE_SCHEMA")(e.to_string()))?;
         let namespace = Namespace::parse(&s.string("BUS_NAMESPACE", "complaints"))
@@ -265,6 +279,7 @@ impl Settings {
             },
             bus: BusSettings {
                 url: nats_url,
+                auth: bus_auth(s)?,
                 namespace,
                 duplicate_window: s.duration(
                     "BUS_DUPLICATE_WINDOW_SECONDS",
@@ -291,6 +306,51 @@ impl Settings {
     }
 }
 
+/// `NATS_*` credentials: at most one way, a user with a password, a
+/// token or a credentials file (R-CONF-1: services authenticate to each
+/// other's channel too).
+fn bus_auth(s: &Source) -> Result<bus::BusAuth, SettingsError> {
+    let error = |key: &str, reason: &str| SettingsError {
+        key: key.into(),
+        reason: reason.into(),
+    };
+    let user = s.raw("NATS_USER");
+    let password = s.raw("NATS_PASSWORD");
+    let token = s.raw("NATS_TOKEN");
+    let file = s.raw("NATS_CREDENTIALS_FILE");
+    let ways = [
+        user.is_some() || password.is_some(),
+        token.is_some(),
+        file.is_some(),
+    ];
+    if ways.iter().filter(|w| **w).count() > 1 {
+        return Err(error(
+            "NATS_TOKEN",
+            "set only one of NATS_USER with NATS_PASSWORD, NATS_TOKEN or NATS_CREDENTIALS_FILE",
+        ));
+    }
+    Ok(match (user, password, token, file) {
+        (Some(user), Some(password), _, _) if !user.is_empty() && !password.is_empty() => {
+            bus::BusAuth::UserPassword {
+                user: user.to_owned(),
+                password: password.to_owned(),
+            }
+        }
+        (Some(_), _, _, _) => return Err(error("NATS_PASSWORD", "required with NATS_USER")),
+        (None, Some(_), _, _) => return Err(error("NATS_PASSWORD", "needs NATS_USER too")),
+        (None, None, Some(""), _) => return Err(error("NATS_TOKEN", "must not be empty")),
+        (None, None, Some(token), _) => bus::BusAuth::Token(token.to_owned()),
+        (None, None, None, Some(path)) => {
+            let path = std::path::PathBuf::from(path);
+            if !path.is_file() {
+                return Err(error("NATS_CREDENTIALS_FILE", "is not a readable file"));
+            }
+            bus::BusAuth::CredentialsFile(path)
+        }
+        (None, None, None, None) => bus::BusAuth::None,
+    })
+}
+
 /// The shortest development secret accepted: HS256 with less is guessable.
 const DEV_SECRET_MIN_LEN: usize = 32;
 
@@ -302,22 +362,49 @@ fn auth_settings(s: &Source) -> Result<crate::auth::AuthSettings, SettingsError>
         key: key.into(),
         reason,
     };
-    let keys = match (s.raw("AUTH_JWKS_FILE"), s.raw("AUTH_DEV_SECRET")) {
-        (Some(_), Some(_)) => {
-            return Err(error(
-                "AUTH_DEV_SECRET",
-                "set either AUTH_JWKS_FILE or AUTH_DEV_SECRET, not both".into(),
-            ));
+    let given: Vec<&str> = ["AUTH_JWKS_FILE", "AUTH_JWKS_URL", "AUTH_DEV_SECRET"]
+        .into_iter()
+        .filter(|key| s.raw(key).is_some())
+        .collect();
+    if given.len() > 1 {
+        return Err(error(
+            given[1],
+            format!(
+                "set only one of AUTH_JWKS_FILE, AUTH_JWKS_URL or AUTH_DEV_SECRET, not {}",
+                given.join(" and ")
+            ),
+        ));
+    }
+    // Read whichever keys are used, so a typo is caught before it matters.
+    let refresh: u64 = s.get("AUTH_JWKS_REFRESH_SECONDS", 300)?;
+    if refresh == 0 {
+        return Err(error(
+            "AUTH_JWKS_REFRESH_SECONDS",
+            "must be at least 1".into(),
+        ));
+    }
+    let keys = match (
+        s.raw("AUTH_JWKS_FILE"),
+        s.raw("AUTH_DEV_SECRET"),
+        s.raw("AUTH_JWKS_URL"),
+    ) {
+        (None, None, Some(url)) => {
+            let url = crate::auth::JwksUrl::parse(url)
+                .map_err(|reason| error("AUTH_JWKS_URL", reason))?;
+            Keys::Remote(crate::auth::RemoteKeys::new(
+                url,
+                std::time::Duration::from_secs(refresh),
+            ))
         }
-        (None, None) => {
+        (None, None, None) => {
             return Err(error(
                 "AUTH_JWKS_FILE",
-                "every call needs a verified token: set AUTH_JWKS_FILE (production) \
-                 or AUTH_DEV_SECRET (development only)"
+                "every call needs a verified token: set AUTH_JWKS_FILE or AUTH_JWKS_URL \
+                 (production) or AUTH_DEV_SECRET (development only)"
                     .into(),
             ));
         }
-        (Some(path), None) => {
+        (Some(path), _, _) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| error("AUTH_JWKS_FILE", format!("{path}: {e}")))?;
             let set: jsonwebtoken::jwk::JwkSet = serde_json::from_str(&text)
@@ -327,7 +414,7 @@ fn auth_settings(s: &Source) -> Result<crate::auth::AuthSettings, SettingsError>
             }
             Keys::Jwks(set)
         }
-        (None, Some(secret)) => {
+        (None, Some(secret), _) => {
             if secret.len() < DEV_SECRET_MIN_LEN {
                 return Err(error(
                     "AUTH_DEV_SECRET",
@@ -432,6 +519,9 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("DATABASE_SCHEMA", "Robert'); DROP"),
             ("BUS_NAMESPACE", "has.dots"),
+            ("NATS_URL", "nats://svc:secret@127.0.0.1:4222"),
+            ("NATS_PASSWORD", "without-a-user"),
+            ("NATS_CREDENTIALS_FILE", "/nonexistent/service.creds"),
             ("LOG_FORMAT", "xml"),
             ("SHUTDOWN_GRACE_SECONDS", "0"),
             ("DATABASE_MAX_CONNECTIONS", "-1"),
@@ -467,6 +557,30 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(unreadable.key, "AUTH_JWKS_FILE");
+        let in_clear = Settings::from_source(
+            "intake",
+            50051,
+            source(&[("AUTH_JWKS_URL", "http://id.example.org/jwks.json")]),
+        )
+        .unwrap_err();
+        assert_eq!(in_clear.key, "AUTH_JWKS_URL");
+        let url_and_secret = Settings::from_source(
+            "intake",
+            50051,
+            source(&[
+                SECRET,
+                ("AUTH_JWKS_URL", "https://id.example.org/jwks.json"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(url_and_secret.key, "AUTH_DEV_SECRET");
+        let from_url = Settings::from_source(
+            "intake",
+            50051,
+            source(&[("AUTH_JWKS_URL", "https://id.example.org/jwks.json")]),
+        )
+        .unwrap();
+        assert!(matches!(from_url.auth.keys, crate::auth::Keys::Remote(_)));
     }
 
     #[test]

@@ -213,7 +213,8 @@ pub async fn assert_service_is_guarded(
 ) {
     let wrong_role_calls = assert_every_rpc_is_guarded(addr, service, policy).await
         + assert_every_rpc_is_guarded(addr, "complaints.v1.AccessAudit", policy).await
-        + assert_every_rpc_is_guarded(addr, "complaints.v1.Retention", policy).await;
+        + assert_every_rpc_is_guarded(addr, "complaints.v1.Retention", policy).await
+        + assert_every_rpc_is_guarded(addr, "complaints.v1.SubjectAccess", policy).await;
     let refused = access_audit(addr, None).await;
     assert_eq!(
         refused.len(),
@@ -229,6 +230,7 @@ pub async fn assert_service_is_guarded(
             entry.method.starts_with(&format!("/{service}/"))
                 || entry.method.starts_with("/complaints.v1.AccessAudit/")
                 || entry.method.starts_with("/complaints.v1.Retention/")
+                || entry.method.starts_with("/complaints.v1.SubjectAccess/")
         );
     }
 }

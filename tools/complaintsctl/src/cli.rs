@@ -102,6 +102,10 @@ pub enum Command {
     },
     /// One complaint through all four services in time order, with the trace id of each step.
     Timeline { reference: String },
+    /// Everything the four services hold about one person, as one JSON bundle (data protection officer).
+    SubjectAccess(crate::commands::subject_access::SubjectAccessArgs),
+    /// Destroy one person's records in all four services, refused if any is under a legal hold.
+    Erase(crate::commands::erase::EraseArgs),
     /// Retention policies in all four services: what is due, running the jobs, legal holds (R-CONF-2).
     #[command(subcommand)]
     Retention(crate::commands::retention::RetentionCommand),

@@ -81,22 +81,34 @@ impl Clients {
 }
 
 impl Clients {
-    /// The retention service of each of the four, by service name, in the
-    /// order intake, complaints, notifications, reporting.
-    pub fn retention(&self) -> Result<Vec<(&'static str, RetentionClient<Authed>)>, Error> {
+    /// An authenticated channel to each of the four services, named, for
+    /// the APIs every service serves (subject access, retention).
+    pub fn every_service(&self) -> Result<[(&'static str, Authed); 4], Error> {
         let g = &self.global;
-        [
-            ("intake", "--intake", &g.intake),
-            ("complaints", "--complaints", &g.complaints),
-            ("notifications", "--notifications", &g.notifications),
-            ("reporting", "--reporting", &g.reporting),
-        ]
-        .into_iter()
-        .map(|(service, flag, url)| {
-            let client = RetentionClient::with_interceptor(channel(flag, url)?, self.auth.clone());
-            Ok((service, client))
-        })
-        .collect()
+        let authed = |flag, url: &str| -> Result<Authed, Error> {
+            Ok(InterceptedService::new(
+                channel(flag, url)?,
+                self.auth.clone(),
+            ))
+        };
+        Ok([
+            ("intake", authed("--intake", &g.intake)?),
+            ("complaints", authed("--complaints", &g.complaints)?),
+            (
+                "notifications",
+                authed("--notifications", &g.notifications)?,
+            ),
+            ("reporting", authed("--reporting", &g.reporting)?),
+        ])
+    }
+
+    /// The retention service of each of the four, by service name.
+    pub fn retention(&self) -> Result<Vec<(&'static str, RetentionClient<Authed>)>, Error> {
+        Ok(self
+            .every_service()?
+            .into_iter()
+            .map(|(service, channel)| (service, RetentionClient::new(channel)))
+            .collect())
     }
 }
 

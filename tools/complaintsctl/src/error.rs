@@ -34,6 +34,9 @@ pub enum Error {
         path: PathBuf,
         source: serde_json::Error,
     },
+    /// Refused before anything changed, saying which rule and why.
+    #[error("{0}")]
+    Refused(String),
     /// A value the command cannot use, caught before any call.
     #[error("{0}")]
     Invalid(String),

@@ -5,36 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use complaints_proto::v1 as pb;
 use std::fmt;
 
-/// An email address that at least looks deliverable: one `@`, a local part,
-/// a domain with a dot, no spaces, at most 254 characters.
-#[derive(Clone, PartialEq, Eq)]
-pub struct EmailAddress(String);
-
-impl EmailAddress {
-    pub fn parse(raw: &str) -> Option<Self> {
-        let raw = raw.trim();
-        let (local, domain) = raw.split_once('@')?;
-        let valid = raw.len() <= 254
-            && !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains('@')
-            && !raw.chars().any(char::is_whitespace);
-        valid.then(|| Self(raw.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Never prints the address: it is personal data.
-impl fmt::Debug for EmailAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("EmailAddress(..)")
-    }
-}
+/// The email address type is shared: subject access (in every service)
+/// finds a person by it.
+pub use platform::subject::EmailAddress;
 
 /// Trimmed text that is not empty and not longer than its limit.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -56,6 +56,8 @@ pub struct Restriction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handler {
     pub staff_id: String,
+    /// Their team, for who may reach the correspondence (R-CONF-1).
+    pub team: String,
     pub stage: Stage,
 }
 
@@ -132,12 +134,14 @@ impl Party {
             let e: pb::HandlerAssigned = w.decode(payload)?;
             self.handler = Some(Handler {
                 staff_id: w.text("staff_id", &e.staff_id)?,
+                team: e.team.trim().to_owned(),
                 stage: w.stage("stage", e.stage)?,
             });
         } else if is::<pb::ReferredToLineManager>(event_type) {
             let e: pb::ReferredToLineManager = w.decode(payload)?;
             self.handler = Some(Handler {
                 staff_id: w.text("manager_id", &e.manager_id)?,
+                team: e.team.trim().to_owned(),
                 stage: Stage::Two,
             });
         } else if is::<pb::ContactRestricted>(event_type) {

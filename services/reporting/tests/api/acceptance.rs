@@ -442,3 +442,76 @@ async fn r_conf_2_the_anonymised_log_survives_destruction_of_the_complaints_stre
     assert_eq!(quarter(&mut stack).await, before);
     stack.cleanup().await;
 }
+
+/// R-CONF-2: a complaint destroyed through the retention API of intake,
+/// complaints and reporting keeps its anonymised record, even through a
+/// rebuild of the log from a bus that no longer holds its events, and
+/// loses its link and its log entries (whose trace ids could lead back to
+/// it).
+#[tokio::test]
+async fn r_conf_2_a_destroyed_complaint_stays_in_the_figures_through_a_rebuild_of_the_log() {
+    use complaints_proto::v1::retention_client::RetentionClient;
+    use platform::auth::Role;
+    use platform::testing::{channel_as, token};
+
+    let mut stack = Stack::spawn().await;
+    let seeded = seed_quarter(&mut stack).await;
+    let before = quarter(&mut stack).await;
+    let (submission, reference) = seeded[0].clone();
+    let timeline = |stack: &mut Stack| {
+        let mut reporting = stack.reporting.clone();
+        let reference = reference.clone();
+        async move {
+            reporting
+                .get_log_timeline(pb::GetLogTimelineRequest { reference })
+                .await
+        }
+    };
+    assert!(timeline(&mut stack).await.is_ok(), "the record is linked");
+
+    let dpo = token("dpo-1", &[Role::DataProtectionOfficer], None);
+    for addr in [
+        stack.intake_addr,
+        stack.complaints_addr,
+        stack.reporting_addr,
+    ] {
+        let mut retention = RetentionClient::new(channel_as(addr, Some(&dpo)).await);
+        retention
+            .destroy(pb::DestroyRequest {
+                complaint_reference: reference.clone(),
+                submission_id: submission.clone(),
+                reason: "retention period over".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let gone = timeline(&mut stack).await.unwrap_err();
+    assert_eq!(gone.code(), tonic::Code::NotFound, "the link is destroyed");
+    let pool = stack.reporting_pool().await;
+    let orphans: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM log_entries WHERE pseudonym NOT IN \
+         (SELECT pseudonym FROM complaint_pseudonyms)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(orphans, 0, "no log entry outlives its link");
+    assert_eq!(quarter(&mut stack).await, before, "the figures stay");
+
+    stack
+        .reporting
+        .rebuild_log(pb::RebuildLogRequest {})
+        .await
+        .unwrap();
+    assert_eq!(
+        quarter(&mut stack).await,
+        before,
+        "a rebuild from the bus keeps the destroyed complaint's record"
+    );
+    assert_eq!(
+        timeline(&mut stack).await.unwrap_err().code(),
+        tonic::Code::NotFound,
+        "and does not bring its link back"
+    );
+    stack.cleanup().await;
+}

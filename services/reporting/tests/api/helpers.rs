@@ -28,7 +28,8 @@ pub struct Stack {
     pub reporting: ReportingClient<platform::testing::Authed>,
     /// Where the reporting service listens, for clients with other tokens.
     pub reporting_addr: std::net::SocketAddr,
-    /// Where the complaints service listens, for its retention API.
+    /// Where intake and complaints listen, for their retention APIs.
+    pub intake_addr: std::net::SocketAddr,
     pub complaints_addr: std::net::SocketAddr,
     pub complaints_log: eventlog::EventLog,
     /// The clock all three services read; tests move it between submissions.
@@ -63,7 +64,8 @@ impl Stack {
             intake::Application::build_with_clock(intake_settings.clone(), Arc::new(clock.clone()))
                 .await
                 .unwrap();
-        let intake_channel = platform::testing::channel(intake.local_addr()).await;
+        let intake_addr = intake.local_addr();
+        let intake_channel = platform::testing::channel(intake_addr).await;
         let stop = shutdown.clone();
         tokio::spawn(intake.run_until_stopped(async move { stop.cancelled().await }));
 
@@ -100,6 +102,7 @@ impl Stack {
             complaints: ComplaintsClient::new(complaints_channel),
             reporting: ReportingClient::new(reporting_channel),
             reporting_addr,
+            intake_addr,
             complaints_addr,
             complaints_log,
             clock,

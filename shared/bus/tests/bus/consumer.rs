@@ -247,3 +247,66 @@ async fn an_undecodable_message_goes_to_the_dead_letter_subject_and_does_not_blo
     );
     world.cleanup().await;
 }
+
+/// R-CONF-2: a destroyed event leaves no copy behind in the dead letters.
+#[tokio::test]
+async fn r_conf_2_erasing_a_destroyed_event_erases_its_dead_letter_too() {
+    let world = World::new("eraseddead").await;
+    let event_id = uuid::Uuid::new_v4().to_string();
+    let mut headers = async_nats::HeaderMap::new();
+    headers.insert(async_nats::header::NATS_MESSAGE_ID, event_id.as_str());
+    world
+        .bus
+        .jetstream()
+        .publish_with_headers(
+            world.bus.subject("intake", "garbage"),
+            headers,
+            "personal data that cannot be decoded".into(),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    append_and_relay(&world, 1).await;
+    let shutdown = CancellationToken::new();
+    let consumer = Consumer::start(
+        world.bus.clone(),
+        world.log.clone(),
+        settings(&world, "strict"),
+        Recorder::new(),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(consumer.run(shutdown.clone()));
+    world.wait_for_applied(1, 20).await;
+    shutdown.cancel();
+    let count = |name: String| {
+        let bus = world.bus.clone();
+        async move {
+            let mut stream = bus.jetstream().get_stream(name).await.unwrap();
+            stream.info().await.unwrap().state.messages
+        }
+    };
+    let dead = world.bus.dead_letter_stream_name();
+    let mut waited = 0;
+    while count(dead.clone()).await == 0 {
+        assert!(waited < 200, "the message was dead-lettered");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        waited += 1;
+    }
+    let events_before = count(world.bus.stream_name()).await;
+
+    let erased = world
+        .bus
+        .erase_events(&std::collections::HashSet::from([event_id]))
+        .await
+        .unwrap();
+    assert_eq!(erased, 2, "the event and its dead letter");
+    assert_eq!(count(dead).await, 0, "no dead letter remains");
+    assert_eq!(
+        count(world.bus.stream_name()).await,
+        events_before - 1,
+        "only that event left the events stream"
+    );
+    world.cleanup().await;
+}

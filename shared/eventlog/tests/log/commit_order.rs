@@ -179,3 +179,74 @@ async fn a_reader_following_many_concurrent_writers_sees_every_event_exactly_onc
     );
     cleanup(log).await;
 }
+
+/// A transaction left open elsewhere on the server, even in this log's own
+/// schema, holds no one's events back: only this log's writers can.
+#[tokio::test]
+async fn a_transaction_left_open_elsewhere_on_the_server_does_not_hold_the_reader_back() {
+    let log = fresh_log("openelsewhere").await;
+    // A session that wrote something and then sits idle in its
+    // transaction: it holds the server's oldest transaction id.
+    let mut idle = log.pool().begin().await.unwrap();
+    sqlx::query("CREATE TEMPORARY TABLE idle_writer (x int)")
+        .execute(&mut *idle)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO idle_writer VALUES (1)")
+        .execute(&mut *idle)
+        .await
+        .unwrap();
+
+    let stream = StreamId::new("complaint-meanwhile").unwrap();
+    let written = event("meanwhile");
+    log.append(
+        &stream,
+        "complaint",
+        ExpectedVersion::NoStream,
+        std::slice::from_ref(&written),
+    )
+    .await
+    .unwrap();
+    let read = log.read_all_after(Position::START, 10).await.unwrap();
+    assert_eq!(
+        read.iter().map(|e| e.event_id).collect::<Vec<_>>(),
+        vec![written.event_id],
+        "the event is read while the other transaction is still open"
+    );
+    idle.rollback().await.unwrap();
+    cleanup(log).await;
+}
+
+/// An append that rolls back leaves its position unused: the reader passes
+/// the gap and reads what came after it.
+#[tokio::test]
+async fn a_reader_passes_the_gap_a_rolled_back_append_leaves() {
+    let log = fresh_log("rolledback").await;
+    let mut abandoned = log.pool().begin().await.unwrap();
+    append_in(
+        &mut abandoned,
+        &StreamId::new("complaint-abandoned").unwrap(),
+        "complaint",
+        ExpectedVersion::NoStream,
+        &[event("never")],
+    )
+    .await
+    .unwrap();
+    abandoned.rollback().await.unwrap();
+    let kept = event("kept");
+    log.append(
+        &StreamId::new("complaint-kept").unwrap(),
+        "complaint",
+        ExpectedVersion::NoStream,
+        std::slice::from_ref(&kept),
+    )
+    .await
+    .unwrap();
+    let read = log.read_all_after(Position::START, 10).await.unwrap();
+    assert_eq!(
+        read.iter().map(|e| e.event_id).collect::<Vec<_>>(),
+        vec![kept.event_id]
+    );
+    assert!(read[0].position.global_position > 1, "there was a gap");
+    cleanup(log).await;
+}

@@ -53,6 +53,14 @@ pub const RETENTION: [Rule; 7] = [
     ),
 ];
 
+/// Subject access (R-CONF-1, the right of access), served by every service
+/// and listed in each service's own table: the data protection officer's
+/// alone, as an export holds everything about a person.
+pub const SUBJECT_ACCESS_EXPORT: Rule = (
+    "/complaints.v1.SubjectAccess/Export",
+    &[Role::DataProtectionOfficer],
+);
+
 /// Calls that need no token at all: load balancers and orchestrators probe
 /// health without credentials.
 pub fn is_open(path: &str) -> bool {

@@ -2,6 +2,7 @@
 //! issuer, audience and expiry. The keys are a JWKS (RS256, ES256, EdDSA)
 //! in production, or a shared secret (HS256) for development only.
 
+use super::remote::RemoteKeys;
 use super::{Principal, Role};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -14,6 +15,9 @@ use std::fmt;
 pub enum Keys {
     /// Public keys by key id (`AUTH_JWKS_FILE`).
     Jwks(JwkSet),
+    /// Public keys by key id, fetched and refreshed from the identity
+    /// provider (`AUTH_JWKS_URL`).
+    Remote(RemoteKeys),
     /// A shared secret (`AUTH_DEV_SECRET`): anyone holding it can mint any
     /// token, so it is for a developer's machine and tests only.
     DevSecret(String),
@@ -23,6 +27,7 @@ impl fmt::Debug for Keys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Keys::Jwks(set) => write!(f, "Jwks({} keys)", set.keys.len()),
+            Keys::Remote(remote) => remote.fmt(f),
             Keys::DevSecret(_) => f.write_str("DevSecret(<redacted>)"),
         }
     }
@@ -63,6 +68,31 @@ struct Claims {
     team: Option<String>,
 }
 
+/// The public key a token names in `set`, and its algorithm. A
+/// shared-secret algorithm against a public key is the classic confusion
+/// attack: only asymmetric ones count.
+fn public_key(
+    header: &jsonwebtoken::Header,
+    set: &JwkSet,
+) -> Result<(DecodingKey, Algorithm), AuthError> {
+    if matches!(
+        header.alg,
+        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
+    ) {
+        return Err(AuthError::Invalid(
+            "symmetric algorithms are not accepted".into(),
+        ));
+    }
+    let jwk = match &header.kid {
+        Some(kid) => set.find(kid),
+        None if set.keys.len() == 1 => set.keys.first(),
+        None => None,
+    }
+    .ok_or(AuthError::UnknownKey)?;
+    let key = DecodingKey::from_jwk(jwk).map_err(|e| AuthError::Invalid(e.to_string()))?;
+    Ok((key, header.alg))
+}
+
 /// Checks tokens against [`AuthSettings`].
 #[derive(Debug, Clone)]
 pub struct Verifier {
@@ -97,26 +127,14 @@ impl Verifier {
                 DecodingKey::from_secret(secret.as_bytes()),
                 Algorithm::HS256,
             ),
-            Keys::Jwks(set) => {
-                // A shared-secret algorithm against a public key is the
-                // classic confusion attack: only asymmetric ones count.
-                if matches!(
-                    header.alg,
-                    Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
-                ) {
-                    return Err(AuthError::Invalid(
-                        "symmetric algorithms are not accepted".into(),
-                    ));
-                }
-                let jwk = match &header.kid {
-                    Some(kid) => set.find(kid),
-                    None if set.keys.len() == 1 => set.keys.first(),
-                    None => None,
-                }
-                .ok_or(AuthError::UnknownKey)?;
-                let key =
-                    DecodingKey::from_jwk(jwk).map_err(|e| AuthError::Invalid(e.to_string()))?;
-                (key, header.alg)
+            Keys::Jwks(set) => public_key(&header, set)?,
+            Keys::Remote(remote) => {
+                let set = remote.current();
+                public_key(&header, &set).inspect_err(|e| {
+                    if *e == AuthError::UnknownKey {
+                        remote.nudge();
+                    }
+                })?
             }
         };
         let mut validation = Validation::new(algorithm);
@@ -142,5 +160,125 @@ impl Verifier {
             roles,
             team: claims.team.filter(|t| !t.is_empty()),
         })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use base64::Engine;
+    use jsonwebtoken::{EncodingKey, Header};
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+
+    /// An identity provider's signing key, as a test holds it.
+    pub(crate) struct SigningKey {
+        pub kid: String,
+        pkcs8: Vec<u8>,
+        public: Vec<u8>,
+    }
+
+    impl SigningKey {
+        pub(crate) fn generate(kid: &str) -> Self {
+            let rng = ring::rand::SystemRandom::new();
+            let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng)
+                .unwrap()
+                .as_ref()
+                .to_vec();
+            let public = Ed25519KeyPair::from_pkcs8(&pkcs8)
+                .unwrap()
+                .public_key()
+                .as_ref()
+                .to_vec();
+            Self {
+                kid: kid.into(),
+                pkcs8,
+                public,
+            }
+        }
+
+        /// The public half, as a JWK in a JWKS document.
+        pub(crate) fn jwk(&self) -> serde_json::Value {
+            serde_json::json!({
+                "kty": "OKP",
+                "crv": "Ed25519",
+                "use": "sig",
+                "alg": "EdDSA",
+                "kid": self.kid,
+                "x": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&self.public),
+            })
+        }
+
+        pub(crate) fn token(&self, subject: &str, roles: &[&str]) -> String {
+            let mut header = Header::new(Algorithm::EdDSA);
+            header.kid = Some(self.kid.clone());
+            let claims = serde_json::json!({
+                "sub": subject,
+                "iss": "https://id.example.org",
+                "aud": "complaints",
+                "exp": chrono::Utc::now().timestamp() + 600,
+                "roles": roles,
+            });
+            jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(&self.pkcs8)).unwrap()
+        }
+    }
+
+    pub(crate) fn jwks(keys: &[&SigningKey]) -> String {
+        serde_json::json!({ "keys": keys.iter().map(|k| k.jwk()).collect::<Vec<_>>() }).to_string()
+    }
+
+    pub(crate) fn settings(keys: Keys) -> AuthSettings {
+        AuthSettings {
+            issuer: "https://id.example.org".into(),
+            audience: "complaints".into(),
+            keys,
+            leeway_seconds: 0,
+        }
+    }
+
+    fn verifier(keys: &[&SigningKey]) -> Verifier {
+        Verifier::new(settings(Keys::Jwks(
+            serde_json::from_str(&jwks(keys)).unwrap(),
+        )))
+    }
+
+    #[test]
+    fn r_conf_1_a_token_signed_by_a_key_in_the_jwks_is_accepted_with_its_roles() {
+        let key = SigningKey::generate("2026-11");
+        let principal = verifier(&[&key])
+            .verify(&key.token("handler-7", &["handler"]))
+            .unwrap();
+        assert_eq!(principal.subject, "handler-7");
+        assert!(principal.has(Role::Handler));
+    }
+
+    #[test]
+    fn r_conf_1_a_token_signed_by_a_key_not_in_the_jwks_is_refused() {
+        let known = SigningKey::generate("known");
+        let stranger = SigningKey::generate("stranger");
+        let refused = verifier(&[&known]).verify(&stranger.token("x", &["handler"]));
+        assert_eq!(refused.unwrap_err(), AuthError::UnknownKey);
+        // The same key id with another key's signature fails the signature.
+        let impostor = SigningKey {
+            kid: "known".into(),
+            ..SigningKey::generate("known")
+        };
+        let forged = verifier(&[&known]).verify(&impostor.token("x", &["handler"]));
+        assert!(matches!(forged, Err(AuthError::Invalid(_))), "{forged:?}");
+    }
+
+    #[test]
+    fn r_conf_1_a_shared_secret_token_is_refused_where_keys_are_public() {
+        let key = SigningKey::generate("k");
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some("k".into());
+        let claims = serde_json::json!({
+            "sub": "x", "iss": "https://id.example.org", "aud": "complaints",
+            "exp": chrono::Utc::now().timestamp() + 600, "roles": ["data_protection_officer"],
+        });
+        // Signed with the public key's bytes as the secret: the confusion attack.
+        let token =
+            jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&key.public)).unwrap();
+        let refused = verifier(&[&key]).verify(&token).unwrap_err();
+        assert!(matches!(refused, AuthError::Invalid(ref m) if m.contains("symmetric")));
     }
 }

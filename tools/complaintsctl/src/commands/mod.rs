@@ -2,9 +2,11 @@
 
 mod actions;
 mod complaint;
+pub mod erase;
 mod rebuild;
 mod report;
 pub mod retention;
+pub mod subject_access;
 mod submit;
 pub mod timeline;
 mod triage;
@@ -32,6 +34,8 @@ pub async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Report(command) => report::run(&clients, command).await,
         Command::Rebuild { target } => rebuild::run(&clients, target, cli.global.json).await,
         Command::Timeline { reference } => timeline::run(&clients, &reference).await,
+        Command::SubjectAccess(args) => subject_access::run(&clients, args).await,
+        Command::Erase(args) => erase::run(&clients, args).await,
         Command::Retention(command) => retention::run(&clients, command, cli.global.json).await,
     }
 }

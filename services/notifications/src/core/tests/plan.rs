@@ -381,6 +381,7 @@ fn r_mon_1_a_missed_deadline_alerts_the_handler_and_the_monitors() {
     let mut party = email_party();
     party.handler = Some(Handler {
         staff_id: "s-manager".into(),
+        team: "Customer Services".into(),
         stage: Stage::Two,
     });
     let letters = plan(&party, missed(pb::DeadlineKind::Stage2Response)).expect("planned");
@@ -413,6 +414,7 @@ fn an_approaching_deadline_alerts_the_handler_only_or_the_monitors_when_nobody_i
     let mut party = email_party();
     party.handler = Some(Handler {
         staff_id: "s-handler".into(),
+        team: "Customer Services".into(),
         stage: Stage::One,
     });
     let allocated = plan(&party, approaching()).expect("planned");
@@ -505,6 +507,7 @@ fn r_int_8_a_given_up_email_alerts_the_handler_and_the_monitors_once_each() {
     let mut party = email_party();
     party.handler = Some(Handler {
         staff_id: "s-monitor".into(),
+        team: "Customer Services".into(),
         stage: Stage::One,
     });
     let letters = given_up_alerts(

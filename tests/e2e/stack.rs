@@ -1,7 +1,7 @@
 //! The four services in-process on one fresh bus namespace, each in a
-//! fresh schema, with what the destruction and retention tests (R-CONF-2)
-//! look with: seeded personal data, a `pg_dump` of every schema, every
-//! message left on the bus, and the committee's figures.
+//! fresh schema, with what the retention and subject access tests look
+//! at: every schema as `pg_dump` writes it, every message left on the bus,
+//! the committee's figures, and people seeded with unique strings.
 
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::reporting_client::ReportingClient;
@@ -9,9 +9,8 @@ use complaints_proto::v1::retention_client::RetentionClient;
 use end_to_end::smtp::SmtpSink;
 use platform::auth::Role;
 use platform::testing::{Authed, channel, channel_as, token};
-use platform::{FixedClock, Service, Settings};
+use platform::{Service, Settings};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -21,28 +20,13 @@ pub struct Person {
     pub last_name: &'static str,
     pub email: &'static str,
     pub detail: &'static str,
-    /// Text inside the attached file.
+    /// Text inside the attached file (none when empty).
     pub attachment: &'static str,
 }
 
-pub const A: Person = Person {
-    first_name: "Zebulonia",
-    last_name: "Quarterfield",
-    email: "zebulonia.quarterfield@example.org",
-    detail: "Aardvark-lantern: my certificate was sent to the wrong college.",
-    attachment: "Attachment-of-Zebulonia-7731",
-};
-
-pub const B: Person = Person {
-    first_name: "Philippa",
-    last_name: "Oxenbridge",
-    email: "philippa.oxenbridge@example.net",
-    detail: "Heron-teapot: my exam results were published late.",
-    attachment: "Attachment-of-Philippa-2209",
-};
-
 impl Person {
-    pub fn pieces(&self) -> [&'static str; 5] {
+    /// Every seeded piece of personal data.
+    pub fn pieces(&self) -> Vec<&'static str> {
         [
             self.first_name,
             self.last_name,
@@ -50,12 +34,20 @@ impl Person {
             self.detail,
             self.attachment,
         ]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect()
+    }
+
+    /// The attached file's bytes.
+    pub fn attachment_bytes(&self) -> Vec<u8> {
+        format!("{}\n", self.attachment).into_bytes()
     }
 
     pub fn submission(&self) -> pb::SubmitComplaintRequest {
         let today = chrono::Utc::now().date_naive();
         pb::SubmitComplaintRequest {
-            idempotency_key: format!("destruction-{}", self.email),
+            idempotency_key: format!("{}-{}", self.email, self.detail),
             channel: pb::Channel::WebForm as i32,
             customer_status: "Member".into(),
             customer_type: "Student".into(),
@@ -72,11 +64,14 @@ impl Person {
                 month: chrono::Datelike::month(&today),
                 day: chrono::Datelike::day(&today),
             }),
-            attachments: vec![pb::Attachment {
-                file_name: "evidence.txt".into(),
-                content_type: "text/plain".into(),
-                content: format!("{}\n", self.attachment).into_bytes(),
-            }],
+            attachments: (!self.attachment.is_empty())
+                .then(|| pb::Attachment {
+                    file_name: "evidence.txt".into(),
+                    content_type: "text/plain".into(),
+                    content: self.attachment_bytes(),
+                })
+                .into_iter()
+                .collect(),
             ..Default::default()
         }
     }
@@ -86,26 +81,26 @@ impl Person {
 pub struct Stack {
     pub addrs: Vec<SocketAddr>,
     pub settings: Vec<Settings>,
-    smtp: SmtpSink,
+    pub smtp: SmtpSink,
     shutdown: CancellationToken,
 }
 
 pub const SERVICES: [&str; 4] = ["intake", "complaints", "notifications", "reporting"];
 
 impl Stack {
-    /// The four on the system clock.
-    pub async fn spawn() -> Self {
-        Self::spawn_with(None, &[]).await
+    pub async fn spawn(prefix: &str) -> Self {
+        Self::spawn_with(prefix, None, &[]).await
     }
 
-    /// The four on `clock` when given (else the system clock), with
-    /// `settings` added to every service's.
+    /// As [`Stack::spawn`], on `clock` when given (else the system clock),
+    /// with `settings_for_all` added to every service's settings.
     pub async fn spawn_with(
-        clock: Option<FixedClock>,
+        prefix: &str,
+        clock: Option<platform::FixedClock>,
         settings_for_all: &[(&str, String)],
     ) -> Self {
         platform::testing::telemetry();
-        let namespace = bus::testing::fresh_settings("destroy")
+        let namespace = bus::testing::fresh_settings(prefix)
             .namespace
             .as_str()
             .to_owned();
@@ -131,7 +126,8 @@ impl Stack {
                 "intake" => {
                     let app = match &clock {
                         Some(c) => {
-                            intake::Application::build_with_clock(s, Arc::new(c.clone())).await
+                            intake::Application::build_with_clock(s, std::sync::Arc::new(c.clone()))
+                                .await
                         }
                         None => intake::Application::build(s).await,
                     }
@@ -143,7 +139,11 @@ impl Stack {
                 "complaints" => {
                     let app = match &clock {
                         Some(c) => {
-                            complaints::Application::build_with_clock(s, Arc::new(c.clone())).await
+                            complaints::Application::build_with_clock(
+                                s,
+                                std::sync::Arc::new(c.clone()),
+                            )
+                            .await
                         }
                         None => complaints::Application::build(s).await,
                     }
@@ -155,8 +155,11 @@ impl Stack {
                 "notifications" => {
                     let app = match &clock {
                         Some(c) => {
-                            notifications::Application::build_with_clock(s, Arc::new(c.clone()))
-                                .await
+                            notifications::Application::build_with_clock(
+                                s,
+                                std::sync::Arc::new(c.clone()),
+                            )
+                            .await
                         }
                         None => notifications::Application::build(s).await,
                     }
@@ -168,7 +171,11 @@ impl Stack {
                 _ => {
                     let app = match &clock {
                         Some(c) => {
-                            reporting::Application::build_with_clock(s, Arc::new(c.clone())).await
+                            reporting::Application::build_with_clock(
+                                s,
+                                std::sync::Arc::new(c.clone()),
+                            )
+                            .await
                         }
                         None => reporting::Application::build(s).await,
                     }
@@ -295,6 +302,44 @@ impl Stack {
             .await
             .unwrap()
             .into_inner()
+    }
+}
+
+impl Stack {
+    /// The figures once reporting has applied `complaints` complaints and
+    /// nothing has changed for a moment.
+    pub async fn settled_figures(&self, complaints: u64) -> pb::Figures {
+        let mut before = self.figures().await;
+        for _ in 0..200 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let now = self.figures().await;
+            let settled = now == before;
+            before = now;
+            if settled && before.complaints_received == complaints {
+                return before;
+            }
+        }
+        panic!("reporting did not settle on {complaints} complaints: {before:?}");
+    }
+
+    /// Runs the `complaintsctl` binary against these services with `token`.
+    pub async fn complaintsctl(&self, token: &str, args: &[&str]) -> std::process::Output {
+        let path = end_to_end::binaries_dir().join("complaintsctl");
+        assert!(
+            path.exists(),
+            "{} is missing: build the binaries first (`cargo build --workspace --bins`)",
+            path.display()
+        );
+        let mut command = tokio::process::Command::new(&path);
+        command
+            .env_clear()
+            .args(args)
+            .env("COMPLAINTS_TOKEN", token);
+        for (service, addr) in SERVICES.iter().zip(&self.addrs) {
+            let variable = format!("COMPLAINTS_{}_URL", service.to_uppercase());
+            command.env(variable, format!("http://{addr}"));
+        }
+        command.output().await.expect("complaintsctl runs")
     }
 }
 

@@ -1,0 +1,70 @@
+//! Who may reach which complaint's correspondence (R-CONF-1), beyond the
+//! per-RPC roles the auth layer checked: handlers and managers only their
+//! own or their team's complaints, as in the complaints service. The
+//! holder comes from the complaint's own events this service applies
+//! (`HandlerAssigned`, `ReferredToLineManager`). Every read of letters'
+//! text or addresses is recorded in the access audit, every refusal too.
+
+use crate::store::{self, StoreError};
+use platform::auth::{AccessAudit, Principal};
+use sqlx::PgConnection;
+use tonic::Status;
+
+/// The full gRPC method, for the access audit.
+pub fn method(name: &str) -> String {
+    format!("/complaints.v1.Notifications/{name}")
+}
+
+/// The handler and team holding the party's complaint now; empty while
+/// nobody does.
+pub async fn holder(
+    conn: &mut PgConnection,
+    party_key: &str,
+) -> Result<(String, String), StoreError> {
+    let party = store::load_party(conn, party_key).await?;
+    Ok(party
+        .handler
+        .map(|h| (h.staff_id, h.team))
+        .unwrap_or_default())
+}
+
+/// Whether `who` may reach the party's complaint.
+pub async fn may_reach(
+    conn: &mut PgConnection,
+    who: &Principal,
+    party_key: &str,
+) -> Result<bool, StoreError> {
+    if who.sees_everything() {
+        return Ok(true);
+    }
+    let (handler, team) = holder(conn, party_key).await?;
+    Ok(who.may_reach(&handler, &team))
+}
+
+/// Refuses, and records the refusal, unless `who` may reach the party's
+/// complaint `reference`.
+pub async fn check(
+    conn: &mut PgConnection,
+    audit: &AccessAudit,
+    who: &Principal,
+    method: &str,
+    reference: &str,
+    party_key: &str,
+) -> Result<(), Status> {
+    match may_reach(conn, who, party_key).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(audit.refused(who, method, reference).await),
+        Err(e) => Err(crate::grpc::store_status(e)),
+    }
+}
+
+/// Records that `who` read `reference`'s correspondence through `method`;
+/// nothing is served when the read cannot be recorded.
+pub async fn read(
+    audit: &AccessAudit,
+    who: &Principal,
+    method: &str,
+    reference: &str,
+) -> Result<(), Status> {
+    audit.read(who, method, reference).await
+}
