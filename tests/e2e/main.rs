@@ -11,6 +11,7 @@ mod first_complaint;
 mod nats_auth;
 mod one_trace;
 mod processes;
+mod retention;
 mod stack;
 mod subject_access;
 mod support;

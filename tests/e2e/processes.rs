@@ -98,3 +98,24 @@ async fn reflected_services(process: &ServiceProcess) -> Vec<String> {
         other => panic!("unexpected reflection answer {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn r_conf_2_a_service_with_a_bad_retention_policy_stops_at_start_naming_the_setting() {
+    let isolation = Isolation::fresh("badretention");
+    for service in SERVICES {
+        let mut env = isolation.env(service);
+        env.insert("RETENTION_CLOSED_COMPLAINTS".into(), "six years".into());
+        let output = tokio::process::Command::new(binaries_dir().join(service))
+            .env_clear()
+            .envs(&env)
+            .output()
+            .await
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{service}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("setting RETENTION_CLOSED_COMPLAINTS"),
+            "{service}'s stderr names the setting: {stderr}"
+        );
+    }
+}

@@ -89,6 +89,16 @@ pub const SERVICES: [&str; 4] = ["intake", "complaints", "notifications", "repor
 
 impl Stack {
     pub async fn spawn(prefix: &str) -> Self {
+        Self::spawn_with(prefix, None, &[]).await
+    }
+
+    /// As [`Stack::spawn`], on `clock` when given (else the system clock),
+    /// with `settings_for_all` added to every service's settings.
+    pub async fn spawn_with(
+        prefix: &str,
+        clock: Option<platform::FixedClock>,
+        settings_for_all: &[(&str, String)],
+    ) -> Self {
         platform::testing::telemetry();
         let namespace = bus::testing::fresh_settings(prefix)
             .namespace
@@ -107,31 +117,69 @@ impl Stack {
                     ("NOTIFY_POLL_INTERVAL_MS", "20".into()),
                 ];
             }
+            extra.extend(settings_for_all.iter().cloned());
             let s = platform::testing::settings(service, &namespace, &extra);
             settings.push(s.clone());
             let stop = shutdown.clone();
             let stopped = async move { stop.cancelled().await };
             let addr = match service {
                 "intake" => {
-                    let app = intake::Application::build(s).await.unwrap();
+                    let app = match &clock {
+                        Some(c) => {
+                            intake::Application::build_with_clock(s, std::sync::Arc::new(c.clone()))
+                                .await
+                        }
+                        None => intake::Application::build(s).await,
+                    }
+                    .unwrap();
                     let addr = app.local_addr();
                     tokio::spawn(app.run_until_stopped(stopped));
                     addr
                 }
                 "complaints" => {
-                    let app = complaints::Application::build(s).await.unwrap();
+                    let app = match &clock {
+                        Some(c) => {
+                            complaints::Application::build_with_clock(
+                                s,
+                                std::sync::Arc::new(c.clone()),
+                            )
+                            .await
+                        }
+                        None => complaints::Application::build(s).await,
+                    }
+                    .unwrap();
                     let addr = app.local_addr();
                     tokio::spawn(app.run_until_stopped(stopped));
                     addr
                 }
                 "notifications" => {
-                    let app = notifications::Application::build(s).await.unwrap();
+                    let app = match &clock {
+                        Some(c) => {
+                            notifications::Application::build_with_clock(
+                                s,
+                                std::sync::Arc::new(c.clone()),
+                            )
+                            .await
+                        }
+                        None => notifications::Application::build(s).await,
+                    }
+                    .unwrap();
                     let addr = app.local_addr();
                     tokio::spawn(app.run_until_stopped(stopped));
                     addr
                 }
                 _ => {
-                    let app = reporting::Application::build(s).await.unwrap();
+                    let app = match &clock {
+                        Some(c) => {
+                            reporting::Application::build_with_clock(
+                                s,
+                                std::sync::Arc::new(c.clone()),
+                            )
+                            .await
+                        }
+                        None => reporting::Application::build(s).await,
+                    }
+                    .unwrap();
                     let addr = app.local_addr();
                     tokio::spawn(app.run_until_stopped(stopped));
                     addr

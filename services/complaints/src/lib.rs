@@ -50,6 +50,7 @@ impl Application {
     ) -> Result<Self, Error> {
         let own = Arc::new(settings::ComplaintsSettings::from_source(&settings.source)?);
         let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
+        runtime.use_clock(clock.clone());
         let store = store::Store::new(runtime.log().clone());
         let opening = opening::OpenAccepted {
             settings: own.clone(),

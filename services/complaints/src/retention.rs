@@ -1,9 +1,15 @@
 //! What the complaints service keeps of one complaint, for destruction
 //! (R-CONF-2): the complaint's stream (its id is the reference) and its
-//! rows in the work-queue read model.
+//! rows in the work-queue read model. The complaints service owns a
+//! complaint's lifecycle, so it is the one that finds a closed complaint
+//! due under the closed-complaints policy.
 
-use platform::retention::{RecordRef, RecordScope, ScopeError, live_streams};
+use chrono::NaiveDate;
+use platform::retention::{
+    DueRecord, Policies, PolicyKind, RecordRef, RecordScope, ScopeError, live_streams,
+};
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 /// The complaint's stream and read-model rows.
 #[derive(Debug, Clone, Copy)]
@@ -35,5 +41,36 @@ impl RecordScope for ComplaintRecords {
             .await?
             .rows_affected();
         Ok(deadlines + complaints)
+    }
+
+    /// Closed complaints whose closed-complaints period has ended by
+    /// `today` (R-CONF-2), counted from the day each closed.
+    async fn due(
+        &self,
+        conn: &mut PgConnection,
+        today: NaiveDate,
+        policies: &Policies,
+    ) -> Result<Vec<DueRecord>, ScopeError> {
+        let period = policies.period(PolicyKind::ClosedComplaints);
+        let label = policies.label(PolicyKind::ClosedComplaints);
+        let closed: Vec<(String, Uuid, NaiveDate)> = sqlx::query_as(
+            "SELECT reference, submission_id, closed_on FROM complaints \
+             WHERE closed AND closed_on IS NOT NULL ORDER BY closed_on, reference",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(closed
+            .into_iter()
+            .map(|(reference, submission_id, closed_on)| DueRecord {
+                record: RecordRef {
+                    complaint_reference: reference,
+                    submission_id: Some(submission_id),
+                    compliment_id: None,
+                },
+                policy: label.clone(),
+                due_on: period.due_on(closed_on),
+            })
+            .filter(|due| due.due_on <= today)
+            .collect())
     }
 }

@@ -247,15 +247,19 @@ async fn project(
         .and_then(|t| DateTime::<Utc>::from_timestamp(t.seconds, t.nanos.max(0) as u32))
         .unwrap_or_default();
     let optional = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let closed_on = match state.status {
+        crate::domain::state::Status::Closed { on, .. } => Some(on),
+        _ => None,
+    };
     sqlx::query(
         "INSERT INTO complaints (reference, submission_id, stage, closed, handler, team, query_category, received_at,
-                                 next_deadline, next_stage, next_due_on, overdue, version)
-         VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                 next_deadline, next_stage, next_due_on, overdue, version, closed_on)
+         VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (reference) DO UPDATE SET
             stage = EXCLUDED.stage, closed = EXCLUDED.closed, handler = EXCLUDED.handler, team = EXCLUDED.team,
             next_deadline = EXCLUDED.next_deadline, next_stage = EXCLUDED.next_stage,
             next_due_on = EXCLUDED.next_due_on, overdue = EXCLUDED.overdue,
-            version = EXCLUDED.version, updated_at = now()",
+            version = EXCLUDED.version, closed_on = EXCLUDED.closed_on, updated_at = now()",
     )
     .bind(&complaint.reference)
     .bind(&complaint.submission_id)
@@ -270,6 +274,7 @@ async fn project(
     .bind(next.map(|n| n.2))
     .bind(next.is_some_and(|n| n.3))
     .bind(complaint.version as i64)
+    .bind(closed_on)
     .execute(&mut *conn)
     .await
     .context("writing the complaint's read model")?;

@@ -47,8 +47,9 @@ impl Application {
         let intake = settings::IntakeSettings::from_source(&settings.source)?;
         // Two attachments at the limit plus the rest of the form.
         let max_message_bytes = intake.attachments.max_bytes * 2 + 1024 * 1024;
-        let runtime =
+        let mut runtime =
             Runtime::start(settings, Some(&MIGRATIONS), &domain::PRIVATE_EVENT_TYPES).await?;
+        runtime.use_clock(clock.clone());
         let api = grpc::IntakeApi::new(
             store::Store::new(runtime.log().clone()),
             Arc::new(intake),

@@ -101,6 +101,11 @@ impl Consume {
         tx: &mut PgConnection,
         envelope: &EventEnvelope,
     ) -> Result<(), HandlerError> {
+        // A retention fact names a record to destroy, not a party to write
+        // to; the retention consumer acts on it.
+        if envelope.stream_type == platform::retention::FACT_STREAM_TYPE {
+            return Ok(());
+        }
         let event_type = envelope.event_type.as_str();
         let bytes = payload(envelope);
         let event_id = Uuid::parse_str(&envelope.event_id)

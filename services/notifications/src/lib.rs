@@ -169,6 +169,7 @@ impl Application {
     ) -> Result<Self, Error> {
         let notify = NotifySettings::from_source(&settings.source)?;
         let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
+        runtime.use_clock(clock.clone());
         let planner = consume::Planner {
             staff: Arc::new(notify.staff.clone()),
             settings: notify.plan.clone(),

@@ -12,7 +12,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy)]
 pub struct PartyRecords;
 
-/// The party key: by the reference's link, else by the submission.
+/// The party key: by the reference's link, else by the submission or, for
+/// a compliment, by its stream (intake's events key their party by stream).
 async fn party_of(tx: &mut PgConnection, record: &RecordRef) -> Result<Option<String>, ScopeError> {
     let linked: Option<String> =
         sqlx::query_scalar("SELECT party_key FROM party_references WHERE reference = $1")
@@ -21,6 +22,9 @@ async fn party_of(tx: &mut PgConnection, record: &RecordRef) -> Result<Option<St
             .await?;
     if linked.is_some() {
         return Ok(linked);
+    }
+    if let Some(id) = record.compliment_id {
+        return Ok(Some(format!("compliment-{id}")));
     }
     let Some(id) = record.submission_id else {
         return Ok(None);

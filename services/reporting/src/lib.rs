@@ -51,6 +51,7 @@ impl Application {
             settings::ReportingSettings::from_source(&settings.source)?;
         let calendar = Arc::new(calendar);
         let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
+        runtime.use_clock(clock.clone());
         let from_intake =
             ConsumerSettings::new(consume::FROM_INTAKE, runtime.bus().all_from("intake"));
         runtime

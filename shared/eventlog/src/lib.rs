@@ -34,7 +34,7 @@ pub use error::{Error, ResultExt};
 pub use event::{Actor, ExpectedVersion, Metadata, NewEvent, Position, RecordedEvent, StreamId};
 pub use inbox::mark_processed;
 pub use read::GAP_WAIT;
-pub use retention::{Hold, HoldAction, Tombstone};
+pub use retention::{Hold, HoldAction, HoldInPlace, Tombstone};
 pub use schema::{DatabaseSettings, SchemaName};
 
 use sqlx::PgPool;

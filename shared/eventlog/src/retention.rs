@@ -163,3 +163,28 @@ impl EventLog {
         Ok(())
     }
 }
+
+/// A hold in place, for listing.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HoldInPlace {
+    pub record: String,
+    pub reason: String,
+    pub by_whom: String,
+    pub at: DateTime<Utc>,
+}
+
+impl EventLog {
+    /// Every hold in place now (the latest entry of its record placed one),
+    /// by record.
+    pub async fn holds_in_place(&self) -> Result<Vec<HoldInPlace>, Error> {
+        sqlx::query_as(
+            "SELECT record, reason, by_whom, at FROM ( \
+               SELECT DISTINCT ON (record) record, action, reason, by_whom, at \
+               FROM legal_holds ORDER BY record, id DESC) latest \
+             WHERE action = 'placed' ORDER BY record",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("reading the holds in place")
+    }
+}

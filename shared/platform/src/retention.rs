@@ -2,7 +2,21 @@
 //! service as `complaints.v1.Retention`. Holds, tombstones and erasing from
 //! the bus are shared here; each service says only which of its streams
 //! and read-model rows belong to a complaint ([`RecordScope`]).
+//!
+//! The retention job ([`job`]) destroys what the policies ([`policy`]) make
+//! due through the same path as `Destroy`; the owner of a record's
+//! lifecycle publishes a [`facts`] event so the other services follow.
 
+mod facts;
+mod grpc;
+mod job;
+pub mod policy;
+
+pub use facts::{FACT_STREAM_TYPE, FactsHandler, fact_consumer};
+pub use job::{DueRecord, JobError, RunReport};
+pub use policy::{JobInterval, Period, Policies, PolicyKind, RetentionSettings};
+
+use crate::Clock;
 use crate::auth::Principal;
 use bus::Bus;
 use complaints_proto::v1::{
@@ -17,13 +31,17 @@ use std::fmt;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// One complaint, as the data protection officer names it.
+/// One record, as the data protection officer names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordRef {
-    /// The complaint reference (CMP-...).
+    /// The complaint reference (CMP-...); for a record without a complaint
+    /// (a compliment, a redirected or declined submission), its own
+    /// reference. Holds are placed under this name.
     pub complaint_reference: String,
     /// The submission the complaint came from, when given.
     pub submission_id: Option<Uuid>,
+    /// The compliment, when the record is one.
+    pub compliment_id: Option<Uuid>,
 }
 
 /// Errors of a service's [`RecordScope`].
@@ -57,6 +75,21 @@ pub trait RecordScope: Send + Sync + fmt::Debug + 'static {
         tx: &mut PgConnection,
         record: &RecordRef,
     ) -> Result<u64, ScopeError>;
+
+    /// The records whose lifecycle this service owns that are due for
+    /// destruction on `today` under `policies` and not yet destroyed. Only
+    /// the owner knows when a record's period started (complaints its
+    /// closure, intake a compliment's or a declined submission's receipt);
+    /// the others learn of due records from the owner's fact, so by
+    /// default none.
+    async fn due(
+        &self,
+        _conn: &mut PgConnection,
+        _today: chrono::NaiveDate,
+        _policies: &Policies,
+    ) -> Result<Vec<DueRecord>, ScopeError> {
+        Ok(Vec::new())
+    }
 }
 
 /// The streams not yet destroyed among `candidates`, for scopes that know
@@ -84,6 +117,18 @@ pub struct Retention {
     bus: Bus,
     service: String,
     scope: Arc<dyn RecordScope>,
+    clock: Arc<dyn Clock>,
+    policies: Policies,
+}
+
+/// What [`Retention::destroy_record`] did.
+#[derive(Debug)]
+enum Destruction {
+    Destroyed {
+        tombstones: Vec<Tombstone>,
+        rows: u64,
+    },
+    Held(eventlog::Hold),
 }
 
 /// Why a call could not be served, never naming personal data.
@@ -103,12 +148,21 @@ fn required(field: &str, value: &str) -> Result<String, tonic::Status> {
 }
 
 impl Retention {
-    pub fn new(log: EventLog, bus: Bus, service: &str, scope: Arc<dyn RecordScope>) -> Self {
+    pub fn new(
+        log: EventLog,
+        bus: Bus,
+        service: &str,
+        scope: Arc<dyn RecordScope>,
+        clock: Arc<dyn Clock>,
+        policies: Policies,
+    ) -> Self {
         Self {
             log,
             bus,
             service: service.to_owned(),
             scope,
+            clock,
+            policies,
         }
     }
 
@@ -182,46 +236,54 @@ impl Retention {
         reason: &str,
         who: &str,
     ) -> Result<(Vec<Tombstone>, u64), tonic::Status> {
-        let fail = |e: &dyn std::error::Error| unavailable("the record cannot be destroyed", e);
-        let mut tx = self.log.pool().begin().await.map_err(|e| fail(&e))?;
-        let reference = &record.complaint_reference;
-        log_retention::lock_record_in(&mut tx, reference)
-            .await
-            .map_err(|e| fail(&e))?;
-        if let Some(hold) = log_retention::hold_in(&mut tx, reference)
-            .await
-            .map_err(|e| fail(&e))?
-        {
-            return Err(tonic::Status::failed_precondition(format!(
-                "R-CONF-2: {reference} is under a legal hold placed by {} on {}; \
+        match self.destroy_record(record, reason, who).await {
+            Ok(Destruction::Destroyed { tombstones, rows }) => Ok((tombstones, rows)),
+            Ok(Destruction::Held(hold)) => Err(tonic::Status::failed_precondition(format!(
+                "R-CONF-2: {} is under a legal hold placed by {} on {}; \
                  lift it before destroying",
+                record.complaint_reference,
                 hold.by_whom,
                 hold.at.format("%Y-%m-%d")
-            )));
+            ))),
+            Err(ScopeError::Missing(what)) => Err(tonic::Status::invalid_argument(what)),
+            Err(e) => Err(unavailable("the record cannot be destroyed", &e)),
         }
-        let streams = self
-            .scope
-            .streams(&mut tx, record)
-            .await
-            .map_err(|e| match e {
-                ScopeError::Missing(what) => tonic::Status::invalid_argument(what),
-                e => fail(&e),
-            })?;
+    }
+
+    /// The one destruction path, for `Destroy` and the retention job alike
+    /// (R-CONF-2): in one transaction, under the record's lock, a hold
+    /// leaves everything as it is (noting the skip when the record is due),
+    /// otherwise the scope's streams go through `destroy_stream`, its rows
+    /// are removed and the record leaves the due queue.
+    async fn destroy_record(
+        &self,
+        record: &RecordRef,
+        reason: &str,
+        who: &str,
+    ) -> Result<Destruction, ScopeError> {
+        let mut tx = self.log.pool().begin().await?;
+        let reference = &record.complaint_reference;
+        log_retention::lock_record_in(&mut tx, reference).await?;
+        if let Some(hold) = log_retention::hold_in(&mut tx, reference).await? {
+            sqlx::query("UPDATE retention_due SET last_skipped_at = now() WHERE record = $1")
+                .bind(reference)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(Destruction::Held(hold));
+        }
+        let streams = self.scope.streams(&mut tx, record).await?;
         let mut tombstones = Vec::with_capacity(streams.len());
         for stream in &streams {
-            tombstones.push(
-                log_retention::destroy_stream_in(&mut tx, stream, reason, who)
-                    .await
-                    .map_err(|e| fail(&e))?,
-            );
+            tombstones.push(log_retention::destroy_stream_in(&mut tx, stream, reason, who).await?);
         }
-        let rows = self
-            .scope
-            .remove_rows(&mut tx, record)
-            .await
-            .map_err(|e| fail(&e))?;
-        tx.commit().await.map_err(|e| fail(&e))?;
-        Ok((tombstones, rows))
+        let rows = self.scope.remove_rows(&mut tx, record).await?;
+        sqlx::query("DELETE FROM retention_due WHERE record = $1")
+            .bind(reference)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Destruction::Destroyed { tombstones, rows })
     }
 
     /// Erases the bus messages of every destroyed event not yet erased,
@@ -234,17 +296,15 @@ impl Retention {
                 e,
             )
         };
-        let pending = self
-            .log
-            .pending_bus_erasures()
-            .await
-            .map_err(|e| fail(&e))?;
+        self.erase_pending().await.map_err(|e| fail(&*e))
+    }
+
+    /// Erases every pending bus message; returns how many went.
+    async fn erase_pending(&self) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+        let pending = self.log.pending_bus_erasures().await?;
         let ids: HashSet<String> = pending.iter().map(Uuid::to_string).collect();
-        let erased = self.bus.erase_events(&ids).await.map_err(|e| fail(&e))?;
-        self.log
-            .bus_erasures_done(&pending)
-            .await
-            .map_err(|e| fail(&e))?;
+        let erased = self.bus.erase_events(&ids).await?;
+        self.log.bus_erasures_done(&pending).await?;
         Ok(erased)
     }
 }
@@ -282,6 +342,7 @@ impl pb::retention_server::Retention for Retention {
         let record = RecordRef {
             complaint_reference: reference,
             submission_id,
+            compliment_id: None,
         };
         let (tombstones, rows) = self.destroy_in_database(&record, &reason, &who).await?;
         tracing::info!(
@@ -297,6 +358,27 @@ impl pb::retention_server::Retention for Retention {
             rows_removed: rows,
             bus_messages_erased: erased,
         }))
+    }
+
+    async fn list_due(
+        &self,
+        _request: tonic::Request<pb::ListDueRequest>,
+    ) -> Result<tonic::Response<pb::ListDueResponse>, tonic::Status> {
+        self.list_due_rpc().await.map(tonic::Response::new)
+    }
+
+    async fn run_retention(
+        &self,
+        _request: tonic::Request<pb::RunRetentionRequest>,
+    ) -> Result<tonic::Response<pb::RunRetentionResponse>, tonic::Status> {
+        self.run_retention_rpc().await.map(tonic::Response::new)
+    }
+
+    async fn list_holds(
+        &self,
+        _request: tonic::Request<pb::ListHoldsRequest>,
+    ) -> Result<tonic::Response<pb::ListHoldsResponse>, tonic::Status> {
+        self.list_holds_rpc().await.map(tonic::Response::new)
     }
 
     async fn list_destructions(

@@ -23,6 +23,7 @@ pub struct Runtime {
     addr: SocketAddr,
     stop: CancellationToken,
     tasks: JoinSet<()>,
+    clock: std::sync::Arc<dyn crate::Clock>,
     subjects: Option<std::sync::Arc<dyn crate::subject::SubjectScope>>,
 }
 
@@ -92,8 +93,15 @@ impl Runtime {
             addr,
             stop,
             tasks,
+            clock: std::sync::Arc::new(crate::SystemClock),
             subjects: None,
         })
+    }
+
+    /// The time source of the retention job (the system clock unless a
+    /// test moves time).
+    pub fn use_clock(&mut self, clock: std::sync::Arc<dyn crate::Clock>) {
+        self.clock = clock;
     }
 
     /// This service's access audit, for handlers that return personal data.
@@ -188,7 +196,20 @@ impl Runtime {
             self.bus.clone(),
             &self.settings.service,
             scope,
+            self.clock.clone(),
+            self.settings.retention.policies,
         );
+        // The owners' retention facts queue records for this service's job,
+        // which runs every RETENTION_JOB_INTERVAL unless switched off.
+        let facts = crate::retention::fact_consumer(&self.bus, &self.settings.service);
+        let handler = crate::retention::FactsHandler {
+            service: self.settings.service.clone(),
+        };
+        self.consume(facts, handler).await?;
+        if let Some(interval) = self.settings.retention.job_interval.0 {
+            let job = retention.clone();
+            self.tasks.spawn(job.run_every(interval, self.stop.clone()));
+        }
         let mut routes = routes
             .add_service(self.access_audit().server())
             .add_service(retention.server());

@@ -150,6 +150,9 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// How bearer tokens are checked (R-CONF-1).
     pub auth: crate::auth::AuthSettings,
+    /// The retention policies and how often the retention job runs
+    /// (R-CONF-2).
+    pub retention: crate::retention::RetentionSettings,
     /// The raw source, for the service's own settings.
     pub source: Source,
 }
@@ -195,6 +198,10 @@ impl Settings {
         "AUTH_JWKS_REFRESH_SECONDS",
         "AUTH_DEV_SECRET",
         "AUTH_LEEWAY_SECONDS",
+        "RETENTION_CLOSED_COMPLAINTS",
+        "RETENTION_COMPLIMENTS",
+        "RETENTION_REDIRECTED_OR_DECLINED",
+        "RETENTION_JOB_INTERVAL",
     ];
 
     /// Reads the settings of `service` from the environment (and `CONFIG_FILE`).
@@ -293,6 +300,7 @@ impl Settings {
             },
             shutdown_grace: s.duration("SHUTDOWN_GRACE_SECONDS", 10, Duration::from_secs)?,
             auth: auth_settings(s)?,
+            retention: crate::retention::RetentionSettings::from_source(s)?,
             source,
         })
     }

@@ -106,6 +106,9 @@ pub enum Command {
     SubjectAccess(crate::commands::subject_access::SubjectAccessArgs),
     /// Destroy one person's records in all four services, refused if any is under a legal hold.
     Erase(crate::commands::erase::EraseArgs),
+    /// Retention policies in all four services: what is due, running the jobs, legal holds (R-CONF-2).
+    #[command(subcommand)]
+    Retention(crate::commands::retention::RetentionCommand),
 }
 
 /// The member of staff acting; the services record it with every decision.

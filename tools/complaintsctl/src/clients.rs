@@ -8,6 +8,7 @@ use complaints_proto::v1::complaints_client::ComplaintsClient;
 use complaints_proto::v1::intake_client::IntakeClient;
 use complaints_proto::v1::notifications_client::NotificationsClient;
 use complaints_proto::v1::reporting_client::ReportingClient;
+use complaints_proto::v1::retention_client::RetentionClient;
 use std::time::Duration;
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
@@ -99,6 +100,15 @@ impl Clients {
             ),
             ("reporting", authed("--reporting", &g.reporting)?),
         ])
+    }
+
+    /// The retention service of each of the four, by service name.
+    pub fn retention(&self) -> Result<Vec<(&'static str, RetentionClient<Authed>)>, Error> {
+        Ok(self
+            .every_service()?
+            .into_iter()
+            .map(|(service, channel)| (service, RetentionClient::new(channel)))
+            .collect())
     }
 }
 

@@ -8,5 +8,6 @@ mod deadlines;
 mod helpers;
 mod history;
 mod opening;
+mod retention;
 mod rules;
 mod stages;

@@ -6,6 +6,7 @@ mod compliments;
 mod helpers;
 mod history;
 mod monitoring;
+mod retention;
 mod submissions;
 mod triage;
 mod validation;

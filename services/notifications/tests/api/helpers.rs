@@ -28,6 +28,8 @@ pub struct Stack {
     pub notifications: NotificationsClient<platform::testing::Authed>,
     /// Where the notifications service listens, for clients with other tokens.
     pub notifications_addr: std::net::SocketAddr,
+    /// Where the complaints service listens, for its retention API.
+    pub complaints_addr: std::net::SocketAddr,
     pub smtp: SmtpSink,
     pub intake_log: eventlog::EventLog,
     pub notifications_log: eventlog::EventLog,
@@ -79,7 +81,8 @@ impl Stack {
         )
         .await
         .unwrap();
-        let complaints_channel = platform::testing::channel(complaints.local_addr()).await;
+        let complaints_addr = complaints.local_addr();
+        let complaints_channel = platform::testing::channel(complaints_addr).await;
         let stop = shutdown.clone();
         tokio::spawn(complaints.run_until_stopped(async move { stop.cancelled().await }));
 
@@ -125,6 +128,7 @@ impl Stack {
             clock,
             notifications: NotificationsClient::new(notifications_channel),
             notifications_addr,
+            complaints_addr,
             smtp,
             intake_log,
             notifications_log,

@@ -7,4 +7,5 @@ mod correspondence;
 mod delivery;
 mod helpers;
 mod letters;
+mod retention;
 mod smtp;

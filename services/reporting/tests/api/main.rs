@@ -10,5 +10,6 @@ mod export;
 mod figures;
 mod helpers;
 mod report;
+mod retention;
 mod store;
 mod timeline;

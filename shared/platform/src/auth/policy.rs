@@ -22,7 +22,7 @@ pub const ACCESS_AUDIT: Rule = (
 
 /// Retention and destruction (R-CONF-2), served by every service: the
 /// data protection officer's alone.
-pub const RETENTION: [Rule; 4] = [
+pub const RETENTION: [Rule; 7] = [
     (
         "/complaints.v1.Retention/PlaceHold",
         &[Role::DataProtectionOfficer],
@@ -37,6 +37,18 @@ pub const RETENTION: [Rule; 4] = [
     ),
     (
         "/complaints.v1.Retention/ListDestructions",
+        &[Role::DataProtectionOfficer],
+    ),
+    (
+        "/complaints.v1.Retention/ListDue",
+        &[Role::DataProtectionOfficer],
+    ),
+    (
+        "/complaints.v1.Retention/RunRetention",
+        &[Role::DataProtectionOfficer],
+    ),
+    (
+        "/complaints.v1.Retention/ListHolds",
         &[Role::DataProtectionOfficer],
     ),
 ];

@@ -6,6 +6,7 @@ pub mod erase;
 mod export;
 mod rebuild;
 mod report;
+pub mod retention;
 pub mod subject_access;
 mod submit;
 pub mod timeline;
@@ -36,6 +37,7 @@ pub async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Timeline { reference } => timeline::run(&clients, &reference).await,
         Command::SubjectAccess(args) => subject_access::run(&clients, args).await,
         Command::Erase(args) => erase::run(&clients, args).await,
+        Command::Retention(command) => retention::run(&clients, command, cli.global.json).await,
     }
 }
 
