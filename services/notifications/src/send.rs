@@ -88,10 +88,10 @@ impl Sender {
     ) {
         while !stop.is_cancelled() {
             // One loop looks for exchanges a stop cut short.
-            if index == 0 {
-                if let Err(error) = self.recover_stalled().await {
-                    tracing::warn!(error = %error, "recovering interrupted exchanges failed");
-                }
+            if index == 0
+                && let Err(error) = self.recover_stalled().await
+            {
+                tracing::warn!(error = %error, "recovering interrupted exchanges failed");
             }
             match self.send_next(transport).await {
                 Ok(true) => continue,
@@ -275,7 +275,9 @@ async fn listen(
                     },
                 }
             },
-            Err(error) => tracing::warn!(error = %error, "cannot listen for queued emails; polling meanwhile"),
+            Err(error) => {
+                tracing::warn!(error = %error, "cannot listen for queued emails; polling meanwhile")
+            }
         }
         tokio::select! {
             _ = stop.cancelled() => return,
