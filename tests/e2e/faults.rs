@@ -373,6 +373,28 @@ async fn faults() {
         },
     )
     .await;
+    // Every relay has moved past the last event of its log, so what the
+    // bus holds can be compared with the logs once the services stop.
+    for service in SERVICES {
+        let relayed = format!(
+            "SELECT coalesce((SELECT global_position FROM \"{0}\".checkpoints WHERE name = 'bus-relay'), 0)",
+            schema(service)
+        );
+        let last = format!(
+            "SELECT coalesce(max(global_position), 0) FROM \"{0}\".events",
+            schema(service)
+        );
+        converges(
+            &format!("{service}'s relay reaches the end of its log"),
+            CATCH_UP_STALLED,
+            CATCH_UP_CAP,
+            || {
+                let (pool, relayed, last) = (pool.clone(), relayed.clone(), last.clone());
+                async move { (count(&pool, &relayed).await, count(&pool, &last).await) }
+            },
+        )
+        .await;
+    }
     let exited = services.exited.clone();
     for (name, process) in services.running {
         let status = process.terminate().await;
