@@ -44,7 +44,11 @@ impl RecordScope for ComplaintRecords {
     }
 
     /// Closed complaints whose closed-complaints period has ended by
-    /// `today` (R-CONF-2), counted from the day each closed.
+    /// `today` (R-CONF-2). A complaint raised from a closed one (R-UPC-2)
+    /// shares its submission, and with it intake's and notifications'
+    /// records: complaints sharing a submission fall due together, once
+    /// every one of them is closed, counted from the last to close, so
+    /// destroying one never takes records another still needs.
     async fn due(
         &self,
         conn: &mut PgConnection,
@@ -54,21 +58,26 @@ impl RecordScope for ComplaintRecords {
         let period = policies.period(PolicyKind::ClosedComplaints);
         let label = policies.label(PolicyKind::ClosedComplaints);
         let closed: Vec<(String, Uuid, NaiveDate)> = sqlx::query_as(
-            "SELECT reference, submission_id, closed_on FROM complaints \
-             WHERE closed AND closed_on IS NOT NULL ORDER BY closed_on, reference",
+            "SELECT c.reference, c.submission_id, together.last_closed \
+             FROM complaints c \
+             JOIN (SELECT submission_id, max(closed_on) AS last_closed FROM complaints \
+                   GROUP BY submission_id \
+                   HAVING bool_and(closed AND closed_on IS NOT NULL)) together \
+             USING (submission_id) \
+             ORDER BY together.last_closed, c.reference",
         )
         .fetch_all(&mut *conn)
         .await?;
         Ok(closed
             .into_iter()
-            .map(|(reference, submission_id, closed_on)| DueRecord {
+            .map(|(reference, submission_id, last_closed)| DueRecord {
                 record: RecordRef {
                     complaint_reference: reference,
                     submission_id: Some(submission_id),
                     compliment_id: None,
                 },
                 policy: label.clone(),
-                due_on: period.due_on(closed_on),
+                due_on: period.due_on(last_closed),
             })
             .filter(|due| due.due_on <= today)
             .collect())

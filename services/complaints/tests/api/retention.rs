@@ -159,3 +159,59 @@ async fn r_conf_2_the_holds_in_place_are_listed_with_who_why_and_when() {
     assert!(holds[0].placed_at.is_some());
     stack.cleanup().await;
 }
+
+/// R-CONF-2 with R-UPC-2: a complaint raised from a closed one shares its
+/// submission, so neither falls due while the other is open, and both fall
+/// due together six years after the last of them closed.
+#[tokio::test]
+async fn r_conf_2_complaints_sharing_a_submission_fall_due_together_after_the_last_closes() {
+    let mut stack = Stack::spawn().await;
+    let mut retention =
+        RetentionClient::new(platform::testing::channel(stack.complaints_addr).await);
+    let first = stack.open_complaint("shared").await;
+    close(&mut stack, &first).await;
+    let raised = stack
+        .complaints
+        .raise_new_issues(pb::RaiseNewIssuesRequest {
+            command: acting(&first, "handler-1"),
+            description: "The reissued certificate has the wrong name.".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .reference;
+    let due = |retention: &mut RetentionClient<platform::testing::Authed>| {
+        let mut retention = retention.clone();
+        async move {
+            let mut listed = records(
+                &retention
+                    .list_due(pb::ListDueRequest {})
+                    .await
+                    .unwrap()
+                    .into_inner()
+                    .records,
+            );
+            listed.sort();
+            listed
+        }
+    };
+
+    // Six years on, the first is past its period but the second is open.
+    stack.clock.advance(chrono::Duration::days(6 * 365 + 2));
+    assert!(
+        due(&mut retention).await.is_empty(),
+        "nothing while one is open"
+    );
+
+    close(&mut stack, &raised).await;
+    stack.clock.advance(chrono::Duration::days(6 * 365 - 30));
+    assert!(
+        due(&mut retention).await.is_empty(),
+        "not before six years from the last closure"
+    );
+    stack.clock.advance(chrono::Duration::days(40));
+    let mut both = vec![(first.clone(), false), (raised.clone(), false)];
+    both.sort();
+    assert_eq!(due(&mut retention).await, both, "both together");
+    stack.cleanup().await;
+}
