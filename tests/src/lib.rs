@@ -59,6 +59,8 @@ impl Isolation {
         HashMap::from([
             ("DATABASE_URL".into(), eventlog::testing::database_url()),
             ("DATABASE_SCHEMA".into(), self.schema(service)),
+            // Several processes of each service share one PostgreSQL.
+            ("DATABASE_MAX_CONNECTIONS".into(), "6".into()),
             ("NATS_URL".into(), bus::testing::nats_url()),
             ("BUS_NAMESPACE".into(), self.namespace.clone()),
             ("GRPC_ADDR".into(), "127.0.0.1:0".into()),

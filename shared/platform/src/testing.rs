@@ -25,6 +25,8 @@ pub fn settings(service: &str, namespace: &str, extra: &[(&str, String)]) -> Set
         ),
         ("RELAY_POLL_INTERVAL_MS".into(), "10".into()),
         ("AUTH_DEV_SECRET".into(), DEV_SECRET.into()),
+        // Tests run many services side by side against one PostgreSQL.
+        ("DATABASE_MAX_CONNECTIONS".into(), "6".into()),
     ]);
     for (key, value) in extra {
         env.insert((*key).to_owned(), value.clone());

@@ -43,6 +43,8 @@ impl Stack {
             // Every line a service logs is kept by the bench: warnings, and
             // the platform's start-up line that says where it serves.
             env.insert("LOG_FILTER".into(), "warn,platform=info".into());
+            // Measured as deployed: the default pool, not the tests' small one.
+            env.remove("DATABASE_MAX_CONNECTIONS");
             env.extend(smtp.env());
             processes.push(ServiceProcess::spawn(service, &env).await);
         }
