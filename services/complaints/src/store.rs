@@ -123,35 +123,117 @@ impl Store {
         Ok(after)
     }
 
-    /// Rebuilds the read model from the log: every complaint stream is
-    /// replayed and its row written again. Returns the number of complaints.
+    /// Rebuilds the read model from the log and returns the number of
+    /// complaints.
+    ///
+    /// One transaction writes: the read model is emptied (which locks it,
+    /// so a command's write of its row waits for the rebuild and then lands
+    /// on top), and the rows go in [`REBUILD_BATCH`] complaints per
+    /// statement. The events are read once, ordered by stream and version,
+    /// through a cursor on a second connection that works in exactly the
+    /// writing transaction's snapshot (exported after the lock is taken),
+    /// so reading, folding and writing overlap; each complaint is folded
+    /// with [`evolve`] as its events arrive. Only the complaint being
+    /// folded, one chunk of fetched events and [`REBUILD_QUEUE`] batches of
+    /// rows are held at a time, so memory stays flat however long the log.
     pub async fn rebuild_read_model(&self, today: NaiveDate) -> Result<u64, ComplaintsError> {
-        let references: Vec<String> = sqlx::query_scalar(
-            "SELECT stream_id FROM streams WHERE stream_type = $1 AND destroyed_at IS NULL",
-        )
-        .bind(STREAM_TYPE)
-        .fetch_all(self.log.pool())
-        .await
-        .context("listing complaint streams")?;
-        let mut tx = self
-            .log
-            .pool()
-            .begin()
-            .await
-            .context("beginning a rebuild")?;
+        let pool = self.log.pool();
+        let mut tx = pool.begin().await.context("beginning a rebuild")?;
         sqlx::query("TRUNCATE live_deadlines, complaints")
             .execute(&mut *tx)
             .await
             .context("clearing the read model")?;
-        for reference in &references {
-            let Ok(reference) = reference.parse::<ComplaintRef>() else {
-                continue;
-            };
-            let state = self.load(&reference).await?;
-            project(&mut tx, &state, today).await?;
-        }
+        let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+            .fetch_one(&mut *tx)
+            .await
+            .context("exporting the rebuild's snapshot")?;
+        let mut reader = pool.begin().await.context("beginning the rebuild's read")?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *reader)
+            .await
+            .context("setting up the rebuild's read")?;
+        // SET takes no parameters; the id comes from the server, and only its
+        // own characters (hex digits and dashes) are let through.
+        let snapshot: String = snapshot
+            .chars()
+            .filter(|c| c.is_ascii_hexdigit() || *c == '-')
+            .collect();
+        sqlx::query(&format!("SET TRANSACTION SNAPSHOT '{snapshot}'"))
+            .execute(&mut *reader)
+            .await
+            .context("reading in the rebuild's snapshot")?;
+        // Destroyed streams have no events left, so they are not seen here.
+        sqlx::query(&format!(
+            "DECLARE rebuild_events NO SCROLL CURSOR FOR
+             SELECT stream_id, event_id, event_type, payload FROM events
+             WHERE stream_type = '{STREAM_TYPE}'
+             ORDER BY stream_id, stream_version"
+        ))
+        .execute(&mut *reader)
+        .await
+        .context("opening the rebuild's cursor")?;
+
+        let (batches, mut ready) = tokio::sync::mpsc::channel::<RowBatch>(REBUILD_QUEUE);
+        let fold = async {
+            // Owned here, so the writer sees the end when the fold is done.
+            let batches = batches;
+            let fetch = format!("FETCH {REBUILD_FETCH} FROM rebuild_events");
+            let mut batch = RowBatch::default();
+            let mut current: Option<(String, Complaint)> = None;
+            let mut complaints = 0u64;
+            loop {
+                let chunk: Vec<(String, uuid::Uuid, String, Vec<u8>)> = sqlx::query_as(&fetch)
+                    .fetch_all(&mut *reader)
+                    .await
+                    .context("reading the log for a rebuild")?;
+                let done = chunk.len() < REBUILD_FETCH;
+                for (stream_id, event_id, event_type, payload) in chunk {
+                    let event = codec::decode(&event_type, &payload).map_err(|e| {
+                        ComplaintsError::Corrupt {
+                            stream_id: stream_id.clone(),
+                            event_id,
+                            reason: e.to_string(),
+                        }
+                    })?;
+                    current = Some(match current.take() {
+                        Some((id, state)) if id == stream_id => (id, evolve(state, &event)),
+                        finished => {
+                            if let Some((id, state)) = finished {
+                                complaints += 1;
+                                batch.add(&id, &state, today);
+                            }
+                            (stream_id, evolve(Complaint::default(), &event))
+                        }
+                    });
+                }
+                if done {
+                    break;
+                }
+                if batch.len() >= REBUILD_BATCH
+                    && batches.send(std::mem::take(&mut batch)).await.is_err()
+                {
+                    // The writer stopped; its error is the one reported.
+                    return Ok(complaints);
+                }
+            }
+            if let Some((id, state)) = current {
+                complaints += 1;
+                batch.add(&id, &state, today);
+            }
+            // A closed channel means the writer stopped; its error is reported.
+            let _ = batches.send(batch).await;
+            Ok::<u64, ComplaintsError>(complaints)
+        };
+        let write = async {
+            while let Some(mut batch) = ready.recv().await {
+                batch.write(&mut tx).await?;
+            }
+            Ok::<(), ComplaintsError>(())
+        };
+        let (complaints, ()) = tokio::try_join!(fold, write)?;
+        reader.commit().await.context("ending the rebuild's read")?;
         tx.commit().await.context("committing a rebuild")?;
-        Ok(references.len() as u64)
+        Ok(complaints)
     }
 
     /// Complaints with a live deadline due by `by` that is not yet marked
@@ -231,12 +313,45 @@ pub struct QueueRow {
     pub overdue: bool,
 }
 
-/// Writes the complaint's read-model rows from its state.
-async fn project(
-    conn: &mut PgConnection,
-    state: &Complaint,
-    today: NaiveDate,
-) -> Result<(), ComplaintsError> {
+/// Events fetched from the rebuild's cursor per round trip.
+const REBUILD_FETCH: usize = 5_000;
+/// Complaints whose rows a rebuild writes per statement.
+pub const REBUILD_BATCH: usize = 2_000;
+/// Batches folded ahead of the writer: enough to keep both busy, few
+/// enough to keep memory flat.
+const REBUILD_QUEUE: usize = 2;
+
+/// A complaint's row in `complaints`, as the read model stores it.
+struct ComplaintRow {
+    reference: String,
+    submission_id: String,
+    stage: i32,
+    closed: bool,
+    handler: Option<String>,
+    team: Option<String>,
+    query_category: String,
+    received_at: DateTime<Utc>,
+    next_deadline: Option<i32>,
+    next_stage: Option<i32>,
+    next_due_on: Option<NaiveDate>,
+    overdue: bool,
+    version: i64,
+    /// The day it closed, from which retention counts (R-CONF-2).
+    closed_on: Option<NaiveDate>,
+}
+
+/// A complaint's row in `live_deadlines`.
+struct DeadlineRow {
+    kind: i32,
+    stage: i32,
+    due_on: NaiveDate,
+    approaching: bool,
+    missed: bool,
+}
+
+/// The read-model rows of one complaint's state: the one mapping both a
+/// command's write and a rebuild use, so the two cannot disagree.
+fn rows(state: &Complaint, today: NaiveDate) -> (ComplaintRow, Vec<DeadlineRow>) {
     let complaint = view::complaint_view(state);
     let next = view::next_deadline(state, today).map(|(kind, due_on, overdue)| {
         let (kind, stage) = view::deadline_kind(kind);
@@ -246,11 +361,50 @@ async fn project(
         .received_at
         .and_then(|t| DateTime::<Utc>::from_timestamp(t.seconds, t.nanos.max(0) as u32))
         .unwrap_or_default();
-    let optional = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-    let closed_on = match state.status {
-        crate::domain::state::Status::Closed { on, .. } => Some(on),
-        _ => None,
+    let optional = |s: String| (!s.is_empty()).then_some(s);
+    // Closing withdraws every live deadline, so a closed complaint has none.
+    let deadlines = state
+        .live_deadlines()
+        .map(|deadline| {
+            let (kind, stage) = view::deadline_kind(deadline.kind);
+            DeadlineRow {
+                kind: kind as i32,
+                stage: stage as i32,
+                due_on: deadline.due_on,
+                approaching: deadline.approaching_marked_on.is_some(),
+                missed: deadline.missed_marked_on.is_some(),
+            }
+        })
+        .collect();
+    let row = ComplaintRow {
+        reference: complaint.reference,
+        submission_id: complaint.submission_id,
+        stage: complaint.stage,
+        closed: complaint.closed,
+        handler: optional(complaint.handler),
+        team: optional(complaint.team),
+        query_category: complaint.query_category,
+        received_at,
+        next_deadline: next.map(|n| n.0),
+        next_stage: next.map(|n| n.1),
+        next_due_on: next.map(|n| n.2),
+        overdue: next.is_some_and(|n| n.3),
+        version: complaint.version as i64,
+        closed_on: match state.status {
+            crate::domain::state::Status::Closed { on, .. } => Some(on),
+            _ => None,
+        },
     };
+    (row, deadlines)
+}
+
+/// Writes the complaint's read-model rows from its state.
+async fn project(
+    conn: &mut PgConnection,
+    state: &Complaint,
+    today: NaiveDate,
+) -> Result<(), ComplaintsError> {
+    let (row, deadlines) = rows(state, today);
     sqlx::query(
         "INSERT INTO complaints (reference, submission_id, stage, closed, handler, team, query_category, received_at,
                                  next_deadline, next_stage, next_due_on, overdue, version, closed_on)
@@ -261,46 +415,157 @@ async fn project(
             next_due_on = EXCLUDED.next_due_on, overdue = EXCLUDED.overdue,
             version = EXCLUDED.version, closed_on = EXCLUDED.closed_on, updated_at = now()",
     )
-    .bind(&complaint.reference)
-    .bind(&complaint.submission_id)
-    .bind(complaint.stage)
-    .bind(complaint.closed)
-    .bind(optional(&complaint.handler))
-    .bind(optional(&complaint.team))
-    .bind(&complaint.query_category)
-    .bind(received_at)
-    .bind(next.map(|n| n.0))
-    .bind(next.map(|n| n.1))
-    .bind(next.map(|n| n.2))
-    .bind(next.is_some_and(|n| n.3))
-    .bind(complaint.version as i64)
-    .bind(closed_on)
+    .bind(&row.reference)
+    .bind(&row.submission_id)
+    .bind(row.stage)
+    .bind(row.closed)
+    .bind(&row.handler)
+    .bind(&row.team)
+    .bind(&row.query_category)
+    .bind(row.received_at)
+    .bind(row.next_deadline)
+    .bind(row.next_stage)
+    .bind(row.next_due_on)
+    .bind(row.overdue)
+    .bind(row.version)
+    .bind(row.closed_on)
     .execute(&mut *conn)
     .await
     .context("writing the complaint's read model")?;
     sqlx::query("DELETE FROM live_deadlines WHERE reference = $1")
-        .bind(&complaint.reference)
+        .bind(&row.reference)
         .execute(&mut *conn)
         .await
         .context("clearing the complaint's live deadlines")?;
-    // Closing withdraws every live deadline, so a closed complaint has none.
-    for deadline in state.live_deadlines() {
-        let (kind, stage) = view::deadline_kind(deadline.kind);
+    for deadline in deadlines {
         sqlx::query(
             "INSERT INTO live_deadlines (reference, kind, stage, due_on, approaching, missed)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(&complaint.reference)
-        .bind(kind as i32)
-        .bind(stage as i32)
+        .bind(&row.reference)
+        .bind(deadline.kind)
+        .bind(deadline.stage)
         .bind(deadline.due_on)
-        .bind(deadline.approaching_marked_on.is_some())
-        .bind(deadline.missed_marked_on.is_some())
+        .bind(deadline.approaching)
+        .bind(deadline.missed)
         .execute(&mut *conn)
         .await
         .context("writing the complaint's live deadlines")?;
     }
     Ok(())
+}
+
+/// Read-model rows a rebuild has folded and not yet written, as the column
+/// arrays of one multi-row INSERT per table.
+#[derive(Default)]
+struct RowBatch {
+    references: Vec<String>,
+    submission_ids: Vec<String>,
+    stages: Vec<i32>,
+    closed: Vec<bool>,
+    handlers: Vec<Option<String>>,
+    teams: Vec<Option<String>>,
+    categories: Vec<String>,
+    received: Vec<DateTime<Utc>>,
+    next_deadlines: Vec<Option<i32>>,
+    next_stages: Vec<Option<i32>>,
+    next_due: Vec<Option<NaiveDate>>,
+    overdue: Vec<bool>,
+    versions: Vec<i64>,
+    closed_on: Vec<Option<NaiveDate>>,
+    deadline_refs: Vec<String>,
+    deadline_kinds: Vec<i32>,
+    deadline_stages: Vec<i32>,
+    deadline_due: Vec<NaiveDate>,
+    deadline_approaching: Vec<bool>,
+    deadline_missed: Vec<bool>,
+}
+
+impl RowBatch {
+    fn len(&self) -> usize {
+        self.references.len()
+    }
+
+    /// Adds the rows of the complaint folded from stream `stream_id`; a
+    /// stream that is not a complaint reference is left out, as it has no
+    /// place in the read model.
+    fn add(&mut self, stream_id: &str, state: &Complaint, today: NaiveDate) {
+        if stream_id.parse::<ComplaintRef>().is_err() {
+            return;
+        }
+        let (row, deadlines) = rows(state, today);
+        for d in deadlines {
+            self.deadline_refs.push(row.reference.clone());
+            self.deadline_kinds.push(d.kind);
+            self.deadline_stages.push(d.stage);
+            self.deadline_due.push(d.due_on);
+            self.deadline_approaching.push(d.approaching);
+            self.deadline_missed.push(d.missed);
+        }
+        self.references.push(row.reference);
+        self.submission_ids.push(row.submission_id);
+        self.stages.push(row.stage);
+        self.closed.push(row.closed);
+        self.handlers.push(row.handler);
+        self.teams.push(row.team);
+        self.categories.push(row.query_category);
+        self.received.push(row.received_at);
+        self.next_deadlines.push(row.next_deadline);
+        self.next_stages.push(row.next_stage);
+        self.next_due.push(row.next_due_on);
+        self.overdue.push(row.overdue);
+        self.versions.push(row.version);
+        self.closed_on.push(row.closed_on);
+    }
+
+    /// Writes the batch's rows (complaints first: deadlines refer to them)
+    /// and empties it.
+    async fn write(&mut self, conn: &mut PgConnection) -> Result<(), ComplaintsError> {
+        let batch = std::mem::take(self);
+        if !batch.references.is_empty() {
+            sqlx::query(
+                "INSERT INTO complaints (reference, submission_id, stage, closed, handler, team, query_category,
+                                         received_at, next_deadline, next_stage, next_due_on, overdue, version,
+                                         closed_on)
+                 SELECT * FROM UNNEST($1::text[], $2::uuid[], $3::int[], $4::bool[], $5::text[], $6::text[],
+                                      $7::text[], $8::timestamptz[], $9::int[], $10::int[], $11::date[],
+                                      $12::bool[], $13::bigint[], $14::date[])",
+            )
+            .bind(&batch.references)
+            .bind(&batch.submission_ids)
+            .bind(&batch.stages)
+            .bind(&batch.closed)
+            .bind(&batch.handlers)
+            .bind(&batch.teams)
+            .bind(&batch.categories)
+            .bind(&batch.received)
+            .bind(&batch.next_deadlines)
+            .bind(&batch.next_stages)
+            .bind(&batch.next_due)
+            .bind(&batch.overdue)
+            .bind(&batch.versions)
+            .bind(&batch.closed_on)
+            .execute(&mut *conn)
+            .await
+            .context("writing a batch of the rebuilt read model")?;
+        }
+        if !batch.deadline_refs.is_empty() {
+            sqlx::query(
+                "INSERT INTO live_deadlines (reference, kind, stage, due_on, approaching, missed)
+                 SELECT * FROM UNNEST($1::text[], $2::int[], $3::int[], $4::date[], $5::bool[], $6::bool[])",
+            )
+            .bind(&batch.deadline_refs)
+            .bind(&batch.deadline_kinds)
+            .bind(&batch.deadline_stages)
+            .bind(&batch.deadline_due)
+            .bind(&batch.deadline_approaching)
+            .bind(&batch.deadline_missed)
+            .execute(&mut *conn)
+            .await
+            .context("writing a batch of the rebuilt live deadlines")?;
+        }
+        Ok(())
+    }
 }
 
 /// The deadline kinds of `pb` as stored, for readers of the queue.
