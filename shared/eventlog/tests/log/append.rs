@@ -206,7 +206,11 @@ async fn connecting_twice_to_the_same_schema_migrates_once() {
             .fetch_all(second.pool())
             .await
             .unwrap();
-    assert_eq!(applied, [1, 2, 3, 4, 5], "the log's own migrations, each once");
+    assert_eq!(
+        applied,
+        [1, 2, 3, 4, 5],
+        "the log's own migrations, each once"
+    );
     drop(second);
     cleanup(first).await;
 }
