@@ -88,6 +88,9 @@ impl SmtpSink {
         });
         server
             .with_name("sink.test")
+            // One thread per session: the senders of several replicas each
+            // keep a session open while they have a queue.
+            .with_num_threads(32)
             .with_ssl(SslConfig::None)
             .expect("plain SMTP needs no certificate")
             .with_tcp_listener(listener);

@@ -6,7 +6,8 @@
 //!   state in notifications' own schema and queue the letters each event
 //!   calls for ([`store`]: one event-log stream per notification).
 //! - [`send`]: the email sender over SMTP with retries and back-off, and
-//!   the operators' templates (`TEMPLATES_DIR`).
+//!   the operators' templates (`TEMPLATES_DIR`); [`smtp`]: each sender
+//!   loop's kept-open connection to the mail server.
 //! - [`grpc`]: the `complaints.v1.Notifications` API.
 #![forbid(unsafe_code)]
 
@@ -17,6 +18,7 @@ pub mod grpc;
 pub mod reach;
 pub mod retention;
 pub mod send;
+pub mod smtp;
 pub mod store;
 pub mod subject;
 

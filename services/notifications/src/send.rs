@@ -14,10 +14,11 @@
 //! exchange, and is the only one.
 
 use crate::core::{BuiltInTemplates, DeliveryCommand, RetryPolicy, TemplateSource};
+use crate::smtp::Connection;
 use crate::store::{self, Row, StoreError};
 use eventlog::Actor;
+use lettre::Message;
 use lettre::message::Mailbox;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use platform::Clock;
 use sqlx::PgPool;
 use std::path::PathBuf;
@@ -58,10 +59,6 @@ impl Sender {
     /// email is queued (LISTEN/NOTIFY) and otherwise every poll interval,
     /// which also finds retries coming due.
     pub async fn run(self, stop: CancellationToken) {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.smtp.host)
-            .port(self.smtp.port)
-            .timeout(Some(self.smtp.timeout))
-            .build();
         let wake = Arc::new(tokio::sync::Notify::new());
         let listening = tokio::spawn(listen(
             self.pool.clone(),
@@ -71,21 +68,18 @@ impl Sender {
         ));
         let mut loops = tokio::task::JoinSet::new();
         for index in 0..self.senders.max(1) {
-            let (sender, transport) = (self.clone(), transport.clone());
+            let sender = self.clone();
             let (wake, stop) = (wake.clone(), stop.clone());
-            loops.spawn(async move { sender.send_loop(index, &transport, &wake, &stop).await });
+            loops.spawn(async move { sender.send_loop(index, &wake, &stop).await });
         }
         while loops.join_next().await.is_some() {}
         listening.abort();
     }
 
-    async fn send_loop(
-        &self,
-        index: usize,
-        transport: &AsyncSmtpTransport<Tokio1Executor>,
-        wake: &tokio::sync::Notify,
-        stop: &CancellationToken,
-    ) {
+    /// One sender loop, with its own connection to the mail server kept
+    /// open between emails ([`crate::smtp`]).
+    async fn send_loop(&self, index: usize, wake: &tokio::sync::Notify, stop: &CancellationToken) {
+        let mut connection = Connection::new(&self.smtp.host, self.smtp.port, self.smtp.timeout);
         while !stop.is_cancelled() {
             // One loop looks for exchanges a stop cut short.
             if index == 0
@@ -93,17 +87,20 @@ impl Sender {
             {
                 tracing::warn!(error = %error, "recovering interrupted exchanges failed");
             }
-            match self.send_next(transport).await {
+            match self.send_next(&mut connection).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(error) => tracing::warn!(error = %error, "sending a notification failed"),
             }
+            // Nothing due: give the server its session back until there is.
+            connection.close().await;
             tokio::select! {
                 _ = stop.cancelled() => return,
                 _ = wake.notified() => {}
                 _ = tokio::time::sleep(self.poll_interval) => {}
             }
         }
+        connection.close().await;
     }
 
     /// Sends the next due email, if any; `true` when one was handled.
@@ -112,10 +109,7 @@ impl Sender {
     /// and its result recorded in a second one. A stop between the two
     /// leaves the claim behind, and [`Sender::recover_stalled`] gives the
     /// email up instead of sending it again: nobody gets two copies.
-    async fn send_next(
-        &self,
-        transport: &AsyncSmtpTransport<Tokio1Executor>,
-    ) -> Result<bool, StoreError> {
+    async fn send_next(&self, connection: &mut Connection) -> Result<bool, StoreError> {
         let Some(row) = store::claim_next_due(&self.pool, self.clock.now()).await? else {
             return Ok(false);
         };
@@ -133,22 +127,21 @@ impl Sender {
             row.traceparent.as_deref(),
             row.tracestate.as_deref(),
         );
-        self.exchange(transport, &row).instrument(span).await?;
+        self.exchange(connection, &row).instrument(span).await?;
         Ok(true)
     }
 
     /// One SMTP exchange for a claimed email, and its result recorded.
-    async fn exchange(
-        &self,
-        transport: &AsyncSmtpTransport<Tokio1Executor>,
-        row: &Row,
-    ) -> Result<(), StoreError> {
+    async fn exchange(&self, connection: &mut Connection, row: &Row) -> Result<(), StoreError> {
         let command = match self.message(row) {
             Err(error) => DeliveryCommand::RecordFailure {
                 error,
                 permanent: true,
             },
-            Ok(message) => match transport.send(message).await {
+            Ok(message) => match connection
+                .send(message.envelope(), &message.formatted())
+                .await
+            {
                 Ok(response) => DeliveryCommand::RecordSent {
                     server_answer: format!(
                         "{} {}",
