@@ -1,9 +1,33 @@
-//! Durable consumers that apply each event once.
+//! Consumers that apply each event once, in the order it was published.
+//!
+//! A consumer's position in the JetStream stream is kept in the service's
+//! own schema (`consumer_positions`) and written in the same transaction as
+//! what it applied, beside the inbox row of each event. JetStream only
+//! delivers: each replica reads the stream in order with an ordered
+//! (ephemeral) consumer starting after the saved position, and applies what
+//! arrives in batches, one transaction a batch.
+//!
+//! Why not a durable consumer with acknowledgements: to keep events in order
+//! it had to hold one message in flight across all replicas, so every event
+//! cost a commit and a round trip to the server before the next could come.
+//! Here a batch of events costs one commit, and order holds by construction:
+//!
+//! - Replicas take turns under an advisory lock on the consumer's name
+//!   ([`eventlog::lock_position`]); inside it a replica skips what is at or
+//!   before the saved position and applies the rest. Every replica sees the
+//!   whole stream in order, so whichever holds the turn applies the next
+//!   events, and a replica that dies mid-batch loses nothing (its
+//!   transaction rolls back and another replica's turn comes).
+//! - An event whose handler fails is retried before anything behind it (the
+//!   batch up to it commits; the rest waits in memory), and after
+//!   `max_deliver` attempts goes to the dead-letter subject with the
+//!   position moved past it, so the events behind it go on flowing. An
+//!   undecodable message goes there at once.
 
 use crate::{Bus, Error, headers};
 use async_nats::HeaderMap;
-use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PullConsumer, pull};
-use async_nats::jetstream::{AckKind, Message};
+use async_nats::jetstream::Message;
+use async_nats::jetstream::consumer::{DeliverPolicy, pull};
 use complaints_proto::v1::EventEnvelope;
 use eventlog::EventLog;
 use futures::StreamExt;
@@ -22,8 +46,10 @@ pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 /// What a service does with an event from the bus.
 pub trait Handler: Send + Sync + 'static {
     /// Applies `event` inside `tx`, the consumer's own transaction, which
-    /// also records the event as processed. Events the handler has no use
-    /// for are simply ignored (return `Ok`).
+    /// also records the event as processed and the consumer's position.
+    /// Several events may share one transaction; an error undoes the whole
+    /// transaction and the events before this one are applied again without
+    /// it. Events the handler has no use for are simply ignored (return `Ok`).
     fn handle<'a>(
         &'a self,
         tx: &'a mut PgConnection,
@@ -31,19 +57,20 @@ pub trait Handler: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), HandlerError>> + Send + 'a;
 }
 
-/// One durable consumer's set-up.
+/// One consumer's set-up.
 #[derive(Debug, Clone)]
 pub struct ConsumerSettings {
-    /// Durable name, unique per purpose, e.g. `complaints-open-from-intake`.
+    /// Name, unique per purpose, e.g. `complaints-open-from-intake`: the key
+    /// of its position and inbox rows, shared by the service's replicas.
     pub name: String,
     /// Subject filter, e.g. [`Bus::all_from`]`("intake")`.
     pub filter_subject: String,
-    /// Deliveries before a message goes to the dead-letter subject.
+    /// Attempts before an event goes to the dead-letter subject.
     pub max_deliver: i64,
-    /// How long JetStream waits for an ack before redelivering.
-    pub ack_wait: Duration,
     /// Base pause before a failed event is retried (times the attempt).
     pub retry_delay: Duration,
+    /// Most events applied in one transaction.
+    pub batch_size: usize,
 }
 
 impl ConsumerSettings {
@@ -52,31 +79,41 @@ impl ConsumerSettings {
             name: name.into(),
             filter_subject: filter_subject.into(),
             max_deliver: 5,
-            ack_wait: Duration::from_secs(30),
             retry_delay: Duration::from_millis(500),
+            batch_size: 500,
         }
     }
 }
 
-/// A durable pull consumer bound to a handler. Replicas of a service start
-/// the same durable consumer and share it: JetStream hands each message to
-/// one of them, one message at a time, in order.
+/// A consumer bound to a handler.
 #[derive(Debug)]
 pub struct Consumer<H> {
     bus: Bus,
     log: EventLog,
     settings: ConsumerSettings,
-    consumer: PullConsumer,
+    stream: async_nats::jetstream::stream::Stream,
     handler: H,
 }
 
-enum Outcome {
-    Applied,
-    AlreadyApplied,
+/// How far one attempt at a batch got.
+enum Stop {
+    /// The message cannot be read as an event.
+    Undecodable(String),
+    /// The handler refused the event.
+    Failed(HandlerError),
+}
+
+/// One message of a batch: its stream sequence and, if it could be read,
+/// the event.
+struct Item {
+    sequence: u64,
+    message: Message,
+    event: Result<(EventEnvelope, Uuid), String>,
 }
 
 impl<H: Handler> Consumer<H> {
-    /// Creates the durable consumer if it is missing (idempotent).
+    /// Checks the stream exists; nothing is created on the server until
+    /// [`Consumer::run`].
     pub async fn start(
         bus: Bus,
         log: EventLog,
@@ -88,134 +125,220 @@ impl<H: Handler> Consumer<H> {
             .get_stream(bus.stream_name())
             .await
             .map_err(|e| Error::nats(format!("opening stream {}", bus.stream_name()), e))?;
-        let consumer: PullConsumer = stream
-            .get_or_create_consumer(
-                &settings.name,
-                pull::Config {
-                    durable_name: Some(settings.name.clone()),
-                    filter_subject: settings.filter_subject.clone(),
-                    ack_policy: AckPolicy::Explicit,
-                    deliver_policy: DeliverPolicy::All,
-                    ack_wait: settings.ack_wait,
-                    max_deliver: settings.max_deliver,
-                    // One message in flight across every replica sharing
-                    // this durable consumer, so events are applied in the
-                    // order they were published even when one is retried
-                    // or a replica dies holding it (it comes back first,
-                    // after `ack_wait`). Handlers rely on it: a letter is
-                    // planned from the contact details the event before
-                    // recorded.
-                    max_ack_pending: 1,
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(|e| Error::nats(format!("creating consumer {}", settings.name), e))?;
         Ok(Self {
             bus,
             log,
             settings,
-            consumer,
+            stream,
             handler,
         })
     }
 
-    /// Applies messages one at a time, in order, until `shutdown`; the
-    /// message in hand is finished before returning.
+    /// Applies events in order until `shutdown`; the batch in hand is
+    /// finished before returning.
     pub async fn run(self, shutdown: CancellationToken) {
+        let mut attempts = (0u64, 0i64);
         while !shutdown.is_cancelled() {
-            let mut messages = match self.consumer.messages().await {
-                Ok(messages) => messages,
-                Err(error) => {
-                    tracing::warn!(consumer = %self.settings.name, error = %error, "cannot pull messages; retrying");
-                    tokio::select! {
-                        _ = shutdown.cancelled() => return,
-                        _ = tokio::time::sleep(self.settings.retry_delay) => continue,
+            if let Err(error) = self.follow(&shutdown, &mut attempts).await {
+                tracing::warn!(consumer = %self.settings.name, error = %error, "consumer interrupted; resuming from its position");
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(self.settings.retry_delay) => {}
+                }
+            }
+        }
+    }
+
+    /// Reads the stream from the saved position and applies it, until
+    /// shutdown or an error (after which [`Consumer::run`] starts again
+    /// from the saved position). `attempts` counts the failures of the
+    /// event at the head: (its stream sequence, failures so far).
+    async fn follow(
+        &self,
+        shutdown: &CancellationToken,
+        attempts: &mut (u64, i64),
+    ) -> Result<(), Error> {
+        let from = {
+            let mut conn = self.log.pool().acquire().await.map_err(database)?;
+            eventlog::position(&mut conn, &self.settings.name).await?
+        };
+        let deliver_policy = match from {
+            0 => DeliverPolicy::All,
+            n => DeliverPolicy::ByStartSequence {
+                start_sequence: n + 1,
+            },
+        };
+        let consumer = self
+            .stream
+            .create_consumer(pull::OrderedConfig {
+                filter_subject: self.settings.filter_subject.clone(),
+                deliver_policy,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::nats(format!("following for {}", self.settings.name), e))?;
+        let messages = consumer
+            .messages()
+            .await
+            .map_err(|e| Error::nats(format!("following for {}", self.settings.name), e))?;
+        let mut chunks = messages.ready_chunks(self.settings.batch_size.max(1));
+        let mut pending: Vec<Item> = Vec::new();
+        loop {
+            if pending.is_empty() {
+                let chunk = tokio::select! {
+                    _ = shutdown.cancelled() => return Ok(()),
+                    chunk = chunks.next() => chunk,
+                };
+                let Some(chunk) = chunk else {
+                    return Err(Error::nats("following the stream", "the stream ended"));
+                };
+                for message in chunk {
+                    let message = message.map_err(|e| Error::nats("following the stream", e))?;
+                    pending.push(item(message)?);
+                }
+            }
+            let (done, stop) = self.apply(&pending).await?;
+            pending.drain(..done);
+            let Some(stop) = stop else { continue };
+            let head = &pending[0];
+            let reason = match stop {
+                Stop::Undecodable(reason) => reason,
+                Stop::Failed(error) => {
+                    if attempts.0 != head.sequence {
+                        *attempts = (head.sequence, 0);
                     }
+                    attempts.1 += 1;
+                    if attempts.1 < self.settings.max_deliver {
+                        tracing::warn!(consumer = %self.settings.name, error = %error, attempt = attempts.1, "handling failed; will retry");
+                        let delay = self.settings.retry_delay
+                            * u32::try_from(attempts.1).unwrap_or(u32::MAX);
+                        tokio::select! {
+                            _ = shutdown.cancelled() => return Ok(()),
+                            _ = tokio::time::sleep(delay) => {}
+                        }
+                        continue;
+                    }
+                    error.to_string()
                 }
             };
-            loop {
-                let next = tokio::select! {
-                    _ = shutdown.cancelled() => return,
-                    next = messages.next() => next,
-                };
-                match next {
-                    Some(Ok(message)) => self.process(message).await,
-                    Some(Err(error)) => {
-                        tracing::warn!(consumer = %self.settings.name, error = %error, "pulling a message failed");
-                    }
-                    None => break,
+            let attempt = if attempts.0 == head.sequence {
+                attempts.1
+            } else {
+                1
+            };
+            self.dead_letter(head, &reason, attempt).await?;
+            pending.remove(0);
+        }
+    }
+
+    /// Applies `items` in one transaction, in order, skipping what another
+    /// replica (or an earlier run) already applied. Answers how many of
+    /// them are done and, if it stopped short, why the next one was not
+    /// applied; a handler's failure undoes the transaction, so the events
+    /// before the failing one are applied again in a new one.
+    async fn apply(&self, items: &[Item]) -> Result<(usize, Option<Stop>), Error> {
+        let mut limit = items.len();
+        let mut failure = None;
+        loop {
+            if limit == 0 {
+                return Ok((0, failure.map(Stop::Failed)));
+            }
+            match self.try_apply(&items[..limit]).await? {
+                Ok((done, undecodable)) => {
+                    return Ok(match (undecodable, failure) {
+                        (Some(reason), _) => (done, Some(Stop::Undecodable(reason))),
+                        (None, Some(error)) => (done, Some(Stop::Failed(error))),
+                        (None, None) => (done, None),
+                    });
+                }
+                Err((at, error)) => {
+                    limit = at;
+                    failure = Some(error);
                 }
             }
         }
     }
 
-    async fn process(&self, message: Message) {
-        let attempt = message.info().map(|info| info.delivered).unwrap_or(1);
-        let (envelope, event_id) = match decode(&message) {
-            Ok(decoded) => decoded,
-            Err(reason) => return self.dead_letter(&message, &reason, attempt).await,
-        };
-        let span = tracing::info_span!(
-            "bus.consume",
-            otel.kind = "consumer",
-            consumer = %self.settings.name,
-            event_type = %envelope.event_type,
-            event_id = %event_id,
-            attempt,
-        );
-        headers::set_parent_from(&span, message.headers.as_ref());
-        let result = self
-            .apply(&envelope, event_id)
-            .instrument(span.clone())
-            .await;
-        let _entered = span.enter();
-        match result {
-            Ok(outcome) => {
-                if let Outcome::AlreadyApplied = outcome {
-                    tracing::debug!("event already applied; acknowledging the redelivery");
-                }
-                if let Err(error) = message.ack().await {
-                    // Redelivered later and then recognised as applied.
-                    tracing::warn!(error = %error, "ack failed after commit");
-                }
-            }
-            Err(error) if attempt >= self.settings.max_deliver => {
-                self.dead_letter(&message, &error.to_string(), attempt)
-                    .await;
-            }
-            Err(error) => {
-                tracing::warn!(error = %error, "handling failed; will retry");
-                let delay = self.settings.retry_delay * u32::try_from(attempt).unwrap_or(1).max(1);
-                let _ = message.ack_with(AckKind::Nak(Some(delay))).await;
-            }
-        }
-    }
-
-    async fn apply(
+    /// One transaction over `items`: `Ok` with how many are done once it
+    /// committed (and the reason, if it stopped at an undecodable one), or
+    /// the index and error of the event whose handler failed, after
+    /// rolling back.
+    async fn try_apply(
         &self,
-        envelope: &EventEnvelope,
-        event_id: Uuid,
-    ) -> Result<Outcome, HandlerError> {
-        let mut tx = self.log.pool().begin().await?;
-        if !eventlog::mark_processed(&mut tx, &self.settings.name, event_id).await? {
-            tx.rollback().await?;
-            return Ok(Outcome::AlreadyApplied);
+        items: &[Item],
+    ) -> Result<Result<(usize, Option<String>), (usize, HandlerError)>, Error> {
+        let name = &self.settings.name;
+        let mut tx = self.log.pool().begin().await.map_err(database)?;
+        let mut position = eventlog::lock_position(&mut tx, name).await?;
+        let start = position;
+        let mut done = 0;
+        let mut undecodable = None;
+        for (index, item) in items.iter().enumerate() {
+            if item.sequence <= position {
+                done = index + 1;
+                continue;
+            }
+            let (envelope, event_id) = match &item.event {
+                Ok(event) => event,
+                Err(reason) => {
+                    undecodable = Some(reason.clone());
+                    break;
+                }
+            };
+            let span = tracing::info_span!(
+                "bus.consume",
+                otel.kind = "consumer",
+                consumer = %name,
+                event_type = %envelope.event_type,
+                event_id = %event_id,
+                stream.sequence = item.sequence,
+            );
+            headers::set_parent_from(&span, item.message.headers.as_ref());
+            let applied = async {
+                if eventlog::mark_processed(&mut tx, name, *event_id).await? {
+                    self.handler.handle(&mut tx, envelope).await
+                } else {
+                    tracing::debug!("event already applied; skipping the copy");
+                    Ok(())
+                }
+            }
+            .instrument(span)
+            .await;
+            if let Err(error) = applied {
+                // Nothing of this transaction stands; the caller applies
+                // the events before this one again.
+                let _ = tx.rollback().await;
+                return Ok(Err((index, error)));
+            }
+            position = item.sequence;
+            done = index + 1;
         }
-        self.handler.handle(&mut tx, envelope).await?;
-        tx.commit().await?;
-        Ok(Outcome::Applied)
+        if position != start {
+            eventlog::save_position(&mut tx, name, position).await?;
+        }
+        tx.commit().await.map_err(database)?;
+        Ok(Ok((done, undecodable)))
     }
 
-    /// Moves a message that cannot be applied out of the way, where
-    /// operators can see it, so the events behind it go on flowing.
-    async fn dead_letter(&self, message: &Message, reason: &str, attempt: i64) {
-        tracing::error!(consumer = %self.settings.name, reason, attempt, "event sent to the dead-letter subject");
+    /// Moves an event that cannot be applied out of the way, where
+    /// operators can see it, and moves the position past it, so the events
+    /// behind it go on flowing. Until the dead letter is stored, the event
+    /// stays where it is.
+    async fn dead_letter(&self, item: &Item, reason: &str, attempt: i64) -> Result<(), Error> {
+        let name = &self.settings.name;
+        tracing::error!(consumer = %name, reason, attempt, stream.sequence = item.sequence, "event sent to the dead-letter subject");
+        let message = &item.message;
         let mut headers = HeaderMap::new();
         headers.insert("original-subject", message.subject.as_str());
-        headers.insert("consumer", self.settings.name.as_str());
+        headers.insert("consumer", name.as_str());
         headers.insert("reason", reason);
         headers.insert("attempts", attempt.to_string().as_str());
+        // A dead letter published again (a replica died before moving the
+        // position past it) is dropped by the server as a copy.
+        headers.insert(
+            async_nats::header::NATS_MESSAGE_ID,
+            format!("dead-letter:{name}:{}", item.sequence).as_str(),
+        );
         // The event's id, so destroying the event erases its dead letter
         // too (R-CONF-2).
         if let Some(id) = message
@@ -225,21 +348,41 @@ impl<H: Handler> Consumer<H> {
         {
             headers.insert(crate::erase::ORIGINAL_MESSAGE_ID, id.as_str());
         }
-        let subject = self.bus.dead_letter_subject(&self.settings.name);
-        let published = self
-            .bus
+        let subject = self.bus.dead_letter_subject(name);
+        self.bus
             .jetstream
             .publish_with_headers(subject, headers, message.payload.clone())
-            .await;
-        let stored = match published {
-            Ok(ack) => ack.await.is_ok(),
-            Err(_) => false,
-        };
-        // Until the dead letter is stored, leave the message to be redelivered.
-        if stored {
-            let _ = message.ack_with(AckKind::Term).await;
+            .await
+            .map_err(|e| Error::nats("publishing a dead letter", e))?
+            .await
+            .map_err(|e| Error::nats("storing a dead letter", e))?;
+        let mut tx = self.log.pool().begin().await.map_err(database)?;
+        if eventlog::lock_position(&mut tx, name).await? < item.sequence {
+            eventlog::save_position(&mut tx, name, item.sequence).await?;
         }
+        tx.commit().await.map_err(database)?;
+        Ok(())
     }
+}
+
+fn item(message: Message) -> Result<Item, Error> {
+    let sequence = message
+        .info()
+        .map_err(|e| Error::nats("reading a message's stream sequence", e))?
+        .stream_sequence;
+    let event = decode(&message);
+    Ok(Item {
+        sequence,
+        message,
+        event,
+    })
+}
+
+fn database(error: sqlx::Error) -> Error {
+    Error::Log(eventlog::Error::Database {
+        context: "applying events from the bus".into(),
+        source: error,
+    })
 }
 
 fn decode(message: &Message) -> Result<(EventEnvelope, Uuid), String> {

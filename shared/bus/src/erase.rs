@@ -58,12 +58,16 @@ impl Bus {
                     ));
                 }
             };
-            let id = message
-                .headers
-                .get(async_nats::header::NATS_MESSAGE_ID)
-                .or_else(|| message.headers.get(ORIGINAL_MESSAGE_ID))
-                .map(|v| v.as_str().to_owned());
-            if id.is_some_and(|id| event_ids.contains(&id)) {
+            // An event carries its id as its message id; a dead letter has
+            // a message id of its own and the event's id beside it.
+            let names_event = [
+                message.headers.get(async_nats::header::NATS_MESSAGE_ID),
+                message.headers.get(ORIGINAL_MESSAGE_ID),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|id| event_ids.contains(id.as_str()));
+            if names_event {
                 stream
                     .delete_message(sequence)
                     .await

@@ -6,9 +6,11 @@
 //!   between commit and publish publishes on restart.
 //! - The JetStream message id is the event id, so a republished event inside
 //!   the duplicate window is dropped by the server.
-//! - [`Consumer`]s are durable, ack only after their own transaction
-//!   committed, and record each applied event in the service's inbox, so a
-//!   redelivered event changes nothing.
+//! - [`Consumer`]s keep their position in the stream in the service's own
+//!   schema, written in the transaction that applied the events (a batch
+//!   at a time), and record each applied event in the service's inbox, so
+//!   an event applied once is never applied again and order holds across
+//!   replicas and restarts.
 //! - Stream and consumer set-up is idempotent and happens at start-up.
 #![forbid(unsafe_code)]
 

@@ -32,7 +32,7 @@ pub use append::append_in;
 pub use checkpoint::save_checkpoint_in;
 pub use error::{Error, ResultExt};
 pub use event::{Actor, ExpectedVersion, Metadata, NewEvent, Position, RecordedEvent, StreamId};
-pub use inbox::mark_processed;
+pub use inbox::{lock_position, mark_processed, position, save_position};
 pub use read::GAP_WAIT;
 pub use retention::{Hold, HoldAction, HoldInPlace, Tombstone};
 pub use schema::{DatabaseSettings, SchemaName};

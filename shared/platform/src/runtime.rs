@@ -126,7 +126,7 @@ impl Runtime {
         self.addr
     }
 
-    /// Starts a durable consumer that runs until shutdown.
+    /// Starts a consumer (its position kept in this schema) that runs until shutdown.
     pub async fn consume<H: Handler>(
         &mut self,
         settings: ConsumerSettings,

@@ -1,7 +1,7 @@
 //! A consumer applies events in the order they were published, whatever
 //! fails: an event that is retried is applied before the events behind it,
 //! and a replica that dies holding an event does not let another replica
-//! sharing the durable consumer apply the events behind it first. Handlers
+//! following the same consumer apply the events behind it first. Handlers
 //! rely on this (an automatic reply needs the contact details recorded by
 //! the event before it).
 
@@ -20,7 +20,6 @@ use uuid::Uuid;
 fn settings(world: &World) -> ConsumerSettings {
     ConsumerSettings {
         retry_delay: Duration::from_millis(50),
-        ack_wait: Duration::from_secs(2),
         ..ConsumerSettings::new("in-order", world.bus.all_from("intake"))
     }
 }
@@ -81,9 +80,11 @@ async fn wait_for(world: &World, n: usize) -> Vec<Uuid> {
     );
 }
 
-/// Records the order of application; fails the first `fail_first` attempts.
+/// Records the order of application; fails the first `fail_first` attempts
+/// (at the event `fail_at`, or at whichever comes first when `None`).
 struct Sequence {
     fail_first: AtomicUsize,
+    fail_at: Option<Uuid>,
 }
 
 impl Handler for Sequence {
@@ -92,15 +93,17 @@ impl Handler for Sequence {
         tx: &mut PgConnection,
         event: &EventEnvelope,
     ) -> Result<(), HandlerError> {
-        let failing = self
-            .fail_first
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok();
+        let id = Uuid::parse_str(&event.event_id)?;
+        let failing = self.fail_at.is_none_or(|at| at == id)
+            && self
+                .fail_first
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
         if failing {
             return Err("the handler fails on purpose".into());
         }
         sqlx::query("INSERT INTO sequence (event_id) VALUES ($1)")
-            .bind(Uuid::parse_str(&event.event_id)?)
+            .bind(id)
             .execute(&mut *tx)
             .await?;
         Ok(())
@@ -134,6 +137,7 @@ async fn retried_in_order() {
     let shutdown = CancellationToken::new();
     let handler = Sequence {
         fail_first: AtomicUsize::new(2),
+        fail_at: None,
     };
     let consumer = Consumer::start(
         world.bus.clone(),
@@ -148,6 +152,79 @@ async fn retried_in_order() {
     shutdown.cancel();
     assert_eq!(applied, published, "applied in the published order");
     world.cleanup().await;
+}
+
+/// The events reach the consumer together and are applied as one batch:
+/// a failure at the third undoes the batch, the two before it are applied
+/// (once), and nothing behind it is applied before it.
+#[tokio::test]
+async fn an_event_failing_inside_a_batch_is_retried_before_the_events_behind_it_and_those_before_it_are_applied_once()
+ {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        let world = world("batchfail").await;
+        let published = publish(&world, 6).await;
+        let shutdown = CancellationToken::new();
+        let handler = Sequence {
+            fail_first: AtomicUsize::new(2),
+            fail_at: Some(published[2]),
+        };
+        let consumer = Consumer::start(
+            world.bus.clone(),
+            world.log.clone(),
+            settings(&world),
+            handler,
+        )
+        .await
+        .unwrap();
+        tokio::spawn(consumer.run(shutdown.clone()));
+        let applied = wait_for(&world, 6).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        shutdown.cancel();
+        assert_eq!(applied, published, "applied in the published order");
+        assert_eq!(sequence(&world).await.len(), 6, "each event applied once");
+        world.cleanup().await;
+    })
+    .await
+    .expect("within 30 s");
+}
+
+/// Two replicas follow the same stream; between them every event is
+/// applied exactly once and in the published order.
+#[tokio::test]
+async fn two_replicas_of_a_consumer_apply_every_event_once_and_in_order() {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        let world = world("tworeplicas").await;
+        let published = publish(&world, 200).await;
+        let shutdown = CancellationToken::new();
+        for _ in 0..2 {
+            let consumer = Consumer::start(
+                world.bus.clone(),
+                world.log.clone(),
+                ConsumerSettings {
+                    batch_size: 7,
+                    ..settings(&world)
+                },
+                Sequence {
+                    fail_first: AtomicUsize::new(0),
+                    fail_at: None,
+                },
+            )
+            .await
+            .unwrap();
+            tokio::spawn(consumer.run(shutdown.clone()));
+        }
+        let applied = wait_for(&world, 200).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        shutdown.cancel();
+        assert_eq!(
+            applied, published,
+            "applied once each, in the published order"
+        );
+        assert_eq!(sequence(&world).await.len(), 200, "nothing applied twice");
+        world.cleanup().await;
+    })
+    .await
+    .expect("within 30 s");
 }
 
 #[tokio::test]
@@ -182,6 +259,7 @@ async fn replica_dies_in_order() {
         settings(&world),
         Sequence {
             fail_first: AtomicUsize::new(0),
+            fail_at: None,
         },
     )
     .await
