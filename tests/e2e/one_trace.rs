@@ -3,11 +3,16 @@
 //! personal data.
 //!
 //! The client picks the trace id and sends it as `traceparent` on the
-//! submission and on every staff command. Every hop continues it as a
-//! parent (no span links): gRPC metadata into intake and the complaints
-//! service, the `traceparent` stored with each event into its relay's
-//! publish span, NATS headers into each consumer, and the `traceparent`
-//! stored with each queued notification into the sender's SMTP exchange.
+//! submission and the first staff commands. Every hop continues it as a
+//! parent: gRPC metadata into intake and the complaints service, the
+//! `traceparent` stored with each event into its relay's publish span,
+//! NATS headers into each consumer, and the `traceparent` stored with each
+//! queued notification into the sender's SMTP exchange.
+//!
+//! The Stage 1 outcome is then recorded without any trace context, as a
+//! staff tool that starts its own trace sends it: that command's trace is
+//! linked to the complaint's first trace (a span link), and the outcome
+//! letter and the reporting of the outcome follow the command's trace.
 
 use crate::support::{count, database, eventually};
 use complaints_proto::v1 as pb;
@@ -167,7 +172,9 @@ async fn one_trace() {
         })
         .await
         .unwrap();
-    complaints
+    // The outcome comes from a tool with no trace of its own to send.
+    let mut untraced = clients::complaints(&running[1], &CallMetadata::untraced()).await;
+    untraced
         .record_outcome(pb::RecordOutcomeRequest {
             command: command(&reference),
             stage: pb::Stage::Stage1 as i32,
@@ -249,10 +256,41 @@ async fn one_trace() {
             span.name
         );
     }
+    // The untraced outcome command started a trace of its own, linked to
+    // the complaint's first trace; every link anywhere points there.
     assert!(
-        spans.iter().all(|s| s.links.is_empty()),
-        "no hop starts a new trace with a link"
+        spans
+            .iter()
+            .flat_map(|s| &s.links)
+            .all(|(linked, _)| *linked == trace_id),
+        "every link points at the complaint's first trace"
     );
+    let linked: HashSet<&str> = spans
+        .iter()
+        .filter(|s| {
+            s.service == "complaints"
+                && s.trace_id != trace_id
+                && s.links.iter().any(|(t, _)| *t == trace_id)
+        })
+        .map(|s| s.trace_id.as_str())
+        .collect();
+    assert_eq!(
+        linked.len(),
+        1,
+        "the outcome command's trace links to the complaint's first trace"
+    );
+    let outcome_trace: Vec<&CollectedSpan> = spans
+        .iter()
+        .filter(|s| linked.contains(s.trace_id.as_str()))
+        .collect();
+    let outcome_spans = summary(&outcome_trace);
+    for service in ["complaints", "notifications", "reporting"] {
+        assert!(
+            outcome_trace.iter().any(|s| s.service == service
+                && s.attribute("complaint.reference") == Some(reference.as_str())),
+            "{service} has a span naming {reference} in the outcome's linked trace:\n{outcome_spans}"
+        );
+    }
 
     // Each service names the complaint; intake, which hands over before
     // the reference exists, names the submission, and the complaints
@@ -278,12 +316,19 @@ async fn one_trace() {
             && s.attribute("complaint.reference") == Some(reference.as_str())),
         "the opening joins submission and complaint:\n{everything}"
     );
-    // The sender's SMTP exchange of the outcome letter is in the trace too.
-    assert!(
-        in_trace.iter().any(|s| s.name == "notification.send"
-            && s.attribute("letter.reference") == Some(reference.as_str())),
-        "the outcome letter is sent inside the trace:\n{everything}"
-    );
+    // The sender's SMTP exchanges follow the trace of the work that queued
+    // each email: the automatic reply in the first trace, the outcome
+    // letter in the outcome's linked trace.
+    for (trace, spans, what) in [
+        (&in_trace, &everything, "automatic reply"),
+        (&outcome_trace, &outcome_spans, "outcome letter"),
+    ] {
+        assert!(
+            trace.iter().any(|s| s.name == "notification.send"
+                && s.attribute("letter.reference") == Some(reference.as_str())),
+            "the {what} is sent inside its trace:\n{spans}"
+        );
+    }
 
     // No log line of any service, from start to stop, carries the personal
     // data seeded above (R-CONF-1: logs hold references and ids only).

@@ -85,7 +85,20 @@ impl ComplaintsApi {
             command = command.name(),
         );
         async {
-            let state = self.loaded(&acting.reference).await?;
+            let (state, origin) = self.store.load_with_origin(&acting.reference).await?;
+            if state.reference().is_none() {
+                return Err(ComplaintsError::NotFound(acting.reference.to_string()));
+            }
+            // A command sent outside the complaint's trace (a staff tool
+            // starting its own) is linked to the trace that opened it, so
+            // the complaint's traces can be followed from one to the next.
+            if let Some((parent, trace_state)) = &origin {
+                telemetry::propagation::add_link(
+                    &tracing::Span::current(),
+                    Some(parent),
+                    trace_state.as_deref(),
+                );
+            }
             reach::check_command(&self.audit, who, &acting, &command, &state).await?;
             let now = self.clock.now();
             let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);

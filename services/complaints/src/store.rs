@@ -56,13 +56,28 @@ impl Store {
 
     /// The complaint as its stream tells it (the unopened default if none).
     pub async fn load(&self, reference: &ComplaintRef) -> Result<Complaint, ComplaintsError> {
-        Ok(self
-            .history(reference)
-            .await?
+        Ok(self.load_with_origin(reference).await?.0)
+    }
+
+    /// The complaint, and the trace context (`traceparent`, `tracestate`)
+    /// of the work that opened it, so a later command can link its trace
+    /// to the complaint's first one.
+    pub async fn load_with_origin(
+        &self,
+        reference: &ComplaintRef,
+    ) -> Result<(Complaint, Option<(String, Option<String>)>), ComplaintsError> {
+        let history = self.history(reference).await?;
+        let origin = history.first().and_then(|(recorded, _)| {
+            let metadata = &recorded.metadata;
+            let parent = metadata.traceparent.clone()?;
+            Some((parent, metadata.tracestate.clone()))
+        });
+        let state = history
             .iter()
             .fold(Complaint::default(), |state, (_, event)| {
                 evolve(state, event)
-            }))
+            });
+        Ok((state, origin))
     }
 
     /// Draws the next reference for a complaint received in `year`; a

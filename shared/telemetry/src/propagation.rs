@@ -71,6 +71,30 @@ pub fn set_parent(span: &tracing::Span, traceparent: Option<&str>, tracestate: O
     }
 }
 
+/// Links `span` to the span described by `traceparent` (and `tracestate`)
+/// without making it a parent: for work that belongs to its own request
+/// but continues something begun in another trace, such as a staff command
+/// on a complaint opened weeks before. Does nothing without a valid
+/// traceparent, or when it names the span's own trace.
+pub fn add_link(span: &tracing::Span, traceparent: Option<&str>, tracestate: Option<&str>) {
+    let Some(traceparent) = traceparent else {
+        return;
+    };
+    let context = extract(
+        |key| match key {
+            "traceparent" => Some(traceparent),
+            "tracestate" => tracestate,
+            _ => None,
+        },
+        vec!["traceparent", "tracestate"],
+    );
+    let linked = context.span().span_context().clone();
+    let own = span.context().span().span_context().trace_id();
+    if linked.is_valid() && linked.trace_id() != own {
+        span.add_link(linked);
+    }
+}
+
 /// The trace id of `span` as 32 hex digits, or `None` when it has none.
 pub fn trace_id(span: &tracing::Span) -> Option<String> {
     let context = span.context();
