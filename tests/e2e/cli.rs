@@ -1,6 +1,7 @@
 //! `complaintsctl` as staff and operators run it: the real binary against
 //! the four services as processes.
 
+use crate::support::{count, database, eventually};
 use chrono::NaiveDate;
 use end_to_end::{Isolation, SERVICES, ServiceProcess, binaries_dir};
 use serde_json::Value;
@@ -839,5 +840,166 @@ async fn an_old_third_party_complaint_is_allowed_consented_to_escalated_and_foll
         .json();
     assert_eq!(exported, history, "the evidence is the whole history");
     assert_eq!(exported["entries"].as_array().unwrap().len(), rows.len());
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn the_committee_figures_and_html_report_count_what_was_submitted_and_a_rebuild_of_either_read_model_counts_what_it_replayed()
+ {
+    let stack = Stack::start("clireport").await;
+    let references = [stack.submit_and_open().await, stack.submit_and_open().await];
+    let today = today();
+    let from = (today - chrono::Days::new(1)).to_string();
+    let to = (today + chrono::Days::new(1)).to_string();
+    let period = ["--from", from.as_str(), "--to", to.as_str()];
+
+    // The figures follow the bus: wait until both complaints are in them.
+    let figures = eventually(
+        "the figures count both complaints",
+        Duration::from_secs(30),
+        || {
+            let stack = &stack;
+            async move {
+                let figures = stack
+                    .complaintsctl(&[&["--json", "report", "figures"][..], &period].concat())
+                    .await
+                    .json();
+                (figures["complaints_received"] == 2).then_some(figures)
+            }
+        },
+    )
+    .await;
+    assert_eq!(figures["complaints_open"], 2, "{figures}");
+    let groups = figures["groups"].as_array().unwrap();
+    let sum = |key: &str| groups.iter().map(|g| g[key].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(sum("total"), 2, "{figures}");
+    assert_eq!(sum("entered_procedure"), 2, "{figures}");
+    let text = stack
+        .complaintsctl(&[&["report", "figures"][..], &period].concat())
+        .await
+        .ok();
+    assert_eq!(
+        field(&text, "period"),
+        Some(format!("{from} to {to}").as_str()),
+        "{text}"
+    );
+    assert_eq!(field(&text, "received"), Some("2"), "{text}");
+    assert_eq!(field(&text, "still open"), Some("2"), "{text}");
+    let header = text
+        .lines()
+        .find(|l| l.starts_with("GROUP"))
+        .unwrap_or_else(|| panic!("a table of groups: {text}"));
+    assert!(
+        header.contains("RECEIVED") && header.contains("TO STAGE 2"),
+        "{text}"
+    );
+    for group in groups {
+        let label = group["label"].as_str().unwrap();
+        let cells: Vec<&str> = row(&text, label).split_whitespace().collect();
+        assert_eq!(
+            cells[1..3],
+            [
+                group["total"].to_string(),
+                group["entered_procedure"].to_string()
+            ],
+            "received and entered in {label}: {text}"
+        );
+    }
+
+    let file = std::env::temp_dir().join(format!("committee-{}.html", uuid::Uuid::new_v4()));
+    let file_arg = file.display().to_string();
+    let wrote = stack
+        .complaintsctl(&[&["report", "html"][..], &period, &["-o", &file_arg]].concat())
+        .await
+        .ok();
+    assert_eq!(
+        wrote.trim_end(),
+        format!("wrote the committee report ({from} to {to}) to {file_arg}"),
+    );
+    let html = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.trim_end().ends_with("</html>"), "{html}");
+    assert!(
+        html.contains("<h1>Complaints report to the Audit and Risk Committee</h1>"),
+        "{html}"
+    );
+    for heading in [
+        "Headline figures",
+        "Complaints received over time",
+        "Outcomes by stage",
+        "Deadline compliance by kind",
+        "Equality differences in upheld rates",
+    ] {
+        assert!(
+            html.contains(&format!("<h2>{heading}</h2>")),
+            "{heading}: {html}"
+        );
+    }
+    assert!(
+        html.contains(r#"<th scope="row">Complaints received</th><td>2</td>"#),
+        "{html}"
+    );
+    assert!(!html.contains("Lovelace"), "anonymised figures only");
+
+    let rebuilt = stack.complaintsctl(&["rebuild", "complaints"]).await.ok();
+    assert_eq!(field(&rebuilt, "rebuilt"), Some("complaints"), "{rebuilt}");
+    assert_eq!(field(&rebuilt, "complaints"), Some("2"), "{rebuilt}");
+    let queue = stack.complaintsctl(&["--json", "queue"]).await.json();
+    let queued: BTreeSet<&str> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        queued,
+        references
+            .iter()
+            .map(String::as_str)
+            .collect::<BTreeSet<_>>(),
+        "{queue}"
+    );
+
+    // The log is rebuilt from every event intake and the complaints
+    // service published: wait until reporting has applied them all.
+    let pool = database().await;
+    let schema = |service: &str| stack.isolation.schema(service);
+    let published = format!(
+        "SELECT (SELECT count(*) FROM \"{}\".events WHERE event_type <> 'complaints.v1.AttachmentReceived') \
+              + (SELECT count(*) FROM \"{}\".events)",
+        schema("intake"),
+        schema("complaints")
+    );
+    let applied = format!(
+        "SELECT count(*) FROM \"{}\".processed_events \
+         WHERE consumer IN ('reporting-intake', 'reporting-complaints')",
+        schema("reporting")
+    );
+    let events = eventually(
+        "reporting applies every event",
+        Duration::from_secs(30),
+        || {
+            let (pool, published, applied) = (&pool, &published, &applied);
+            async move {
+                let published = count(pool, published).await;
+                (count(pool, applied).await == published).then_some(published)
+            }
+        },
+    )
+    .await;
+    let rebuilt = stack
+        .complaintsctl(&["--json", "rebuild", "reporting"])
+        .await
+        .json();
+    assert_eq!(rebuilt["target"], "reporting", "{rebuilt}");
+    assert_eq!(rebuilt["events"], events, "{rebuilt}");
+    let after = stack
+        .complaintsctl(&[&["--json", "report", "figures"][..], &period].concat())
+        .await
+        .json();
+    assert_eq!(after["complaints_received"], 2, "the same figures: {after}");
+    assert_eq!(after["groups"], figures["groups"], "the same figures");
+    pool.close().await;
     stack.stop().await;
 }
