@@ -6,6 +6,8 @@
 
 mod files;
 
+use complaints_proto::v1::ListTriageQueueRequest;
+use end_to_end::clients::{self, CallMetadata};
 use end_to_end::{Isolation, SERVICES, ServiceProcess, binaries_dir};
 use files::*;
 use serde_yaml_ng::Value;
@@ -208,6 +210,63 @@ fn the_settings_check_refuses_a_misspelt_name_and_a_missing_required_one() {
         settings_problems("intake", ["GRPC_ADDR"]),
         ["intake needs MONITORING_PSEUDONYM_KEY, which is not given"]
     );
+}
+
+#[tokio::test]
+async fn a_dev_token_minted_with_the_compose_secret_as_the_readme_shows_is_accepted_by_a_service_with_the_compose_auth_settings()
+ {
+    let compose = compose();
+    let environment = compose_environment(compose_services(&compose)["intake"]);
+    let setting = |key: &str| {
+        environment
+            .get(key)
+            .unwrap_or_else(|| panic!("compose gives intake {key}"))
+            .clone()
+    };
+    let secret = setting("AUTH_DEV_SECRET");
+    let readme = read("README.md");
+    assert!(
+        readme.contains(&format!("AUTH_DEV_SECRET={secret}"))
+            && readme.contains("/debug/dev-token compliance_manager"),
+        "the README's Operators section shows how to mint a token for compose"
+    );
+    let isolation = Isolation::fresh("composeauth");
+    let mut env = isolation.env("intake");
+    for key in ["AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_DEV_SECRET"] {
+        env.insert(key.to_owned(), setting(key));
+    }
+    let intake = ServiceProcess::spawn("intake", &env).await;
+    // As in the README: dev-token is given the secret and nothing else.
+    let minted = std::process::Command::new(binaries_dir().join("dev-token"))
+        .env_clear()
+        .env("AUTH_DEV_SECRET", &secret)
+        .args(["compliance_manager", "--subject", "ccm-1"])
+        .output()
+        .expect("dev-token runs");
+    assert!(
+        minted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&minted.stderr)
+    );
+    let token = String::from_utf8(minted.stdout).expect("UTF-8");
+    let call = |token: String| {
+        let intake = &intake;
+        async move {
+            let metadata = CallMetadata::untraced().with_token(Some(token.trim()));
+            clients::intake(intake, &metadata)
+                .await
+                .list_triage_queue(ListTriageQueueRequest::default())
+                .await
+        }
+    };
+    let accepted = call(token).await;
+    assert!(accepted.is_ok(), "{accepted:?}");
+    // The service does check: a token signed with another secret is refused.
+    let other = platform::testing::token("ccm-1", &[platform::auth::Role::ComplianceManager], None);
+    let refused = call(other).await.expect_err("another secret's token");
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+    intake.terminate().await;
+    isolation.cleanup().await;
 }
 
 /// Each Deployment's container, with the service it runs.
