@@ -6,6 +6,8 @@
 
 mod files;
 
+use complaints_proto::v1::ListTriageQueueRequest;
+use end_to_end::clients::{self, CallMetadata};
 use end_to_end::{Isolation, SERVICES, ServiceProcess, binaries_dir};
 use files::*;
 use serde_yaml_ng::Value;
@@ -208,6 +210,147 @@ fn the_settings_check_refuses_a_misspelt_name_and_a_missing_required_one() {
         settings_problems("intake", ["GRPC_ADDR"]),
         ["intake needs MONITORING_PSEUDONYM_KEY, which is not given"]
     );
+}
+
+/// What is wrong with the user a compose service runs as, if anything.
+/// None set runs as the image's own user (see the Dockerfile test); one
+/// set is a numeric user id other than 0, with a numeric group if any.
+fn compose_user_problem(name: &str, service: &Value) -> Option<String> {
+    let user = match at(service, &["user"]) {
+        None | Some(Value::Null) => return None,
+        Some(Value::Number(id)) => id.to_string(),
+        Some(Value::String(user)) => user.clone(),
+        Some(other) => return Some(format!("{name}: user is not a user id: {other:?}")),
+    };
+    let (uid, gid) = match user.split_once(':') {
+        Some((uid, gid)) => (uid, Some(gid)),
+        None => (user.as_str(), None),
+    };
+    let numeric = |id: &str| id.trim().parse::<u32>().ok();
+    if uid.trim() == "root" || numeric(uid) == Some(0) {
+        return Some(format!("{name} runs as root (user: {user})"));
+    }
+    if numeric(uid).is_none() || gid.is_some_and(|g| numeric(g).is_none()) {
+        return Some(format!(
+            "{name}: user {user} is not numeric (UID or UID:GID), so not checkably non-root"
+        ));
+    }
+    None
+}
+
+#[test]
+fn no_platform_service_in_compose_runs_as_root() {
+    let compose = compose();
+    let services = compose_services(&compose);
+    let problems: Vec<String> = SERVICES
+        .iter()
+        .filter_map(|name| compose_user_problem(name, services[*name]))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    for name in SERVICES {
+        if at(services[name], &["user"]).is_none() {
+            assert_ne!(
+                image_user(),
+                0,
+                "{name} runs as the image's user, which is not root"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_compose_user_check_refuses_root_and_names_and_allows_a_numeric_non_root_user() {
+    let service = |yaml: &str| -> Value { serde_yaml_ng::from_str(yaml).expect("YAML") };
+    for root in [
+        "user: root",
+        "user: \"root:root\"",
+        "user: 0",
+        "user: \"0\"",
+        "user: \"0:0\"",
+        "user: \"0:10001\"",
+    ] {
+        let problem = compose_user_problem("intake", &service(root));
+        assert!(
+            problem
+                .as_deref()
+                .is_some_and(|p| p.contains("runs as root")),
+            "{root}: {problem:?}"
+        );
+    }
+    for named in ["user: app", "user: \"10001:app\"", "user: [10001]"] {
+        assert!(
+            compose_user_problem("intake", &service(named)).is_some(),
+            "{named} is refused"
+        );
+    }
+    for allowed in [
+        "image: complaints-platform:0.1.0",
+        "user: 10001",
+        "user: \"10001:10001\"",
+    ] {
+        assert_eq!(
+            compose_user_problem("intake", &service(allowed)),
+            None,
+            "{allowed} is allowed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_dev_token_minted_with_the_compose_secret_as_the_readme_shows_is_accepted_by_a_service_with_the_compose_auth_settings()
+ {
+    let compose = compose();
+    let environment = compose_environment(compose_services(&compose)["intake"]);
+    let setting = |key: &str| {
+        environment
+            .get(key)
+            .unwrap_or_else(|| panic!("compose gives intake {key}"))
+            .clone()
+    };
+    let secret = setting("AUTH_DEV_SECRET");
+    let readme = read("README.md");
+    assert!(
+        readme.contains(&format!("AUTH_DEV_SECRET={secret}"))
+            && readme.contains("/debug/dev-token compliance_manager"),
+        "the README's Operators section shows how to mint a token for compose"
+    );
+    let isolation = Isolation::fresh("composeauth");
+    let mut env = isolation.env("intake");
+    for key in ["AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_DEV_SECRET"] {
+        env.insert(key.to_owned(), setting(key));
+    }
+    let intake = ServiceProcess::spawn("intake", &env).await;
+    // As in the README: dev-token is given the secret and nothing else.
+    let minted = std::process::Command::new(binaries_dir().join("dev-token"))
+        .env_clear()
+        .env("AUTH_DEV_SECRET", &secret)
+        .args(["compliance_manager", "--subject", "ccm-1"])
+        .output()
+        .expect("dev-token runs");
+    assert!(
+        minted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&minted.stderr)
+    );
+    let token = String::from_utf8(minted.stdout).expect("UTF-8");
+    let call = |token: String| {
+        let intake = &intake;
+        async move {
+            let metadata = CallMetadata::untraced().with_token(Some(token.trim()));
+            clients::intake(intake, &metadata)
+                .await
+                .list_triage_queue(ListTriageQueueRequest::default())
+                .await
+        }
+    };
+    let accepted = call(token).await;
+    assert!(accepted.is_ok(), "{accepted:?}");
+    // The service does check: a token signed with another secret is refused.
+    let other = platform::testing::token("ccm-1", &[platform::auth::Role::ComplianceManager], None);
+    let refused = call(other).await.expect_err("another secret's token");
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+    intake.terminate().await;
+    isolation.cleanup().await;
 }
 
 /// Each Deployment's container, with the service it runs.

@@ -59,6 +59,8 @@ pub async fn rebuild(
 ) -> Result<Rebuilt, RebuildError> {
     let intake_subjects = bus.all_from("intake");
     let intake_prefix = intake_subjects.trim_end_matches('>').to_owned();
+    let complaints_subjects = bus.all_from("complaints");
+    let complaints_prefix = complaints_subjects.trim_end_matches('>').to_owned();
     let from_intake = FromIntake { key: key.clone() };
     let from_complaints = FromComplaints { key: key.clone() };
 
@@ -90,7 +92,7 @@ pub async fn rebuild(
         .map_err(stream_error)?;
     let mut consumer = stream
         .create_consumer(pull::OrderedConfig {
-            filter_subjects: vec![intake_subjects.clone(), bus.all_from("complaints")],
+            filter_subjects: vec![intake_subjects.clone(), complaints_subjects.clone()],
             deliver_policy: DeliverPolicy::All,
             ..Default::default()
         })
@@ -107,11 +109,18 @@ pub async fn rebuild(
                 .ok_or_else(|| stream_error("the stream ended early"))?
                 .map_err(stream_error)?;
             pending = message.info().map_err(stream_error)?.pending;
+            // A NATS server older than 2.10 ignores filter_subjects and
+            // delivers the whole stream, the notifications service's events
+            // too: those are neither replayed nor counted.
+            let subject = message.subject.as_str();
+            let from_intake_stream = subject.starts_with(&intake_prefix);
+            if !from_intake_stream && !subject.starts_with(&complaints_prefix) {
+                continue;
+            }
             let envelope = EventEnvelope::decode(message.payload.clone())
                 .map_err(|e| stream_error(format!("not an EventEnvelope: {e}")))?;
             let event_id = uuid::Uuid::parse_str(&envelope.event_id)
                 .map_err(|e| stream_error(format!("event id: {e}")))?;
-            let from_intake_stream = message.subject.as_str().starts_with(&intake_prefix);
             let (name, result) = if from_intake_stream {
                 (FROM_INTAKE, from_intake.handle(&mut tx, &envelope).await)
             } else {
