@@ -57,7 +57,16 @@ impl From<ComplaintsError> for Status {
             ComplaintsError::Invalid(violations) => platform::grpc::invalid_argument(&violations),
             ComplaintsError::Refused(refusal) => match refusal.kind {
                 RefusalKind::Precondition => Status::failed_precondition(refusal.to_string()),
-                RefusalKind::InvalidArgument => Status::invalid_argument(refusal.to_string()),
+                // Names the field as well as the rule, like the edge's
+                // violations (google.rpc.BadRequest).
+                RefusalKind::InvalidArgument => match refusal.field {
+                    Some(field) => platform::grpc::invalid_argument(&[FieldViolation {
+                        field: field.to_owned(),
+                        rule: refusal.rule,
+                        description: refusal.reason,
+                    }]),
+                    None => Status::invalid_argument(refusal.to_string()),
+                },
             },
             ComplaintsError::Forbidden(message) => Status::permission_denied(message),
             ComplaintsError::AuditUnavailable => {

@@ -1,12 +1,15 @@
 //! What the complaints service keeps of one complaint, for destruction
 //! (R-CONF-2): the complaint's stream (its id is the reference) and its
-//! rows in the work-queue read model. The complaints service owns a
-//! complaint's lifecycle, so it is the one that finds a closed complaint
-//! due under the closed-complaints policy.
+//! rows in the work-queue read model. Nothing of it is shared with
+//! another complaint here, but a submission id given with it must be the
+//! one it was opened from. The complaints service owns a complaint's
+//! lifecycle, so it is the one that finds a closed complaint due under the
+//! closed-complaints policy.
 
 use chrono::NaiveDate;
 use platform::retention::{
-    DueRecord, Policies, PolicyKind, RecordRef, RecordScope, ScopeError, live_streams,
+    DueRecord, Parts, Policies, PolicyKind, RecordRef, RecordScope, ScopeError, Sharing,
+    live_streams,
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -17,10 +20,38 @@ pub struct ComplaintRecords;
 
 #[tonic::async_trait]
 impl RecordScope for ComplaintRecords {
+    /// R-CONF-2: the submission id given, if any, is the one the complaint
+    /// was opened from (a complaint already destroyed passes).
+    async fn sharing(
+        &self,
+        tx: &mut PgConnection,
+        record: &RecordRef,
+    ) -> Result<Sharing, ScopeError> {
+        let Some(given) = record.submission_id else {
+            return Ok(Sharing::default());
+        };
+        let opened_from: Option<Uuid> =
+            sqlx::query_scalar("SELECT submission_id FROM complaints WHERE reference = $1")
+                .bind(&record.complaint_reference)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match opened_from {
+            Some(id) if id != given => Err(ScopeError::Mismatch {
+                field: "submission_id",
+                why: format!(
+                    "{} was not opened from submission {given}",
+                    record.complaint_reference
+                ),
+            }),
+            _ => Ok(Sharing::default()),
+        }
+    }
+
     async fn streams(
         &self,
         tx: &mut PgConnection,
         record: &RecordRef,
+        _parts: Parts,
     ) -> Result<Vec<eventlog::StreamId>, ScopeError> {
         live_streams(tx, std::slice::from_ref(&record.complaint_reference)).await
     }
@@ -29,6 +60,7 @@ impl RecordScope for ComplaintRecords {
         &self,
         tx: &mut PgConnection,
         record: &RecordRef,
+        _parts: Parts,
     ) -> Result<u64, ScopeError> {
         let deadlines = sqlx::query("DELETE FROM live_deadlines WHERE reference = $1")
             .bind(&record.complaint_reference)

@@ -3,13 +3,13 @@
 //! written in the same transaction as the events, and can be rebuilt from
 //! the log at any time.
 
-use crate::domain::types::ComplaintRef;
+use crate::domain::types::{ComplaintRef, StaffId};
 use crate::domain::{Complaint, Event, codec, evolve};
 use crate::error::{ComplaintsError, Context};
 use crate::view;
 use chrono::{DateTime, NaiveDate, Utc};
 use complaints_proto::v1 as pb;
-use eventlog::{EventLog, ExpectedVersion, Metadata, NewEvent, RecordedEvent, StreamId};
+use eventlog::{Actor, EventLog, ExpectedVersion, Metadata, NewEvent, RecordedEvent, StreamId};
 use sqlx::PgConnection;
 
 /// The stream type of complaint streams, for retention per stream.
@@ -19,13 +19,25 @@ pub fn stream(reference: &ComplaintRef) -> StreamId {
     StreamId::new(reference.to_string()).expect("references are valid stream ids")
 }
 
-/// Decodes a stored event of a complaint stream.
+/// Decodes a stored event of a complaint stream. An outcome stored before
+/// outcomes named who recorded them gets the acting user from its
+/// metadata, so independence (R-S2-3, R-S3-3) bars the recorder of older
+/// outcomes too.
 pub fn decode(recorded: &RecordedEvent) -> Result<Event, ComplaintsError> {
-    codec::decode(&recorded.event_type, &recorded.payload).map_err(|e| ComplaintsError::Corrupt {
-        stream_id: recorded.stream_id.clone(),
-        event_id: recorded.event_id,
-        reason: e.to_string(),
-    })
+    let mut event = codec::decode(&recorded.event_type, &recorded.payload).map_err(|e| {
+        ComplaintsError::Corrupt {
+            stream_id: recorded.stream_id.clone(),
+            event_id: recorded.event_id,
+            reason: e.to_string(),
+        }
+    })?;
+    if let (Event::OutcomeRecorded(outcome), Actor::User(user)) =
+        (&mut event, &recorded.metadata.actor)
+        && outcome.recorded_by.is_none()
+    {
+        outcome.recorded_by = StaffId::new(user).ok();
+    }
+    Ok(event)
 }
 
 #[derive(Debug, Clone)]

@@ -83,7 +83,11 @@ impl Service for Application {
     ) -> Result<(), Error> {
         let server = IntakeServer::new(self.api).max_decoding_message_size(self.max_message_bytes);
         let routes = tonic::service::Routes::new(server);
-        self.runtime
+        let mut runtime = self.runtime;
+        // Which complaints each submission opened, for destruction (R-CONF-2).
+        let links = retention::complaint_links_consumer(runtime.bus());
+        runtime.consume(links, retention::ComplaintLinks).await?;
+        runtime
             .with_subjects(Arc::new(subject::SubmissionSubjects))
             .serve(
                 routes,

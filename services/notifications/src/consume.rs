@@ -302,7 +302,7 @@ async fn complaint_party(
         let opened = pb::ComplaintOpened::decode(bytes)?;
         if !opened.submission_id.is_empty() {
             let key = format!("submission-{}", opened.submission_id);
-            store::link_reference(tx, reference, &key).await?;
+            store::link_complaint(tx, reference, &key).await?;
         }
     }
     Ok(store::party_of(tx, reference)

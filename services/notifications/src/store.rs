@@ -140,6 +140,25 @@ pub async fn link_reference(
     Ok(())
 }
 
+/// Links a complaint opened from the party's submission (by its
+/// `ComplaintOpened`), so destruction knows the complaints sharing the
+/// party (R-CONF-2).
+pub async fn link_complaint(
+    conn: &mut PgConnection,
+    reference: &str,
+    party_key: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO party_references (reference, party_key, complaint) VALUES ($1, $2, true)
+         ON CONFLICT (reference) DO UPDATE SET complaint = true",
+    )
+    .bind(reference)
+    .bind(party_key)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn party_of(
     conn: &mut PgConnection,
     reference: &str,

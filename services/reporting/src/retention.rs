@@ -4,11 +4,13 @@
 //! the reference. The record itself and the equality answers hold no
 //! personal data and stay, so the committee's figures do not change; the
 //! record is marked as having lost its source events, so rebuilding the
-//! log from the bus keeps it.
+//! log from the bus keeps it. Everything here is the reference's own, so
+//! nothing is shared with another complaint, and the submission id is not
+//! used.
 
 use crate::consume::reference_link;
 use crate::pseudonym::PseudonymKey;
-use platform::retention::{RecordRef, RecordScope, ScopeError};
+use platform::retention::{Parts, RecordRef, RecordScope, ScopeError};
 use sqlx::PgConnection;
 
 /// The reference's link to its anonymised record.
@@ -23,6 +25,7 @@ impl RecordScope for ReferenceLink {
         &self,
         _tx: &mut PgConnection,
         _record: &RecordRef,
+        _parts: Parts,
     ) -> Result<Vec<eventlog::StreamId>, ScopeError> {
         // Reporting records no events of its own about a complaint.
         Ok(Vec::new())
@@ -32,6 +35,7 @@ impl RecordScope for ReferenceLink {
         &self,
         tx: &mut PgConnection,
         record: &RecordRef,
+        _parts: Parts,
     ) -> Result<u64, ScopeError> {
         let link = reference_link(&self.key, &record.complaint_reference);
         let pseudonyms: Vec<String> = sqlx::query_scalar(

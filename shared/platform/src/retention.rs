@@ -26,7 +26,7 @@ use complaints_proto::v1::{
 use eventlog::retention::{self as log_retention, HoldAction};
 use eventlog::{EventLog, StreamId, Tombstone};
 use sqlx::PgConnection;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -54,26 +54,77 @@ pub enum ScopeError {
     /// The service needs something the request did not give.
     #[error("{0}")]
     Missing(&'static str),
+    /// An id the caller gave does not belong to the record named, so
+    /// destroying by it could take another record's data past its hold
+    /// (R-CONF-2).
+    #[error("{field}: {why} (R-CONF-2)")]
+    Mismatch { field: &'static str, why: String },
+}
+
+/// Which of a record's parts one destruction takes (R-CONF-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parts {
+    /// What is the record's alone: the parts it shares with a sibling not
+    /// yet destroyed here stay for that sibling.
+    Own,
+    /// Everything, the shared parts too: no sibling needs them any more.
+    All,
+}
+
+/// Who shares a record's parts in one service (R-CONF-2): a complaint
+/// raised from a closed one (R-UPC-2) shares its submission and so the
+/// submission's stream in intake and the complainant's party and letters
+/// in notifications.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sharing {
+    /// The name of the shared parts here (e.g. `submission-<id>`); `None`
+    /// when the record shares nothing with another.
+    pub shared: Option<String>,
+    /// The other records sharing them (sibling complaints), destroyed here
+    /// or not.
+    pub siblings: Vec<String>,
+    /// Other names holds on the shared parts are placed under (the
+    /// submission's own reference).
+    pub aliases: Vec<String>,
 }
 
 /// What one service keeps of a complaint: the only per-service part of
 /// destruction.
 #[tonic::async_trait]
 pub trait RecordScope: Send + Sync + fmt::Debug + 'static {
+    /// Checks that the ids in `record` belong to the record it names
+    /// ([`ScopeError::Mismatch`] otherwise; a record of which nothing is
+    /// left here passes), and says who shares its parts here, so that a
+    /// hold on any of them stops the shared parts' destruction and a
+    /// sibling not yet destroyed keeps them (R-CONF-2). Runs first, in the
+    /// destroying transaction. By default a record shares nothing and the
+    /// service finds nothing by the ids.
+    async fn sharing(
+        &self,
+        _tx: &mut PgConnection,
+        _record: &RecordRef,
+    ) -> Result<Sharing, ScopeError> {
+        Ok(Sharing::default())
+    }
+
     /// The streams of this service's log holding the complaint's events
-    /// (not yet destroyed).
+    /// (not yet destroyed): its own, or with `Parts::All` the shared ones
+    /// too.
     async fn streams(
         &self,
         tx: &mut PgConnection,
         record: &RecordRef,
+        parts: Parts,
     ) -> Result<Vec<StreamId>, ScopeError>;
 
-    /// Removes the complaint's read-model rows; returns how many went.
-    /// Runs after [`RecordScope::streams`], in the same transaction.
+    /// Removes the complaint's read-model rows (its own, or with
+    /// `Parts::All` the shared ones too); returns how many went. Runs
+    /// after [`RecordScope::streams`], in the same transaction.
     async fn remove_rows(
         &self,
         tx: &mut PgConnection,
         record: &RecordRef,
+        parts: Parts,
     ) -> Result<u64, ScopeError>;
 
     /// The records whose lifecycle this service owns that are due for
@@ -127,8 +178,38 @@ enum Destruction {
     Destroyed {
         tombstones: Vec<Tombstone>,
         rows: u64,
+        /// Siblings not yet destroyed, for whom the shared parts stay.
+        kept_shared_for: Vec<String>,
     },
-    Held(eventlog::Hold),
+    /// Nothing changed: a hold on `on`, the record itself or one sharing
+    /// the parts this destruction would take.
+    Held { on: String, hold: eventlog::Hold },
+}
+
+/// The hold that stops a destruction, and the parts it would take.
+#[derive(Debug)]
+struct Stopping {
+    held: Option<(String, eventlog::Hold)>,
+    parts: Parts,
+    /// Siblings not yet destroyed here.
+    live: Vec<String>,
+    shared: Option<String>,
+}
+
+/// The records destroyed here whose shared parts `shared` were kept.
+async fn kept_shared_in(tx: &mut PgConnection, shared: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT record FROM retention_kept_shared WHERE shared = $1 ORDER BY record")
+        .bind(shared)
+        .fetch_all(&mut *tx)
+        .await
+}
+
+/// Whether `record` was destroyed here with its shared parts kept.
+async fn was_kept_shared(tx: &mut PgConnection, record: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM retention_kept_shared WHERE record = $1)")
+        .bind(record)
+        .fetch_one(&mut *tx)
+        .await
 }
 
 /// Why a call could not be served, never naming personal data.
@@ -235,26 +316,111 @@ impl Retention {
         record: &RecordRef,
         reason: &str,
         who: &str,
-    ) -> Result<(Vec<Tombstone>, u64), tonic::Status> {
+    ) -> Result<(Vec<Tombstone>, u64, Vec<String>), tonic::Status> {
         match self.destroy_record(record, reason, who).await {
-            Ok(Destruction::Destroyed { tombstones, rows }) => Ok((tombstones, rows)),
-            Ok(Destruction::Held(hold)) => Err(tonic::Status::failed_precondition(format!(
-                "R-CONF-2: {} is under a legal hold placed by {} on {}; \
-                 lift it before destroying",
+            Ok(Destruction::Destroyed {
+                tombstones,
+                rows,
+                kept_shared_for,
+            }) => Ok((tombstones, rows, kept_shared_for)),
+            Ok(Destruction::Held { on, hold }) if on == record.complaint_reference => {
+                Err(tonic::Status::failed_precondition(format!(
+                    "R-CONF-2: {on} is under a legal hold placed by {} on {}; \
+                     lift it before destroying",
+                    hold.by_whom,
+                    hold.at.format("%Y-%m-%d")
+                )))
+            }
+            Ok(Destruction::Held { on, hold }) => Err(tonic::Status::failed_precondition(format!(
+                "R-CONF-2: {} shares records here with {on}, which is under a legal hold \
+                 placed by {} on {}; lift it before destroying",
                 record.complaint_reference,
                 hold.by_whom,
                 hold.at.format("%Y-%m-%d")
             ))),
             Err(ScopeError::Missing(what)) => Err(tonic::Status::invalid_argument(what)),
+            Err(ScopeError::Mismatch { field, why }) => Err(crate::grpc::invalid_argument(&[
+                crate::grpc::FieldViolation {
+                    field: field.to_owned(),
+                    rule: "R-CONF-2",
+                    description: why,
+                },
+            ])),
             Err(e) => Err(unavailable("the record cannot be destroyed", &e)),
         }
     }
 
+    /// What stops destroying `record` and what it would take (R-CONF-2),
+    /// in `tx`, locking every name a hold could stop it under: the record
+    /// itself, and when it shares parts here, its siblings (destroyed or
+    /// not) and the shared parts' other names. While a sibling is not yet
+    /// destroyed here the shared parts stay for it, so only a hold on the
+    /// record stops the destruction of its own parts; the last of them
+    /// takes the shared parts, which a hold on any of those names stops.
+    async fn stopping(
+        &self,
+        tx: &mut PgConnection,
+        record: &RecordRef,
+    ) -> Result<Stopping, ScopeError> {
+        let reference = &record.complaint_reference;
+        let sharing = self.scope.sharing(tx, record).await?;
+        let kept = match &sharing.shared {
+            Some(shared) => kept_shared_in(tx, shared).await?,
+            None => Vec::new(),
+        };
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        names.insert(reference);
+        names.extend(sharing.siblings.iter().map(String::as_str));
+        names.extend(sharing.aliases.iter().map(String::as_str));
+        names.extend(kept.iter().map(String::as_str));
+        // In one order everywhere, so two destructions never deadlock.
+        for name in &names {
+            log_retention::lock_record_in(tx, name).await?;
+        }
+        // Under the locks: a sibling destroyed meanwhile is seen here.
+        let kept = match &sharing.shared {
+            Some(shared) => kept_shared_in(tx, shared).await?,
+            None => Vec::new(),
+        };
+        let live: Vec<String> = sharing
+            .siblings
+            .iter()
+            .filter(|s| *s != reference && !kept.contains(s))
+            .cloned()
+            .collect();
+        let parts = if sharing.shared.is_some() && !live.is_empty() {
+            Parts::Own
+        } else {
+            Parts::All
+        };
+        let mut held = log_retention::hold_in(tx, reference)
+            .await?
+            .map(|hold| (reference.clone(), hold));
+        if held.is_none() && parts == Parts::All {
+            // Every sibling destroyed meanwhile was locked as a sibling.
+            for name in names.iter().filter(|n| **n != reference.as_str()) {
+                if let Some(hold) = log_retention::hold_in(tx, name).await? {
+                    held = Some(((*name).to_owned(), hold));
+                    break;
+                }
+            }
+        }
+        Ok(Stopping {
+            held,
+            parts,
+            live,
+            shared: sharing.shared,
+        })
+    }
+
     /// The one destruction path, for `Destroy` and the retention job alike
-    /// (R-CONF-2): in one transaction, under the record's lock, a hold
-    /// leaves everything as it is (noting the skip when the record is due),
+    /// (R-CONF-2): in one transaction, under the locks of the record and of
+    /// those sharing its parts ([`Retention::stopping`]), a hold leaves
+    /// everything as it is (noting the skip when the record is due),
     /// otherwise the scope's streams go through `destroy_stream`, its rows
-    /// are removed and the record leaves the due queue.
+    /// are removed and the record leaves the due queue. Parts shared with a
+    /// sibling not yet destroyed stay for it, and the record is noted as
+    /// destroyed with them kept; the last sibling takes them.
     async fn destroy_record(
         &self,
         record: &RecordRef,
@@ -263,27 +429,83 @@ impl Retention {
     ) -> Result<Destruction, ScopeError> {
         let mut tx = self.log.pool().begin().await?;
         let reference = &record.complaint_reference;
-        log_retention::lock_record_in(&mut tx, reference).await?;
-        if let Some(hold) = log_retention::hold_in(&mut tx, reference).await? {
+        let stopping = match self.stopping(&mut tx, record).await {
+            // Destroyed before with its shared parts kept, which is why
+            // the ids no longer lead to it: nothing more to do here.
+            Err(ScopeError::Mismatch { .. }) if was_kept_shared(&mut tx, reference).await? => {
+                tx.commit().await?;
+                return Ok(Destruction::Destroyed {
+                    tombstones: Vec::new(),
+                    rows: 0,
+                    kept_shared_for: Vec::new(),
+                });
+            }
+            other => other?,
+        };
+        if let Some((on, hold)) = stopping.held {
             sqlx::query("UPDATE retention_due SET last_skipped_at = now() WHERE record = $1")
                 .bind(reference)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
-            return Ok(Destruction::Held(hold));
+            return Ok(Destruction::Held { on, hold });
         }
-        let streams = self.scope.streams(&mut tx, record).await?;
+        let streams = self.scope.streams(&mut tx, record, stopping.parts).await?;
         let mut tombstones = Vec::with_capacity(streams.len());
         for stream in &streams {
             tombstones.push(log_retention::destroy_stream_in(&mut tx, stream, reason, who).await?);
         }
-        let rows = self.scope.remove_rows(&mut tx, record).await?;
+        let rows = self
+            .scope
+            .remove_rows(&mut tx, record, stopping.parts)
+            .await?;
+        match (stopping.parts, &stopping.shared) {
+            (Parts::Own, Some(shared)) => {
+                sqlx::query(
+                    "INSERT INTO retention_kept_shared (record, shared) VALUES ($1, $2) \
+                     ON CONFLICT (record) DO NOTHING",
+                )
+                .bind(reference)
+                .bind(shared)
+                .execute(&mut *tx)
+                .await?;
+            }
+            (Parts::All, Some(shared)) => {
+                sqlx::query("DELETE FROM retention_kept_shared WHERE shared = $1")
+                    .bind(shared)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            _ => {}
+        }
         sqlx::query("DELETE FROM retention_due WHERE record = $1")
             .bind(reference)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(Destruction::Destroyed { tombstones, rows })
+        let kept_shared_for = match stopping.parts {
+            Parts::Own => stopping.live,
+            Parts::All => Vec::new(),
+        };
+        Ok(Destruction::Destroyed {
+            tombstones,
+            rows,
+            kept_shared_for,
+        })
+    }
+
+    /// The record whose hold stops destroying `record` now, if any (for
+    /// the dry run); nothing is changed. A record whose ids do not belong
+    /// to it is not held (its destruction is refused for that).
+    pub(crate) async fn held_by(&self, record: &RecordRef) -> Result<Option<String>, ScopeError> {
+        let mut tx = self.log.pool().begin().await?;
+        let held = match self.stopping(&mut tx, record).await {
+            Ok(stopping) => stopping.held.map(|(on, _)| on),
+            Err(ScopeError::Mismatch { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        tx.rollback().await?;
+        Ok(held)
     }
 
     /// Erases the bus messages of every destroyed event not yet erased,
@@ -344,12 +566,14 @@ impl pb::retention_server::Retention for Retention {
             submission_id,
             compliment_id: None,
         };
-        let (tombstones, rows) = self.destroy_in_database(&record, &reason, &who).await?;
+        let (tombstones, rows, kept_shared_for) =
+            self.destroy_in_database(&record, &reason, &who).await?;
         tracing::info!(
             record = %record.complaint_reference,
             by = %who,
             streams = tombstones.len(),
             rows,
+            kept_shared_for = ?kept_shared_for,
             "destroyed under the retention policy"
         );
         let erased = self.erase_from_bus().await?;
@@ -357,6 +581,7 @@ impl pb::retention_server::Retention for Retention {
             tombstones: tombstones.into_iter().map(|t| self.tombstone(t)).collect(),
             rows_removed: rows,
             bus_messages_erased: erased,
+            kept_shared_for,
         }))
     }
 

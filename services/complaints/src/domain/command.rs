@@ -174,6 +174,9 @@ pub struct RecordOutcome {
     pub assessment_failure_found: bool,
     /// Required exactly when `assessment_failure_found`.
     pub assessment_failure_actions: Option<AssessmentFailureActions>,
+    /// The acting user recording it, who decides the stage with its
+    /// handler (independence, R-S2-3, R-S3-3).
+    pub recorded_by: StaffId,
 }
 
 /// The complainant asks for the next stage.

@@ -117,6 +117,10 @@ pub struct OutcomeRecorded {
     pub issued_on: NaiveDate,
     /// Last day to ask for the next stage (R-S2-1, R-S3-1); none at Stage 3.
     pub escalation_window_ends_on: Option<NaiveDate>,
+    /// Who recorded the outcome (the acting user), a decider of the stage
+    /// beside its handler; `None` only on outcomes stored before it was
+    /// kept whose metadata named no staff member.
+    pub recorded_by: Option<StaffId>,
 }
 
 /// The complainant's request for the next stage was accepted and the

@@ -44,7 +44,9 @@ impl IntoCommand for pb::RecordOutcomeRequest {
             ],
         );
         f.finish(|| {
+            let acting = acting?;
             let c = RecordOutcome {
+                recorded_by: acting.user.clone(),
                 stage: stage?,
                 decision: decision?,
                 findings: findings?,
@@ -52,7 +54,7 @@ impl IntoCommand for pb::RecordOutcomeRequest {
                 assessment_failure_found: self.assessment_failure_found,
                 assessment_failure_actions: actions?,
             };
-            Some((acting?, Command::RecordOutcome(c)))
+            Some((acting, Command::RecordOutcome(c)))
         })
     }
 }

@@ -140,6 +140,7 @@ fn outcome(decision: Decision, remedies: Vec<Remedy>) -> Command {
         remedies,
         assessment_failure_found: false,
         assessment_failure_actions: None,
+        recorded_by: staff("handler-1"),
     })
 }
 
@@ -432,6 +433,7 @@ fn r_out_1_an_outcome_line_gives_the_stage_decision_and_remedy_count() {
         assessment_failure_found: false,
         issued_on: day(2026, 3, 16),
         escalation_window_ends_on: Some(day(2026, 3, 30)),
+        recorded_by: None,
     });
     assert_eq!(
         summary(&event),

@@ -24,6 +24,10 @@ pub struct Stack {
     pub complaints: ComplaintsClient<platform::testing::Authed>,
     /// Where the complaints service listens, for clients with other tokens.
     pub complaints_addr: std::net::SocketAddr,
+    /// Where intake listens, for its other services (retention).
+    pub intake_addr: std::net::SocketAddr,
+    /// Intake's log, in its own schema.
+    pub intake_log: eventlog::EventLog,
     pub clock: FixedClock,
     pub watcher: Watcher,
     pub log: eventlog::EventLog,
@@ -54,7 +58,8 @@ impl Stack {
             intake::Application::build_with_clock(intake_settings.clone(), Arc::new(clock.clone()))
                 .await
                 .unwrap();
-        let intake_channel = platform::testing::channel(intake.local_addr()).await;
+        let intake_addr = intake.local_addr();
+        let intake_channel = platform::testing::channel(intake_addr).await;
         let stop = shutdown.clone();
         tokio::spawn(intake.run_until_stopped(async move { stop.cancelled().await }));
 
@@ -75,10 +80,15 @@ impl Stack {
             .await
             .unwrap();
         let bus = bus::Bus::connect(&complaints_settings.bus).await.unwrap();
+        let intake_log = eventlog::EventLog::open(&intake_settings.database)
+            .await
+            .unwrap();
         Self {
             intake: IntakeClient::new(intake_channel),
             complaints: ComplaintsClient::new(complaints_channel),
             complaints_addr,
+            intake_addr,
+            intake_log,
             clock,
             watcher,
             log,

@@ -215,3 +215,247 @@ async fn r_conf_2_complaints_sharing_a_submission_fall_due_together_after_the_la
     assert_eq!(due(&mut retention).await, both, "both together");
     stack.cleanup().await;
 }
+
+/// Waits until intake knows which submission each of `references` was
+/// opened from (it learns it from `ComplaintOpened`).
+async fn linked_in_intake(stack: &Stack, references: &[&str]) {
+    let references: Vec<String> = references.iter().map(|r| (*r).to_owned()).collect();
+    for _ in 0..400 {
+        let linked: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM complaint_links WHERE reference = ANY($1)")
+                .bind(&references)
+                .fetch_one(stack.intake_log.pool())
+                .await
+                .unwrap();
+        if linked == references.len() as i64 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("intake never learnt the submissions of {references:?}");
+}
+
+async fn intake_events(stack: &Stack, submission_id: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM events WHERE stream_id = $1")
+        .bind(format!("submission-{submission_id}"))
+        .fetch_one(stack.intake_log.pool())
+        .await
+        .unwrap()
+}
+
+fn destroy(reference: &str, submission_id: &str) -> pb::DestroyRequest {
+    pb::DestroyRequest {
+        complaint_reference: reference.into(),
+        submission_id: submission_id.into(),
+        reason: "Erasure request of 1 March 2026".into(),
+    }
+}
+
+fn assert_refused(status: &tonic::Status, code: tonic::Code, named: &[&str]) {
+    assert_eq!(status.code(), code, "{status:?}");
+    for name in named {
+        assert!(
+            status.message().contains(name),
+            "{name} expected in {:?}",
+            status.message()
+        );
+    }
+}
+
+/// R-CONF-2: a submission is destroyed only under the record it belongs
+/// to (its own reference or a complaint opened from it), so naming another
+/// record with its id cannot get past a hold on its complaint or on the
+/// submission itself; the complaints service refuses a submission id the
+/// complaint was not opened from.
+#[tokio::test]
+async fn r_conf_2_a_submission_is_destroyed_only_under_its_own_record_so_a_hold_on_it_cannot_be_bypassed()
+ {
+    let mut stack = Stack::spawn().await;
+    let mut intake = RetentionClient::new(platform::testing::channel(stack.intake_addr).await);
+    let mut complaints =
+        RetentionClient::new(platform::testing::channel(stack.complaints_addr).await);
+    let held_receipt = stack
+        .intake
+        .submit_complaint(web_form("held"))
+        .await
+        .unwrap()
+        .into_inner();
+    let held = stack.reference_for(&held_receipt.submission_id).await;
+    let other_receipt = stack
+        .intake
+        .submit_complaint(web_form("other"))
+        .await
+        .unwrap()
+        .into_inner();
+    let other = stack.reference_for(&other_receipt.submission_id).await;
+    linked_in_intake(&stack, &[&held, &other]).await;
+    intake.place_hold(hold(&held)).await.unwrap();
+    let held_events = intake_events(&stack, &held_receipt.submission_id).await;
+    assert!(held_events > 0);
+
+    // Another complaint's reference, an unknown one or the other
+    // submission's own reference, with the held submission's id.
+    for named in [other.as_str(), "CMP-2026-999999", &other_receipt.reference] {
+        let status = intake
+            .destroy(destroy(named, &held_receipt.submission_id))
+            .await
+            .unwrap_err();
+        assert_refused(
+            &status,
+            tonic::Code::InvalidArgument,
+            &["submission_id", "R-CONF-2"],
+        );
+    }
+    let status = intake
+        .destroy(destroy(&held, &held_receipt.submission_id))
+        .await
+        .unwrap_err();
+    assert_refused(
+        &status,
+        tonic::Code::FailedPrecondition,
+        &["R-CONF-2", &held],
+    );
+    assert_eq!(
+        intake_events(&stack, &held_receipt.submission_id).await,
+        held_events,
+        "nothing of the held submission was destroyed"
+    );
+
+    // A hold on the submission's own reference stops its complaint's
+    // destruction in intake too.
+    intake
+        .place_hold(hold(&other_receipt.reference))
+        .await
+        .unwrap();
+    let status = intake
+        .destroy(destroy(&other, &other_receipt.submission_id))
+        .await
+        .unwrap_err();
+    assert_refused(
+        &status,
+        tonic::Code::FailedPrecondition,
+        &["R-CONF-2", &other_receipt.reference],
+    );
+
+    // The complaints service checks the id against the complaint.
+    let status = complaints
+        .destroy(destroy(&held, &other_receipt.submission_id))
+        .await
+        .unwrap_err();
+    assert_refused(
+        &status,
+        tonic::Code::InvalidArgument,
+        &["submission_id", "R-CONF-2"],
+    );
+    assert!(!stack.event_types(&held).await.is_empty());
+
+    intake
+        .lift_hold(hold(&other_receipt.reference))
+        .await
+        .unwrap();
+    let destroyed = intake
+        .destroy(destroy(&other, &other_receipt.submission_id))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        destroyed
+            .tombstones
+            .iter()
+            .map(|t| t.stream_id.clone())
+            .collect::<Vec<_>>(),
+        [format!("submission-{}", other_receipt.submission_id)]
+    );
+    assert_eq!(intake_events(&stack, &other_receipt.submission_id).await, 0);
+    assert_eq!(
+        intake_events(&stack, &held_receipt.submission_id).await,
+        held_events
+    );
+    stack.cleanup().await;
+}
+
+/// R-CONF-2 with R-UPC-2: destroying one of two complaints sharing a
+/// submission keeps the submission in intake for the other (the answer
+/// says for whom), the last one takes it, and a hold on either, even on
+/// the one already destroyed, stops that.
+#[tokio::test]
+async fn r_conf_2_destroying_one_of_two_complaints_sharing_a_submission_keeps_it_for_the_other_until_the_last()
+ {
+    let mut stack = Stack::spawn().await;
+    let mut intake = RetentionClient::new(platform::testing::channel(stack.intake_addr).await);
+    let first = stack.open_complaint("shared").await;
+    let submission = stack.view(&first).await.submission_id;
+    close(&mut stack, &first).await;
+    let raised = stack
+        .complaints
+        .raise_new_issues(pb::RaiseNewIssuesRequest {
+            command: acting(&first, "handler-1"),
+            description: "The reissued certificate has the wrong name.".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .reference;
+    assert_eq!(stack.view(&raised).await.submission_id, submission);
+    linked_in_intake(&stack, &[&first, &raised]).await;
+    let events = intake_events(&stack, &submission).await;
+    assert!(events > 0);
+    intake.place_hold(hold(&raised)).await.unwrap();
+
+    // The first goes; the submission stays for the held second.
+    let kept = intake
+        .destroy(destroy(&first, &submission))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(kept.tombstones.is_empty(), "{:?}", kept.tombstones);
+    assert_eq!(kept.kept_shared_for, std::slice::from_ref(&raised));
+    assert_eq!(intake_events(&stack, &submission).await, events);
+    let status = intake
+        .destroy(destroy(&raised, &submission))
+        .await
+        .unwrap_err();
+    assert_refused(
+        &status,
+        tonic::Code::FailedPrecondition,
+        &["R-CONF-2", &raised],
+    );
+
+    // A hold on the first, though destroyed, keeps what it shares.
+    intake.place_hold(hold(&first)).await.unwrap();
+    intake.lift_hold(hold(&raised)).await.unwrap();
+    let status = intake
+        .destroy(destroy(&raised, &submission))
+        .await
+        .unwrap_err();
+    assert_refused(
+        &status,
+        tonic::Code::FailedPrecondition,
+        &["R-CONF-2", &raised, &first],
+    );
+    assert_eq!(intake_events(&stack, &submission).await, events);
+
+    intake.lift_hold(hold(&first)).await.unwrap();
+    let last = intake
+        .destroy(destroy(&raised, &submission))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(last.kept_shared_for.is_empty());
+    assert_eq!(
+        last.tombstones
+            .iter()
+            .map(|t| t.stream_id.clone())
+            .collect::<Vec<_>>(),
+        [format!("submission-{submission}")]
+    );
+    assert_eq!(intake_events(&stack, &submission).await, 0);
+    // Destroying the first again changes nothing and is not refused.
+    let again = intake
+        .destroy(destroy(&first, &submission))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(again.tombstones.is_empty());
+    stack.cleanup().await;
+}

@@ -270,6 +270,85 @@ async fn r_s2_3_stage_2_is_decided_by_the_relevant_manager() {
     stack.cleanup().await;
 }
 
+/// R-S2-3 independence: a team-mate or manager who records the Stage 1
+/// outcome for its handler decided Stage 1 too, so neither they nor the
+/// handler is assigned Stage 2 of the same complaint; the stored outcome
+/// names who recorded it.
+#[tokio::test]
+async fn r_s2_3_whoever_recorded_the_stage_1_outcome_is_not_assigned_stage_2() {
+    let mut stack = Stack::spawn().await;
+    let reference = stack.open_complaint("recorder").await;
+    assign(
+        &mut stack,
+        &reference,
+        "handler-1",
+        "Customer Services",
+        pb::HandlerRole::Handler,
+    )
+    .await;
+    outcome(
+        &mut stack,
+        &reference,
+        "manager-1",
+        pb::Stage::Stage1,
+        pb::Decision::NotUpheld,
+        vec![],
+    )
+    .await
+    .unwrap();
+    let recorded: Vec<u8> =
+        sqlx::query_scalar("SELECT payload FROM events WHERE stream_id = $1 AND event_type = $2")
+            .bind(&reference)
+            .bind(<pb::OutcomeRecorded as prost::Name>::full_name())
+            .fetch_one(stack.log.pool())
+            .await
+            .unwrap();
+    let recorded = <pb::OutcomeRecorded as prost::Message>::decode(recorded.as_slice()).unwrap();
+    assert_eq!(recorded.recorded_by, "manager-1");
+    stack
+        .complaints
+        .request_escalation(pb::RequestEscalationRequest {
+            command: acting(&reference, "handler-1"),
+            to_stage: pb::Stage::Stage2 as i32,
+            grounds: vec![pb::Grounds::NotUnderstood as i32],
+            reasons: "Misunderstood.".into(),
+            received_on: Some(date(2026, 3, 2)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for decider in ["manager-1", "handler-1"] {
+        let status = stack
+            .complaints
+            .assign_handler(pb::AssignHandlerRequest {
+                command: acting(&reference, "supervisor-1"),
+                handler: decider.into(),
+                team: "Customer Services".into(),
+                role: pb::HandlerRole::Manager as i32,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+        for named in ["R-S2-3", "staff", decider, "decided Stage 1"] {
+            assert!(
+                status.message().contains(named),
+                "{named} expected in {:?}",
+                status.message()
+            );
+        }
+    }
+    let view = assign(
+        &mut stack,
+        &reference,
+        "manager-2",
+        "Customer Services",
+        pb::HandlerRole::Manager,
+    )
+    .await;
+    assert_eq!(view.stage, pb::Stage::Stage2 as i32);
+    stack.cleanup().await;
+}
+
 /// R-S3-2, R-S3-3, R-S3-4, R-S3-5: Stage 3 goes to the Corporate Compliance
 /// Manager with a 5-working-day acknowledgement (9 Mar 2026) and a
 /// 20-working-day response (30 Mar 2026); the outcome waits for the

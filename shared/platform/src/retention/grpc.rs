@@ -42,7 +42,7 @@ impl Retention {
         let mut records = Vec::with_capacity(due.len());
         for record in due {
             let held = self
-                .is_held(&record.record.complaint_reference)
+                .is_held(&record.record)
                 .await
                 .map_err(|e| Self::job_failed(&e))?;
             records.push(self.due_record(record, held));

@@ -7,7 +7,9 @@
 //! owns ([`super::RecordScope::due`]), noted in the `retention_due` queue
 //! together with a published [`super::facts`] event in one transaction,
 //! and those the owner's fact put in the queue here. Destroying one
-//! record touches no other.
+//! record touches no other: parts it shares with a sibling not yet
+//! destroyed here (complaints raised from one submission) stay for that
+//! sibling and go with the last of them.
 
 use super::{Destruction, RecordRef, Retention, ScopeError, facts};
 use chrono::NaiveDate;
@@ -136,10 +138,10 @@ impl Retention {
         Ok(due)
     }
 
-    /// Whether a hold stops the destruction of `record` here.
-    pub async fn is_held(&self, record: &str) -> Result<bool, JobError> {
-        let mut conn = self.log.pool().acquire().await?;
-        Ok(log_retention::hold_in(&mut conn, record).await?.is_some())
+    /// Whether a hold stops the destruction of `record` here: one on the
+    /// record, or on a record sharing the parts it would take (R-CONF-2).
+    pub async fn is_held(&self, record: &RecordRef) -> Result<bool, JobError> {
+        Ok(self.held_by(record).await?.is_some())
     }
 
     /// Notes an owned due record in the queue and, the first time, appends
@@ -195,26 +197,43 @@ impl Retention {
                 due.policy, due.due_on
             );
             let who = format!("retention-policy:{}", due.policy);
-            match self.destroy_record(&due.record, &reason, &who).await? {
-                Destruction::Destroyed { tombstones, rows } => {
+            match self.destroy_record(&due.record, &reason, &who).await {
+                Ok(Destruction::Destroyed {
+                    tombstones,
+                    rows,
+                    kept_shared_for,
+                }) => {
                     tracing::info!(
                         record = %due.record.complaint_reference,
                         policy = %due.policy,
                         streams = tombstones.len(),
                         rows,
+                        kept_shared_for = ?kept_shared_for,
                         "destroyed by the retention job"
                     );
                     report.tombstones.extend(tombstones);
                     report.destroyed.push(due);
                 }
-                Destruction::Held(_) => {
+                Ok(Destruction::Held { on, .. }) => {
                     tracing::info!(
                         record = %due.record.complaint_reference,
+                        held = %on,
                         policy = %due.policy,
                         "due but under a legal hold; left for a later run"
                     );
                     report.skipped_under_hold.push(due);
                 }
+                // Left queued and named in the log, so one bad record does
+                // not stop the others' destruction.
+                Err(error @ ScopeError::Mismatch { .. }) => {
+                    tracing::warn!(
+                        record = %due.record.complaint_reference,
+                        policy = %due.policy,
+                        error = %error,
+                        "due but its ids do not belong to it here; left queued"
+                    );
+                }
+                Err(error) => return Err(error.into()),
             }
         }
         report.bus_messages_erased = self.erase_pending().await.map_err(JobError::Bus)?;

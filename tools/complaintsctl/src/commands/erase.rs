@@ -7,6 +7,11 @@
 //! tombstones are printed. A hold placed between the check and a `Destroy`
 //! still stops that `Destroy` (the services check again under a lock);
 //! running `erase` again once it is lifted finishes the rest.
+//!
+//! Complaints raised from a closed one (R-UPC-2) share its submission, and
+//! intake and notifications keep what they share until the last of them
+//! is destroyed there, so a record of a shared submission is destroyed
+//! under each complaint opened from it.
 
 use super::subject_access::gather;
 use crate::clients::Clients;
@@ -15,6 +20,7 @@ use crate::output::{Output, Table, time};
 use clap::Args;
 use complaints_proto::v1::{DestroyRequest, retention_client::RetentionClient};
 use serde_json::json;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Args)]
 pub struct EraseArgs {
@@ -47,6 +53,20 @@ pub async fn run(clients: &Clients, args: EraseArgs) -> Result<Output, Error> {
             held.join(", ")
         )));
     }
+    // Every complaint of each submission, as the complaints service found them.
+    let mut complaints_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for rec in exports
+        .parts
+        .iter()
+        .filter(|(service, _)| *service == "complaints")
+        .flat_map(|(_, r)| &r.records)
+        .filter(|rec| !rec.submission_id.is_empty())
+    {
+        complaints_of
+            .entry(rec.submission_id.clone())
+            .or_default()
+            .push(rec.record.clone());
+    }
     let channels = clients.every_service()?;
     let mut table = Table::new(&["SERVICE", "STREAM", "EVENTS", "DESTROYED AT"]);
     let mut destroyed = Vec::new();
@@ -54,16 +74,26 @@ pub async fn run(clients: &Clients, args: EraseArgs) -> Result<Output, Error> {
     // erasure stopped half way (a hold placed meanwhile) can be run again.
     for ((service, r), (_, channel)) in exports.parts.iter().zip(channels).rev() {
         let mut client = RetentionClient::new(channel);
-        let mut done: Vec<(&str, &str)> = Vec::new();
-        for rec in &r.records {
-            if done.contains(&(rec.record.as_str(), rec.submission_id.as_str())) {
+        let mut done: Vec<(String, String)> = Vec::new();
+        let named = r.records.iter().flat_map(|rec| {
+            let sharing = complaints_of
+                .get(&rec.submission_id)
+                .into_iter()
+                .flatten()
+                .filter(move |c| **c != rec.record);
+            std::iter::once(&rec.record)
+                .chain(sharing)
+                .map(move |record| (record.clone(), rec.submission_id.clone()))
+        });
+        for (record, submission_id) in named {
+            if done.contains(&(record.clone(), submission_id.clone())) {
                 continue;
             }
-            done.push((rec.record.as_str(), rec.submission_id.as_str()));
+            done.push((record.clone(), submission_id.clone()));
             let answer = client
                 .destroy(DestroyRequest {
-                    complaint_reference: rec.record.clone(),
-                    submission_id: rec.submission_id.clone(),
+                    complaint_reference: record.clone(),
+                    submission_id: submission_id.clone(),
                     reason: args.reason.clone(),
                 })
                 .await
@@ -79,8 +109,9 @@ pub async fn run(clients: &Clients, args: EraseArgs) -> Result<Output, Error> {
             }
             destroyed.push(json!({
                 "service": service,
-                "record": rec.record,
+                "record": record,
                 "rows_removed": answer.rows_removed,
+                "kept_shared_for": answer.kept_shared_for,
                 "bus_messages_erased": answer.bus_messages_erased,
                 "tombstones": answer.tombstones.iter().map(|t| json!({
                     "stream_id": t.stream_id,

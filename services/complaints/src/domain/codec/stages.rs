@@ -213,6 +213,11 @@ impl Wire for ev::OutcomeRecorded {
             assessment_failure_found: self.assessment_failure_found,
             issued_on: date(self.issued_on),
             escalation_window_ends_on: opt_date(self.escalation_window_ends_on),
+            recorded_by: self
+                .recorded_by
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
         }
     }
 
@@ -232,6 +237,7 @@ impl Wire for ev::OutcomeRecorded {
                 "escalation_window_ends_on",
                 p.escalation_window_ends_on,
             )?,
+            recorded_by: parse_opt("recorded_by", &p.recorded_by, StaffId::new)?,
         })
     }
 }

@@ -57,7 +57,7 @@ pub(super) fn assign_handler(
             allocation_rule(stage),
             "staff",
             format!(
-                "{} decided {decided} of this complaint; {stage} goes to someone independent of that decision",
+                "{} decided {decided} of this complaint (held it or recorded its outcome); {stage} goes to someone independent of that decision",
                 c.staff
             ),
         ));
@@ -78,17 +78,22 @@ pub(super) fn assign_handler(
     })])
 }
 
-/// Independence: the stage `staff` decided, if any. Whoever held a stage
-/// when its outcome was recorded decided it, and may not take a later stage
+/// Independence (R-S2-3, R-S3-3): the stage `staff` decided, if any. A
+/// stage with an outcome was decided both by whoever held it when the
+/// outcome was recorded and by whoever recorded the outcome (a team-mate or
+/// manager recording it for the handler); neither may take a later stage
 /// of the same complaint (the ombudsman standard of a fresh pair of eyes;
 /// Ofqual asks for decision-makers without a personal interest).
 fn decided_by(state: &Complaint, staff: &StaffId) -> Option<Stage> {
     state
         .stages
         .values()
-        .filter(|r| r.outcome.is_some())
-        .find(|r| r.handler.as_ref().is_some_and(|h| &h.staff == staff))
-        .map(|r| r.stage)
+        .filter_map(|r| r.outcome.as_ref().map(|outcome| (r, outcome)))
+        .find(|(r, outcome)| {
+            let held = r.handler.as_ref().is_some_and(|h| &h.staff == staff);
+            held || outcome.recorded_by.as_ref() == Some(staff)
+        })
+        .map(|(r, _)| r.stage)
 }
 
 fn allocation_rule(stage: Stage) -> &'static str {

@@ -41,6 +41,7 @@ pub(super) fn record_outcome(
         assessment_failure_found: c.assessment_failure_found,
         issued_on: ctx.today,
         escalation_window_ends_on: window_ends_on,
+        recorded_by: Some(c.recorded_by),
     })];
     let response = match stage {
         Stage::One => DeadlineKind::AgreedTimescale,

@@ -87,6 +87,7 @@ pub fn samples() -> Vec<Event> {
             assessment_failure_found: true,
             issued_on: d,
             escalation_window_ends_on: Some(d),
+            recorded_by: Some(staff("recorder")),
         }),
         Event::StageEscalated(StageEscalated {
             to: Stage::Three,
@@ -297,6 +298,7 @@ fn r_out_2_compensation_of_zero_or_without_a_payment_date_cannot_be_decoded() {
             day: 2,
         }),
         escalation_window_ends_on: None,
+        recorded_by: String::new(),
     };
     let paid = Some(v1::Date {
         year: 2026,

@@ -116,6 +116,7 @@ fn with_failure(found: bool, actions: Option<AssessmentFailureActions>) -> Comma
         remedies: vec![apology()],
         assessment_failure_found: found,
         assessment_failure_actions: actions,
+        recorded_by: staff("recorder"),
     })
 }
 

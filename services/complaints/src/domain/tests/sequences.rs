@@ -84,6 +84,7 @@ fn command(choice: u8, seed: u32, state: &Complaint, now: DateTime<Utc>) -> Comm
                     correct_or_mitigate: planned("b", soon),
                     prevent_recurrence: planned("c", soon),
                 }),
+                recorded_by: staff("recorder"),
             })
         }
         7 | 8 => {

@@ -1,4 +1,5 @@
 use super::support::*;
+use crate::domain::Event;
 use crate::domain::RefusalKind;
 use crate::domain::command::{Command, RecordUpdate};
 use crate::domain::types::{DeadlineKind, Grounds, Role, Stage};
@@ -149,6 +150,40 @@ fn r_s2_3_whoever_decided_stage_1_is_not_assigned_stage_2_of_the_same_complaint(
         RefusalKind::InvalidArgument,
     );
     assert!(refusal.to_string().contains("independent"), "{refusal}");
+    case.ok(assign("other-manager", Role::Manager));
+    case.ok(not_upheld(Stage::Two));
+}
+
+/// Independence: whoever recorded the Stage 1 outcome decided it too, so a
+/// team-mate or manager who recorded it for the handler is not given
+/// Stage 2 of the same complaint, and neither is the handler; the outcome
+/// event names the recorder.
+#[test]
+fn r_s2_3_whoever_recorded_the_stage_1_outcome_is_not_assigned_stage_2_either() {
+    let mut case = Case::opened(date(2026, 3, 2));
+    case.ok(assign("handler-1", Role::Handler));
+    let events = case
+        .on(date(2026, 3, 5))
+        .ok(recorded_by("team-lead", not_upheld(Stage::One)));
+    let recorded = events.iter().find_map(|e| match e {
+        Event::OutcomeRecorded(o) => o.recorded_by.clone(),
+        _ => None,
+    });
+    assert_eq!(recorded, Some(staff("team-lead")));
+    case.ok(escalate(Stage::Two, A, date(2026, 3, 5)));
+    for decider in ["team-lead", "handler-1"] {
+        let refusal = case.refused_by(
+            assign(decider, Role::Manager),
+            "R-S2-3",
+            RefusalKind::InvalidArgument,
+        );
+        let message = refusal.to_string();
+        assert!(
+            message.contains(&format!("{decider} decided Stage 1")),
+            "{message}"
+        );
+        assert_eq!(refusal.field, Some("staff"));
+    }
     case.ok(assign("other-manager", Role::Manager));
     case.ok(not_upheld(Stage::Two));
 }

@@ -94,7 +94,19 @@ pub fn outcome(stage: Stage, decision: Decision, remedies: Vec<Remedy>) -> Comma
         remedies,
         assessment_failure_found: false,
         assessment_failure_actions: None,
+        recorded_by: staff("recorder"),
     })
+}
+
+/// `command`, an outcome, as recorded by `who`.
+pub fn recorded_by(who: &str, command: Command) -> Command {
+    match command {
+        Command::RecordOutcome(c) => Command::RecordOutcome(RecordOutcome {
+            recorded_by: staff(who),
+            ..c
+        }),
+        other => other,
+    }
 }
 
 pub fn not_upheld(stage: Stage) -> Command {
