@@ -131,7 +131,7 @@ async fn run(options: &Options) -> (Report, bool) {
         eprintln!("end to end...");
         let config = if quick {
             load::LoadConfig {
-                rates: vec![5, 20, 50],
+                rates: vec![20, 100, 250, 500, 1_000],
                 phase: Duration::from_secs(10),
                 drain: Duration::from_secs(30),
                 profile: Duration::from_secs(12),
