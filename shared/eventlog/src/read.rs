@@ -34,6 +34,55 @@ async fn select_after(
     Ok(rows.into_iter().map(recorded).collect())
 }
 
+/// The writers holding this log's append lock now: each backend and the
+/// start of its transaction, which together name the transaction.
+async fn writers_in_flight(conn: &mut PgConnection) -> Result<Vec<(i32, DateTime<Utc>)>, Error> {
+    // A lock on two int4 keys shows the first as classid, the second as
+    // objid (as unsigned 32-bit values) and objsubid 2.
+    let writers: Vec<(i32, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "SELECT a.pid, a.xact_start
+         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND l.classid::int8 = $1
+           AND l.objid::int8 = (hashtext(current_schema())::int8 & 4294967295)",
+    )
+    .bind(i64::from(APPEND_LOCK_CLASS))
+    .fetch_all(&mut *conn)
+    .await
+    .context("finding the writers in flight")?;
+    Ok(writers
+        .into_iter()
+        .filter_map(|(pid, started)| Some((pid, started?)))
+        .collect())
+}
+
+/// Whether any of `writers` is still in the same transaction. Runs as its
+/// own statement in autocommit: the server reads backend activity afresh
+/// for each transaction.
+async fn still_running(
+    conn: &mut PgConnection,
+    writers: &[(i32, DateTime<Utc>)],
+) -> Result<bool, Error> {
+    if writers.is_empty() {
+        return Ok(false);
+    }
+    let pids: Vec<i32> = writers.iter().map(|(pid, _)| *pid).collect();
+    let starts: Vec<DateTime<Utc>> = writers.iter().map(|(_, at)| *at).collect();
+    let running: bool = sqlx::query_scalar(
+        "SELECT EXISTS (
+             SELECT 1 FROM pg_stat_activity a
+             JOIN unnest($1::int4[], $2::timestamptz[]) AS w(pid, started)
+               ON a.pid = w.pid AND a.xact_start = w.started)",
+    )
+    .bind(&pids)
+    .bind(&starts)
+    .fetch_one(&mut *conn)
+    .await
+    .context("waiting for the writers in flight")?;
+    Ok(running)
+}
+
 /// How many of `events` follow `after` with no position missing.
 fn contiguous(after: Position, events: &[RecordedEvent]) -> usize {
     let mut expected = after.global_position + 1;
@@ -133,12 +182,14 @@ impl EventLog {
     /// writer holds this log's append lock (shared) from before it takes a
     /// position until it ends ([`crate::append_in`]). So: events up to the
     /// first missing position are final and returned at once; past a gap,
-    /// the reader takes the append lock exclusively for a moment, which
-    /// waits for the writers in flight to commit or roll back, and then
-    /// every position it sees is final (a gap left is a rolled-back or
-    /// destroyed event). Only this log's writers can hold the reader back:
-    /// a long transaction elsewhere on the server, even in this schema,
-    /// cannot. If the writers in flight do not finish within
+    /// the reader notes the writers holding the append lock at that moment
+    /// (only they can still fill a position below the last one it saw) and
+    /// waits, without taking any lock itself, until each of their
+    /// transactions has ended; then every position up to the last one seen
+    /// is final (a gap left is a rolled-back or destroyed event). Writers
+    /// are never held up by a reader, and only this log's writers can hold
+    /// the reader back: a long transaction elsewhere on the server, even in
+    /// this schema, cannot. If the writers in flight do not finish within
     /// [`GAP_WAIT`], the events before the gap are returned and the gap is
     /// looked at again on the next call.
     pub async fn read_all_after(
@@ -156,36 +207,21 @@ impl EventLog {
         if prefix == events.len() {
             return Ok(events);
         }
-        drop(conn);
-        let mut tx = self.pool.begin().await.context("beginning a gap check")?;
-        sqlx::query(&format!(
-            "SET LOCAL lock_timeout = '{}ms'",
-            GAP_WAIT.as_millis()
-        ))
-        .execute(&mut *tx)
-        .await
-        .context("setting the gap wait")?;
-        let locked = sqlx::query(&format!(
-            "SELECT pg_advisory_xact_lock({APPEND_LOCK_CLASS}, hashtext(current_schema()))"
-        ))
-        .execute(&mut *tx)
-        .await;
-        match locked {
-            Ok(_) => {
-                let settled = select_after(&mut tx, after, limit).await?;
-                tx.commit().await.context("ending a gap check")?;
-                Ok(settled)
-            }
-            // 55P03: a writer is still in flight; try again next time.
-            Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("55P03") => {
+        let last_seen = events.last().map_or(0, |e| e.position.global_position);
+        let writers = writers_in_flight(&mut conn).await?;
+        let deadline = tokio::time::Instant::now() + GAP_WAIT;
+        let mut pause = Duration::from_micros(500);
+        while still_running(&mut conn, &writers).await? {
+            if tokio::time::Instant::now() >= deadline {
                 events.truncate(prefix);
-                Ok(events)
+                return Ok(events);
             }
-            Err(other) => Err(Error::Database {
-                context: "waiting for writers in flight".into(),
-                source: other,
-            }),
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(10));
         }
+        let mut settled = select_after(&mut conn, after, limit).await?;
+        settled.retain(|e| e.position.global_position <= last_seen);
+        Ok(settled)
     }
 
     /// The stream's current version, or `None` if it has never existed.
