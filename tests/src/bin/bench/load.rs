@@ -3,7 +3,7 @@
 //! rates; the highest rate sustained with nothing lost, latencies from
 //! submission to each step, CPU and peak RSS per service.
 
-use crate::machine::{cpu_ticks, peak_rss_kib};
+use crate::machine::{cpu_ticks, peak_rss_kib, pids_named};
 use crate::outcome::{self, Outcome};
 use crate::profile::{PerfRun, WaitSampler};
 use crate::report::{Section, Table, Target, thousands};
@@ -70,6 +70,33 @@ impl Stack {
     }
 }
 
+/// What the machine spends beside the four services: PostgreSQL (every
+/// backend; the pools keep theirs for the whole run), NATS, and this
+/// process (the load generator and the SMTP server), in clock ticks.
+fn platform_cpu() -> Vec<u64> {
+    let sum = |name: &str| {
+        pids_named(name)
+            .into_iter()
+            .filter_map(cpu_ticks)
+            .sum::<u64>()
+    };
+    vec![
+        sum("postgres"),
+        sum("nats-server"),
+        cpu_ticks(std::process::id()).unwrap_or(0),
+    ]
+}
+
+/// Transactions committed in the benchmark's database so far.
+async fn commits(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap_or(0)
+}
+
 pub async fn run(config: &LoadConfig, command: &str) -> Result<Section, String> {
     let pool = PgPool::connect(&eventlog::testing::database_url())
         .await
@@ -89,6 +116,10 @@ struct Measured {
     outcome: Outcome,
     drained: bool,
     cpu_share: Vec<f64>,
+    /// PostgreSQL, NATS and the bench process, as shares of one core.
+    platform_share: Vec<f64>,
+    /// PostgreSQL commits during the phase per accepted submission.
+    commits_per_complaint: f64,
 }
 
 async fn ladder(
@@ -103,9 +134,13 @@ async fn ladder(
     for (tag, &rate) in (1u32..).zip(&config.rates) {
         eprintln!("end to end: {rate} complaints/s for {:?}", config.phase);
         let before = stack.cpu();
+        let (platform_before, commits_before) = (platform_cpu(), commits(pool).await);
         let clock = Instant::now();
         let phase = submit::phase(channel.clone(), rate, config.phase, tag).await;
         let cpu_share = cpu_shares(&before, &stack.cpu(), clock.elapsed());
+        let platform_share = cpu_shares(&platform_before, &platform_cpu(), clock.elapsed());
+        let accepted = phase.submitted.iter().filter(|s| s.accepted).count().max(1);
+        let commits_per_complaint = (commits(pool).await - commits_before) as f64 / accepted as f64;
         let (completions, drained) = drain(stack, pool, &phase, tag, config.drain).await?;
         let outcome = outcome::evaluate(&phase, &completions);
         let sustained = outcome.sustained(rate) && drained;
@@ -114,6 +149,8 @@ async fn ladder(
             outcome,
             drained,
             cpu_share,
+            platform_share,
+            commits_per_complaint,
         });
         if !sustained {
             break;
@@ -174,7 +211,7 @@ async fn ladder(
         .await;
         notes.push(format!(
             "The profile below was taken during one more phase at {rate}/s, the first rate not sustained; \
-             {busiest} used the most CPU in that phase."
+             {busiest} used the most CPU in that phase (PostgreSQL's backends counted together)."
         ));
         profiles = lines;
     }
@@ -215,6 +252,8 @@ fn table(measured: &[Measured]) -> Table {
         "p50 / p99 auto reply",
         "p50 / p99 reporting",
         "CPU: intake / complaints / notifications / reporting",
+        "CPU: PostgreSQL / NATS / load generator and SMTP",
+        "commits per complaint",
     ]);
     for m in measured {
         let o = &m.outcome;
@@ -254,14 +293,20 @@ fn table(measured: &[Measured]) -> Table {
             latency(0),
             latency(1),
             latency(2),
-            m.cpu_share
-                .iter()
-                .map(|c| format!("{:.0}%", c * 100.0))
-                .collect::<Vec<_>>()
-                .join(" / "),
+            shares(&m.cpu_share),
+            shares(&m.platform_share),
+            format!("{:.1}", m.commits_per_complaint),
         ]);
     }
     table
+}
+
+/// CPU shares of one core as `12% / 34%`.
+fn shares(of: &[f64]) -> String {
+    of.iter()
+        .map(|c| format!("{:.0}%", c * 100.0))
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 /// Peak RSS of each service over the whole run.
@@ -343,19 +388,27 @@ async fn profile(
     let pattern = format!("t\\_%\\_{}", stack.isolation.schema_suffix);
     let waits = WaitSampler::start(pool.clone(), &pattern);
     let before = stack.cpu();
+    let database_before = platform_cpu()[0];
     let started = Instant::now();
-    // A first part of the phase finds the busiest process; perf samples the rest.
+    // A first part of the phase finds the busiest process (PostgreSQL's
+    // backends counted as one); perf samples the rest.
     let load = tokio::spawn(submit::phase(channel.clone(), rate, length, tag));
     tokio::time::sleep(length / 4).await;
     let shares = cpu_shares(&before, &stack.cpu(), started.elapsed());
+    let database = cpu_shares(&[database_before], &[platform_cpu()[0]], started.elapsed())[0];
     let pids = stack.pids();
     let busiest = shares
         .iter()
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1))
         .map_or(0, |(i, _)| i);
-    let (name, pid) = pids[busiest].clone();
-    let perf = PerfRun::start(&name, &[pid]);
+    let (name, pids) = if database > shares[busiest] {
+        ("PostgreSQL".to_owned(), pids_named("postgres"))
+    } else {
+        let (name, pid) = pids[busiest].clone();
+        (name, vec![pid])
+    };
+    let perf = PerfRun::start(&name, &pids);
     let _ = load.await;
     let perf = perf.finish().await;
     let waits = waits.finish().await;
@@ -364,7 +417,7 @@ async fn profile(
         vec![
             (
                 format!(
-                    "`perf record -g` of {name} (the busiest service) at {rate}/s, top symbols by self time"
+                    "`perf record -g` of {name} (the busiest process) at {rate}/s, top symbols by self time"
                 ),
                 perf,
             ),
