@@ -183,6 +183,11 @@ impl<H: Handler> Consumer<H> {
             .map_err(|e| Error::nats(format!("following for {}", self.settings.name), e))?;
         let mut chunks = messages.ready_chunks(self.settings.batch_size.max(1));
         let mut pending: Vec<Item> = Vec::new();
+        // After a failure the event at the head is tried in a transaction of
+        // its own until it is applied: a batch holds the locks of all its
+        // events, so it can deadlock with another consumer where single
+        // events never could.
+        let mut alone = false;
         loop {
             if pending.is_empty() {
                 let chunk = tokio::select! {
@@ -197,21 +202,36 @@ impl<H: Handler> Consumer<H> {
                     pending.push(item(message)?);
                 }
             }
-            let (done, stop) = self.apply(&pending).await?;
+            let batch = if alone { &pending[..1] } else { &pending[..] };
+            let (done, stop) = self.apply(batch).await?;
             pending.drain(..done);
-            let Some(stop) = stop else { continue };
+            let Some(stop) = stop else {
+                alone = false;
+                continue;
+            };
             let head = &pending[0];
             let reason = match stop {
                 Stop::Undecodable(reason) => reason,
+                // Failed behind other events of a batch: try it alone at
+                // once before counting an attempt.
+                Stop::Failed(_) if !alone && done > 0 => {
+                    alone = true;
+                    continue;
+                }
                 Stop::Failed(error) => {
+                    alone = true;
                     if attempts.0 != head.sequence {
                         *attempts = (head.sequence, 0);
                     }
-                    attempts.1 += 1;
+                    // Losing a deadlock or a serialization race says
+                    // nothing about the event: it does not use up attempts.
+                    if !transient(error.as_ref()) {
+                        attempts.1 += 1;
+                    }
                     if attempts.1 < self.settings.max_deliver {
                         tracing::warn!(consumer = %self.settings.name, error = %error, attempt = attempts.1, "handling failed; will retry");
                         let delay = self.settings.retry_delay
-                            * u32::try_from(attempts.1).unwrap_or(u32::MAX);
+                            * u32::try_from(attempts.1.max(1)).unwrap_or(u32::MAX);
                         tokio::select! {
                             _ = shutdown.cancelled() => return Ok(()),
                             _ = tokio::time::sleep(delay) => {}
@@ -376,6 +396,22 @@ fn item(message: Message) -> Result<Item, Error> {
         message,
         event,
     })
+}
+
+/// Whether `error` is, or was caused by, PostgreSQL choosing this
+/// transaction as the loser of a deadlock (40P01) or a serialization
+/// conflict (40001): worth retrying at once, never the event's fault.
+fn transient(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(sqlx::Error::Database(db)) = e.downcast_ref::<sqlx::Error>()
+            && matches!(db.code().as_deref(), Some("40P01" | "40001"))
+        {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 fn database(error: sqlx::Error) -> Error {

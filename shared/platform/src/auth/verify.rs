@@ -266,6 +266,39 @@ pub(crate) mod tests {
         assert!(matches!(forged, Err(AuthError::Invalid(_))), "{forged:?}");
     }
 
+    /// A token signed by a trusted key but issued for another issuer or
+    /// another audience is refused: a key shared between systems does not
+    /// make one system's tokens good for the other.
+    #[test]
+    fn r_conf_1_a_token_from_another_issuer_or_for_another_audience_is_refused() {
+        let key = SigningKey::generate("k");
+        let signed = |iss: &str, aud: &str| {
+            let mut header = Header::new(Algorithm::EdDSA);
+            header.kid = Some("k".into());
+            let claims = serde_json::json!({
+                "sub": "x", "iss": iss, "aud": aud,
+                "exp": chrono::Utc::now().timestamp() + 600, "roles": ["handler"],
+            });
+            jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(&key.pkcs8)).unwrap()
+        };
+        let verifier = verifier(&[&key]);
+        assert!(
+            verifier
+                .verify(&signed("https://id.example.org", "complaints"))
+                .is_ok()
+        );
+        for (iss, aud) in [
+            ("https://other.example.org", "complaints"),
+            ("https://id.example.org", "payroll"),
+        ] {
+            let refused = verifier.verify(&signed(iss, aud));
+            assert!(
+                matches!(refused, Err(AuthError::Invalid(_))),
+                "iss {iss}, aud {aud}: {refused:?}"
+            );
+        }
+    }
+
     #[test]
     fn r_conf_1_a_shared_secret_token_is_refused_where_keys_are_public() {
         let key = SigningKey::generate("k");
