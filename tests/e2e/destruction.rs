@@ -157,6 +157,26 @@ async fn r_conf_2_a_destroyed_complaint_leaves_no_personal_data_in_any_schema_or
         assert!(bytes_hold(&on_bus, piece), "{piece:?} stays on the bus");
     }
     assert_eq!(stack.figures().await, before, "the committee's figures");
+    // Every service applies no more events of A's streams, so a copy still
+    // on its way cannot bring A back; B's are applied as before.
+    for settings in &stack.settings {
+        let log = eventlog::EventLog::open(&settings.database).await.unwrap();
+        let forgotten: Vec<String> =
+            sqlx::query_scalar("SELECT stream_id FROM forgotten_sources ORDER BY stream_id")
+                .fetch_all(log.pool())
+                .await
+                .unwrap();
+        let expected: std::collections::BTreeSet<String> =
+            [a_ref.clone(), format!("submission-{}", a.submission_id)].into();
+        assert_eq!(
+            forgotten
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>(),
+            expected,
+            "{}: A's streams, and only those, are forgotten",
+            settings.service
+        );
+    }
     let gone = complaints
         .get_complaint(pb::GetComplaintRequest {
             reference: a_ref.clone(),

@@ -17,6 +17,7 @@ use eventlog::{Actor, Metadata};
 use platform::Clock;
 use platform::auth::{AccessAudit, Principal, Role};
 use std::sync::Arc;
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
@@ -554,13 +555,42 @@ impl Complaints for ComplaintsApi {
         Ok(Response::new(regulator_notice::view(&state)))
     }
 
+    type RebuildReadModelStream = ReceiverStream<Result<pb::RebuildReadModelResponse, Status>>;
+
+    /// The rebuild runs as a task of its own, so it finishes (or rolls
+    /// back) whatever the caller does; the caller hears its progress.
     async fn rebuild_read_model(
         &self,
         _: Request<pb::RebuildReadModelRequest>,
-    ) -> Reply<pb::RebuildReadModelResponse> {
+    ) -> Reply<Self::RebuildReadModelStream> {
         let today = calendar::uk_date(self.clock.now());
-        let complaints = self.store.rebuild_read_model(today).await?;
-        tracing::info!(complaints, "read model rebuilt from the log");
-        Ok(Response::new(pb::RebuildReadModelResponse { complaints }))
+        let (updates, stream) = tokio::sync::mpsc::channel(16);
+        let store = self.store.clone();
+        tokio::spawn(
+            async move {
+                let progress = |read: u64, total: u64| {
+                    // A slow listener misses updates, never the outcome.
+                    let _ = updates.try_send(Ok(pb::RebuildReadModelResponse {
+                        events_read: read,
+                        events_total: total,
+                        ..Default::default()
+                    }));
+                };
+                let last = match store.rebuild_read_model(today, &progress).await {
+                    Ok(complaints) => {
+                        tracing::info!(complaints, "read model rebuilt from the log");
+                        Ok(pb::RebuildReadModelResponse {
+                            complaints,
+                            done: true,
+                            ..Default::default()
+                        })
+                    }
+                    Err(error) => Err(Status::from(error)),
+                };
+                let _ = updates.send(last).await;
+            }
+            .in_current_span(),
+        );
+        Ok(Response::new(ReceiverStream::new(stream)))
     }
 }

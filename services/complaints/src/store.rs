@@ -163,7 +163,13 @@ impl Store {
     /// with [`evolve`] as its events arrive. Only the complaint being
     /// folded, one chunk of fetched events and [`REBUILD_QUEUE`] batches of
     /// rows are held at a time, so memory stays flat however long the log.
-    pub async fn rebuild_read_model(&self, today: NaiveDate) -> Result<u64, ComplaintsError> {
+    ///
+    /// `progress` hears (events folded, events in the log) after each chunk.
+    pub async fn rebuild_read_model(
+        &self,
+        today: NaiveDate,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<u64, ComplaintsError> {
         let pool = self.log.pool();
         let mut tx = pool.begin().await.context("beginning a rebuild")?;
         sqlx::query("TRUNCATE live_deadlines, complaints")
@@ -189,6 +195,14 @@ impl Store {
             .execute(&mut *reader)
             .await
             .context("reading in the rebuild's snapshot")?;
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM events WHERE stream_type = '{STREAM_TYPE}'"
+        ))
+        .fetch_one(&mut *reader)
+        .await
+        .context("counting the events to rebuild from")?;
+        let total = total as u64;
+        progress(0, total);
         // Destroyed streams have no events left, so they are not seen here.
         sqlx::query(&format!(
             "DECLARE rebuild_events NO SCROLL CURSOR FOR
@@ -208,12 +222,14 @@ impl Store {
             let mut batch = RowBatch::default();
             let mut current: Option<(String, Complaint)> = None;
             let mut complaints = 0u64;
+            let mut read = 0u64;
             loop {
                 let chunk: Vec<(String, uuid::Uuid, String, Vec<u8>)> = sqlx::query_as(&fetch)
                     .fetch_all(&mut *reader)
                     .await
                     .context("reading the log for a rebuild")?;
                 let done = chunk.len() < REBUILD_FETCH;
+                read += chunk.len() as u64;
                 for (stream_id, event_id, event_type, payload) in chunk {
                     let event = codec::decode(&event_type, &payload).map_err(|e| {
                         ComplaintsError::Corrupt {
@@ -233,6 +249,7 @@ impl Store {
                         }
                     });
                 }
+                progress(read, total);
                 if done {
                     break;
                 }

@@ -14,7 +14,9 @@ use platform::Clock;
 use platform::grpc::{FieldViolation, invalid_argument};
 use sqlx::PgPool;
 use std::sync::Arc;
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
+use tracing::Instrument;
 
 /// The Reporting service's handlers.
 #[derive(Debug, Clone)]
@@ -361,19 +363,47 @@ impl pb::reporting_server::Reporting for ReportingApi {
         Ok(Response::new(pb::LogTimeline { entries }))
     }
 
+    type RebuildLogStream = ReceiverStream<Result<pb::RebuildLogResponse, Status>>;
+
+    /// The rebuild runs as a task of its own, so it finishes (or rolls
+    /// back) whatever the caller does; the caller hears its progress.
     async fn rebuild_log(
         &self,
         _request: Request<pb::RebuildLogRequest>,
-    ) -> Result<Response<pb::RebuildLogResponse>, Status> {
-        let rebuilt = rebuild::rebuild(&self.pool, &self.bus, &self.key)
-            .await
-            .map_err(|error| {
-                tracing::error!(error = %error, "rebuilding the anonymised log failed");
-                Status::internal(format!("the anonymised log was not rebuilt: {error}"))
-            })?;
-        tracing::info!(events = rebuilt.events, "rebuilt the anonymised log");
-        Ok(Response::new(pb::RebuildLogResponse {
-            events: rebuilt.events,
-        }))
+    ) -> Result<Response<Self::RebuildLogStream>, Status> {
+        let (updates, stream) = tokio::sync::mpsc::channel(16);
+        let (pool, bus, key) = (self.pool.clone(), self.bus.clone(), self.key.clone());
+        tokio::spawn(
+            async move {
+                let progress = |events: u64, read: u64, total: u64| {
+                    // A slow listener misses updates, never the outcome.
+                    let _ = updates.try_send(Ok(pb::RebuildLogResponse {
+                        events,
+                        messages_read: read,
+                        messages_total: total,
+                        done: false,
+                    }));
+                };
+                let last = match rebuild::rebuild(&pool, &bus, &key, &progress).await {
+                    Ok(rebuilt) => {
+                        tracing::info!(events = rebuilt.events, "rebuilt the anonymised log");
+                        Ok(pb::RebuildLogResponse {
+                            events: rebuilt.events,
+                            done: true,
+                            ..Default::default()
+                        })
+                    }
+                    Err(error) => {
+                        tracing::error!(error = %error, "rebuilding the anonymised log failed");
+                        Err(Status::internal(format!(
+                            "the anonymised log was not rebuilt: {error}"
+                        )))
+                    }
+                };
+                let _ = updates.send(last).await;
+            }
+            .in_current_span(),
+        );
+        Ok(Response::new(ReceiverStream::new(stream)))
     }
 }

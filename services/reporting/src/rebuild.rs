@@ -52,10 +52,13 @@ fn stream_error(e: impl std::fmt::Display) -> RebuildError {
 }
 
 /// Rebuilds the log from every event of `bus`'s stream, in one transaction.
+/// `progress` hears (events applied, messages read, messages in the stream)
+/// as the replay goes.
 pub async fn rebuild(
     pool: &PgPool,
     bus: &Bus,
     key: &PseudonymKey,
+    progress: &(dyn Fn(u64, u64, u64) + Send + Sync),
 ) -> Result<Rebuilt, RebuildError> {
     let intake_subjects = bus.all_from("intake");
     let intake_prefix = intake_subjects.trim_end_matches('>').to_owned();
@@ -99,7 +102,9 @@ pub async fn rebuild(
         .await
         .map_err(stream_error)?;
     let mut pending = consumer.info().await.map_err(stream_error)?.num_pending;
+    let total = pending;
     let mut rebuilt = Rebuilt::default();
+    progress(0, 0, total);
     if pending > 0 {
         let mut messages = consumer.messages().await.map_err(stream_error)?;
         while pending > 0 {
@@ -109,6 +114,10 @@ pub async fn rebuild(
                 .ok_or_else(|| stream_error("the stream ended early"))?
                 .map_err(stream_error)?;
             pending = message.info().map_err(stream_error)?.pending;
+            let read = total.saturating_sub(pending);
+            if read % 100 == 0 || pending == 0 {
+                progress(rebuilt.events, read, total);
+            }
             // A NATS server older than 2.10 ignores filter_subjects and
             // delivers the whole stream, the notifications service's events
             // too: those are neither replayed nor counted.

@@ -18,6 +18,9 @@
 //!   whole stream in order, so whichever holds the turn applies the next
 //!   events, and a replica that dies mid-batch loses nothing (its
 //!   transaction rolls back and another replica's turn comes).
+//! - An event of a record this service destroyed (its source stream is in
+//!   `forgotten_sources`) is passed over, so one still on its way cannot
+//!   bring back what was destroyed (R-CONF-2).
 //! - An event whose handler fails is retried before anything behind it (the
 //!   batch up to it commits; the rest waits in memory), and after
 //!   `max_deliver` attempts goes to the dead-letter subject with the
@@ -291,6 +294,15 @@ impl<H: Handler> Consumer<H> {
         let mut tx = self.log.pool().begin().await.map_err(database)?;
         let mut position = eventlog::lock_position(&mut tx, name).await?;
         let start = position;
+        // Events of a record destroyed here that were still on their way
+        // are passed over, so they cannot bring it back (R-CONF-2).
+        let sources: Vec<&str> = items
+            .iter()
+            .filter(|item| item.sequence > position)
+            .filter_map(|item| item.event.as_ref().ok())
+            .map(|(envelope, _)| envelope.stream_id.as_str())
+            .collect();
+        let forgotten = eventlog::retention::forgotten_among(&mut tx, &sources).await?;
         let mut done = 0;
         let mut undecodable = None;
         for (index, item) in items.iter().enumerate() {
@@ -305,6 +317,12 @@ impl<H: Handler> Consumer<H> {
                     break;
                 }
             };
+            if forgotten.contains(&envelope.stream_id) {
+                tracing::debug!(consumer = %name, event_id = %event_id, "event of a destroyed record passed over");
+                position = item.sequence;
+                done = index + 1;
+                continue;
+            }
             let span = tracing::info_span!(
                 "bus.consume",
                 otel.kind = "consumer",

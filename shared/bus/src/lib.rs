@@ -29,4 +29,4 @@ pub use connection::{Bus, BusAuth, BusSettings, Namespace};
 pub use consumer::{Consumer, ConsumerSettings, Handler, HandlerError};
 pub use envelope::{decode_payload, envelope_of};
 pub use error::Error;
-pub use relay::{Relay, RelaySettings};
+pub use relay::{CHECKPOINT as RELAY_CHECKPOINT, Relay, RelaySettings};

@@ -8,8 +8,9 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-/// The checkpoint under which the relay keeps its position in the log.
-const CHECKPOINT: &str = "bus-relay";
+/// The checkpoint under which the relay keeps its position in the log
+/// (erasure waits on it: see `platform::retention`).
+pub const CHECKPOINT: &str = "bus-relay";
 
 /// How the relay paces itself.
 #[derive(Debug, Clone)]

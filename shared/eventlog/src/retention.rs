@@ -107,8 +107,8 @@ pub async fn destroy_stream_in(
 ) -> Result<Tombstone, Error> {
     let step = || format!("destroying stream {stream_id}");
     sqlx::query(
-        "INSERT INTO pending_bus_erasures (event_id) \
-         SELECT event_id FROM events WHERE stream_id = $1 ON CONFLICT DO NOTHING",
+        "INSERT INTO pending_bus_erasures (event_id, global_position) \
+         SELECT event_id, global_position FROM events WHERE stream_id = $1 ON CONFLICT DO NOTHING",
     )
     .bind(stream_id.as_str())
     .execute(&mut *conn)
@@ -153,6 +153,16 @@ impl EventLog {
             .context("reading the pending bus erasures")
     }
 
+    /// The last position in the log of a destroyed event whose bus message
+    /// is still to be erased; `None` when none waits (or only events
+    /// destroyed before positions were kept).
+    pub async fn pending_erasure_horizon(&self) -> Result<Option<i64>, Error> {
+        sqlx::query_scalar("SELECT max(global_position) FROM pending_bus_erasures")
+            .fetch_one(&self.pool)
+            .await
+            .context("reading the pending bus erasures")
+    }
+
     /// Notes that the bus messages of `event_ids` are erased.
     pub async fn bus_erasures_done(&self, event_ids: &[Uuid]) -> Result<(), Error> {
         sqlx::query("DELETE FROM pending_bus_erasures WHERE event_id = ANY($1)")
@@ -187,4 +197,38 @@ impl EventLog {
         .await
         .context("reading the holds in place")
     }
+}
+
+/// Inside the destroying transaction: this service applies no more events
+/// of `stream_ids` (other services' streams of the destroyed record), so
+/// one still on its way cannot bring back what was destroyed (R-CONF-2).
+pub async fn forget_sources_in(
+    conn: &mut PgConnection,
+    stream_ids: &[String],
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO forgotten_sources (stream_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(stream_ids)
+    .execute(conn)
+    .await
+    .context("recording the sources of a destroyed record")?;
+    Ok(())
+}
+
+/// Which of `stream_ids` this service no longer applies events of.
+pub async fn forgotten_among(
+    conn: &mut PgConnection,
+    stream_ids: &[&str],
+) -> Result<std::collections::HashSet<String>, Error> {
+    if stream_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let found: Vec<String> =
+        sqlx::query_scalar("SELECT stream_id FROM forgotten_sources WHERE stream_id = ANY($1)")
+            .bind(stream_ids)
+            .fetch_all(conn)
+            .await
+            .context("looking up the sources of destroyed records")?;
+    Ok(found.into_iter().collect())
 }

@@ -213,6 +213,27 @@ async fn was_kept_shared(tx: &mut PgConnection, record: &str) -> Result<bool, sq
 }
 
 /// Why a call could not be served, never naming personal data.
+/// How long an erasure waits for the relay to move past the destroyed
+/// events before leaving them for the next run.
+const RELAY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The other services' streams of a destroyed record, whose events this
+/// service applies no more (R-CONF-2): the complaint's own stream (named
+/// by its reference), the compliment's, and the submission's once no
+/// sibling shares it here.
+fn sources(record: &RecordRef, stopping: &Stopping) -> Vec<String> {
+    let mut streams = vec![record.complaint_reference.clone()];
+    if let Some(id) = record.compliment_id {
+        streams.push(format!("compliment-{id}"));
+    }
+    if let Some(id) = record.submission_id
+        && (stopping.parts == Parts::All || stopping.shared.is_none())
+    {
+        streams.push(format!("submission-{id}"));
+    }
+    streams
+}
+
 fn unavailable(what: &str, error: &dyn std::error::Error) -> tonic::Status {
     tracing::error!(error = %crate::report(error), "{what}");
     tonic::Status::unavailable(format!("{what}; try again"))
@@ -482,6 +503,7 @@ impl Retention {
             .bind(reference)
             .execute(&mut *tx)
             .await?;
+        log_retention::forget_sources_in(&mut tx, &sources(record, &stopping)).await?;
         tx.commit().await?;
         let kept_shared_for = match stopping.parts {
             Parts::Own => stopping.live,
@@ -522,7 +544,30 @@ impl Retention {
     }
 
     /// Erases every pending bus message; returns how many went.
+    ///
+    /// First waits until the relay has moved past every destroyed event:
+    /// the relay may have read one just before the destruction and publish
+    /// it just after, and a message published after the erasure looked
+    /// would stay on the bus.
     async fn erase_pending(&self) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+        if let Some(horizon) = self.log.pending_erasure_horizon().await? {
+            let deadline = tokio::time::Instant::now() + RELAY_WAIT;
+            while self
+                .log
+                .checkpoint(bus::RELAY_CHECKPOINT)
+                .await?
+                .global_position
+                < horizon
+            {
+                if tokio::time::Instant::now() >= deadline {
+                    return Err(format!(
+                        "the relay has not yet moved past the destroyed events within {RELAY_WAIT:?}"
+                    )
+                    .into());
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
         let pending = self.log.pending_bus_erasures().await?;
         let ids: HashSet<String> = pending.iter().map(Uuid::to_string).collect();
         let erased = self.bus.erase_events(&ids).await?;

@@ -149,13 +149,29 @@ async fn rebuilding_the_read_model_from_the_log_gives_the_same_rows() {
         .unwrap()
     };
     let before = rows().await;
-    let rebuilt = stack
+    let mut progress = stack
         .complaints
         .rebuild_read_model(pb::RebuildReadModelRequest {})
         .await
         .unwrap()
         .into_inner();
+    let mut updates = Vec::new();
+    let rebuilt = loop {
+        let message = progress.message().await.unwrap().expect("a last message");
+        if message.done {
+            break message;
+        }
+        updates.push((message.events_read, message.events_total));
+    };
     assert_eq!(rebuilt.complaints, 3);
+    // The progress counts the complaints' events, from none to all.
+    let total: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM events WHERE stream_type = 'complaint'")
+            .fetch_one(stack.log.pool())
+            .await
+            .unwrap();
+    assert_eq!(updates.first(), Some(&(0, total as u64)));
+    assert_eq!(updates.last(), Some(&(total as u64, total as u64)));
     assert_eq!(rows().await, before);
     stack.cleanup().await;
 }

@@ -51,6 +51,26 @@ fn settings(service: &str, namespace: &str) -> Settings {
 }
 
 impl Stack {
+    /// Rebuilds the log and waits for the rebuild's last message.
+    pub async fn rebuild_log(&mut self) -> pb::RebuildLogResponse {
+        let mut progress = self
+            .reporting
+            .rebuild_log(pb::RebuildLogRequest {})
+            .await
+            .unwrap()
+            .into_inner();
+        let mut seen = 0;
+        while let Some(message) = progress.message().await.unwrap() {
+            if message.done {
+                return message;
+            }
+            assert!(message.messages_read >= seen, "progress only goes forward");
+            assert!(message.messages_read <= message.messages_total);
+            seen = message.messages_read;
+        }
+        panic!("the rebuild's stream ended before it was done");
+    }
+
     pub async fn spawn() -> Self {
         let namespace = bus::testing::fresh_settings("reporting")
             .namespace

@@ -119,11 +119,7 @@ async fn the_log_timeline_of_a_complaint_lists_the_events_applied_with_their_tra
     assert!(applied.is_sorted(), "oldest first: {applied:?}");
     assert!(found.entries.iter().all(|e| e.occurred_at.is_some()));
 
-    stack
-        .reporting
-        .rebuild_log(pb::RebuildLogRequest {})
-        .await
-        .unwrap();
+    stack.rebuild_log().await;
     let rebuilt = timeline(&mut stack, &reference).await.unwrap();
     // Intake's and the complaints service's events reach the log through
     // two consumers, so a rebuild may interleave them differently; each

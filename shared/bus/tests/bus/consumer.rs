@@ -310,3 +310,43 @@ async fn r_conf_2_erasing_a_destroyed_event_erases_its_dead_letter_too() {
     );
     world.cleanup().await;
 }
+
+/// R-CONF-2: once a record is destroyed here, events of its streams still
+/// on their way are passed over, so they cannot bring it back, while the
+/// events behind them are applied.
+#[tokio::test]
+async fn r_conf_2_events_of_a_destroyed_records_streams_are_passed_over_and_those_behind_them_applied()
+ {
+    let world = World::new("forgotten").await;
+    let events = append_and_relay(&world, 3).await;
+    let mut conn = world.log.pool().acquire().await.unwrap();
+    eventlog::retention::forget_sources_in(&mut conn, &[events[1].stream_id.clone()])
+        .await
+        .unwrap();
+    drop(conn);
+    let shutdown = CancellationToken::new();
+    let consumer = Consumer::start(
+        world.bus.clone(),
+        world.log.clone(),
+        settings(&world, "forgetful"),
+        Recorder::new(),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(consumer.run(shutdown.clone()));
+    world.wait_for_applied(2, 20).await;
+    wait_until_idle(&world, "forgetful").await;
+    shutdown.cancel();
+    let applied: Vec<_> = world
+        .applied()
+        .await
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        applied,
+        vec![events[0].event_id, events[2].event_id],
+        "the destroyed record's event was passed over, the others applied in order"
+    );
+    world.cleanup().await;
+}

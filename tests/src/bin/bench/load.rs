@@ -199,6 +199,9 @@ async fn ladder(
     });
     let mut profiles = Vec::new();
     let mut notes = vec![peak_note(&peaks)];
+    if let Some(m) = failing.and_then(|rate| measured.iter().find(|m| m.rate == rate)) {
+        notes.push(saturation_note(m));
+    }
     if let Some(rate) = failing {
         let (busiest, lines) = profile(
             stack,
@@ -299,6 +302,33 @@ fn table(measured: &[Measured]) -> Table {
         ]);
     }
     table
+}
+
+/// How much of the machine the first rate not sustained used: when the
+/// processes together used (nearly) every core, the machine is the limit,
+/// not a queue in one service.
+fn saturation_note(m: &Measured) -> String {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let services: f64 = m.cpu_share.iter().sum();
+    let platform: f64 = m.platform_share.iter().sum();
+    let database = m.platform_share.first().copied().unwrap_or(0.0);
+    let used = (services + platform) / cores;
+    format!(
+        "At {rate}/s, the first rate not sustained, the four services used {services:.0}% of one core \
+         and PostgreSQL, NATS and the load generator {platform:.0}% (PostgreSQL alone {database:.0}%): \
+         {used:.0}% of the machine's {cores:.0} cores{verdict}.",
+        rate = m.rate,
+        services = services * 100.0,
+        platform = platform * 100.0,
+        database = database * 100.0,
+        used = used * 100.0,
+        verdict = if used >= 0.9 {
+            ", so the machine's CPU is what limits the rate; PostgreSQL's share is the statements \
+             and commits each complaint costs (see commits per complaint)"
+        } else {
+            ""
+        },
+    )
 }
 
 /// CPU shares of one core as `12% / 34%`.

@@ -185,7 +185,7 @@ pub async fn worker_main(schema: &str, what: &str) -> Result<(), String> {
             let store = complaints::store::Store::new(log.clone());
             let today = chrono::Utc::now().date_naive();
             store
-                .rebuild_read_model(today)
+                .rebuild_read_model(today, &|_, _| {})
                 .await
                 .map_err(|e| format!("rebuilding: {e}"))?;
         }
