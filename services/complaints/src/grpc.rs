@@ -167,6 +167,9 @@ impl ComplaintsApi {
             qualification: opened.qualification.clone(),
             correspondence_by_post: opened.correspondence_by_post,
             raised_from: Some(acting.reference),
+            // The same complainant's matter: the portal that submitted the
+            // first reaches this one too.
+            submitted_by: opened.submitted_by.clone(),
         });
         let fresh = Complaint::default();
         let events = decide(&fresh, open, &ctx).map_err(ComplaintsError::Refused)?;

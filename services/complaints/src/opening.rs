@@ -65,6 +65,7 @@ impl bus::Handler for OpenAccepted {
                 correspondence_by_post: accepted.correspondence
                     == pb::CorrespondencePreference::Post as i32,
                 raised_from: None,
+                submitted_by: submitter(envelope),
             });
             let now = self.clock.now();
             let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);
@@ -88,6 +89,16 @@ fn channel(raw: i32) -> Result<Channel, HandlerError> {
         Ok(pb::Channel::Regulator) => Channel::Regulator,
         _ => return Err(format!("channel {raw} is not a channel").into()),
     })
+}
+
+/// The account that submitted it: intake records the authenticated caller
+/// (a portal's token subject, or the member of staff who took a call) as
+/// the actor of its events. Only a portal's reach depends on it (R-CONF-1).
+fn submitter(envelope: &pb::EventEnvelope) -> Option<Name> {
+    match envelope.actor.as_ref()?.kind.as_ref()? {
+        pb::actor::Kind::UserId(user) => Name::new(user).ok(),
+        pb::actor::Kind::System(_) => None,
+    }
 }
 
 /// Metadata of events caused by a bus event: same correlation, caused by it.

@@ -23,6 +23,18 @@ fn holder(state: &Complaint) -> (&str, &str) {
         .map_or(("", ""), |h| (h.staff.as_str(), h.team.as_str()))
 }
 
+/// Whether `who` is the portal that submitted the complaint: a portal
+/// reaches only the complaints of its own submissions (R-CONF-1), and its
+/// roles allow it no more than asking for the next stage.
+fn submitted_by(who: &Principal, state: &Complaint) -> bool {
+    who.has(Role::Portal)
+        && state
+            .opened
+            .as_ref()
+            .and_then(|o| o.submitted_by.as_ref())
+            .is_some_and(|by| by.as_str() == who.subject)
+}
+
 /// Refuses, and records the refusal, unless `who` may reach `state`.
 pub async fn check(
     audit: &AccessAudit,
@@ -32,7 +44,7 @@ pub async fn check(
     state: &Complaint,
 ) -> Result<(), ComplaintsError> {
     let (handler, team) = holder(state);
-    if who.may_reach(handler, team) {
+    if who.may_reach(handler, team) || submitted_by(who, state) {
         return Ok(());
     }
     Err(forbid(audit, who, method, reference).await)

@@ -51,12 +51,10 @@ pub fn current_trace_context() -> (Option<String>, Option<String>) {
     )
 }
 
-/// Makes `span` a child of the trace described by `traceparent` (and
-/// `tracestate`); does nothing when there is no valid traceparent.
-pub fn set_parent(span: &tracing::Span, traceparent: Option<&str>, tracestate: Option<&str>) {
-    let Some(traceparent) = traceparent else {
-        return;
-    };
+/// The remote span described by `traceparent` (and `tracestate`), when the
+/// traceparent is valid.
+fn remote(traceparent: Option<&str>, tracestate: Option<&str>) -> Option<opentelemetry::Context> {
+    let traceparent = traceparent?;
     let context = extract(
         |key| match key {
             "traceparent" => Some(traceparent),
@@ -65,7 +63,13 @@ pub fn set_parent(span: &tracing::Span, traceparent: Option<&str>, tracestate: O
         },
         vec!["traceparent", "tracestate"],
     );
-    if context.span().span_context().is_valid() {
+    context.span().span_context().is_valid().then_some(context)
+}
+
+/// Makes `span` a child of the trace described by `traceparent` (and
+/// `tracestate`); does nothing when there is no valid traceparent.
+pub fn set_parent(span: &tracing::Span, traceparent: Option<&str>, tracestate: Option<&str>) {
+    if let Some(context) = remote(traceparent, tracestate) {
         // Only fails when the span is disabled, in which case there is nothing to link.
         let _ = span.set_parent(context);
     }
@@ -77,20 +81,11 @@ pub fn set_parent(span: &tracing::Span, traceparent: Option<&str>, tracestate: O
 /// on a complaint opened weeks before. Does nothing without a valid
 /// traceparent, or when it names the span's own trace.
 pub fn add_link(span: &tracing::Span, traceparent: Option<&str>, tracestate: Option<&str>) {
-    let Some(traceparent) = traceparent else {
+    let Some(context) = remote(traceparent, tracestate) else {
         return;
     };
-    let context = extract(
-        |key| match key {
-            "traceparent" => Some(traceparent),
-            "tracestate" => tracestate,
-            _ => None,
-        },
-        vec!["traceparent", "tracestate"],
-    );
     let linked = context.span().span_context().clone();
-    let own = span.context().span().span_context().trace_id();
-    if linked.is_valid() && linked.trace_id() != own {
+    if linked.trace_id() != span.context().span().span_context().trace_id() {
         span.add_link(linked);
     }
 }

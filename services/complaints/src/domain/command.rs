@@ -109,6 +109,8 @@ pub struct Open {
     pub correspondence_by_post: bool,
     /// R-UPC-2: the closed complaint whose new issues this one deals with.
     pub raised_from: Option<ComplaintRef>,
+    /// The portal account that submitted it, if one did (R-CONF-1).
+    pub submitted_by: Option<Name>,
 }
 
 /// Allocate the current stage to a member of staff.

@@ -59,6 +59,9 @@ pub struct ComplaintOpened {
     /// R-CORR-1: the complainant asked for post instead of email.
     pub correspondence_by_post: bool,
     pub raised_from: Option<ComplaintRef>,
+    /// The portal account that submitted it through intake, which may
+    /// then reach it (R-CONF-1); `None` for submissions taken by staff.
+    pub submitted_by: Option<Name>,
 }
 
 /// A member of staff now deals with a stage (R-S2-3, R-S3-3).

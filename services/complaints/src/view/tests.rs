@@ -79,6 +79,7 @@ impl Case {
             qualification: Some(qualification),
             correspondence_by_post: false,
             raised_from: None,
+            submitted_by: None,
         }));
         case
     }

@@ -178,3 +178,83 @@ async fn r_conf_1_the_committee_reads_no_complaint_only_the_anonymised_figures()
     assert_eq!(status.code(), Code::PermissionDenied);
     stack.cleanup().await;
 }
+
+/// R-CONF-1: a portal reaches only the complaints of its own submissions.
+/// The portal that submitted a complaint asks for Stage 2 after the Stage 1
+/// outcome (R-S2-1); another portal asking the same is refused, the refusal
+/// is in the access audit, and the complaint is unchanged.
+#[tokio::test]
+async fn r_conf_1_a_portal_asks_for_stage_2_only_on_a_complaint_it_submitted() {
+    use crate::helpers::{date, outcome, web_form};
+    use complaints_proto::v1::intake_client::IntakeClient;
+
+    let mut stack = Stack::spawn().await;
+    let portal = token("portal-a", &[Role::Portal], None);
+    let other = token("portal-b", &[Role::Portal], None);
+    let mut intake = IntakeClient::new(channel_as(stack.intake_addr, Some(&portal)).await);
+    let receipt = intake
+        .submit_complaint(web_form("through-portal-a"))
+        .await
+        .unwrap()
+        .into_inner();
+    let reference = stack.reference_for(&receipt.submission_id).await;
+    assign(
+        &mut stack,
+        &reference,
+        "handler-1",
+        "Customer Services",
+        pb::HandlerRole::Handler,
+    )
+    .await;
+    outcome(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::Stage::Stage1,
+        pb::Decision::NotUpheld,
+        vec![],
+    )
+    .await
+    .unwrap();
+    stack
+        .clock
+        .set(crate::helpers::start() + chrono::Duration::days(3));
+    let request = |user: &str| pb::RequestEscalationRequest {
+        command: acting(&reference, user),
+        to_stage: pb::Stage::Stage2 as i32,
+        grounds: vec![pb::Grounds::PointsNotAnswered as i32],
+        reasons: "The response did not answer my second point.".into(),
+        received_on: Some(date(2026, 3, 5)),
+        ..Default::default()
+    };
+
+    let before = stack.view(&reference).await.version;
+    let mut stranger = ComplaintsClient::new(channel_as(stack.complaints_addr, Some(&other)).await);
+    let refused = stranger
+        .request_escalation(request("portal-b"))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied, "{refused:?}");
+    assert!(refused.message().contains("R-CONF-1"), "{refused:?}");
+    assert_eq!(
+        stack.view(&reference).await.version,
+        before,
+        "nothing changed"
+    );
+    let audit = access_audit(stack.complaints_addr, Some(&reference)).await;
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.subject == "portal-b" && e.method.ends_with("/RequestEscalation")),
+        "the refusal is recorded: {audit:?}"
+    );
+
+    let mut own = ComplaintsClient::new(channel_as(stack.complaints_addr, Some(&portal)).await);
+    let view = own
+        .request_escalation(request("portal-a"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(view.stage, pb::Stage::Stage2 as i32, "{view:?}");
+    stack.cleanup().await;
+}

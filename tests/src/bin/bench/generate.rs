@@ -73,6 +73,7 @@ fn template(now: DateTime<Utc>) -> Result<Vec<Event>, String> {
             qualification: None,
             correspondence_by_post: false,
             raised_from: None,
+            submitted_by: None,
         }),
         Command::AssignHandler(AssignHandler {
             staff,

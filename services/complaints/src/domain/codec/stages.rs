@@ -31,6 +31,7 @@ impl Wire for ev::ComplaintOpened {
                 }),
             correspondence_by_post: self.correspondence_by_post,
             raised_from: string_of(&self.raised_from),
+            submitted_by: string_of(&self.submitted_by),
         }
     }
 
@@ -59,6 +60,7 @@ impl Wire for ev::ComplaintOpened {
             qualification,
             correspondence_by_post: p.correspondence_by_post,
             raised_from: parse_opt("raised_from", &p.raised_from, ComplaintRef::parse)?,
+            submitted_by: parse_opt("submitted_by", &p.submitted_by, Name::new)?,
         })
     }
 }

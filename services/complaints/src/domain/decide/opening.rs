@@ -36,6 +36,7 @@ pub(super) fn open(c: Open, ctx: &Context) -> Result<Vec<Event>, Refusal> {
         qualification: c.qualification,
         correspondence_by_post: c.correspondence_by_post,
         raised_from: c.raised_from,
+        submitted_by: c.submitted_by,
     })];
     if c.written {
         events.push(deadline_after(

@@ -31,6 +31,7 @@ pub fn samples() -> Vec<Event> {
             qualification: Some(ofqual()),
             correspondence_by_post: true,
             raised_from: Some(reference(7)),
+            submitted_by: Some(name("member-portal")),
         }),
         Event::ComplaintOpened(ComplaintOpened {
             reference: reference(43),
@@ -43,6 +44,7 @@ pub fn samples() -> Vec<Event> {
             qualification: Some(Qualification::new(None, false, vec![]).unwrap()),
             correspondence_by_post: false,
             raised_from: None,
+            submitted_by: None,
         }),
         Event::HandlerAssigned(HandlerAssigned {
             stage: Stage::Three,

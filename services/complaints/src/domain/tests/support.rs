@@ -71,6 +71,7 @@ pub fn open(received_at: DateTime<Utc>, written: bool) -> Command {
         qualification: None,
         correspondence_by_post: false,
         raised_from: None,
+        submitted_by: None,
     })
 }
 
