@@ -228,7 +228,24 @@ impl ComplaintsApi {
             Ok(stage) => Some(stage as i32),
             Err(_) => return Err(violation("stage", "R-MON-1", "is not a stage")),
         };
-        let optional = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        // A filter is a staff id or a team as commands write them: text
+        // neither could hold is refused here, never sent to the database.
+        let handler = match request.handler.trim() {
+            "" => None,
+            raw => Some(
+                crate::domain::types::StaffId::new(raw)
+                    .map_err(|e| violation("handler", "R-MON-1", &e.reason))?
+                    .to_string(),
+            ),
+        };
+        let team = match request.team.trim() {
+            "" => None,
+            raw => Some(
+                crate::domain::types::Team::new(raw)
+                    .map_err(|e| violation("team", "R-MON-1", &e.reason))?
+                    .to_string(),
+            ),
+        };
         let due_by = (request.due_within_working_days > 0).then(|| {
             self.settings.calendar.add_working_days(
                 today,
@@ -250,8 +267,8 @@ impl ComplaintsApi {
             .store
             .queue(&QueueFilter {
                 stage,
-                handler: optional(request.handler),
-                team: optional(request.team),
+                handler,
+                team,
                 overdue: request.overdue,
                 due_by,
                 after,

@@ -112,7 +112,12 @@ pub fn validate(
     let mut valid = Vec::new();
     for (i, upload) in uploads.into_iter().enumerate() {
         let field = |name: &str| format!("attachments[{i}].{name}");
-        let file_name = v.text(&field("file_name"), "R-INT-1", &upload.file_name, 255);
+        let file_name = v.text(
+            &field("file_name"),
+            "R-INT-1",
+            &upload.file_name,
+            fieldtext::fields::FILE_NAME,
+        );
         if upload.content.len() > limits.max_bytes {
             v.add(
                 field("content"),

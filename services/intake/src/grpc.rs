@@ -9,6 +9,7 @@ use crate::validate::{self, Violations};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::intake_server::Intake;
 use eventlog::{Actor, Metadata};
+use fieldtext::fields;
 use platform::Clock;
 use platform::auth::{AccessAudit, Principal, Role};
 use std::sync::Arc;
@@ -74,7 +75,12 @@ impl IntakeApi {
         request: pb::SubmitComplaintRequest,
     ) -> Result<pb::SubmissionReceipt, IntakeError> {
         let mut v = Violations::default();
-        let key = v.text("idempotency_key", "R-INT-1", &request.idempotency_key, 200);
+        let key = v.text(
+            "idempotency_key",
+            "R-INT-1",
+            &request.idempotency_key,
+            fields::IDEMPOTENCY_KEY,
+        );
         if let Err(mut violations) = v.into_result(|| ()) {
             if let Err(more) =
                 validate::submission(request, self.clock.now(), &self.settings.attachments)
@@ -260,7 +266,12 @@ impl IntakeApi {
         request: pb::SubmitComplimentRequest,
     ) -> Result<pb::ComplimentReceipt, IntakeError> {
         let mut v = Violations::default();
-        let key = v.text("idempotency_key", "R-POS-1", &request.idempotency_key, 200);
+        let key = v.text(
+            "idempotency_key",
+            "R-POS-1",
+            &request.idempotency_key,
+            fields::IDEMPOTENCY_KEY,
+        );
         let channel = pb::Channel::try_from(request.channel).unwrap_or(pb::Channel::Unspecified);
         if channel == pb::Channel::Unspecified {
             v.add(
@@ -269,15 +280,18 @@ impl IntakeApi {
                 "must be web form, email, telephone or regulator",
             );
         }
-        let team = v.text("team", "R-POS-1", &request.team, 200);
-        let message = v.text("message", "R-POS-1", &request.message, 20_000);
-        let about = v.optional_text("about_person", "R-POS-1", &request.about_person, 200);
-        v.into_result(|| ()).map_err(IntakeError::Invalid)?;
-        let (key, team, message) = (
-            key.expect("checked"),
-            team.expect("checked"),
-            message.expect("checked"),
+        let team = v.text("team", "R-POS-1", &request.team, fields::TEAM);
+        let message = v.text("message", "R-POS-1", &request.message, fields::FREE_TEXT);
+        let about = v.optional_string(
+            "about_person",
+            "R-POS-1",
+            &request.about_person,
+            fields::PERSON_NAME,
         );
+        let from = request.from.map(|from| compliment_from(&mut v, from));
+        let (key, team, message, from) = v
+            .finish(|| Some((key?, team?, message?, from.transpose().ok()?)))
+            .map_err(IntakeError::Invalid)?;
         let id = store::id_for("compliment", channel, key.as_str());
         if let Some(existing) = self.store.compliment(id).await? {
             return Ok(compliment_receipt(&existing));
@@ -298,9 +312,9 @@ impl IntakeApi {
                 .managers_for(team.as_str())
                 .to_vec(),
             team: team.into_string(),
-            about_person: about.map(Text::into_string).unwrap_or_default(),
+            about_person: about,
             message: message.into_string(),
-            from: request.from,
+            from,
         };
         let metadata = Metadata::new(Actor::System("intake".into()));
         if self
@@ -355,10 +369,69 @@ fn decision(
     by: &str,
 ) -> Result<(Text, Text), IntakeError> {
     let mut v = Violations::default();
-    let reason = v.text(reason_field, rule, reason, 5_000);
-    let by = v.text(by_field, rule, by, 200);
-    v.into_result(|| ()).map_err(IntakeError::Invalid)?;
-    Ok((reason.expect("checked"), by.expect("checked")))
+    let reason = v.text(reason_field, rule, reason, fields::REASON);
+    let by = v.text(by_field, rule, by, fields::ACTOR_ID);
+    v.finish(|| Some((reason?, by?)))
+        .map_err(IntakeError::Invalid)
+}
+
+/// Who a compliment is from: all optional, each part cleaned by its rule.
+fn compliment_from(v: &mut Violations, from: pb::Person) -> Result<pb::Person, ()> {
+    let mut part = |field: &str, raw: &str, rule| {
+        v.optional_text(&format!("from.{field}"), "R-POS-1", raw, rule)
+            .map(|t| t.map(Text::into_string).unwrap_or_default())
+    };
+    let first_name = part("first_name", &from.first_name, fields::PERSON_NAME);
+    let last_name = part("last_name", &from.last_name, fields::PERSON_NAME);
+    let telephone = part("telephone", &from.telephone, fields::TELEPHONE);
+    let email = if from.email.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        crate::domain::EmailAddress::parse(&from.email)
+            .map(|e| e.as_str().to_owned())
+            .ok_or_else(|| v.add("from.email", "R-POS-1", "is not a valid email address"))
+    };
+    let postal_address = match from.postal_address {
+        None => Ok(None),
+        Some(address) => {
+            let lines: Result<Vec<String>, ()> = address
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    v.optional_text(
+                        &format!("from.postal_address.lines[{i}]"),
+                        "R-POS-1",
+                        line,
+                        fields::ADDRESS_LINE,
+                    )
+                    .map(|t| t.map(Text::into_string).unwrap_or_default())
+                })
+                .collect();
+            let postcode = v
+                .optional_text(
+                    "from.postal_address.postcode",
+                    "R-POS-1",
+                    &address.postcode,
+                    fields::POSTCODE,
+                )
+                .map(|t| t.map(Text::into_string).unwrap_or_default());
+            match (lines, postcode) {
+                (Ok(lines), Ok(postcode)) => Ok(Some(pb::PostalAddress {
+                    lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
+                    postcode,
+                })),
+                _ => Err(()),
+            }
+        }
+    };
+    Ok(pb::Person {
+        first_name: first_name?,
+        last_name: last_name?,
+        email: email?,
+        telephone: telephone?,
+        postal_address: postal_address?,
+    })
 }
 
 fn date_field(
@@ -526,9 +599,8 @@ impl Intake for IntakeApi {
         .await?;
         let r = request.into_inner();
         let mut v = Violations::default();
-        let recorded_by = v.text("recorded_by", "R-INT-4", &r.recorded_by, 200);
-        v.into_result(|| ()).map_err(IntakeError::Invalid)?;
-        let recorded_by = recorded_by.expect("checked");
+        let recorded_by = v.text("recorded_by", "R-INT-4", &r.recorded_by, fields::ACTOR_ID);
+        let recorded_by = v.finish(|| recorded_by).map_err(IntakeError::Invalid)?;
         let withdrawn_on = date_field("withdrawn_on", "R-INT-4", r.withdrawn_on)?;
         let command = Command::WithdrawConsent {
             withdrawn_on,

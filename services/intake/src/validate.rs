@@ -1,11 +1,16 @@
 //! Turns a request into a [`ValidSubmission`], or into one violation per
 //! field that is wrong, each naming the field and the rule.
+//!
+//! Every text field is cleaned by its rule in [`fieldtext::fields`], the
+//! same rule the services reading intake's events apply: what intake
+//! accepts, they can apply.
 
 use crate::attachments;
 use crate::domain::{EmailAddress, Text, ValidSubmission};
 use crate::settings::AttachmentLimits;
 use chrono::{DateTime, NaiveDate, Utc};
 use complaints_proto::v1 as pb;
+use fieldtext::{Rule, fields};
 
 pub use platform::grpc::FieldViolation;
 
@@ -27,31 +32,52 @@ impl Violations {
         });
     }
 
-    /// Required text, trimmed, at most `max` characters.
-    pub fn text(&mut self, field: &str, rule: &'static str, raw: &str, max: usize) -> Option<Text> {
-        let parsed = Text::parse(raw, max);
-        if parsed.is_none() {
-            if raw.trim().is_empty() {
+    /// Required text, cleaned by `text_rule`.
+    pub fn text(
+        &mut self,
+        field: &str,
+        rule: &'static str,
+        raw: &str,
+        text_rule: Rule,
+    ) -> Option<Text> {
+        match Text::clean(raw, text_rule) {
+            Ok(Some(text)) => Some(text),
+            Ok(None) => {
                 self.add(field, rule, "is required");
-            } else {
-                self.add(field, rule, format!("must be at most {max} characters"));
+                None
+            }
+            Err(refused) => {
+                self.add(field, rule, refused.to_string());
+                None
             }
         }
-        parsed
     }
 
-    /// Optional text: empty is fine, too long is not.
+    /// Optional text: blank is none, anything else is cleaned by
+    /// `text_rule`. `Err(())` when what was given is refused (recorded).
     pub fn optional_text(
         &mut self,
         field: &str,
         rule: &'static str,
         raw: &str,
-        max: usize,
-    ) -> Option<Text> {
-        if raw.trim().is_empty() {
-            return None;
-        }
-        self.text(field, rule, raw, max)
+        text_rule: Rule,
+    ) -> Result<Option<Text>, ()> {
+        Text::clean(raw, text_rule).map_err(|refused| self.add(field, rule, refused.to_string()))
+    }
+
+    /// Optional text as the string the request carries: empty when blank.
+    pub fn optional_string(
+        &mut self,
+        field: &str,
+        rule: &'static str,
+        raw: &str,
+        text_rule: Rule,
+    ) -> String {
+        self.optional_text(field, rule, raw, text_rule)
+            .ok()
+            .flatten()
+            .map(Text::into_string)
+            .unwrap_or_default()
     }
 
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldViolation>> {
@@ -61,10 +87,26 @@ impl Violations {
             Err(self.0)
         }
     }
-}
 
-const SHORT: usize = 200;
-const DETAIL: usize = 20_000;
+    /// The value `build` makes when no field was wrong. `build` yields
+    /// `None` only where a field was recorded as wrong; should it ever not,
+    /// the request is still refused rather than a value invented.
+    pub fn finish<T>(
+        mut self,
+        build: impl FnOnce() -> Option<T>,
+    ) -> Result<T, Vec<FieldViolation>> {
+        match build() {
+            Some(value) if self.0.is_empty() => Ok(value),
+            Some(_) => Err(self.0),
+            None => {
+                if self.0.is_empty() {
+                    self.add("request", "R-INT-1", "could not be read");
+                }
+                Err(self.0)
+            }
+        }
+    }
+}
 
 /// Reads a complaint submission received at `now`.
 pub fn submission(
@@ -85,11 +127,26 @@ pub fn submission(
         "customer_status",
         "R-INT-1",
         &request.customer_status,
-        SHORT,
+        fields::LABEL,
     );
-    let customer_type = v.text("customer_type", "R-INT-1", &request.customer_type, SHORT);
-    let query_category = v.text("query_category", "R-INT-1", &request.query_category, SHORT);
-    let query_detail = v.text("query_detail", "R-INT-1", &request.query_detail, DETAIL);
+    let customer_type = v.text(
+        "customer_type",
+        "R-INT-1",
+        &request.customer_type,
+        fields::LABEL,
+    );
+    let query_category = v.text(
+        "query_category",
+        "R-INT-1",
+        &request.query_category,
+        fields::LABEL,
+    );
+    let query_detail = v.text(
+        "query_detail",
+        "R-INT-1",
+        &request.query_detail,
+        fields::FREE_TEXT,
+    );
     let correspondence = pb::CorrespondencePreference::try_from(request.correspondence)
         .ok()
         .filter(|p| *p != pb::CorrespondencePreference::Unspecified)
@@ -118,20 +175,20 @@ pub fn submission(
         "reasonable_adjustments",
         "R-INT-1",
         &request.reasonable_adjustments,
-        DETAIL,
+        fields::FREE_TEXT,
     );
     let qualification_code = v.optional_text(
         "qualification_code",
         "R-REG-1",
         &request.qualification_code,
-        50,
+        fields::QUALIFICATION_CODE,
     );
     let referring_regulator = if channel == pb::Channel::Regulator {
         v.text(
             "referring_regulator",
             "R-REG-3",
             &request.referring_regulator,
-            SHORT,
+            fields::LABEL,
         )
     } else {
         if !request.referring_regulator.trim().is_empty() {
@@ -148,28 +205,30 @@ pub fn submission(
         "resolved_outside_procedure",
         "R-INT-7",
         &request.resolved_outside_procedure,
-        DETAIL,
+        fields::FREE_TEXT,
     );
     let equality_monitoring = request
         .equality_monitoring
-        .filter(|m| monitoring(&mut v, m));
-    v.into_result(|| ValidSubmission {
-        channel,
-        customer_status: customer_status.expect("checked"),
-        customer_type: customer_type.expect("checked"),
-        query_category: query_category.expect("checked"),
-        query_detail: query_detail.expect("checked"),
-        complainant: complainant.expect("checked"),
-        matter_date: matter_date.expect("checked"),
-        correspondence,
-        third_party,
-        reasonable_adjustments,
-        qualification_code,
-        referring_regulator,
-        attachments,
-        equality_monitoring,
-        resolved_outside_procedure,
-        received_at: now,
+        .and_then(|m| monitoring(&mut v, m));
+    v.finish(|| {
+        Some(ValidSubmission {
+            channel,
+            customer_status: customer_status?,
+            customer_type: customer_type?,
+            query_category: query_category?,
+            query_detail: query_detail?,
+            complainant: complainant?,
+            matter_date: matter_date?,
+            correspondence,
+            third_party,
+            reasonable_adjustments: reasonable_adjustments.ok()?,
+            qualification_code: qualification_code.ok()?,
+            referring_regulator,
+            attachments,
+            equality_monitoring,
+            resolved_outside_procedure: resolved_outside_procedure.ok()?,
+            received_at: now,
+        })
     })
 }
 
@@ -189,9 +248,14 @@ fn person(
         "complainant.first_name",
         "R-INT-3",
         &person.first_name,
-        SHORT,
+        fields::PERSON_NAME,
     );
-    let last = v.text("complainant.last_name", "R-INT-3", &person.last_name, SHORT);
+    let last = v.text(
+        "complainant.last_name",
+        "R-INT-3",
+        &person.last_name,
+        fields::PERSON_NAME,
+    );
     let email = if person.email.trim().is_empty() {
         None
     } else {
@@ -205,11 +269,19 @@ fn person(
         }
         parsed
     };
-    let telephone = Text::parse(&person.telephone, 40);
+    let telephone = v.optional_string(
+        "complainant.telephone",
+        "R-INT-3",
+        &person.telephone,
+        fields::TELEPHONE,
+    );
     let address = person
         .postal_address
+        .take()
+        .and_then(|a| postal_address(v, "complainant.postal_address", a));
+    let postable = address
         .as_ref()
-        .filter(|a| a.lines.iter().any(|l| !l.trim().is_empty()) && !a.postcode.trim().is_empty());
+        .is_some_and(|a| !a.lines.is_empty() && !a.postcode.is_empty());
     let written_online = matches!(channel, pb::Channel::WebForm | pb::Channel::Email);
     let no_email = person.email.trim().is_empty();
     if written_online && no_email {
@@ -219,14 +291,14 @@ fn person(
             "is required for a complaint made online or by email",
         );
     }
-    if !written_online && no_email && telephone.is_none() && address.is_none() {
+    if !written_online && no_email && telephone.is_empty() && !postable {
         v.add(
             "complainant",
             "R-INT-3",
             "needs an email address, a telephone number or a postal address to be contactable",
         );
     }
-    if correspondence == pb::CorrespondencePreference::Post && address.is_none() {
+    if correspondence == pb::CorrespondencePreference::Post && !postable {
         v.add(
             "complainant.postal_address",
             "R-CORR-1",
@@ -244,27 +316,93 @@ fn person(
     person.first_name = first.into_string();
     person.last_name = last.into_string();
     person.email = email.map(|e| e.as_str().to_owned()).unwrap_or_default();
-    person.telephone = telephone.map(Text::into_string).unwrap_or_default();
+    person.telephone = telephone;
+    person.postal_address = address;
     Some(person)
+}
+
+/// A postal address with each line and the postcode cleaned and blank
+/// lines dropped; `None` when nothing was given or a part is refused
+/// (recorded). Whether it is complete enough to post to is the caller's
+/// question.
+fn postal_address(
+    v: &mut Violations,
+    field: &str,
+    address: pb::PostalAddress,
+) -> Option<pb::PostalAddress> {
+    if address.lines.len() > fields::ADDRESS_LINES_MAX {
+        v.add(
+            format!("{field}.lines"),
+            "R-INT-3",
+            format!(
+                "must be at most {} lines, got {}",
+                fields::ADDRESS_LINES_MAX,
+                address.lines.len()
+            ),
+        );
+        return None;
+    }
+    let mut lines = Vec::new();
+    let mut refused = false;
+    for (i, line) in address.lines.iter().enumerate() {
+        match v.optional_text(
+            &format!("{field}.lines[{i}]"),
+            "R-INT-3",
+            line,
+            fields::ADDRESS_LINE,
+        ) {
+            Ok(Some(line)) => lines.push(line.into_string()),
+            Ok(None) => {}
+            Err(()) => refused = true,
+        }
+    }
+    let postcode = v.optional_text(
+        &format!("{field}.postcode"),
+        "R-INT-3",
+        &address.postcode,
+        fields::POSTCODE,
+    );
+    let postcode = match postcode {
+        Ok(postcode) if !refused => postcode.map(Text::into_string).unwrap_or_default(),
+        _ => return None,
+    };
+    (!lines.is_empty() || !postcode.is_empty()).then_some(pb::PostalAddress { lines, postcode })
 }
 
 /// Who raises a complaint for someone else, and how to reach them (R-INT-4).
 fn third_party(v: &mut Violations, mut tp: pb::ThirdParty) -> Option<pb::ThirdParty> {
-    let name = v.text("third_party.name", "R-INT-4", &tp.name, SHORT);
+    let name = v.text("third_party.name", "R-INT-4", &tp.name, fields::PERSON_NAME);
     let relationship = v.text(
         "third_party.relationship",
         "R-INT-4",
         &tp.relationship,
-        SHORT,
+        fields::LABEL,
     );
-    let email_ok = tp.email.trim().is_empty() || EmailAddress::parse(&tp.email).is_some();
-    if !email_ok {
-        v.add(
-            "third_party.email",
-            "R-INT-4",
-            "is not a valid email address",
-        );
-    }
+    let email = if tp.email.trim().is_empty() {
+        Some(String::new())
+    } else {
+        let parsed = EmailAddress::parse(&tp.email).map(|e| e.as_str().to_owned());
+        if parsed.is_none() {
+            v.add(
+                "third_party.email",
+                "R-INT-4",
+                "is not a valid email address",
+            );
+        }
+        parsed
+    };
+    let telephone = v.optional_string(
+        "third_party.telephone",
+        "R-INT-4",
+        &tp.telephone,
+        fields::TELEPHONE,
+    );
+    let organisation = v.optional_string(
+        "third_party.organisation",
+        "R-INT-4",
+        &tp.organisation,
+        fields::LABEL,
+    );
     if tp.email.trim().is_empty() && tp.telephone.trim().is_empty() {
         v.add(
             "third_party",
@@ -274,30 +412,32 @@ fn third_party(v: &mut Violations, mut tp: pb::ThirdParty) -> Option<pb::ThirdPa
     }
     tp.name = name?.into_string();
     tp.relationship = relationship?.into_string();
-    tp.email = tp.email.trim().to_owned();
+    tp.email = email?;
+    tp.telephone = telephone;
+    tp.organisation = organisation;
     Some(tp)
 }
 
-/// Monitoring answers are short free text (R-MON-4); all empty means none given.
-fn monitoring(v: &mut Violations, m: &pb::EqualityMonitoring) -> bool {
-    let answers = [
-        ("ethnicity", &m.ethnicity),
-        ("disability", &m.disability),
-        ("gender", &m.gender),
-        ("age_band", &m.age_band),
-        ("religion_or_belief", &m.religion_or_belief),
-        ("sexual_orientation", &m.sexual_orientation),
-    ];
-    for (field, answer) in answers {
-        if answer.chars().count() > 100 {
-            v.add(
-                format!("equality_monitoring.{field}"),
-                "R-MON-4",
-                "must be at most 100 characters",
-            );
-        }
-    }
-    answers.iter().any(|(_, a)| !a.trim().is_empty())
+/// Monitoring answers are short single lines (R-MON-4); all blank means
+/// none given.
+fn monitoring(v: &mut Violations, m: pb::EqualityMonitoring) -> Option<pb::EqualityMonitoring> {
+    let mut answer = |field: &str, raw: &str| {
+        v.optional_string(
+            &format!("equality_monitoring.{field}"),
+            "R-MON-4",
+            raw,
+            fields::MONITORING_ANSWER,
+        )
+    };
+    let cleaned = pb::EqualityMonitoring {
+        ethnicity: answer("ethnicity", &m.ethnicity),
+        disability: answer("disability", &m.disability),
+        gender: answer("gender", &m.gender),
+        age_band: answer("age_band", &m.age_band),
+        religion_or_belief: answer("religion_or_belief", &m.religion_or_belief),
+        sexual_orientation: answer("sexual_orientation", &m.sexual_orientation),
+    };
+    (cleaned != pb::EqualityMonitoring::default()).then_some(cleaned)
 }
 
 /// Fuzzing the edge: whatever a client sends, reading it answers with

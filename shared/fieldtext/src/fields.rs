@@ -10,6 +10,9 @@ use crate::{Rule, line, paragraph};
 /// query category, a regulator, a team, a relationship, an organisation.
 pub const LABEL: Rule = line(200);
 
+/// A team that handles complaints or receives compliments.
+pub const TEAM: Rule = line(100);
+
 /// A person's first or last name, or a third party's name.
 pub const PERSON_NAME: Rule = line(200);
 
@@ -55,6 +58,7 @@ mod tests {
     fn every_rule_allows_at_least_a_useful_length() {
         for rule in [
             LABEL,
+            TEAM,
             PERSON_NAME,
             TELEPHONE,
             ADDRESS_LINE,

@@ -9,15 +9,16 @@ use std::fmt;
 /// finds a person by it.
 pub use platform::subject::EmailAddress;
 
-/// Trimmed text that is not empty and not longer than its limit.
+/// Text cleaned by its field's [`fieldtext::Rule`]: trimmed, not empty,
+/// within its length and free of the characters no field may hold, so
+/// every service that reads it from intake's events accepts it too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text(String);
 
 impl Text {
-    /// `None` when empty after trimming or longer than `max` characters.
-    pub fn parse(raw: &str, max: usize) -> Option<Self> {
-        let trimmed = raw.trim();
-        (!trimmed.is_empty() && trimmed.chars().count() <= max).then(|| Self(trimmed.to_owned()))
+    /// `Ok(None)` when only whitespace was given.
+    pub fn clean(raw: &str, rule: fieldtext::Rule) -> Result<Option<Self>, fieldtext::Refused> {
+        Ok(rule.clean(raw)?.map(Self))
     }
 
     pub fn as_str(&self) -> &str {

@@ -202,3 +202,38 @@ async fn r_int_1_attachments_come_only_with_the_web_form_and_at_most_two() {
     assert!(files.is_empty(), "attachments never go on the bus");
     intake.cleanup().await;
 }
+
+/// R-INT-3: a name is one line of text. A line break, a NUL or a
+/// bidirectional override in any single-line field is refused naming the
+/// field, the whole answer lists every such field, and nothing is stored;
+/// free text keeps its line breaks.
+#[tokio::test]
+async fn r_int_3_text_a_consumer_could_not_apply_is_refused_at_the_edge_naming_each_field() {
+    let mut intake = TestIntake::spawn().await;
+    let mut request = web_form("hostile-text");
+    if let Some(person) = request.complainant.as_mut() {
+        person.first_name = "Ada\r\nBcc: everyone@example.org".into();
+        person.last_name = "Love\0lace".into();
+        person.telephone = "0207\u{202E}946 0000".into();
+    }
+    request.query_category = "Exams\nand assessments".into();
+    request.customer_type = "Stu\u{7}dent".into();
+    let status = intake.client.submit_complaint(request).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    let found = violations(&status);
+    for (field, rule) in [
+        ("complainant.first_name", "R-INT-3"),
+        ("complainant.last_name", "R-INT-3"),
+        ("complainant.telephone", "R-INT-3"),
+        ("query_category", "R-INT-1"),
+        ("customer_type", "R-INT-1"),
+    ] {
+        assert!(names(&found, field, rule), "{field}: {found:?}");
+    }
+    assert_eq!(intake.stored().await, (0, 0), "nothing is stored");
+
+    let mut fine = web_form("multi-line-detail");
+    fine.query_detail = "First line.\r\nSecond line.\tTabbed.".into();
+    intake.client.submit_complaint(fine).await.unwrap();
+    intake.cleanup().await;
+}

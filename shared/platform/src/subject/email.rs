@@ -10,16 +10,22 @@ use std::fmt;
 pub struct EmailAddress(String);
 
 impl EmailAddress {
+    /// An address the mailer will send to: the local part and the domain
+    /// pass the same checks lettre makes before it sends (so an address
+    /// accepted here is never one the sender cannot use), the domain has a
+    /// dot, and nothing in it is whitespace or a control character.
     pub fn parse(raw: &str) -> Option<Self> {
         let raw = raw.trim();
-        let (local, domain) = raw.split_once('@')?;
+        let (local, domain) = raw.rsplit_once('@')?;
         let valid = raw.len() <= 254
-            && !local.is_empty()
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !domain.contains('@')
-            && !raw.chars().any(char::is_whitespace);
+            && !raw
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+            && email_address::EmailAddress::is_valid_local_part(local)
+            && email_address::EmailAddress::is_valid_domain(domain);
         valid.then(|| Self(raw.to_owned()))
     }
 
@@ -63,8 +69,29 @@ mod tests {
             "ada@example",
             "ada@.org",
             "a da@example.org",
+            "a\0da@example.org",
+            "ada@exa\u{202E}mple.org",
+            "ada\r\n@example.org",
+            "ad\u{85}a@example.org",
+            "ada@ex@ample.org",
+            "ada@exam ple.org",
         ] {
             assert!(EmailAddress::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn every_address_accepted_here_is_one_the_mailer_accepts() {
+        for good in [
+            "ada@example.org",
+            "a.b+c@mail.example.co.uk",
+            "o'neil@example.ie",
+        ] {
+            let parsed = EmailAddress::parse(good).unwrap();
+            assert!(
+                email_address::EmailAddress::is_valid(parsed.as_str()),
+                "{good}"
+            );
         }
     }
 }

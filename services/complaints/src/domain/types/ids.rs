@@ -41,7 +41,7 @@ pub struct Team(String);
 impl Team {
     /// Accepts a trimmed, non-empty single line of at most 100 characters.
     pub fn new(text: impl AsRef<str>) -> Result<Self, InvalidValue> {
-        checked("team", text.as_ref(), 100, false).map(Self)
+        checked("team", text.as_ref(), fieldtext::fields::TEAM).map(Self)
     }
 
     /// The team's name.

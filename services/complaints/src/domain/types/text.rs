@@ -8,11 +8,12 @@ pub struct NonEmptyText(String);
 
 impl NonEmptyText {
     /// The longest text accepted, in characters.
-    pub const MAX_CHARS: usize = 20_000;
+    pub const MAX_CHARS: usize = fieldtext::fields::FREE_TEXT.max_chars();
 
-    /// Trims `text` and accepts it if something is left and it is not too long.
+    /// Cleans `text` by the platform's rule for free text
+    /// ([`fieldtext::fields::FREE_TEXT`]) and accepts it if something is left.
     pub fn new(text: impl AsRef<str>) -> Result<Self, InvalidValue> {
-        checked("text", text.as_ref(), Self::MAX_CHARS, true).map(Self)
+        checked("text", text.as_ref(), fieldtext::fields::FREE_TEXT).map(Self)
     }
 
     /// The text.
@@ -29,11 +30,12 @@ pub struct Name(String);
 
 impl Name {
     /// The longest name accepted, in characters.
-    pub const MAX_CHARS: usize = 200;
+    pub const MAX_CHARS: usize = fieldtext::fields::LABEL.max_chars();
 
-    /// Trims `text` and accepts it if it is a single line of allowed length.
+    /// Cleans `text` by the platform's rule for labels
+    /// ([`fieldtext::fields::LABEL`]): one line of allowed length.
     pub fn new(text: impl AsRef<str>) -> Result<Self, InvalidValue> {
-        checked("name", text.as_ref(), Self::MAX_CHARS, false).map(Self)
+        checked("name", text.as_ref(), fieldtext::fields::LABEL).map(Self)
     }
 
     /// The name.
@@ -42,28 +44,19 @@ impl Name {
     }
 }
 
+/// `text` cleaned by `rule`, the one definition of allowed text that intake
+/// and every consumer of the complaints service's events share, so what
+/// is accepted here can be applied everywhere.
 pub(super) fn checked(
     what: &'static str,
     text: &str,
-    max_chars: usize,
-    multiline: bool,
+    rule: fieldtext::Rule,
 ) -> Result<String, InvalidValue> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err(InvalidValue::new(what, "must not be empty"));
+    match rule.required(text) {
+        Ok(cleaned) => Ok(cleaned),
+        Err(fieldtext::Refused::Blank) => Err(InvalidValue::new(what, "must not be empty")),
+        Err(refused) => Err(InvalidValue::new(what, refused.to_string())),
     }
-    let chars = trimmed.chars().count();
-    if chars > max_chars {
-        return Err(InvalidValue::new(
-            what,
-            format!("is {chars} characters long, more than the {max_chars} allowed"),
-        ));
-    }
-    let allowed = |c: char| !c.is_control() || (multiline && (c == '\n' || c == '\t'));
-    if !trimmed.chars().all(allowed) {
-        return Err(InvalidValue::new(what, "contains control characters"));
-    }
-    Ok(trimmed.to_owned())
 }
 
 impl fmt::Display for NonEmptyText {
