@@ -12,6 +12,7 @@ use super::vocabulary::{DeadlineKind, Stage};
 use super::wire::{Wire, WireError, is};
 use chrono::NaiveDate;
 use complaints_proto::v1 as pb;
+use fieldtext::fields;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -90,25 +91,25 @@ impl Party {
         let w = Wire(event_type);
         if is::<pb::SubmissionReceived>(event_type) {
             let e: pb::SubmissionReceived = w.decode(payload)?;
-            self.reached_at(&e.reference, e.complainant.as_ref(), e.correspondence);
-            self.represented_by(e.third_party.as_ref());
+            self.reached_at(w, &e.reference, e.complainant.as_ref(), e.correspondence)?;
+            self.represented_by(w, e.third_party.as_ref())?;
         } else if is::<pb::ComplaintAccepted>(event_type) {
             let e: pb::ComplaintAccepted = w.decode(payload)?;
-            self.reached_at(&e.reference, e.complainant.as_ref(), e.correspondence);
-            self.represented_by(e.third_party.as_ref());
+            self.reached_at(w, &e.reference, e.complainant.as_ref(), e.correspondence)?;
+            self.represented_by(w, e.third_party.as_ref())?;
             if e.third_party.is_some() && e.third_party_consent {
                 self.consent_given();
             }
         } else if is::<pb::ComplaintRedirected>(event_type) {
             let e: pb::ComplaintRedirected = w.decode(payload)?;
-            self.reached_at(&e.reference, e.complainant.as_ref(), e.correspondence);
+            self.reached_at(w, &e.reference, e.complainant.as_ref(), e.correspondence)?;
         } else if is::<pb::OutOfTimeDeclined>(event_type) {
             let e: pb::OutOfTimeDeclined = w.decode(payload)?;
-            self.reached_at(&e.reference, e.complainant.as_ref(), e.correspondence);
+            self.reached_at(w, &e.reference, e.complainant.as_ref(), e.correspondence)?;
         } else if is::<pb::ConsentRequested>(event_type) {
             let e: pb::ConsentRequested = w.decode(payload)?;
-            self.reached_at(&e.reference, e.individual.as_ref(), e.correspondence);
-            self.represented_by(e.third_party.as_ref());
+            self.reached_at(w, &e.reference, e.individual.as_ref(), e.correspondence)?;
+            self.represented_by(w, e.third_party.as_ref())?;
         } else if is::<pb::ConsentRecorded>(event_type) {
             self.consent_given();
         } else if is::<pb::ConsentWithdrawn>(event_type) {
@@ -134,14 +135,18 @@ impl Party {
             let e: pb::HandlerAssigned = w.decode(payload)?;
             self.handler = Some(Handler {
                 staff_id: w.text("staff_id", &e.staff_id)?,
-                team: e.team.trim().to_owned(),
+                team: w
+                    .clean("team", fieldtext::fields::TEAM, &e.team)?
+                    .unwrap_or_default(),
                 stage: w.stage("stage", e.stage)?,
             });
         } else if is::<pb::ReferredToLineManager>(event_type) {
             let e: pb::ReferredToLineManager = w.decode(payload)?;
             self.handler = Some(Handler {
                 staff_id: w.text("manager_id", &e.manager_id)?,
-                team: e.team.trim().to_owned(),
+                team: w
+                    .clean("team", fieldtext::fields::TEAM, &e.team)?
+                    .unwrap_or_default(),
                 stage: Stage::Two,
             });
         } else if is::<pb::ContactRestricted>(event_type) {
@@ -194,26 +199,42 @@ impl Party {
         };
     }
 
-    fn reached_at(&mut self, reference: &str, person: Option<&pb::Person>, preference: i32) {
+    fn reached_at(
+        &mut self,
+        w: Wire<'_>,
+        reference: &str,
+        person: Option<&pb::Person>,
+        preference: i32,
+    ) -> Result<(), WireError> {
         if self.reference.is_none() && !reference.trim().is_empty() {
             self.reference = Some(reference.trim().to_owned());
         }
         if let Some(person) = person {
-            self.complainant = Some(contact_of(person));
+            self.complainant = Some(contact_of(w, person)?);
         }
         self.by_post = preference == pb::CorrespondencePreference::Post as i32;
+        Ok(())
     }
 
-    fn represented_by(&mut self, third_party: Option<&pb::ThirdParty>) {
-        let Some(tp) = third_party else { return };
+    fn represented_by(
+        &mut self,
+        w: Wire<'_>,
+        third_party: Option<&pb::ThirdParty>,
+    ) -> Result<(), WireError> {
+        let Some(tp) = third_party else {
+            return Ok(());
+        };
         self.third_party = Some(Contact {
-            name: tp.name.trim().to_owned(),
+            name: w
+                .clean("third_party.name", fields::PERSON_NAME, &tp.name)?
+                .unwrap_or_default(),
             email: non_empty(&tp.email),
             postal: None,
         });
         if self.consent == Consent::NotApplicable {
             self.consent = Consent::Awaiting;
         }
+        Ok(())
     }
 
     fn consent_given(&mut self) {
@@ -223,23 +244,33 @@ impl Party {
     }
 }
 
-fn contact_of(person: &pb::Person) -> Contact {
-    let name = format!("{} {}", person.first_name.trim(), person.last_name.trim());
-    let postal = person.postal_address.as_ref().and_then(|a| {
-        let lines: Vec<String> = a
-            .lines
-            .iter()
-            .map(|l| l.trim().to_owned())
-            .filter(|l| !l.is_empty())
-            .collect();
-        let postcode = a.postcode.trim().to_owned();
-        (!lines.is_empty() && !postcode.is_empty()).then_some(PostalAddress { lines, postcode })
-    });
-    Contact {
-        name: name.trim().to_owned(),
+/// A person's contact, each part cleaned by the rule intake's edge used.
+fn contact_of(w: Wire<'_>, person: &pb::Person) -> Result<Contact, WireError> {
+    let first = w.clean("first_name", fields::PERSON_NAME, &person.first_name)?;
+    let last = w.clean("last_name", fields::PERSON_NAME, &person.last_name)?;
+    let name = [first, last]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let postal = match person.postal_address.as_ref() {
+        None => None,
+        Some(a) => {
+            let mut lines = Vec::new();
+            for line in &a.lines {
+                lines.extend(w.clean("postal_address.lines", fields::ADDRESS_LINE, line)?);
+            }
+            let postcode = w
+                .clean("postal_address.postcode", fields::POSTCODE, &a.postcode)?
+                .unwrap_or_default();
+            (!lines.is_empty() && !postcode.is_empty()).then_some(PostalAddress { lines, postcode })
+        }
+    };
+    Ok(Contact {
+        name,
         email: non_empty(&person.email),
         postal,
-    }
+    })
 }
 
 fn non_empty(s: &str) -> Option<String> {

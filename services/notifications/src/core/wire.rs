@@ -71,6 +71,20 @@ impl Wire<'_> {
         Ok(value.to_owned())
     }
 
+    /// Text cleaned by its field's rule, the one intake's edge applied
+    /// ([`fieldtext::fields`]): what intake accepted reads back unchanged,
+    /// anything else is named here rather than reaching a letter or a
+    /// database column. `None` when blank.
+    pub(crate) fn clean(
+        self,
+        field: &'static str,
+        rule: fieldtext::Rule,
+        value: &str,
+    ) -> Result<Option<String>, WireError> {
+        rule.clean(value)
+            .map_err(|refused| self.invalid(field, refused.to_string()))
+    }
+
     /// An optional date: absent means none (complaint_events.proto).
     pub(crate) fn date(
         self,

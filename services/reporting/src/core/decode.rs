@@ -62,6 +62,21 @@ impl Event<'_> {
         }
     }
 
+    /// Text cleaned by its field's rule, the one the edge that accepted it
+    /// applied ([`fieldtext::fields`]), so what was accepted reads back
+    /// unchanged and nothing a text column cannot hold gets that far.
+    /// Blank is empty.
+    fn text(
+        &self,
+        field: &'static str,
+        rule: fieldtext::Rule,
+        value: &str,
+    ) -> Result<String, DecodeError> {
+        rule.clean(value)
+            .map(Option::unwrap_or_default)
+            .map_err(|refused| self.invalid(field, refused.to_string()))
+    }
+
     fn date(&self, field: &'static str, date: Option<v1::Date>) -> Result<NaiveDate, DecodeError> {
         let d = date.ok_or_else(|| self.invalid(field, "is missing"))?;
         NaiveDate::from_ymd_opt(d.year, d.month, d.day).ok_or_else(|| {

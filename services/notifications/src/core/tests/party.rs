@@ -223,3 +223,40 @@ fn a_party_does_not_print_personal_data_in_debug_output() {
         assert!(!printed.contains(secret), "{printed}");
     }
 }
+
+/// R-INT-8: a complainant's name is read with the rule intake's edge
+/// applied: what intake accepted (right-to-left marks, the longest name)
+/// reaches the letter unchanged, and a name no edge accepts (a line break,
+/// which would break an email header) is named as the field's error
+/// before any letter is planned from it.
+#[test]
+fn r_int_8_names_are_read_with_the_rule_the_edge_applied() {
+    let longest = format!(
+        "\u{200F}{}",
+        "é".repeat(fieldtext::fields::PERSON_NAME.max_chars() - 1)
+    );
+    let mut complainant = person("ada@example.org", false);
+    complainant.first_name = longest.clone();
+    let mut party = Party::default();
+    apply(
+        &mut party,
+        event(pb::SubmissionReceived {
+            reference: "SUB-2027-000043".into(),
+            complainant: Some(complainant.clone()),
+            ..Default::default()
+        }),
+    );
+    let name = &party.complainant.as_ref().expect("complainant").name;
+    assert!(name.starts_with(&longest), "{name}");
+
+    complainant.first_name = "Ada\r\nBcc: all@example.org".into();
+    let (event_type, payload) = event(pb::SubmissionReceived {
+        reference: "SUB-2027-000044".into(),
+        complainant: Some(complainant),
+        ..Default::default()
+    });
+    match Party::default().apply(&event_type, &payload) {
+        Err(WireError::Invalid { field, .. }) => assert_eq!(field, "first_name"),
+        other => panic!("expected first_name to be named, got {other:?}"),
+    }
+}

@@ -17,7 +17,11 @@ pub fn facts_from_complaints(event_type: &str, payload: &[u8]) -> Result<Vec<Fac
         Fact::Opened {
             received_on: e.date("received_on", m.received_on)?,
             channel: e.known("channel", m.channel)?,
-            query_category: m.query_category.trim().to_owned(),
+            query_category: e.text(
+                "query_category",
+                fieldtext::fields::LABEL,
+                &m.query_category,
+            )?,
             regulated_qualification: m.qualification.is_some_and(|q| q.regulated),
         }
     } else if let Some(m) = e.read::<v1::OutcomeRecorded>()? {

@@ -5,6 +5,7 @@ use crate::core::compliments::ComplimentRecord;
 use crate::core::equality::MonitoringAnswers;
 use crate::core::fact::Fact;
 use complaints_proto::v1;
+use fieldtext::fields;
 
 /// The facts of one intake submission event (stream type "submission").
 /// Other types, compliments and monitoring included, give none.
@@ -17,8 +18,8 @@ pub fn facts_from_intake(event_type: &str, payload: &[u8]) -> Result<Vec<Fact>, 
         return Ok(vec![Fact::Submitted {
             received_on: e.uk_date("received_at", m.received_at)?,
             channel: e.known("channel", m.channel)?,
-            query_category: m.query_category.trim().to_owned(),
-            customer_type: m.customer_type.trim().to_owned(),
+            query_category: e.text("query_category", fields::LABEL, &m.query_category)?,
+            customer_type: e.text("customer_type", fields::LABEL, &m.customer_type)?,
             third_party: m.third_party.is_some(),
         }]);
     }
@@ -54,7 +55,7 @@ pub fn compliment_from_intake(
     };
     Ok(Some(ComplimentRecord {
         received_on: e.uk_date("received_at", m.received_at)?,
-        team: m.team.trim().to_owned(),
+        team: e.text("team", fields::TEAM, &m.team)?,
     }))
 }
 
@@ -75,14 +76,14 @@ pub fn monitoring_from_intake(
         return Err(e.invalid("pseudonym", "is missing"));
     }
     let a = m.answers.unwrap_or_default();
-    let answer = |s: String| s.trim().to_owned();
+    let answer = |field, s: &str| e.text(field, fields::MONITORING_ANSWER, s);
     Ok(Some(MonitoringAnswers {
+        ethnicity: answer("answers.ethnicity", &a.ethnicity)?,
+        disability: answer("answers.disability", &a.disability)?,
+        gender: answer("answers.gender", &a.gender)?,
+        age_band: answer("answers.age_band", &a.age_band)?,
+        religion_or_belief: answer("answers.religion_or_belief", &a.religion_or_belief)?,
+        sexual_orientation: answer("answers.sexual_orientation", &a.sexual_orientation)?,
         pseudonym: m.pseudonym,
-        ethnicity: answer(a.ethnicity),
-        disability: answer(a.disability),
-        gender: answer(a.gender),
-        age_band: answer(a.age_band),
-        religion_or_belief: answer(a.religion_or_belief),
-        sexual_orientation: answer(a.sexual_orientation),
     }))
 }

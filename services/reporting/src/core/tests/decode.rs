@@ -387,3 +387,29 @@ fn r_mon_4_monitoring_answers_are_read_under_their_pseudonym_and_never_printed()
         "{printed}"
     );
 }
+
+/// R-MON-3: the log reads a submission's labels with the rule intake's
+/// edge applied: what intake accepted (right-to-left marks, accents, the
+/// longest label) reads back unchanged, and a value no edge accepts (a
+/// NUL, which no text column can hold) is named as the field's error
+/// instead of failing in the database.
+#[test]
+fn r_mon_3_labels_are_read_with_the_rule_the_edge_applied() {
+    let longest = format!(
+        "\u{200F}{}",
+        "é".repeat(fieldtext::fields::LABEL.max_chars() - 1)
+    );
+    let mut m = personal_submission();
+    m.customer_type = longest.clone();
+    let facts = intake(&m).unwrap();
+    assert!(
+        matches!(&facts[..], [Fact::Submitted { customer_type, .. }] if *customer_type == longest),
+        "{facts:?}"
+    );
+
+    m.customer_type = "Stu\0dent".into();
+    match intake(&m) {
+        Err(DecodeError::InvalidField { field, .. }) => assert_eq!(field, "customer_type"),
+        other => panic!("expected customer_type to be named, got {other:?}"),
+    }
+}
