@@ -140,6 +140,13 @@ impl<H: Handler> Consumer<H> {
     /// Applies events in order until `shutdown`; the batch in hand is
     /// finished before returning.
     pub async fn run(self, shutdown: CancellationToken) {
+        self.run_borrowed(shutdown).await
+    }
+
+    /// As [`Consumer::run`], keeping the consumer, so a supervisor can run
+    /// it again after a run panicked: a new run resumes from the position
+    /// saved in the schema, as after a restart of the process.
+    pub async fn run_borrowed(&self, shutdown: CancellationToken) {
         let mut attempts = (0u64, 0i64);
         while !shutdown.is_cancelled() {
             if let Err(error) = self.follow(&shutdown, &mut attempts).await {

@@ -95,6 +95,11 @@ impl Relay {
                 source: e,
             })
         })?;
+        // The lock belongs to this connection's session: if this round
+        // ends without unlocking (an error below, or the run dropped after a
+        // panic) the connection must close rather than go back to the pool
+        // still holding it, or no relay could lead again.
+        lock.close_on_drop();
         let key = format!("{}:{CHECKPOINT}", self.log.schema());
         loop {
             let leader: bool =
