@@ -208,20 +208,59 @@ impl Sender {
         Ok(())
     }
 
+    /// The email for `row`, or why it cannot be built: that email's
+    /// permanent failure, never the sender loop's. lettre panics on a CR or
+    /// LF in a display name, so header values are cleaned first
+    /// ([`header_text`]), and a panic of its own all the same is caught and
+    /// becomes the failure (its message is not kept: it may quote the
+    /// recipient).
     fn message(&self, row: &Row) -> Result<Message, String> {
-        let email = row.email.as_deref().unwrap_or_default();
-        let address = email
-            .parse()
-            .map_err(|e| format!("the recipient's email address is not usable: {e}"))?;
-        let name = (!row.recipient_name.is_empty()).then(|| row.recipient_name.clone());
-        Message::builder()
-            .from(self.smtp.from.clone())
-            .to(Mailbox::new(name, address))
-            .subject(row.subject.clone())
-            .header(lettre::message::header::ContentType::TEXT_PLAIN)
-            .body(row.body.clone())
-            .map_err(|e| format!("the message cannot be built: {e}"))
+        guarded_message(&self.smtp.from, row)
     }
+}
+
+/// [`build_message`], a panic in it turned into the message's failure.
+fn guarded_message(from: &Mailbox, row: &Row) -> Result<Message, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_message(from, row)))
+        .unwrap_or_else(|_| Err("the message cannot be built: building it panicked".into()))
+}
+
+fn build_message(from: &Mailbox, row: &Row) -> Result<Message, String> {
+    let email = row.email.as_deref().unwrap_or_default();
+    let address = email
+        .parse()
+        .map_err(|e| format!("the recipient's email address is not usable: {e}"))?;
+    let name = header_text(&row.recipient_name);
+    let name = (!name.is_empty()).then_some(name);
+    Message::builder()
+        .from(from.clone())
+        .to(Mailbox::new(name, address))
+        .subject(header_text(&row.subject))
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(row.body.clone())
+        .map_err(|e| format!("the message cannot be built: {e}"))
+}
+
+/// `text` fit for one header line: every control character (CR, LF, NUL,
+/// the rest of C0, DEL and C1, such as NEL) and the Unicode line and
+/// paragraph separators become a space, runs of spaces one space, and the
+/// ends are trimmed. A name or subject cannot break the header or add one,
+/// and lettre (which panics on a CR or LF in a display name, and drops the
+/// recipient of a name holding NUL) gets only what it can encode.
+fn header_text(text: &str) -> String {
+    let mut clean = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+            ' '
+        } else {
+            c
+        };
+        if !(c == ' ' && (clean.is_empty() || clean.ends_with(' '))) {
+            clean.push(c);
+        }
+    }
+    clean.truncate(clean.trim_end().len());
+    clean
 }
 
 /// `TEMPLATES_DIR`, the operators' folder, read at every render so an edit
@@ -305,5 +344,98 @@ mod tests {
         );
         assert!(templates.get("no_such_letter.txt.j2").is_none());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn row(recipient_name: &str, subject: &str) -> Row {
+        let now = chrono::Utc::now();
+        Row {
+            notification_id: uuid::Uuid::nil(),
+            party_key: String::new(),
+            reference: "C-2026-000001".into(),
+            template: "automatic_reply.txt.j2".into(),
+            recipient_kind: 0,
+            recipient_staff_id: String::new(),
+            channel: 0,
+            recipient_name: recipient_name.into(),
+            email: Some("ann.example@example.org".into()),
+            postal_lines: Vec::new(),
+            postcode: String::new(),
+            subject: subject.into(),
+            body: "Dear Ann,\nThank you.\n".into(),
+            cause_event_id: None,
+            cause_event_type: String::new(),
+            cause_payload: Vec::new(),
+            resend_of: None,
+            resent_as: None,
+            status: 0,
+            attempts: 0,
+            detail: String::new(),
+            next_attempt_at: now,
+            queued_at: now,
+            updated_at: now,
+            version: 1,
+            traceparent: None,
+            tracestate: None,
+        }
+    }
+
+    /// The header section of a built message, unfolded, one header a line.
+    fn headers(message: &Message) -> Vec<String> {
+        let text = String::from_utf8(message.formatted()).unwrap();
+        let (head, _) = text.split_once("\r\n\r\n").unwrap();
+        let mut lines: Vec<String> = Vec::new();
+        for line in head.split("\r\n") {
+            match lines.last_mut() {
+                Some(last) if line.starts_with([' ', '\t']) => last.push_str(line),
+                _ => lines.push(line.to_owned()),
+            }
+        }
+        lines
+    }
+
+    /// lettre 0.11 panics on a CR or LF in a display name (its `Mailbox`
+    /// refuses to print one, inside `MessageBuilder::to`), and drops the
+    /// recipient of a name holding NUL: such a name, or subject, must make
+    /// an ordinary email, with nothing added to its headers, and never take
+    /// the sender loop down.
+    #[test]
+    fn control_characters_in_a_name_or_subject_never_panic_and_never_add_a_header() {
+        let from: Mailbox = "complaints@example.org".parse().unwrap();
+        for bad in [
+            "Ann\r\nBcc: someone@example.net",
+            "Ann\nExample",
+            "Ann\rExample",
+            "Ann\0Example",
+            "Ann\u{85}Example",
+            "Ann\u{1b}[31mExample\u{7f}",
+            "Ann\u{2028}Example",
+            "\r\n\0",
+        ] {
+            for (name, subject) in [(bad, "Your complaint"), ("Ann Example", bad)] {
+                let message = guarded_message(&from, &row(name, subject))
+                    .unwrap_or_else(|e| panic!("{name:?} / {subject:?}: {e}"));
+                let headers = headers(&message);
+                assert!(
+                    !headers.iter().any(|h| h.to_lowercase().starts_with("bcc")),
+                    "{name:?} / {subject:?} added a header: {headers:?}"
+                );
+                let to = headers.iter().find(|h| h.starts_with("To: ")).unwrap();
+                assert!(to.contains("ann.example@example.org"), "{to}");
+                for header in &headers {
+                    assert!(
+                        !header.chars().any(|c| c.is_control()),
+                        "{name:?} / {subject:?}: {header:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn header_text_turns_control_characters_into_single_spaces() {
+        assert_eq!(header_text("Ann\r\nExample"), "Ann Example");
+        assert_eq!(header_text("  Ann\0\u{85}\tExample\n"), "Ann Example");
+        assert_eq!(header_text("Zoë O'Brien-Śmith"), "Zoë O'Brien-Śmith");
+        assert_eq!(header_text("\r\n"), "");
     }
 }
