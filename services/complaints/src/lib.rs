@@ -94,7 +94,8 @@ impl Service for Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let watcher = self.watcher.clone();
-        self.runtime.spawn(move |stop| watcher.run(stop));
+        self.runtime
+            .spawn("deadline-watcher", move |stop| watcher.clone().run(stop));
         let routes = tonic::service::Routes::new(ComplaintsServer::new(self.api));
         self.runtime
             .with_subjects(Arc::new(subject::ComplaintSubjects))

@@ -204,7 +204,7 @@ impl Application {
             senders: notify.senders,
             wake_channel: store::email_due_channel(&runtime.settings().database.schema),
         };
-        runtime.spawn(move |stop| sender.run(stop));
+        sender.start(&mut runtime);
         let api = grpc::NotificationsApi::new(
             runtime.log().pool().clone(),
             planner,

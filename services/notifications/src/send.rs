@@ -54,26 +54,28 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// Sends due emails until `stop`: `senders` loops, each taking the
-    /// next due email under its row lock (as replicas do), woken when an
-    /// email is queued (LISTEN/NOTIFY) and otherwise every poll interval,
-    /// which also finds retries coming due.
-    pub async fn run(self, stop: CancellationToken) {
+    /// Sends due emails until the service stops: `senders` loops
+    /// (`sender-0`, `sender-1`...), each taking the next due email under
+    /// its row lock (as replicas do), woken when an email is queued
+    /// (LISTEN/NOTIFY, the `email-listener` loop) and otherwise every poll
+    /// interval, which also finds retries coming due. Each runs under the
+    /// runtime's supervision, so one that fails is started again.
+    pub fn start(self, runtime: &mut platform::Runtime) {
         let wake = Arc::new(tokio::sync::Notify::new());
-        let listening = tokio::spawn(listen(
-            self.pool.clone(),
-            self.wake_channel.clone(),
-            wake.clone(),
-            stop.clone(),
-        ));
-        let mut loops = tokio::task::JoinSet::new();
-        for index in 0..self.senders.max(1) {
-            let sender = self.clone();
-            let (wake, stop) = (wake.clone(), stop.clone());
-            loops.spawn(async move { sender.send_loop(index, &wake, &stop).await });
+        {
+            let (pool, channel, wake) =
+                (self.pool.clone(), self.wake_channel.clone(), wake.clone());
+            runtime.spawn("email-listener", move |stop| {
+                listen(pool.clone(), channel.clone(), wake.clone(), stop)
+            });
         }
-        while loops.join_next().await.is_some() {}
-        listening.abort();
+        for index in 0..self.senders.max(1) {
+            let (sender, wake) = (self.clone(), wake.clone());
+            runtime.spawn(format!("sender-{index}"), move |stop| {
+                let (sender, wake) = (sender.clone(), wake.clone());
+                async move { sender.send_loop(index, &wake, &stop).await }
+            });
+        }
     }
 
     /// One sender loop, with its own connection to the mail server kept

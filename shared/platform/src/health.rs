@@ -1,7 +1,9 @@
-//! grpc.health.v1 status that follows the service's dependencies: SERVING
-//! while PostgreSQL answers and NATS is connected, NOT_SERVING otherwise and
-//! from the moment shutdown starts.
+//! grpc.health.v1 status that follows the service's dependencies and its
+//! background loops: SERVING while PostgreSQL answers, NATS is connected
+//! and every background loop runs ([`crate::supervise`]), NOT_SERVING
+//! otherwise and from the moment shutdown starts.
 
+use crate::supervise::Supervisor;
 use bus::Bus;
 use eventlog::EventLog;
 use std::time::Duration;
@@ -17,30 +19,39 @@ pub async fn set(reporter: &HealthReporter, service: &str, status: ServingStatus
     reporter.set_service_status(service, status).await;
 }
 
-/// Re-checks the dependencies every few seconds until `stop`.
+/// Re-checks the dependencies every few seconds, and the loops at once
+/// whenever one fails or comes back, until `stop`.
 pub async fn watch(
     reporter: HealthReporter,
     service: String,
     log: EventLog,
     bus: Bus,
+    loops: Supervisor,
     stop: CancellationToken,
 ) {
     loop {
         let database_up = sqlx::query("SELECT 1").execute(log.pool()).await.is_ok();
-        let status = if database_up && bus.is_connected() {
+        let troubled = loops.troubled();
+        let status = if database_up && bus.is_connected() && troubled.is_empty() {
             ServingStatus::Serving
         } else {
             tracing::warn!(
                 database_up,
                 nats_up = bus.is_connected(),
-                "a dependency is down"
+                loops_down = ?troubled,
+                "a dependency or a background loop is down"
             );
             ServingStatus::NotServing
         };
+        // Once shutdown started, NOT_SERVING stays.
+        if stop.is_cancelled() {
+            break;
+        }
         set(&reporter, &service, status).await;
         tokio::select! {
             _ = stop.cancelled() => break,
             _ = tokio::time::sleep(CHECK_EVERY) => {}
+            _ = loops.changed() => {}
         }
     }
     set(&reporter, &service, ServingStatus::NotServing).await;

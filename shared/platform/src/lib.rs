@@ -13,11 +13,15 @@
 //! - [`subject`]: subject access, everything a service holds about one
 //!   person, served by every service with its own [`subject::SubjectScope`].
 //! - [`run`]: the whole life of a service process, for a thin `main.rs`.
+//! - [`supervise`]: every background loop is started again when it fails,
+//!   and health is NOT_SERVING while one is down; [`Faults`] lets tests
+//!   make loops fail.
 #![forbid(unsafe_code)]
 
 pub mod auth;
 mod clock;
 mod error;
+mod faults;
 pub mod grpc;
 mod health;
 pub mod retention;
@@ -26,11 +30,13 @@ mod runtime;
 mod settings;
 pub mod shutdown;
 pub mod subject;
+pub mod supervise;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::Error;
+pub use faults::Faults;
 pub use run::{Service, report, run};
 pub use runtime::Runtime;
 pub use settings::{Settings, SettingsError, Source};

@@ -1,6 +1,9 @@
 //! The running parts every service has: its event log, the bus, the relay
-//! publishing its log, its consumers and its gRPC listener.
+//! publishing its log, its consumers and its gRPC listener. Every
+//! background loop runs under the [`Supervisor`], which starts it again
+//! when it fails and takes health down while it is down.
 
+use crate::supervise::{LoopEnd, Supervisor};
 use crate::{Error, Settings, grpc, health};
 use bus::{Bus, Consumer, ConsumerSettings, Handler, Relay};
 use eventlog::EventLog;
@@ -23,6 +26,7 @@ pub struct Runtime {
     addr: SocketAddr,
     stop: CancellationToken,
     tasks: JoinSet<()>,
+    loops: Supervisor,
     clock: std::sync::Arc<dyn crate::Clock>,
     subjects: Option<std::sync::Arc<dyn crate::subject::SubjectScope>>,
 }
@@ -73,7 +77,7 @@ impl Runtime {
             source,
         })?;
         let stop = CancellationToken::new();
-        let mut tasks = JoinSet::new();
+        let loops = Supervisor::new(stop.clone(), settings.faults.clone());
         let relay = Relay::new(
             log.clone(),
             bus.clone(),
@@ -81,21 +85,27 @@ impl Runtime {
             settings.relay.clone(),
         )
         .keep_private(private_event_types);
-        tasks.spawn(relay.run(stop.clone()));
-        if let crate::auth::Keys::Remote(keys) = &settings.auth.keys {
-            tasks.spawn(keys.clone().keep_fresh(stop.clone()));
-        }
-        Ok(Self {
+        let remote_keys = match &settings.auth.keys {
+            crate::auth::Keys::Remote(keys) => Some(keys.clone()),
+            _ => None,
+        };
+        let mut runtime = Self {
             settings,
             log,
             bus,
             listener,
             addr,
             stop,
-            tasks,
+            tasks: JoinSet::new(),
+            loops,
             clock: std::sync::Arc::new(crate::SystemClock),
             subjects: None,
-        })
+        };
+        runtime.spawn("relay", move |stop| relay.clone().run(stop));
+        if let Some(keys) = remote_keys {
+            runtime.spawn("jwks-refresh", move |stop| keys.clone().keep_fresh(stop));
+        }
+        Ok(runtime)
     }
 
     /// The time source of the retention job (the system clock unless a
@@ -126,15 +136,22 @@ impl Runtime {
         self.addr
     }
 
-    /// Starts a consumer (its position kept in this schema) that runs until shutdown.
+    /// Starts a consumer (its position kept in this schema) that runs until
+    /// shutdown, as the loop `consumer:<its name>`; after a failure it
+    /// resumes from its saved position.
     pub async fn consume<H: Handler>(
         &mut self,
         settings: ConsumerSettings,
         handler: H,
     ) -> Result<(), Error> {
-        let consumer =
-            Consumer::start(self.bus.clone(), self.log.clone(), settings, handler).await?;
-        self.tasks.spawn(consumer.run(self.stop.clone()));
+        let name = format!("consumer:{}", settings.name);
+        let consumer = std::sync::Arc::new(
+            Consumer::start(self.bus.clone(), self.log.clone(), settings, handler).await?,
+        );
+        self.spawn(name, move |stop| {
+            let consumer = consumer.clone();
+            async move { consumer.run_borrowed(stop).await }
+        });
         Ok(())
     }
 
@@ -148,14 +165,18 @@ impl Runtime {
         self
     }
 
-    /// Runs a background task (a watcher, a projection) until shutdown; it
-    /// gets the token that is cancelled when the service stops.
-    pub fn spawn<F, Fut>(&mut self, task: F)
+    /// Runs the background loop `name` (a watcher, a sender) until
+    /// shutdown, under supervision: `task` starts one run of it with the
+    /// token that is cancelled when the service stops, and is called again
+    /// to restart it whenever a run panics, ends early or returns an error.
+    /// `name` is unique in the service and holds no personal data.
+    pub fn spawn<F, Fut>(&mut self, name: impl Into<String>, task: F)
     where
-        F: FnOnce(CancellationToken) -> Fut,
-        Fut: Future<Output = ()> + Send + 'static,
+        F: Fn(CancellationToken) -> Fut + Send + 'static,
+        Fut: Future + Send + 'static,
+        Fut::Output: LoopEnd,
     {
-        self.tasks.spawn(task(self.stop.clone()));
+        self.tasks.spawn(self.loops.supervise(name, task));
     }
 
     /// Serves `routes` until `shutdown`, then stops in order: health says
@@ -175,13 +196,20 @@ impl Runtime {
     ) -> Result<(), Error> {
         let (reporter, health_service) = tonic_health::server::health_reporter();
         health::set(&reporter, &self.settings.service, ServingStatus::Serving).await;
-        self.tasks.spawn(health::watch(
-            reporter.clone(),
-            self.settings.service.clone(),
-            self.log.clone(),
-            self.bus.clone(),
-            self.stop.clone(),
-        ));
+        {
+            let (reporter, service) = (reporter.clone(), self.settings.service.clone());
+            let (log, bus, loops) = (self.log.clone(), self.bus.clone(), self.loops.clone());
+            self.spawn("health-watch", move |stop| {
+                health::watch(
+                    reporter.clone(),
+                    service.clone(),
+                    log.clone(),
+                    bus.clone(),
+                    loops.clone(),
+                    stop,
+                )
+            });
+        }
         tracing::info!(service = %self.settings.service, addr = %self.addr, "serving gRPC");
 
         let stop = self.stop.clone();
@@ -208,7 +236,9 @@ impl Runtime {
         self.consume(facts, handler).await?;
         if let Some(interval) = self.settings.retention.job_interval.0 {
             let job = retention.clone();
-            self.tasks.spawn(job.run_every(interval, self.stop.clone()));
+            self.spawn("retention-job", move |stop| {
+                job.clone().run_every(interval, stop)
+            });
         }
         let mut routes = routes
             .add_service(self.access_audit().server())

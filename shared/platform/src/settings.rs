@@ -155,6 +155,10 @@ pub struct Settings {
     pub retention: crate::retention::RetentionSettings,
     /// The raw source, for the service's own settings.
     pub source: Source,
+    /// Faults a test injects into the service's background loops. Never
+    /// read from the environment or a file: nothing is armed unless code
+    /// in this process holding this handle arms it.
+    pub faults: crate::Faults,
 }
 
 /// How the gRPC server listens and what it accepts.
@@ -302,6 +306,7 @@ impl Settings {
             auth: auth_settings(s)?,
             retention: crate::retention::RetentionSettings::from_source(s)?,
             source,
+            faults: crate::Faults::default(),
         })
     }
 }

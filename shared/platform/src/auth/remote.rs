@@ -424,5 +424,43 @@ mod tests {
             let verifier = Verifier::new(settings(Keys::Remote(keys)));
             assert!(verifier.verify(&key.token("h", &["handler"])).is_ok());
         }
+
+        /// The refresher runs as the supervised loop `jwks-refresh`, as
+        /// [`crate::Runtime`] starts it: killed, it is started again and
+        /// still follows a rotation.
+        #[tokio::test]
+        async fn a_killed_jwks_refresher_comes_back_and_still_follows_a_rotation() {
+            let old = SigningKey::generate("2027-01");
+            let new = SigningKey::generate("2027-02");
+            let provider = Provider::start(jwks(&[&old])).await;
+            let keys = RemoteKeys::new(provider.url.clone(), Duration::from_secs(1));
+            keys.fetch().await.unwrap();
+            let verifier = Verifier::new(settings(Keys::Remote(keys.clone())));
+
+            let stop = CancellationToken::new();
+            let faults = crate::Faults::default();
+            let loops = crate::supervise::Supervisor::new(stop.clone(), faults.clone());
+            let refresher = keys.clone();
+            let task = tokio::spawn(loops.supervise("jwks-refresh", move |stop| {
+                refresher.clone().keep_fresh(stop)
+            }));
+            faults.fail_once("jwks-refresh");
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+            while faults.restarts("jwks-refresh") == 0 {
+                assert!(tokio::time::Instant::now() < deadline, "restarted");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+
+            provider.serve(200, jwks(&[&new]));
+            while verifier.verify(&new.token("h", &["handler"])).is_err() {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "the new key is fetched"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            stop.cancel();
+            task.await.unwrap();
+        }
     }
 }
