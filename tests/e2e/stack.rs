@@ -82,6 +82,9 @@ pub struct Stack {
     pub addrs: Vec<SocketAddr>,
     pub settings: Vec<Settings>,
     pub smtp: SmtpSink,
+    /// Each service's fault switches, in [`SERVICES`] order (nothing armed
+    /// unless a test arms it).
+    pub faults: Vec<platform::Faults>,
     shutdown: CancellationToken,
 }
 
@@ -108,6 +111,7 @@ impl Stack {
         let shutdown = CancellationToken::new();
         let mut addrs = Vec::new();
         let mut settings = Vec::new();
+        let mut faults = Vec::new();
         for service in SERVICES {
             let mut extra: Vec<(&str, String)> = Vec::new();
             if service == "notifications" {
@@ -119,6 +123,8 @@ impl Stack {
             }
             extra.extend(settings_for_all.iter().cloned());
             let s = platform::testing::settings(service, &namespace, &extra);
+            // Each service gets a handle of its own: loop names repeat.
+            faults.push(s.faults.clone());
             settings.push(s.clone());
             let stop = shutdown.clone();
             let stopped = async move { stop.cancelled().await };
@@ -191,8 +197,18 @@ impl Stack {
             addrs,
             settings,
             smtp,
+            faults,
             shutdown,
         }
+    }
+
+    /// The fault switches of `service` (one of [`SERVICES`]).
+    pub fn faults(&self, service: &str) -> &platform::Faults {
+        let index = SERVICES
+            .iter()
+            .position(|s| *s == service)
+            .unwrap_or_else(|| panic!("no service {service}"));
+        &self.faults[index]
     }
 
     pub async fn dpo(&self) -> Vec<RetentionClient<Authed>> {
