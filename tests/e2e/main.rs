@@ -8,6 +8,7 @@ mod deploy_files;
 mod destruction;
 mod faults;
 mod first_complaint;
+mod hostile_text;
 mod loops;
 mod nats_auth;
 mod one_trace;

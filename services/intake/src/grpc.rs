@@ -5,7 +5,7 @@ use crate::domain::{Command, Context as Decide, Event, Submission, Text, decide,
 use crate::error::IntakeError;
 use crate::settings::IntakeSettings;
 use crate::store::{self, Store};
-use crate::validate::{self, Violations};
+use crate::validate::{self, Recorded, Violations};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::intake_server::Intake;
 use eventlog::{Actor, Metadata};
@@ -376,7 +376,7 @@ fn decision(
 }
 
 /// Who a compliment is from: all optional, each part cleaned by its rule.
-fn compliment_from(v: &mut Violations, from: pb::Person) -> Result<pb::Person, ()> {
+fn compliment_from(v: &mut Violations, from: pb::Person) -> Result<pb::Person, Recorded> {
     let mut part = |field: &str, raw: &str, rule| {
         v.optional_text(&format!("from.{field}"), "R-POS-1", raw, rule)
             .map(|t| t.map(Text::into_string).unwrap_or_default())
@@ -389,12 +389,15 @@ fn compliment_from(v: &mut Violations, from: pb::Person) -> Result<pb::Person, (
     } else {
         crate::domain::EmailAddress::parse(&from.email)
             .map(|e| e.as_str().to_owned())
-            .ok_or_else(|| v.add("from.email", "R-POS-1", "is not a valid email address"))
+            .ok_or_else(|| {
+                v.add("from.email", "R-POS-1", "is not a valid email address");
+                Recorded
+            })
     };
     let postal_address = match from.postal_address {
         None => Ok(None),
         Some(address) => {
-            let lines: Result<Vec<String>, ()> = address
+            let lines: Result<Vec<String>, Recorded> = address
                 .lines
                 .iter()
                 .enumerate()
@@ -421,7 +424,7 @@ fn compliment_from(v: &mut Violations, from: pb::Person) -> Result<pb::Person, (
                     lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
                     postcode,
                 })),
-                _ => Err(()),
+                _ => Err(Recorded),
             }
         }
     };

@@ -14,6 +14,10 @@ use fieldtext::{Rule, fields};
 
 pub use platform::grpc::FieldViolation;
 
+/// A field was wrong; its violation is recorded in the [`Violations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded;
+
 /// Collects violations while reading a request.
 #[derive(Debug, Default)]
 pub struct Violations(Vec<FieldViolation>);
@@ -54,15 +58,18 @@ impl Violations {
     }
 
     /// Optional text: blank is none, anything else is cleaned by
-    /// `text_rule`. `Err(())` when what was given is refused (recorded).
+    /// `text_rule`. `Err(Recorded)` when what was given is refused.
     pub fn optional_text(
         &mut self,
         field: &str,
         rule: &'static str,
         raw: &str,
         text_rule: Rule,
-    ) -> Result<Option<Text>, ()> {
-        Text::clean(raw, text_rule).map_err(|refused| self.add(field, rule, refused.to_string()))
+    ) -> Result<Option<Text>, Recorded> {
+        Text::clean(raw, text_rule).map_err(|refused| {
+            self.add(field, rule, refused.to_string());
+            Recorded
+        })
     }
 
     /// Optional text as the string the request carries: empty when blank.
@@ -353,7 +360,7 @@ fn postal_address(
         ) {
             Ok(Some(line)) => lines.push(line.into_string()),
             Ok(None) => {}
-            Err(()) => refused = true,
+            Err(Recorded) => refused = true,
         }
     }
     let postcode = v.optional_text(
