@@ -926,3 +926,530 @@ async fn retry<T, F>(
         panic!("{case}: {step} with plain text: {status:?}");
     }
 }
+
+fn in_days(days: u64) -> Option<pb::Date> {
+    let d = calendar::uk_date(chrono::Utc::now()) + chrono::Days::new(days);
+    Some(pb::Date {
+        year: chrono::Datelike::year(&d),
+        month: chrono::Datelike::month(&d),
+        day: chrono::Datelike::day(&d),
+    })
+}
+
+fn months_ago(months: u32) -> pb::Date {
+    let d = calendar::uk_date(chrono::Utc::now()) - chrono::Months::new(months);
+    pb::Date {
+        year: chrono::Datelike::year(&d),
+        month: chrono::Datelike::month(&d),
+        day: chrono::Datelike::day(&d),
+    }
+}
+
+/// The text-carrying steps the first test leaves out: staff decisions in
+/// intake's triage (compelling reason, declining, consent), and every other
+/// complaints command from Stage 1 through Stage 3 to closure, new issues,
+/// a contact restriction, resolving outside the procedure and regulator
+/// notices, each text field holding each hostile value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_accepted_value_of_every_staff_step_is_applied_by_every_service() {
+    let stack = Stack::spawn("hostile_steps").await;
+    let mut intake = IntakeClient::new(channel(stack.addrs[0]).await);
+    let mut staff = ComplaintsClient::new(channel(stack.addrs[1]).await);
+    let mut n = 0;
+    let mut declined = 0u64;
+    for value in Value::all() {
+        let hostile = |rule: Rule| value.text(rule);
+        let plain = |_: Rule| "Plain words.".to_owned();
+        let actor = |t: &dyn Fn(Rule) -> String| match t(fields::ACTOR_ID).as_str() {
+            "Plain words." => "handler-1".to_owned(),
+            other => other.to_owned(),
+        };
+
+        // Intake: a matter over six months old opened for a compelling
+        // reason (R-INT-2), another declined, a third party's consent
+        // recorded (R-INT-4).
+        for declining in [false, true] {
+            n += 1;
+            let mut old = ordinary(n);
+            old.matter_date = Some(months_ago(8));
+            let id = intake
+                .submit_complaint(old)
+                .await
+                .unwrap()
+                .into_inner()
+                .submission_id;
+            let case = format!(
+                "{id} ({}) with {}",
+                if declining {
+                    "declined"
+                } else {
+                    "compelling reason"
+                },
+                value.name()
+            );
+            if declining {
+                let decline = |t: &dyn Fn(Rule) -> String| pb::DeclineOutOfTimeRequest {
+                    submission_id: id.clone(),
+                    reason: t(fields::REASON),
+                    decided_by: actor(t),
+                };
+                let first = intake.decline_out_of_time(decline(&hostile)).await;
+                retry(
+                    &case,
+                    "DeclineOutOfTime",
+                    &["reason", "decided_by"],
+                    first,
+                    || intake.decline_out_of_time(decline(&plain)),
+                )
+                .await;
+                declined += 1;
+            } else {
+                let reason = |t: &dyn Fn(Rule) -> String| pb::RecordCompellingReasonRequest {
+                    submission_id: id.clone(),
+                    reason: t(fields::REASON),
+                    decided_by: actor(t),
+                };
+                let first = intake.record_compelling_reason(reason(&hostile)).await;
+                retry(
+                    &case,
+                    "RecordCompellingReason",
+                    &["reason", "decided_by"],
+                    first,
+                    || intake.record_compelling_reason(reason(&plain)),
+                )
+                .await;
+            }
+        }
+        n += 1;
+        let mut represented = ordinary(n);
+        represented.third_party = Some(pb::ThirdParty {
+            name: "Sam Carer".into(),
+            relationship: "Parent".into(),
+            email: format!("t{n}@example.org"),
+            ..Default::default()
+        });
+        let id = intake
+            .submit_complaint(represented)
+            .await
+            .unwrap()
+            .into_inner()
+            .submission_id;
+        let case = format!("{id} (consent) with {}", value.name());
+        let consent = |t: &dyn Fn(Rule) -> String| pb::RecordConsentRequest {
+            submission_id: id.clone(),
+            evidence: t(fields::REASON),
+            given_on: Some(today()),
+            recorded_by: actor(t),
+        };
+        let first = intake.record_consent(consent(&hostile)).await;
+        retry(
+            &case,
+            "RecordConsent",
+            &["evidence", "recorded_by"],
+            first,
+            || intake.record_consent(consent(&plain)),
+        )
+        .await;
+
+        // Complaints: one complaint about a regulated qualification from
+        // Stage 1 to closure, the regulator and new issues.
+        n += 1;
+        let mut regulated = ordinary(n);
+        regulated.qualification_code = "L2-AWARD-LS".into();
+        let submitted = intake
+            .submit_complaint(regulated)
+            .await
+            .unwrap()
+            .into_inner();
+        let reference = stack.reference_of(&submitted.submission_id).await;
+        let case = format!("{reference} with {}", value.name());
+        through_the_procedure(&mut staff, &reference, value, &case).await;
+
+        // A complaint resolved outside the procedure by staff (R-INT-7).
+        n += 1;
+        let submitted = intake
+            .submit_complaint(ordinary(n))
+            .await
+            .unwrap()
+            .into_inner();
+        let reference = stack.reference_of(&submitted.submission_id).await;
+        let case = format!("{reference} (resolved) with {}", value.name());
+        let resolve = |t: &dyn Fn(Rule) -> String| pb::ResolveOutsideProcedureRequest {
+            command: Some(pb::ComplaintCommand {
+                reference: reference.clone(),
+                acting_user: "handler-1".into(),
+            }),
+            how: t(fields::FREE_TEXT),
+        };
+        let first = staff.resolve_outside_procedure(resolve(&hostile)).await;
+        retry(&case, "ResolveOutsideProcedure", &["how"], first, || {
+            staff.resolve_outside_procedure(resolve(&plain))
+        })
+        .await;
+
+        // A regulator's notice and its review (R-REG-4).
+        let case = format!("regulator notice with {}", value.name());
+        let notice = |t: &dyn Fn(Rule) -> String| pb::RecordRegulatorNoticeRequest {
+            acting_user: "ccm-1".into(),
+            regulator: t(fields::LABEL),
+            awarding_organisation: t(fields::LABEL),
+            failure: t(fields::FREE_TEXT),
+            received_on: Some(today()),
+            review_owner: "handler-1".into(),
+            review_due_on: in_days(30),
+        };
+        let notice_id = match staff.record_regulator_notice(notice(&hostile)).await {
+            Ok(view) => view.into_inner().notice_id,
+            Err(status) => {
+                let named = refused_fields(&status).unwrap_or_else(|e| panic!("{case}: {e}"));
+                for field in &named {
+                    assert!(
+                        ["regulator", "awarding_organisation", "failure"].contains(&field.as_str()),
+                        "{case}: refused {field}"
+                    );
+                }
+                staff
+                    .record_regulator_notice(notice(&plain))
+                    .await
+                    .unwrap_or_else(|s| panic!("{case}: plain: {s:?}"))
+                    .into_inner()
+                    .notice_id
+            }
+        };
+        let review = |t: &dyn Fn(Rule) -> String| pb::CompleteRegulatorReviewRequest {
+            acting_user: "handler-1".into(),
+            notice_id: notice_id.clone(),
+            findings: t(fields::FREE_TEXT),
+        };
+        let first = staff.complete_regulator_review(review(&hostile)).await;
+        retry(
+            &case,
+            "CompleteRegulatorReview",
+            &["findings"],
+            first,
+            || staff.complete_regulator_review(review(&plain)),
+        )
+        .await;
+
+        // A staff id that is not one is refused, naming the field.
+        let status = staff
+            .record_contact(pb::RecordContactRequest {
+                command: Some(pb::ComplaintCommand {
+                    reference: reference.clone(),
+                    acting_user: value.text(fields::ACTOR_ID),
+                }),
+                at: None,
+                method: pb::ContactMethod::Telephone as i32,
+                summary: "Plain words.".into(),
+            })
+            .await
+            .unwrap_err();
+        let named = refused_fields(&status).unwrap();
+        assert!(
+            named.iter().any(|f| f == "command.acting_user"),
+            "{named:?}"
+        );
+    }
+
+    // Every service applied all of it: reporting counts what the complaints
+    // service opened and intake declined, every email went, no dead letter.
+    let complaints_log = eventlog::EventLog::open(&stack.settings[1].database)
+        .await
+        .unwrap();
+    let opened: i64 = sqlx::query_scalar("SELECT count(*) FROM complaints")
+        .fetch_one(complaints_log.pool())
+        .await
+        .unwrap();
+    let values = Value::all().len() as i64;
+    // Per value: compelling reason, consent, the worked complaint, its new
+    // issues and the one resolved outside the procedure.
+    assert_eq!(opened, 5 * values, "complaints opened");
+    poll("reporting counts every step", async || {
+        let figures = stack.figures().await;
+        let entered: u64 = figures.groups.iter().map(|g| g.entered_procedure).sum();
+        let declined_counted: u64 = figures.groups.iter().map(|g| g.declined_out_of_time).sum();
+        let reached_3: u64 = figures
+            .groups
+            .iter()
+            .flat_map(|g| &g.stages)
+            .filter(|s| s.stage == pb::Stage::Stage3 as i32)
+            .map(|s| s.reached)
+            .sum();
+        if entered == opened as u64 && declined_counted == declined && reached_3 == values as u64 {
+            Ok(())
+        } else {
+            Err(format!(
+                "entered {entered} of {opened}, declined {declined_counted} of {declined}, \
+                 Stage 3 reached {reached_3} of {values}"
+            ))
+        }
+    })
+    .await;
+    let notifications_log = eventlog::EventLog::open(&stack.settings[2].database)
+        .await
+        .unwrap();
+    poll("every email is sent", async || {
+        let unsent: Vec<(String, i32, String)> = sqlx::query_as(
+            "SELECT template, status, detail FROM notifications \
+             WHERE channel = $1 AND status <> 3 AND status <> 5",
+        )
+        .bind(pb::DeliveryChannel::Email as i32)
+        .fetch_all(notifications_log.pool())
+        .await
+        .map_err(|e| e.to_string())?;
+        unsent
+            .is_empty()
+            .then_some(())
+            .ok_or(format!("{} unsent: {unsent:?}", unsent.len()))
+    })
+    .await;
+    let bus = bus::Bus::connect(&stack.settings[0].bus).await.unwrap();
+    let mut dead = bus
+        .jetstream()
+        .get_stream(bus.dead_letter_stream_name())
+        .await
+        .unwrap();
+    assert_eq!(dead.info().await.unwrap().state.messages, 0, "dead letters");
+}
+
+/// One complaint from Stage 1 through Stage 3 to closure and a new issue,
+/// every text field of every step holding `value` (a step refused naming
+/// only those fields is taken again with plain text).
+async fn through_the_procedure(
+    staff: &mut ComplaintsClient<Authed>,
+    reference: &str,
+    value: Value,
+    case: &str,
+) {
+    let hostile = |rule: Rule| value.text(rule);
+    let plain = |_: Rule| "Plain words.".to_owned();
+    let by = |user: &str| {
+        Some(pb::ComplaintCommand {
+            reference: reference.to_owned(),
+            acting_user: user.to_owned(),
+        })
+    };
+    let ok = |step: &str, answer: Result<tonic::Response<pb::ComplaintView>, tonic::Status>| {
+        answer
+            .unwrap_or_else(|s| panic!("{case}: {step}: {s:?}"))
+            .into_inner()
+    };
+    let assign = |user: &str, role: pb::HandlerRole| pb::AssignHandlerRequest {
+        command: by("ccm-1"),
+        handler: user.into(),
+        team: "Customer Services".into(),
+        role: role as i32,
+    };
+    ok(
+        "AssignHandler",
+        staff
+            .assign_handler(assign("handler-1", pb::HandlerRole::Handler))
+            .await,
+    );
+    ok(
+        "AgreeTimescale",
+        staff
+            .agree_timescale(pb::AgreeTimescaleRequest {
+                command: by("handler-1"),
+                due_on: in_days(15),
+            })
+            .await,
+    );
+    let update = |t: &dyn Fn(Rule) -> String| pb::RecordUpdateRequest {
+        command: by("handler-1"),
+        reason: t(fields::FREE_TEXT),
+        revised_due_on: in_days(25),
+    };
+    let first = staff.record_update(update(&hostile)).await;
+    retry(case, "RecordUpdate", &["reason"], first, || {
+        staff.record_update(update(&plain))
+    })
+    .await;
+
+    let view = ok(
+        "AddAction",
+        staff
+            .add_action(pb::AddActionRequest {
+                command: by("handler-1"),
+                kind: pb::ActionKind::Improvement as i32,
+                description: "Check the certificate run.".into(),
+                owner: "handler-1".into(),
+                due_on: in_days(40),
+            })
+            .await,
+    );
+    let action_id = view.actions.last().map(|a| a.action_id).unwrap_or_default();
+    let reassign = |t: &dyn Fn(Rule) -> String| pb::ReassignActionRequest {
+        command: by("handler-1"),
+        action_id,
+        owner: "handler-2".into(),
+        reason: t(fields::FREE_TEXT),
+    };
+    let first = staff.reassign_action(reassign(&hostile)).await;
+    retry(case, "ReassignAction", &["reason"], first, || {
+        staff.reassign_action(reassign(&plain))
+    })
+    .await;
+    let complete = |t: &dyn Fn(Rule) -> String| pb::CompleteActionRequest {
+        command: by("handler-2"),
+        action_id,
+        note: t(fields::FREE_TEXT),
+    };
+    let first = staff.complete_action(complete(&hostile)).await;
+    retry(case, "CompleteAction", &["note"], first, || {
+        staff.complete_action(complete(&plain))
+    })
+    .await;
+
+    let outcome = |user: &str, stage: pb::Stage| pb::RecordOutcomeRequest {
+        command: by(user),
+        stage: stage as i32,
+        decision: pb::Decision::NotUpheld as i32,
+        findings: "We found the certificate was sent on time.".into(),
+        ..Default::default()
+    };
+    ok(
+        "RecordOutcome 1",
+        staff
+            .record_outcome(outcome("handler-1", pb::Stage::Stage1))
+            .await,
+    );
+    let escalate = |t: &dyn Fn(Rule) -> String, to: pb::Stage, grounds: pb::Grounds| {
+        pb::RequestEscalationRequest {
+            command: by("handler-1"),
+            to_stage: to as i32,
+            grounds: vec![grounds as i32],
+            reasons: t(fields::FREE_TEXT),
+            outcome_sought: t(fields::FREE_TEXT),
+            received_on: Some(today()),
+        }
+    };
+    let first = staff
+        .request_escalation(escalate(
+            &hostile,
+            pb::Stage::Stage2,
+            pb::Grounds::NotUnderstood,
+        ))
+        .await;
+    retry(
+        case,
+        "RequestEscalation 2",
+        &["reasons", "outcome_sought"],
+        first,
+        || {
+            staff.request_escalation(escalate(
+                &plain,
+                pb::Stage::Stage2,
+                pb::Grounds::NotUnderstood,
+            ))
+        },
+    )
+    .await;
+    ok(
+        "AssignHandler manager",
+        staff
+            .assign_handler(assign("manager-1", pb::HandlerRole::Manager))
+            .await,
+    );
+    ok(
+        "RecordOutcome 2",
+        staff
+            .record_outcome(outcome("manager-1", pb::Stage::Stage2))
+            .await,
+    );
+    let first = staff
+        .request_escalation(escalate(
+            &hostile,
+            pb::Stage::Stage3,
+            pb::Grounds::DissatisfiedWithOutcome,
+        ))
+        .await;
+    retry(
+        case,
+        "RequestEscalation 3",
+        &["reasons", "outcome_sought"],
+        first,
+        || {
+            staff.request_escalation(escalate(
+                &plain,
+                pb::Stage::Stage3,
+                pb::Grounds::DissatisfiedWithOutcome,
+            ))
+        },
+    )
+    .await;
+    ok(
+        "AcknowledgeStage3",
+        staff
+            .acknowledge_stage3(by("ccm-1").unwrap_or_default())
+            .await,
+    );
+    let investigate = |t: &dyn Fn(Rule) -> String| pb::DecideInvestigationRequest {
+        command: by("ccm-1"),
+        warranted: true,
+        reason: t(fields::FREE_TEXT),
+    };
+    let first = staff.decide_investigation(investigate(&hostile)).await;
+    retry(case, "DecideInvestigation", &["reason"], first, || {
+        staff.decide_investigation(investigate(&plain))
+    })
+    .await;
+    let extend = |t: &dyn Fn(Rule) -> String| pb::ExtendDeadlineRequest {
+        command: by("ccm-1"),
+        kind: pb::DeadlineKind::Stage3Response as i32,
+        stage: pb::Stage::Stage3 as i32,
+        due_on: in_days(120),
+        reason: t(fields::FREE_TEXT),
+    };
+    let first = staff.extend_deadline(extend(&hostile)).await;
+    retry(case, "ExtendDeadline", &["reason"], first, || {
+        staff.extend_deadline(extend(&plain))
+    })
+    .await;
+    let restrict = |t: &dyn Fn(Rule) -> String| pb::RestrictContactRequest {
+        command: by("ccm-1"),
+        reason: t(fields::FREE_TEXT),
+        review_on: in_days(90),
+    };
+    let first = staff.restrict_contact(restrict(&hostile)).await;
+    retry(case, "RestrictContact", &["reason"], first, || {
+        staff.restrict_contact(restrict(&plain))
+    })
+    .await;
+    let closed = ok(
+        "RecordOutcome 3",
+        staff
+            .record_outcome(outcome("ccm-1", pb::Stage::Stage3))
+            .await,
+    );
+    assert!(closed.closed, "{case}: closed after Stage 3");
+    // Once the procedure is exhausted, a referral to the regulator (R-REG-2).
+    let referral = |t: &dyn Fn(Rule) -> String| pb::RecordRegulatorReferralRequest {
+        command: by("handler-1"),
+        // Only a regulator of the qualification is accepted (R-REG-2).
+        regulator: match t(fields::LABEL).as_str() {
+            "Plain words." => "Ofqual".to_owned(),
+            other => other.to_owned(),
+        },
+        referred_on: Some(today()),
+    };
+    let first = staff.record_regulator_referral(referral(&hostile)).await;
+    retry(
+        case,
+        "RecordRegulatorReferral",
+        &["regulator"],
+        first,
+        || staff.record_regulator_referral(referral(&plain)),
+    )
+    .await;
+
+    let raise = |t: &dyn Fn(Rule) -> String| pb::RaiseNewIssuesRequest {
+        command: by("ccm-1"),
+        description: t(fields::FREE_TEXT),
+    };
+    let first = staff.raise_new_issues(raise(&hostile)).await;
+    retry(case, "RaiseNewIssues", &["description"], first, || {
+        staff.raise_new_issues(raise(&plain))
+    })
+    .await;
+}
