@@ -1,5 +1,6 @@
 //! Verifying bearer tokens: signature against the configured keys, then
-//! issuer, audience and expiry. The keys are a JWKS (RS256, ES256, EdDSA)
+//! issuer, audience, expiry (`exp`, required), not-before (`nbf`) and the
+//! time of issue (`iat`, never ahead of now by more than the leeway). The keys are a JWKS (RS256, ES256, EdDSA)
 //! in production, or a shared secret (HS256) for development only.
 
 use super::remote::RemoteKeys;
@@ -55,6 +56,10 @@ pub enum AuthError {
     Invalid(String),
     #[error("the token has expired")]
     Expired,
+    #[error("the token is not valid yet (its nbf is in the future)")]
+    NotYetValid,
+    #[error("the token was issued in the future (its iat is ahead of the clock)")]
+    IssuedInFuture,
     #[error("the token's key id is not among the configured keys")]
     UnknownKey,
 }
@@ -66,6 +71,15 @@ struct Claims {
     roles: Vec<String>,
     #[serde(default)]
     team: Option<String>,
+    /// Seconds since the epoch; checked against the clock with the leeway.
+    #[serde(default)]
+    iat: Option<f64>,
+}
+
+fn now_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// The public key a token names in `set`, and its algorithm. A
@@ -142,13 +156,24 @@ impl Verifier {
         validation.set_audience(&[&self.settings.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = self.settings.leeway_seconds;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
         let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| match e
             .kind()
         {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => AuthError::Expired,
+            jsonwebtoken::errors::ErrorKind::ImmatureSignature => AuthError::NotYetValid,
             _ => AuthError::Invalid(e.to_string()),
         })?;
         let claims = data.claims;
+        if let Some(iat) = claims.iat {
+            // A token minted "in the future" is either a badly wrong clock
+            // at the issuer or one made to outlive a key rotation.
+            let latest = now_seconds().saturating_add(self.settings.leeway_seconds) as f64;
+            if !iat.is_finite() || iat > latest {
+                return Err(AuthError::IssuedInFuture);
+            }
+        }
         if claims.sub.trim().is_empty() {
             return Err(AuthError::Invalid("the subject is empty".into()));
         }
@@ -313,5 +338,85 @@ pub(crate) mod tests {
             jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&key.public)).unwrap();
         let refused = verifier(&[&key]).verify(&token).unwrap_err();
         assert!(matches!(refused, AuthError::Invalid(ref m) if m.contains("symmetric")));
+    }
+
+    fn signed_with(key: &SigningKey, extra: serde_json::Value) -> String {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(key.kid.clone());
+        let mut claims = serde_json::json!({
+            "sub": "x", "iss": "https://id.example.org", "aud": "complaints",
+            "exp": chrono::Utc::now().timestamp() + 600, "roles": ["handler"],
+        });
+        if let (Some(claims), Some(extra)) = (claims.as_object_mut(), extra.as_object()) {
+            for (name, value) in extra {
+                if value.is_null() {
+                    claims.remove(name);
+                } else {
+                    claims.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(&key.pkcs8)).unwrap()
+    }
+
+    fn with_leeway(keys: &[&SigningKey], leeway_seconds: u64) -> Verifier {
+        let mut settings = settings(Keys::Jwks(serde_json::from_str(&jwks(keys)).unwrap()));
+        settings.leeway_seconds = leeway_seconds;
+        Verifier::new(settings)
+    }
+
+    #[test]
+    fn r_conf_1_a_token_whose_nbf_is_a_day_ahead_is_refused_as_not_yet_valid() {
+        let key = SigningKey::generate("k");
+        let now = chrono::Utc::now().timestamp();
+        let verifier = with_leeway(&[&key], 30);
+        let refused = verifier.verify(&signed_with(&key, serde_json::json!({"nbf": now + 86_400})));
+        assert_eq!(refused.unwrap_err(), AuthError::NotYetValid);
+        // Within the leeway, as for exp, it is accepted; in the past too.
+        for nbf in [now + 20, now, now - 3600] {
+            let accepted = verifier.verify(&signed_with(&key, serde_json::json!({"nbf": nbf})));
+            assert!(accepted.is_ok(), "nbf {nbf}: {accepted:?}");
+        }
+        // Just beyond the leeway it is not.
+        let beyond = verifier.verify(&signed_with(&key, serde_json::json!({"nbf": now + 90})));
+        assert_eq!(beyond.unwrap_err(), AuthError::NotYetValid);
+    }
+
+    #[test]
+    fn r_conf_1_a_token_without_exp_is_refused() {
+        let key = SigningKey::generate("k");
+        let refused =
+            with_leeway(&[&key], 30).verify(&signed_with(&key, serde_json::json!({"exp": null})));
+        assert!(matches!(refused, Err(AuthError::Invalid(_))), "{refused:?}");
+    }
+
+    #[test]
+    fn r_conf_1_a_token_issued_far_in_the_future_is_refused_and_one_issued_now_accepted() {
+        let key = SigningKey::generate("k");
+        let now = chrono::Utc::now().timestamp();
+        let verifier = with_leeway(&[&key], 30);
+        let refused = verifier.verify(&signed_with(&key, serde_json::json!({"iat": now + 86_400})));
+        assert_eq!(refused.unwrap_err(), AuthError::IssuedInFuture);
+        for iat in [now - 60, now, now + 20] {
+            let accepted = verifier.verify(&signed_with(&key, serde_json::json!({"iat": iat})));
+            assert!(accepted.is_ok(), "iat {iat}: {accepted:?}");
+        }
+    }
+
+    #[test]
+    fn r_conf_1_development_tokens_minted_by_the_platform_stay_valid() {
+        let secret = "a-development-secret-of-at-least-32-characters";
+        let mut settings = settings(Keys::DevSecret(secret.into()));
+        settings.leeway_seconds = 30;
+        let token = crate::auth::DevToken {
+            issuer: "https://id.example.org",
+            audience: "complaints",
+            subject: "s.jones",
+            roles: &[Role::Handler],
+            team: Some("Customer Services"),
+            valid_for: std::time::Duration::from_secs(600),
+        }
+        .sign(secret);
+        assert!(Verifier::new(settings).verify(&token).is_ok());
     }
 }
