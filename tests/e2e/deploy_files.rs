@@ -418,6 +418,19 @@ fn every_kubernetes_deployment_probes_grpc_health_on_its_container_port() {
                 "{service}: {probe} asks grpc.health.v1 on port {port}"
             );
         }
+        // Readiness follows PostgreSQL, NATS and the loops (the overall
+        // status); liveness only whether the process answers, so an outage
+        // of a dependency never restarts every pod at once.
+        assert_eq!(
+            at(container, &["readinessProbe", "grpc", "service"]).and_then(Value::as_str),
+            None,
+            "{service}: readiness asks the overall status"
+        );
+        assert_eq!(
+            at(container, &["livenessProbe", "grpc", "service"]).and_then(Value::as_str),
+            Some(platform::health::LIVENESS),
+            "{service}: liveness asks the liveness service"
+        );
     }
 }
 

@@ -99,12 +99,17 @@ async fn kill(stack: &Stack, service: &str, loops: &[String]) {
     }
 }
 
-/// The overall grpc.health.v1 status of the service at `addr`.
+/// The overall grpc.health.v1 status of the service at `addr`: readiness.
 async fn health(addr: SocketAddr) -> ServingStatus {
+    health_of(addr, "").await
+}
+
+/// The status of one health service name at `addr`.
+async fn health_of(addr: SocketAddr, name: &str) -> ServingStatus {
     let mut client = HealthClient::new(channel(addr).await);
     match client
         .check(HealthCheckRequest {
-            service: String::new(),
+            service: name.to_owned(),
         })
         .await
     {
@@ -392,6 +397,14 @@ async fn a_loop_failing_at_every_start_takes_its_service_down_until_it_runs_agai
         .await;
         // Crash-looping: down even in the moments the loop is up.
         health_becomes(&stack, service, ServingStatus::NotServing).await;
+        // Not ready, yet alive: liveness never follows the loops or the
+        // dependencies, so an orchestrator does not restart the process.
+        let addr = stack.addrs[SERVICES.iter().position(|s| *s == service).unwrap()];
+        assert_eq!(
+            health_of(addr, platform::health::LIVENESS).await,
+            ServingStatus::Serving,
+            "{service} stays live while not ready"
+        );
     }
     for (service, name) in failing {
         stack.faults(service).clear(name);

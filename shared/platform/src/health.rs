@@ -1,7 +1,15 @@
 //! grpc.health.v1 status that follows the service's dependencies and its
 //! background loops: SERVING while PostgreSQL answers, NATS is connected
 //! and every background loop runs ([`crate::supervise`]), NOT_SERVING
-//! otherwise and from the moment shutdown starts.
+//! otherwise and from the moment shutdown starts. That overall status is
+//! readiness: whether to send the service work.
+//!
+//! Liveness is a separate health service, [`LIVENESS`], SERVING for as long
+//! as the process answers at all. An outage of PostgreSQL or NATS makes
+//! every replica unready at once; if it also failed liveness, an
+//! orchestrator would restart every pod together and turn a blip into a
+//! restart storm, while the services recover on their own once their
+//! dependencies are back.
 
 use crate::supervise::Supervisor;
 use bus::Bus;
@@ -12,6 +20,17 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
 const CHECK_EVERY: Duration = Duration::from_secs(5);
+
+/// The health service name liveness probes ask for: answered by the
+/// process itself, whatever its dependencies.
+pub const LIVENESS: &str = "liveness";
+
+/// Marks the process alive: its gRPC server answers health checks.
+pub async fn alive(reporter: &HealthReporter) {
+    reporter
+        .set_service_status(LIVENESS, ServingStatus::Serving)
+        .await;
+}
 
 /// Sets the overall status and the service's own status together.
 pub async fn set(reporter: &HealthReporter, service: &str, status: ServingStatus) {

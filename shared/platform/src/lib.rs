@@ -12,6 +12,8 @@
 //!   by every service with its own [`retention::RecordScope`].
 //! - [`subject`]: subject access, everything a service holds about one
 //!   person, served by every service with its own [`subject::SubjectScope`].
+//! - [`limits`]: the bounds of page sizes, list lengths and periods a
+//!   request may carry.
 //! - [`run`]: the whole life of a service process, for a thin `main.rs`.
 //! - [`supervise`]: every background loop is started again when it fails,
 //!   and health is NOT_SERVING while one is down; [`Faults`] lets tests
@@ -23,7 +25,8 @@ mod clock;
 mod error;
 mod faults;
 pub mod grpc;
-mod health;
+pub mod health;
+pub mod limits;
 pub mod retention;
 mod run;
 mod runtime;
