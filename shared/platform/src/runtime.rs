@@ -196,6 +196,7 @@ impl Runtime {
     ) -> Result<(), Error> {
         let (reporter, health_service) = tonic_health::server::health_reporter();
         health::set(&reporter, &self.settings.service, ServingStatus::Serving).await;
+        health::alive(&reporter).await;
         {
             let (reporter, service) = (reporter.clone(), self.settings.service.clone());
             let (log, bus, loops) = (self.log.clone(), self.bus.clone(), self.loops.clone());
