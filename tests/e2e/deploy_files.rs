@@ -869,3 +869,108 @@ async fn the_health_probe_in_the_image_passes_for_a_serving_service_and_fails_wh
     );
     isolation.cleanup().await;
 }
+
+/// Each service is reachable only on its gRPC port from labelled clients
+/// and on its metrics port from the monitoring namespace, never from
+/// anywhere (no rule without a `from`), and reaches out only on the ports
+/// of its dependencies: the SMTP ports are notifications' alone.
+#[test]
+fn every_kubernetes_deployment_has_a_network_policy_limiting_who_reaches_it_and_what_it_reaches() {
+    let documents = k8s_documents("base");
+    let policies = of_kind(&documents, "NetworkPolicy");
+    for (service, deployment, container) in deployments(&documents) {
+        let pod_labels = at(deployment, &["spec", "template", "metadata", "labels"])
+            .and_then(Value::as_mapping)
+            .expect("the pod template has labels");
+        let selecting: Vec<&Value> = policies
+            .iter()
+            .map(|(_, p)| p)
+            .filter(|p| {
+                at(p, &["spec", "podSelector", "matchLabels"])
+                    .and_then(Value::as_mapping)
+                    .is_some_and(|wanted| wanted.iter().all(|(k, v)| pod_labels.get(k) == Some(v)))
+            })
+            .collect();
+        assert_eq!(
+            selecting.len(),
+            1,
+            "{service}: one NetworkPolicy selects its pods"
+        );
+        let policy = selecting[0];
+        let types: BTreeSet<&str> = seq_at(policy, &["spec", "policyTypes"])
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(types, BTreeSet::from(["Ingress", "Egress"]), "{service}");
+
+        let port_names: BTreeSet<&str> = seq_at(container, &["ports"])
+            .iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        assert!(port_names.contains("grpc"), "{service}: a port named grpc");
+        for rule in seq_at(policy, &["spec", "ingress"]) {
+            let from = seq_at(rule, &["from"]);
+            assert!(
+                !from.is_empty(),
+                "{service}: no ingress rule lets everyone in"
+            );
+            let ports: Vec<&str> = seq_at(rule, &["ports"])
+                .iter()
+                .filter_map(|p| p.get("port").and_then(Value::as_str))
+                .collect();
+            assert!(
+                ports == ["grpc"] || ports == ["metrics"],
+                "{service}: ingress names the grpc or the metrics port alone: {ports:?}"
+            );
+            for peer in from {
+                let labelled = at(
+                    peer,
+                    &[
+                        "podSelector",
+                        "matchLabels",
+                        "complaints-platform/grpc-client",
+                    ],
+                )
+                .and_then(Value::as_str)
+                    == Some("true");
+                let monitoring = at(
+                    peer,
+                    &[
+                        "namespaceSelector",
+                        "matchLabels",
+                        "kubernetes.io/metadata.name",
+                    ],
+                )
+                .and_then(Value::as_str)
+                    == Some("monitoring");
+                if ports == ["grpc"] {
+                    assert!(labelled, "{service}: gRPC only from labelled clients");
+                } else {
+                    assert!(monitoring, "{service}: metrics only from monitoring");
+                }
+            }
+        }
+        let egress: BTreeSet<u64> = seq_at(policy, &["spec", "egress"])
+            .iter()
+            .flat_map(|rule| {
+                assert!(
+                    seq_at(rule, &["to"]).is_empty() || rule.get("ports").is_some(),
+                    "{service}: every egress rule names its ports"
+                );
+                seq_at(rule, &["ports"])
+            })
+            .filter_map(|p| p.get("port").and_then(Value::as_u64))
+            .collect();
+        for needed in [53, 5432, 4222] {
+            assert!(
+                egress.contains(&needed),
+                "{service}: egress to port {needed}"
+            );
+        }
+        assert_eq!(
+            egress.contains(&25) || egress.contains(&587),
+            service == "notifications",
+            "{service}: SMTP is for notifications alone"
+        );
+    }
+}
