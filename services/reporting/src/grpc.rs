@@ -5,6 +5,7 @@
 use crate::core::{self, Characteristic, Grouping, Period};
 use crate::pseudonym::PseudonymKey;
 use crate::store::{self, StoreError};
+use crate::work::{Cancelled, off_the_workers};
 use crate::{consume, export};
 use crate::{rebuild, report};
 use calendar::Calendar;
@@ -12,6 +13,7 @@ use chrono::NaiveDate;
 use complaints_proto::v1 as pb;
 use platform::Clock;
 use platform::grpc::{FieldViolation, invalid_argument};
+use platform::limits;
 use sqlx::PgPool;
 use std::sync::Arc;
 use tokio_stream::wrappers::ReceiverStream;
@@ -68,11 +70,25 @@ fn date(field: &str, d: Option<pb::Date>) -> Result<NaiveDate, FieldViolation> {
     })
 }
 
-/// The period of a request, or INVALID_ARGUMENT naming each bad field.
+/// A date of a request, within the years [`platform::limits`] accepts.
+fn bounded_date(field: &str, d: Option<pb::Date>) -> Result<NaiveDate, FieldViolation> {
+    if let Some(d) = d {
+        limits::year(field, d.year)?;
+    }
+    date(field, d)
+}
+
+/// The period of a request, or INVALID_ARGUMENT naming each bad field:
+/// both ends in the years 2000 to 2100, `to` not before `from`, and at
+/// most ten years long, so no request can make the figures or the report
+/// cover an unbounded number of months.
 fn period(from: Option<pb::Date>, to: Option<pb::Date>) -> Result<Period, Status> {
-    match (date("from", from), date("to", to)) {
+    match (bounded_date("from", from), bounded_date("to", to)) {
         (Ok(from), Ok(to)) => {
-            Period::new(from, to).map_err(|e| invalid_argument(&[violation("to", e.to_string())]))
+            let period = Period::new(from, to)
+                .map_err(|e| invalid_argument(&[violation("to", e.to_string())]))?;
+            limits::period_length("to", from, to).map_err(|v| invalid_argument(&[v]))?;
+            Ok(period)
         }
         (from, to) => Err(invalid_argument(
             &[from.err(), to.err()]
@@ -210,7 +226,11 @@ impl pb::reporting_server::Reporting for ReportingApi {
         let compliments = store::compliments_in(&self.pool, period)
             .await
             .map_err(internal)?;
-        let f = core::figures(&records, period, grouping, self.today(), &self.calendar);
+        let (today, calendar) = (self.today(), self.calendar.clone());
+        let f = off_the_workers(move |_| {
+            Ok(core::figures(&records, period, grouping, today, &calendar))
+        })
+        .await?;
         let compensation_pence = f
             .groups
             .iter()
@@ -253,10 +273,9 @@ impl pb::reporting_server::Reporting for ReportingApi {
         let records = store::records_in(&self.pool, period)
             .await
             .map_err(internal)?;
-        Ok(Response::new(pb::ExportLogResponse {
-            csv: export::csv(&records).into_bytes(),
-            rows: records.len() as u64,
-        }))
+        let rows = records.len() as u64;
+        let csv = off_the_workers(move |_| Ok(export::csv(&records).into_bytes())).await?;
+        Ok(Response::new(pb::ExportLogResponse { csv, rows }))
     }
 
     async fn get_equality_analysis(
@@ -276,7 +295,12 @@ impl pb::reporting_server::Reporting for ReportingApi {
         let answers = store::answers_in(&self.pool, period)
             .await
             .map_err(internal)?;
-        let table = core::equality_analysis(&records, &answers, which, threshold);
+        let table = off_the_workers(move |_| {
+            Ok(core::equality_analysis(
+                &records, &answers, which, threshold,
+            ))
+        })
+        .await?;
         Ok(Response::new(pb::EqualityAnalysis {
             characteristic: request.characteristic,
             threshold: table.threshold,
@@ -306,22 +330,33 @@ impl pb::reporting_server::Reporting for ReportingApi {
         let answers = store::answers_in(&self.pool, period)
             .await
             .map_err(internal)?;
-        let today = self.today();
-        let figures = core::figures(&history, period, grouping, today, &self.calendar);
-        let records: Vec<core::AnonymisedRecord> = history
-            .into_iter()
-            .filter(|r| r.received_on.is_some_and(|on| period.contains(on)))
-            .collect();
-        let equality: Vec<core::EqualityTable> = Characteristic::ALL
-            .iter()
-            .map(|c| core::equality_analysis(&records, &answers, *c, core::DEFAULT_THRESHOLD))
-            .collect();
-        let html = report::committee_report(&report::ReportInput {
-            figures: &figures,
-            records: &records,
-            equality: &equality,
-            produced_on: today,
-        });
+        let (today, calendar) = (self.today(), self.calendar.clone());
+        let html = off_the_workers(move |check| {
+            let figures = core::figures(&history, period, grouping, today, &calendar);
+            check.go_on()?;
+            let records: Vec<core::AnonymisedRecord> = history
+                .into_iter()
+                .filter(|r| r.received_on.is_some_and(|on| period.contains(on)))
+                .collect();
+            let mut equality: Vec<core::EqualityTable> = Vec::new();
+            for c in Characteristic::ALL {
+                check.go_on()?;
+                equality.push(core::equality_analysis(
+                    &records,
+                    &answers,
+                    c,
+                    core::DEFAULT_THRESHOLD,
+                ));
+            }
+            check.go_on()?;
+            Ok::<_, Cancelled>(report::committee_report(&report::ReportInput {
+                figures: &figures,
+                records: &records,
+                equality: &equality,
+                produced_on: today,
+            }))
+        })
+        .await?;
         Ok(Response::new(pb::CommitteeReportResponse { html }))
     }
 

@@ -22,6 +22,7 @@ pub mod retention;
 pub mod settings;
 pub mod store;
 pub mod subject;
+pub mod work;
 
 use bus::ConsumerSettings;
 use complaints_proto::v1::reporting_server::ReportingServer;

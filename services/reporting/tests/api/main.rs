@@ -9,6 +9,7 @@ mod equality;
 mod export;
 mod figures;
 mod helpers;
+mod limits;
 mod report;
 mod retention;
 mod store;

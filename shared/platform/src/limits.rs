@@ -1,0 +1,129 @@
+//! The bounds every request is held to, so no request can make a service
+//! work for longer than a caller would wait: page sizes, list lengths and
+//! reporting periods. A value beyond its bound is refused as
+//! INVALID_ARGUMENT naming the field, never clamped silently.
+
+use crate::grpc::FieldViolation;
+
+/// The most rows one page of any list call returns.
+pub const MAX_PAGE_SIZE: u32 = 500;
+/// The rows a page holds when the request does not say.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// The most entries a repeated field of a request may carry (links of a
+/// subject access request, remedies, grounds...).
+pub const MAX_LIST_LENGTH: usize = 100;
+/// Dates a request may name: the platform's records start this century and
+/// nothing is planned beyond the next.
+pub const FIRST_YEAR: i32 = 2000;
+pub const LAST_YEAR: i32 = 2100;
+/// The longest period a report or an export may cover, in years.
+pub const MAX_PERIOD_YEARS: u32 = 10;
+/// The rule named in a violation of these bounds.
+pub const RULE: &str = "request limits";
+
+fn violation(field: &str, description: String) -> FieldViolation {
+    FieldViolation {
+        field: field.to_owned(),
+        rule: RULE,
+        description,
+    }
+}
+
+/// The page size asked for: 0 means [`DEFAULT_PAGE_SIZE`]; above
+/// [`MAX_PAGE_SIZE`] is refused naming `field`.
+pub fn page_size(field: &str, requested: u32) -> Result<u32, FieldViolation> {
+    match requested {
+        0 => Ok(DEFAULT_PAGE_SIZE),
+        n if n <= MAX_PAGE_SIZE => Ok(n),
+        n => Err(violation(
+            field,
+            format!("is {n}; a page holds at most {MAX_PAGE_SIZE} rows"),
+        )),
+    }
+}
+
+/// A repeated field of at most [`MAX_LIST_LENGTH`] entries.
+pub fn list_length(field: &str, length: usize) -> Result<(), FieldViolation> {
+    if length > MAX_LIST_LENGTH {
+        return Err(violation(
+            field,
+            format!("has {length} entries; at most {MAX_LIST_LENGTH} are accepted"),
+        ));
+    }
+    Ok(())
+}
+
+/// A year between [`FIRST_YEAR`] and [`LAST_YEAR`].
+pub fn year(field: &str, year: i32) -> Result<(), FieldViolation> {
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        return Err(violation(
+            field,
+            format!("is in the year {year}; dates from {FIRST_YEAR} to {LAST_YEAR} are accepted"),
+        ));
+    }
+    Ok(())
+}
+
+/// A period from `from` to `to` of at most [`MAX_PERIOD_YEARS`]; the
+/// violation names `to_field`.
+pub fn period_length(
+    to_field: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<(), FieldViolation> {
+    let latest = from.checked_add_months(chrono::Months::new(12 * MAX_PERIOD_YEARS));
+    if latest.is_none_or(|latest| to >= latest) {
+        return Err(violation(
+            to_field,
+            format!(
+                "ends {to}, more than {MAX_PERIOD_YEARS} years after the period starts ({from})"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_page_size_of_0_is_the_default_and_one_over_500_is_refused_naming_the_field() {
+        assert_eq!(page_size("page_size", 0), Ok(DEFAULT_PAGE_SIZE));
+        assert_eq!(page_size("page_size", 500), Ok(500));
+        let refused = page_size("page_size", 501).unwrap_err();
+        assert_eq!(refused.field, "page_size");
+        assert!(page_size("page_size", u32::MAX).is_err());
+    }
+
+    #[test]
+    fn years_outside_2000_to_2100_are_refused() {
+        assert!(year("from", 2000).is_ok());
+        assert!(year("to", 2100).is_ok());
+        for y in [0, 1999, 2101, 9999, 99_999, -5] {
+            assert_eq!(year("to", y).unwrap_err().field, "to", "{y}");
+        }
+    }
+
+    #[test]
+    fn a_period_of_ten_years_is_accepted_and_one_a_day_longer_refused() {
+        assert!(period_length("to", day(2026, 1, 1), day(2035, 12, 31)).is_ok());
+        assert_eq!(
+            period_length("to", day(2026, 1, 1), day(2036, 1, 1))
+                .unwrap_err()
+                .field,
+            "to"
+        );
+    }
+
+    #[test]
+    fn a_list_of_more_than_100_entries_is_refused() {
+        assert!(list_length("links", 100).is_ok());
+        assert_eq!(list_length("links", 101).unwrap_err().field, "links");
+    }
+}
