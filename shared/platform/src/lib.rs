@@ -32,6 +32,7 @@ mod run;
 mod runtime;
 mod settings;
 pub mod shutdown;
+pub mod status;
 pub mod subject;
 pub mod supervise;
 #[cfg(feature = "testing")]

@@ -89,9 +89,110 @@ pub enum Command {
     Outcome(Box<OutcomeArgs>),
     /// Record the complainant's request for the next stage.
     Escalate(EscalateArgs),
+    /// Record a contact with the complainant; the first meets the first-contact deadline (R-S1-1).
+    Contact(ContactArgs),
+    /// Record the response timescale agreed with the complainant (R-S1-2).
+    Timescale {
+        reference: String,
+        /// The agreed date (YYYY-MM-DD).
+        #[arg(long, value_parser = parse::date)]
+        due: NaiveDate,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Record an update sent to the complainant, with a revised date if any (R-S1-2, R-S2-4, R-S3-5).
+    Update {
+        reference: String,
+        /// Why the update (and any new date) was needed.
+        #[arg(long)]
+        reason: String,
+        /// The revised response date (YYYY-MM-DD), if there is one.
+        #[arg(long, value_parser = parse::date)]
+        revised_due: Option<NaiveDate>,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Stage 1 staff refer to their line manager: the complaint moves to Stage 2 (R-S1-3).
+    Refer {
+        reference: String,
+        /// Staff id of the line manager.
+        #[arg(long)]
+        manager: String,
+        #[arg(long)]
+        team: String,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Record that the Stage 3 acknowledgement with the reference was sent (R-S3-4).
+    Acknowledge {
+        reference: String,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Stage 3: decide whether further investigation is warranted, and why (R-S3-3).
+    Investigate {
+        reference: String,
+        #[arg(long, value_enum)]
+        decision: InvestigationArg,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Move a live deadline later, with the reason.
+    Extend(ExtendArgs),
+    /// Restrict contact under the Unreasonably Persistent Contact policy (R-UPC-1).
+    Restrict {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+        /// When the restriction is reviewed (YYYY-MM-DD).
+        #[arg(long, value_parser = parse::date)]
+        review_on: NaiveDate,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Record a disclosure to a third party and its legal basis (R-CONF-3).
+    Disclose(DiscloseArgs),
+    /// Record the individual's written permission to obtain information from a third party (R-INT-5).
+    Permission(PermissionArgs),
+    /// Resolve a quick issue outside the procedure; recorded, not lost (R-INT-7).
+    Resolve {
+        reference: String,
+        /// How it was resolved.
+        #[arg(long)]
+        how: String,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// New issues after closure: open a new complaint linked to this one (R-UPC-2).
+    NewIssues {
+        reference: String,
+        #[arg(long)]
+        description: String,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Regulator referrals of a complaint, and regulators' notices with their reviews (R-REG-2, R-REG-4).
+    #[command(subcommand)]
+    Regulator(RegulatorCommand),
     /// Follow-up and improvement actions of a complaint.
     #[command(subcommand)]
     Actions(ActionsCommand),
+    /// Submit a compliment about a team or a person; it goes to the managers (R-POS-1).
+    Compliment(Box<ComplimentArgs>),
+    /// Letters and emails: a complaint's correspondence, the print queue, resend, preview.
+    #[command(subcommand)]
+    Letters(LettersCommand),
+    /// Who read a record, or every refused call, in all four services (the access audit, R-CONF-1).
+    Access {
+        /// A complaint reference (CMP-...) or a submission id.
+        #[arg(required_unless_present = "refused_only")]
+        record: Option<String>,
+        /// Every refused call instead (with a record: that record's refusals).
+        #[arg(long)]
+        refused_only: bool,
+    },
     /// The committee's CSV log, HTML report and figures.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -350,6 +451,168 @@ pub enum ActionsCommand {
     },
 }
 
+#[derive(Debug, Args)]
+pub struct ContactArgs {
+    pub reference: String,
+    #[arg(long, value_enum)]
+    pub method: ContactMethodArg,
+    /// What was discussed.
+    #[arg(long)]
+    pub summary: String,
+    /// When, as RFC 3339 (e.g. 2026-03-02T11:00:00Z); now when left out.
+    #[arg(long, value_parser = parse::instant)]
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    #[command(flatten)]
+    pub acting: Acting,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtendArgs {
+    pub reference: String,
+    /// Which live deadline.
+    #[arg(long, value_enum)]
+    pub deadline: DeadlineKindArg,
+    /// For an escalation window: the stage whose outcome opened it.
+    #[arg(long, value_enum)]
+    pub stage: Option<StageArg>,
+    /// The new date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse::date)]
+    pub due: NaiveDate,
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub acting: Acting,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscloseArgs {
+    pub reference: String,
+    /// To whom, e.g. "Ofqual".
+    #[arg(long)]
+    pub recipient: String,
+    #[arg(long, value_enum)]
+    pub legal_basis: LegalBasisArg,
+    /// What was disclosed.
+    #[arg(long)]
+    pub what: String,
+    /// YYYY-MM-DD; today when left out.
+    #[arg(long, value_parser = parse::date)]
+    pub on: Option<NaiveDate>,
+    #[command(flatten)]
+    pub acting: Acting,
+}
+
+#[derive(Debug, Args)]
+pub struct PermissionArgs {
+    pub reference: String,
+    /// Who the information is obtained from.
+    #[arg(long)]
+    pub third_party: String,
+    /// What information the permission covers.
+    #[arg(long)]
+    pub scope: String,
+    /// YYYY-MM-DD; today when left out.
+    #[arg(long, value_parser = parse::date)]
+    pub given_on: Option<NaiveDate>,
+    /// The permission was given in writing.
+    #[arg(long)]
+    pub in_writing: bool,
+    #[command(flatten)]
+    pub acting: Acting,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegulatorCommand {
+    /// The complainant referred the exhausted complaint to a regulator (R-REG-2).
+    Referral {
+        reference: String,
+        /// e.g. "Ofqual".
+        #[arg(long)]
+        regulator: String,
+        /// When it was referred (YYYY-MM-DD); today when left out.
+        #[arg(long, value_parser = parse::date)]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Record a regulator's notice of a failure at another awarding organisation and the review of our procedures it calls for (R-REG-4).
+    Notice {
+        #[arg(long)]
+        regulator: String,
+        #[arg(long)]
+        awarding_organisation: String,
+        /// The failure the regulator describes.
+        #[arg(long)]
+        failure: String,
+        /// YYYY-MM-DD; today when left out.
+        #[arg(long, value_parser = parse::date)]
+        received_on: Option<NaiveDate>,
+        /// Staff id of who owns the review.
+        #[arg(long)]
+        review_owner: String,
+        /// When the review is due (YYYY-MM-DD).
+        #[arg(long, value_parser = parse::date)]
+        review_due: NaiveDate,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Record that the review a notice called for is done, with what it found.
+    ReviewDone {
+        notice_id: String,
+        #[arg(long)]
+        findings: String,
+        #[command(flatten)]
+        acting: Acting,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ComplimentArgs {
+    /// The team the compliment is about.
+    #[arg(long)]
+    pub team: String,
+    /// The person it is about, if one.
+    #[arg(long)]
+    pub about: Option<String>,
+    #[arg(long)]
+    pub message: String,
+    #[arg(long, value_enum, default_value = "web-form")]
+    pub channel: ChannelArg,
+    /// Identifies this compliment for its channel; a fresh one when left out.
+    #[arg(long)]
+    pub idempotency_key: Option<String>,
+    /// Who sent it, for a reply (all optional).
+    #[arg(long)]
+    pub first_name: Option<String>,
+    #[arg(long)]
+    pub last_name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub telephone: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LettersCommand {
+    /// Every letter and email of a complaint or submission, oldest first (ListCorrespondence).
+    List {
+        /// A complaint (CMP-...) or submission (SUB-...) reference.
+        reference: String,
+    },
+    /// Letters waiting to be printed and posted, oldest first, with address and text in JSON (ListPrintQueue).
+    PrintQueue,
+    /// Record that a queued post letter was printed and posted (MarkPosted).
+    Posted { notification_id: String },
+    /// Send a sent or given-up notification again, as a new one (ResendNotification).
+    Resend { notification_id: String },
+    /// Render a letter already called for on a complaint, sending nothing (PreviewTemplate).
+    Preview {
+        reference: String,
+        /// The letter's template name, e.g. automatic_reply.
+        letter: String,
+    },
+}
+
 /// A reporting period: a quarter, or a first and last day.
 #[derive(Debug, Clone, Args)]
 pub struct PeriodArgs {
@@ -382,6 +645,16 @@ pub enum ReportCommand {
         grouping: GroupingArg,
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
+    },
+    /// Equality monitoring by one characteristic, small groups suppressed (GetEqualityAnalysis).
+    Equality {
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[arg(long, value_enum)]
+        characteristic: CharacteristicArg,
+        /// Minimum group size to publish; the service's default (5) when left out.
+        #[arg(long)]
+        threshold: Option<u64>,
     },
     /// The committee's figures by month or quarter (GetFigures).
     Figures {
@@ -462,4 +735,48 @@ pub enum ActionKindArg {
 pub enum GroupingArg {
     Month,
     Quarter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ContactMethodArg {
+    Telephone,
+    Email,
+    Post,
+    InPerson,
+    VideoCall,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InvestigationArg {
+    Warranted,
+    NotWarranted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeadlineKindArg {
+    FirstContact,
+    AgreedTimescale,
+    Stage2Response,
+    Stage3Acknowledgement,
+    Stage3Response,
+    EscalationWindow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LegalBasisArg {
+    Regulator,
+    Police,
+    StatutoryBody,
+    LegalAdviser,
+    Insurer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CharacteristicArg {
+    Ethnicity,
+    Disability,
+    Gender,
+    AgeBand,
+    ReligionOrBelief,
+    SexualOrientation,
 }

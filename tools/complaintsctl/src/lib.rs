@@ -20,34 +20,56 @@ pub mod output;
 pub mod parse;
 
 use clap::Parser;
+use std::io::{ErrorKind, Write as _};
 use std::process::ExitCode;
 
 pub use error::Error;
 
 /// Parses the command line, runs the command and prints its answer; a
 /// refused or failed call prints the service's status message on stderr
-/// and exits non-zero.
+/// and exits non-zero. A reader that stops reading (`complaintsctl queue |
+/// head`) ends the output quietly, with success.
 pub fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(usage) => {
+            // Help and version go to stdout, usage errors to stderr; a
+            // closed pipe there is no reason to panic either.
+            let _ = usage.print();
+            return ExitCode::from(u8::try_from(usage.exit_code()).unwrap_or(2));
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("complaintsctl: cannot start: {e}");
+            complain(&format!("cannot start: {e}"));
             return ExitCode::FAILURE;
         }
     };
     let json = cli.global.json;
     match runtime.block_on(commands::run(cli)) {
-        Ok(output) => {
-            output.print(json);
+        Ok(output) => match output.print(json) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                complain(&format!("writing to standard output: {e}"));
+                ExitCode::FAILURE
+            }
+        },
+        Err(Error::Write { source, .. }) if source.kind() == ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("complaintsctl: {error}");
+            complain(&error.to_string());
             ExitCode::FAILURE
         }
     }
+}
+
+/// One line on stderr; nothing more to do if stderr is closed too.
+fn complain(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "complaintsctl: {message}");
 }

@@ -29,7 +29,7 @@ proto_names!(
 /// `DECISION_NOT_UPHELD` as "not upheld", `STAGE_2` as "stage 2"; the
 /// unspecified value as nothing.
 pub fn plain(proto_name: &str) -> String {
-    const PREFIXES: [&str; 11] = [
+    const PREFIXES: [&str; 12] = [
         "CHANNEL_",
         "DECISION_",
         "TRIAGE_STATUS_",
@@ -41,6 +41,7 @@ pub fn plain(proto_name: &str) -> String {
         "DELIVERY_CHANNEL_",
         "GROUPING_",
         "REMEDY_KIND_",
+        "CHARACTERISTIC_",
     ];
     if proto_name.is_empty() || proto_name.ends_with("_UNSPECIFIED") {
         return String::new();

@@ -21,20 +21,25 @@ impl Output {
         }
     }
 
-    /// Prints to standard output; text ends with exactly one newline. An
-    /// answer already written to standard output (`-o -`) prints nothing.
-    pub fn print(&self, json: bool) {
+    /// Writes to `out`; text ends with exactly one newline. An answer
+    /// already written to standard output (`-o -`) writes nothing.
+    pub fn write_to(&self, out: &mut impl std::io::Write, json: bool) -> std::io::Result<()> {
         if json && self.json.is_null() {
-            return;
+            return Ok(());
         }
         if json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&self.json).expect("a JSON value serialises")
-            );
+            serde_json::to_writer_pretty(&mut *out, &self.json)?;
+            writeln!(out)?;
         } else if !self.text.is_empty() {
-            println!("{}", self.text.trim_end_matches('\n'));
+            writeln!(out, "{}", self.text.trim_end_matches('\n'))?;
         }
+        out.flush()
+    }
+
+    /// Prints to standard output. A reader that went away (`| head`) is
+    /// an error of kind `BrokenPipe`, for the caller to take as a quiet end.
+    pub fn print(&self, json: bool) -> std::io::Result<()> {
+        self.write_to(&mut std::io::stdout().lock(), json)
     }
 }
 

@@ -1,10 +1,10 @@
 //! Values typed on the command line, and their protobuf form.
 
 use crate::cli::{
-    ActionKindArg, ChannelArg, DecisionArg, GroundsArg, GroupingArg, RoleArg, StageArg,
-    TriageStatusArg,
+    ActionKindArg, ChannelArg, CharacteristicArg, ContactMethodArg, DeadlineKindArg, DecisionArg,
+    GroundsArg, GroupingArg, LegalBasisArg, RoleArg, StageArg, TriageStatusArg,
 };
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use clap::ValueEnum;
 use complaints_proto::v1 as pb;
 
@@ -12,6 +12,20 @@ use complaints_proto::v1 as pb;
 pub fn date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("{s:?} is not a date: use YYYY-MM-DD"))
+}
+
+/// An instant as RFC 3339, e.g. 2026-03-02T11:00:00Z.
+pub fn instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("{s:?} is not a time: use RFC 3339, e.g. 2026-03-02T11:00:00Z"))
+}
+
+pub fn pb_timestamp(t: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: t.timestamp(),
+        nanos: i32::try_from(t.timestamp_subsec_nanos()).unwrap_or(0),
+    }
 }
 
 pub fn pb_date(d: NaiveDate) -> pb::Date {
@@ -216,6 +230,56 @@ impl From<GroupingArg> for pb::Grouping {
     }
 }
 
+impl From<ContactMethodArg> for pb::ContactMethod {
+    fn from(m: ContactMethodArg) -> Self {
+        match m {
+            ContactMethodArg::Telephone => Self::Telephone,
+            ContactMethodArg::Email => Self::Email,
+            ContactMethodArg::Post => Self::Post,
+            ContactMethodArg::InPerson => Self::InPerson,
+            ContactMethodArg::VideoCall => Self::VideoCall,
+        }
+    }
+}
+
+impl From<DeadlineKindArg> for pb::DeadlineKind {
+    fn from(k: DeadlineKindArg) -> Self {
+        match k {
+            DeadlineKindArg::FirstContact => Self::FirstContact,
+            DeadlineKindArg::AgreedTimescale => Self::AgreedTimescale,
+            DeadlineKindArg::Stage2Response => Self::Stage2Response,
+            DeadlineKindArg::Stage3Acknowledgement => Self::Stage3Acknowledgement,
+            DeadlineKindArg::Stage3Response => Self::Stage3Response,
+            DeadlineKindArg::EscalationWindow => Self::EscalationWindow,
+        }
+    }
+}
+
+impl From<LegalBasisArg> for pb::LegalBasis {
+    fn from(b: LegalBasisArg) -> Self {
+        match b {
+            LegalBasisArg::Regulator => Self::Regulator,
+            LegalBasisArg::Police => Self::Police,
+            LegalBasisArg::StatutoryBody => Self::StatutoryBody,
+            LegalBasisArg::LegalAdviser => Self::LegalAdviser,
+            LegalBasisArg::Insurer => Self::Insurer,
+        }
+    }
+}
+
+impl From<CharacteristicArg> for pb::Characteristic {
+    fn from(c: CharacteristicArg) -> Self {
+        match c {
+            CharacteristicArg::Ethnicity => Self::Ethnicity,
+            CharacteristicArg::Disability => Self::Disability,
+            CharacteristicArg::Gender => Self::Gender,
+            CharacteristicArg::AgeBand => Self::AgeBand,
+            CharacteristicArg::ReligionOrBelief => Self::ReligionOrBelief,
+            CharacteristicArg::SexualOrientation => Self::SexualOrientation,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +296,13 @@ mod tests {
         for bad in ["2026Q5", "2026", "Q3", "26Q0"] {
             assert!(quarter(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_instant_is_rfc3339_in_any_offset() {
+        let t = instant("2026-03-02T12:00:00+01:00").unwrap();
+        assert_eq!(pb_timestamp(t).seconds, 1_772_449_200);
+        assert!(instant("2026-03-02").is_err());
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! Each command calls the APIs it needs and answers an [`Output`].
 
+mod access;
 mod actions;
 mod complaint;
+mod compliment;
 pub mod erase;
 mod export;
+mod letters;
 mod rebuild;
 mod report;
 pub mod retention;
+mod steps;
 pub mod subject_access;
 mod submit;
 pub mod timeline;
@@ -31,7 +35,26 @@ pub async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Assign(args) => complaint::assign(&clients, args).await,
         Command::Outcome(args) => complaint::outcome(&clients, *args).await,
         Command::Escalate(args) => complaint::escalate(&clients, args).await,
+        command @ (Command::Contact(_)
+        | Command::Timescale { .. }
+        | Command::Update { .. }
+        | Command::Refer { .. }
+        | Command::Acknowledge { .. }
+        | Command::Investigate { .. }
+        | Command::Extend(_)
+        | Command::Restrict { .. }
+        | Command::Disclose(_)
+        | Command::Permission(_)
+        | Command::Resolve { .. }
+        | Command::NewIssues { .. }
+        | Command::Regulator(_)) => steps::run(&clients, command).await,
         Command::Actions(command) => actions::run(&clients, command).await,
+        Command::Compliment(args) => compliment::run(&clients, *args).await,
+        Command::Letters(command) => letters::run(&clients, command).await,
+        Command::Access {
+            record,
+            refused_only,
+        } => access::run(&clients, record, refused_only).await,
         Command::Report(command) => report::run(&clients, command, cli.global.json).await,
         Command::Rebuild { target } => rebuild::run(&clients, target, cli.global.json).await,
         Command::Timeline { reference } => timeline::run(&clients, &reference).await,

@@ -101,7 +101,96 @@ pub async fn run(clients: &Clients, command: ReportCommand, json: bool) -> Resul
                 .into_inner();
             Ok(figures_output(&figures, from, to))
         }
+        ReportCommand::Equality {
+            period,
+            characteristic,
+            threshold,
+        } => {
+            let (from, to) = period.days()?;
+            let analysis = reporting
+                .get_equality_analysis(pb::GetEqualityAnalysisRequest {
+                    characteristic: pb::Characteristic::from(characteristic) as i32,
+                    from: Some(pb_date(from)),
+                    to: Some(pb_date(to)),
+                    threshold: threshold.unwrap_or(0),
+                })
+                .await
+                .map_err(&failed)?
+                .into_inner();
+            Ok(equality_output(&analysis, from, to))
+        }
     }
+}
+
+/// A published cell, empty when suppressed or withheld.
+fn cell(c: Option<u64>) -> String {
+    c.map(|c| c.to_string()).unwrap_or_default()
+}
+
+fn cells_json(c: Option<&pb::EqualityCells>) -> Value {
+    let c = c.cloned().unwrap_or_default();
+    json!({
+        "count": c.count, "decided": c.decided, "upheld": c.upheld,
+        "entered": c.entered, "escalated": c.escalated,
+    })
+}
+
+fn cells_row(label: String, suppressed: bool, c: Option<&pb::EqualityCells>) -> Vec<String> {
+    let c = c.cloned().unwrap_or_default();
+    vec![
+        label,
+        output::yes(suppressed),
+        cell(c.count),
+        cell(c.decided),
+        cell(c.upheld),
+        cell(c.entered),
+        cell(c.escalated),
+    ]
+}
+
+fn equality_output(a: &pb::EqualityAnalysis, from: NaiveDate, to: NaiveDate) -> Output {
+    let characteristic =
+        pb::Characteristic::try_from(a.characteristic).map_or("", |c| c.as_str_name());
+    let rows: Vec<Value> = a
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "group": r.group,
+                "suppressed": r.suppressed,
+                "cells": cells_json(r.cells.as_ref()),
+            })
+        })
+        .collect();
+    let json = json!({
+        "from": from.to_string(),
+        "to": to.to_string(),
+        "characteristic": characteristic,
+        "threshold": a.threshold,
+        "rows": rows,
+        "total": cells_json(a.total.as_ref()),
+    });
+    let mut table = Table::new(&[
+        "GROUP",
+        "SUPPRESSED",
+        "COMPLAINTS",
+        "DECIDED",
+        "UPHELD",
+        "ENTERED",
+        "ESCALATED",
+    ]);
+    for r in &a.rows {
+        table.row(cells_row(r.group.clone(), r.suppressed, r.cells.as_ref()));
+    }
+    table.row(cells_row("total".into(), false, a.total.as_ref()));
+    let mut text = fields(&[
+        ("period", format!("{from} to {to}")),
+        ("characteristic", names::plain(characteristic)),
+        ("threshold", a.threshold.to_string()),
+    ]);
+    text.push('\n');
+    text.push_str(&table.render());
+    Output::new(json, text)
 }
 
 fn rate(r: Option<&pb::Rate>) -> String {

@@ -35,6 +35,8 @@ pub enum RetentionCommand {
     },
     /// The legal holds in place in each service.
     Holds,
+    /// Every destruction each service has made, oldest first: what remains of each record.
+    Destructions,
 }
 
 pub async fn run(
@@ -53,6 +55,7 @@ pub async fn run(
             hold(services, pb::HoldRequest { record, reason }, false).await
         }
         RetentionCommand::Holds => holds(services).await,
+        RetentionCommand::Destructions => destructions(services).await,
     }
 }
 
@@ -220,6 +223,50 @@ async fn holds(services: Services) -> Result<Output, Error> {
     }
     let text = if table.is_empty() {
         "no legal holds in place".to_owned()
+    } else {
+        table.render()
+    };
+    Ok(Output::new(Value::Array(all), text))
+}
+
+async fn destructions(services: Services) -> Result<Output, Error> {
+    let mut table = Table::new(&[
+        "SERVICE",
+        "STREAM",
+        "DESTROYED AT",
+        "EVENTS",
+        "BY",
+        "REASON",
+    ]);
+    let mut all = Vec::new();
+    for (service, mut client) in services {
+        let tombstones = client
+            .list_destructions(pb::ListDestructionsRequest {})
+            .await
+            .map_err(Error::from(service))?
+            .into_inner()
+            .tombstones;
+        for t in &tombstones {
+            table.row(vec![
+                service.to_owned(),
+                t.stream_id.clone(),
+                time(t.destroyed_at.as_ref()),
+                t.events_destroyed.to_string(),
+                t.authorised_by.clone(),
+                t.reason.clone(),
+            ]);
+            all.push(json!({
+                "service": service,
+                "stream_id": t.stream_id,
+                "destroyed_at": time_json(t.destroyed_at.as_ref()),
+                "events_destroyed": t.events_destroyed,
+                "authorised_by": t.authorised_by,
+                "reason": t.reason,
+            }));
+        }
+    }
+    let text = if table.is_empty() {
+        "nothing destroyed".to_owned()
     } else {
         table.render()
     };
