@@ -29,20 +29,65 @@ async fn the_four_services_start_as_processes_and_each_reports_serving_on_grpc_h
             );
         }
     }
-    // Server reflection lists the platform's contracts on every service.
+    // Server reflection, in both versions clients speak, lists exactly the
+    // services each port serves: its own API, the access audit, retention,
+    // subject access, health and reflection; a call for another service's
+    // API is UNIMPLEMENTED there, not a refusal of the caller.
+    let apis = [
+        ("intake", "complaints.v1.Intake"),
+        ("complaints", "complaints.v1.Complaints"),
+        ("notifications", "complaints.v1.Notifications"),
+        ("reporting", "complaints.v1.Reporting"),
+    ];
     for process in &running {
-        let listed = reflected_services(process).await;
-        for service in [
+        let own = apis
+            .iter()
+            .find(|(name, _)| *name == process.name)
+            .map(|(_, api)| *api)
+            .expect("one of the four");
+        let mut expected = vec![
+            own,
+            "complaints.v1.AccessAudit",
+            "complaints.v1.Retention",
+            "complaints.v1.SubjectAccess",
             "grpc.health.v1.Health",
-            "complaints.v1.Intake",
-            "complaints.v1.Complaints",
-        ] {
-            assert!(
-                listed.iter().any(|s| s == service),
-                "{} reflects {service}: {listed:?}",
-                process.name
-            );
-        }
+            "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection",
+        ];
+        expected.sort_unstable();
+        let mut listed = reflected_services(process).await;
+        listed.sort();
+        assert_eq!(
+            listed, expected,
+            "{} reflects its own services",
+            process.name
+        );
+        let mut listed_alpha = reflected_services_v1alpha(process).await;
+        listed_alpha.sort();
+        assert_eq!(listed_alpha, expected, "{} in v1alpha too", process.name);
+        let channel = clients::connect(process, &CallMetadata::untraced()).await;
+        let (other, status) = if own == "complaints.v1.Intake" {
+            let mut client =
+                complaints_proto::v1::complaints_client::ComplaintsClient::new(channel);
+            let answer = client
+                .get_complaint(complaints_proto::v1::GetComplaintRequest {
+                    reference: "CMP-2026-000001".into(),
+                })
+                .await;
+            ("complaints.v1.Complaints", answer.unwrap_err())
+        } else {
+            let mut client = complaints_proto::v1::intake_client::IntakeClient::new(channel);
+            let answer = client
+                .list_triage_queue(complaints_proto::v1::ListTriageQueueRequest::default())
+                .await;
+            ("complaints.v1.Intake", answer.unwrap_err())
+        };
+        assert_eq!(
+            status.code(),
+            tonic::Code::Unimplemented,
+            "{}: {other} is another port's: {status:?}",
+            process.name
+        );
     }
     for process in running {
         let name = process.name.clone();
@@ -79,6 +124,31 @@ async fn reflected_services(process: &ServiceProcess) -> Vec<String> {
     use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
     use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
     use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    let channel = clients::connect(process, &CallMetadata::untraced()).await;
+    let mut client = ServerReflectionClient::new(channel);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses = client
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .unwrap()
+        .into_inner();
+    let response = responses.message().await.unwrap().expect("one answer");
+    match response.message_response {
+        Some(MessageResponse::ListServicesResponse(list)) => {
+            list.service.into_iter().map(|s| s.name).collect()
+        }
+        other => panic!("unexpected reflection answer {other:?}"),
+    }
+}
+
+async fn reflected_services_v1alpha(process: &ServiceProcess) -> Vec<String> {
+    use tonic_reflection::pb::v1alpha::ServerReflectionRequest;
+    use tonic_reflection::pb::v1alpha::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1alpha::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1alpha::server_reflection_response::MessageResponse;
     let channel = clients::connect(process, &CallMetadata::untraced()).await;
     let mut client = ServerReflectionClient::new(channel);
     let request = ServerReflectionRequest {

@@ -82,6 +82,12 @@ where
                 return Box::pin(async move { Ok(refuse(&status)) });
             }
         };
+        if !self.layer.policy.serves(&path) {
+            let service = policy::service_of(&path).unwrap_or_default();
+            let status =
+                tonic::Status::unimplemented(format!("{service} is not served on this port"));
+            return Box::pin(async move { Ok(refuse(&status)) });
+        }
         let allowed = self.layer.policy.allowed(&path).unwrap_or(&[]);
         if !principal.has_any(allowed) {
             let log = self.layer.log.clone();

@@ -73,7 +73,45 @@ fn is_any_authenticated(path: &str) -> bool {
     path.starts_with("/grpc.reflection.")
 }
 
+/// The gRPC service of a full method path (`/pkg.Service/Method`).
+pub fn service_of(path: &str) -> Option<&str> {
+    path.strip_prefix('/')?
+        .split_once('/')
+        .map(|(service, _)| service)
+}
+
+/// Health, and reflection in both the versions clients speak (grpcurl
+/// before 1.8 and Python's grpcio-reflection ask `v1alpha`).
+pub const INFRASTRUCTURE_SERVICES: [&str; 3] = [
+    "grpc.health.v1.Health",
+    "grpc.reflection.v1.ServerReflection",
+    "grpc.reflection.v1alpha.ServerReflection",
+];
+
 impl Policy {
+    /// The services this port serves: its own API (every service its table
+    /// names), the access audit and retention every service serves, and
+    /// [`INFRASTRUCTURE_SERVICES`]. Reflection lists exactly these.
+    pub fn services(&self) -> Vec<&'static str> {
+        let mut services: Vec<&'static str> = self
+            .rules
+            .iter()
+            .chain([&ACCESS_AUDIT])
+            .chain(RETENTION.iter())
+            .filter_map(|(path, _)| service_of(path))
+            .chain(INFRASTRUCTURE_SERVICES)
+            .collect();
+        services.sort_unstable();
+        services.dedup();
+        services
+    }
+
+    /// Whether `path` names a service this port serves: a call for another
+    /// service's API is `UNIMPLEMENTED` here, not a refusal of its caller.
+    pub fn serves(&self, path: &str) -> bool {
+        service_of(path).is_some_and(|service| self.services().contains(&service))
+    }
+
     /// The roles allowed on `path`; `None` when nobody is.
     pub fn allowed(&self, path: &str) -> Option<&'static [Role]> {
         if is_any_authenticated(path) {
@@ -107,5 +145,24 @@ mod tests {
         assert!(is_open("/grpc.health.v1.Health/Check"));
         assert!(!is_open("/x.v1.X/Get"));
         assert_eq!(POLICY.allowed(ACCESS_AUDIT.0), Some(ACCESS_AUDIT.1));
+    }
+
+    #[test]
+    fn a_port_serves_its_own_api_the_platform_services_health_and_both_reflections() {
+        assert_eq!(
+            POLICY.services(),
+            vec![
+                "complaints.v1.AccessAudit",
+                "complaints.v1.Retention",
+                "grpc.health.v1.Health",
+                "grpc.reflection.v1.ServerReflection",
+                "grpc.reflection.v1alpha.ServerReflection",
+                "x.v1.X",
+            ]
+        );
+        assert!(POLICY.serves("/x.v1.X/Delete"));
+        assert!(POLICY.serves("/complaints.v1.Retention/ListHolds"));
+        assert!(!POLICY.serves("/complaints.v1.Intake/SubmitComplaint"));
+        assert!(!POLICY.serves("not a path"));
     }
 }
