@@ -14,6 +14,9 @@ pub enum IntakeError {
     Refused(Refusal),
     #[error("no submission {0}")]
     NotFound(String),
+    /// The idempotency key was first used with another request body.
+    #[error("the idempotency key was used for a different request")]
+    KeyReused,
     /// The caller may not reach this submission (R-CONF-1); the refusal is
     /// already in the access audit.
     #[error("{0}")]
@@ -69,12 +72,20 @@ impl From<IntakeError> for Status {
             IntakeError::Invalid(violations) => platform::grpc::invalid_argument(&violations),
             IntakeError::Refused(refusal) => Status::failed_precondition(refusal.to_string()),
             IntakeError::NotFound(id) => Status::not_found(format!("no submission {id}")),
+            IntakeError::KeyReused => platform::status::already_exists(
+                "idempotency_key",
+                "was first used for a different request; a retry must send the same request, \
+                 and a new request a new key (R-INT-1)",
+            ),
             IntakeError::Forbidden(message) => Status::permission_denied(message),
             IntakeError::AuditUnavailable => {
                 Status::unavailable("the access audit cannot be written; try again")
             }
             IntakeError::Log(eventlog::Error::Conflict { .. }) => {
                 Status::aborted("the submission changed while this request was handled; try again")
+            }
+            other if platform::status::is_data_error(&other) => {
+                platform::status::storage("intake could not store the request", &other)
             }
             other => {
                 tracing::error!(error = %platform::report(&other), "intake request failed");

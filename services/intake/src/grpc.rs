@@ -91,6 +91,7 @@ impl IntakeApi {
         }
         let channel = pb::Channel::try_from(request.channel).unwrap_or(pb::Channel::Unspecified);
         let id = store::id_for("complaint", channel, key.as_ref().map_or("", Text::as_str));
+        let fingerprint = Store::body_fingerprint(&request);
         // The submission's id and reference follow it into the trace, so the
         // complaint opened from it (which carries both) can be found; the
         // request itself, personal data, stays out.
@@ -100,7 +101,7 @@ impl IntakeApi {
             submission.reference = tracing::field::Empty,
         );
         let receipt = self
-            .record(who, id, request)
+            .record(who, id, &fingerprint, request)
             .instrument(span.clone())
             .await?;
         span.record("submission.reference", receipt.reference.as_str());
@@ -114,16 +115,35 @@ impl IntakeApi {
         &self,
         who: &Principal,
         id: Uuid,
+        fingerprint: &[u8; 32],
         request: pb::SubmitComplaintRequest,
     ) -> Result<pb::SubmissionReceipt, IntakeError> {
         let existing = self.store.load(id).await?;
         if existing.exists() {
+            // Kept since fingerprints were: a submission stored before has
+            // none, and answers its receipt as it always did.
+            if self
+                .store
+                .fingerprint(id)
+                .await?
+                .is_some_and(|kept| kept != fingerprint)
+            {
+                return Err(IntakeError::KeyReused);
+            }
             tracing::info!(submission_id = %id, "a retried submission returns its first receipt");
             return Ok(receipt(&existing));
         }
         let now = self.clock.now();
         let submission = validate::submission(request, now, &self.settings.attachments)
             .map_err(IntakeError::Invalid)?;
+        if self
+            .store
+            .keep_fingerprint(id, fingerprint)
+            .await?
+            .is_some_and(|kept| kept != fingerprint)
+        {
+            return Err(IntakeError::KeyReused);
+        }
         let monitoring =
             submission
                 .equality_monitoring
@@ -265,6 +285,7 @@ impl IntakeApi {
         &self,
         request: pb::SubmitComplimentRequest,
     ) -> Result<pb::ComplimentReceipt, IntakeError> {
+        let fingerprint = Store::body_fingerprint(&request);
         let mut v = Violations::default();
         let key = v.text(
             "idempotency_key",
@@ -293,6 +314,10 @@ impl IntakeApi {
             .finish(|| Some((key?, team?, message?, from.transpose().ok()?)))
             .map_err(IntakeError::Invalid)?;
         let id = store::id_for("compliment", channel, key.as_str());
+        let kept = self.store.keep_fingerprint(id, &fingerprint).await?;
+        if kept.is_some_and(|kept| kept != fingerprint) {
+            return Err(IntakeError::KeyReused);
+        }
         if let Some(existing) = self.store.compliment(id).await? {
             return Ok(compliment_receipt(&existing));
         }
@@ -479,10 +504,8 @@ impl Intake for IntakeApi {
                 );
             }
         };
-        let page_size = match request.page_size {
-            0 => 50,
-            n => n.min(500),
-        };
+        let page_size = platform::limits::page_size("page_size", request.page_size)
+            .map_err(|v| Status::from(IntakeError::Invalid(vec![v])))?;
         let after = if request.page_token.is_empty() {
             None
         } else {

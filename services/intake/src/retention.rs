@@ -202,12 +202,22 @@ impl RecordScope for SubmissionRecords {
         record: &RecordRef,
         parts: Parts,
     ) -> Result<u64, ScopeError> {
+        if let Some(id) = record.compliment_id {
+            sqlx::query("DELETE FROM request_fingerprints WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let Some(id) = record.submission_id else {
             return Ok(0);
         };
         if parts == Parts::Own {
             return Ok(0);
         }
+        sqlx::query("DELETE FROM request_fingerprints WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         let rows = sqlx::query("DELETE FROM submissions WHERE submission_id = $1")
             .bind(id)
             .execute(&mut *tx)

@@ -253,6 +253,41 @@ impl Store {
             })
     }
 
+    /// The SHA-256 of the body of `request`, as the key's first use is
+    /// remembered by (the protobuf encoding: the same message always
+    /// encodes the same, these requests having no maps).
+    pub fn body_fingerprint(request: &impl prost::Message) -> [u8; 32] {
+        Sha256::digest(request.encode_to_vec()).into()
+    }
+
+    /// The fingerprint kept for the request that made `id`, if any.
+    pub async fn fingerprint(&self, id: Uuid) -> Result<Option<Vec<u8>>, IntakeError> {
+        sqlx::query_scalar("SELECT sha256 FROM request_fingerprints WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.log.pool())
+            .await
+            .context("reading a request fingerprint")
+    }
+
+    /// Keeps `sha256` for `id` unless one is kept already, and answers the
+    /// one kept (this one, or the first request's).
+    pub async fn keep_fingerprint(
+        &self,
+        id: Uuid,
+        sha256: &[u8; 32],
+    ) -> Result<Option<Vec<u8>>, IntakeError> {
+        sqlx::query(
+            "INSERT INTO request_fingerprints (id, sha256) VALUES ($1, $2) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(sha256.as_slice())
+        .execute(self.log.pool())
+        .await
+        .context("keeping a request fingerprint")?;
+        self.fingerprint(id).await
+    }
+
     pub async fn next_compliment_number(&self) -> Result<i64, IntakeError> {
         sqlx::query_scalar("SELECT nextval('compliment_numbers')")
             .fetch_one(self.log.pool())

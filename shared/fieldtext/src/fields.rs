@@ -43,6 +43,10 @@ pub const IDEMPOTENCY_KEY: Rule = line(200);
 /// A staff member's or a portal's id as written by hand in a request.
 pub const ACTOR_ID: Rule = line(200);
 
+/// A record a request names: a complaint reference, a submission or
+/// compliment id (each service parses it further where it can).
+pub const RECORD_ID: Rule = line(100);
+
 /// Free text: the query's detail, findings, a compliment's message,
 /// reasonable adjustments, a summary of contact.
 pub const FREE_TEXT: Rule = paragraph(20_000);

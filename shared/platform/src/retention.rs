@@ -234,19 +234,23 @@ fn sources(record: &RecordRef, stopping: &Stopping) -> Vec<String> {
     streams
 }
 
-fn unavailable(what: &str, error: &dyn std::error::Error) -> tonic::Status {
-    tracing::error!(error = %crate::report(error), "{what}");
-    tonic::Status::unavailable(format!("{what}; try again"))
+/// UNAVAILABLE for an outage; a value the database refuses as data is
+/// INVALID_ARGUMENT ([`crate::status::storage`]).
+fn unavailable(what: &str, error: &(dyn std::error::Error + 'static)) -> tonic::Status {
+    crate::status::storage(what, error)
 }
 
-fn required(field: &str, value: &str) -> Result<String, tonic::Status> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(tonic::Status::invalid_argument(format!(
-            "{field}: required (R-CONF-2)"
-        )));
-    }
-    Ok(value.to_owned())
+/// A required text field of a retention request, cleaned by its fieldtext
+/// rule: NUL, other controls and over-long values are refused naming the
+/// field, never sent to the database.
+fn required(field: &str, value: &str, rule: fieldtext::Rule) -> Result<String, tonic::Status> {
+    rule.required(value).map_err(|refused| {
+        crate::grpc::invalid_argument(&[crate::grpc::FieldViolation {
+            field: field.to_owned(),
+            rule: "R-CONF-2",
+            description: refused.to_string(),
+        }])
+    })
 }
 
 impl Retention {
@@ -294,8 +298,8 @@ impl Retention {
     ) -> Result<tonic::Response<HoldResponse>, tonic::Status> {
         let who = Principal::of(&request)?.subject.clone();
         let r = request.into_inner();
-        let record = required("record", &r.record)?;
-        let reason = required("reason", &r.reason)?;
+        let record = required("record", &r.record, fieldtext::fields::RECORD_ID)?;
+        let reason = required("reason", &r.reason, fieldtext::fields::REASON)?;
         let fail = |e: eventlog::Error| unavailable("the legal hold cannot be recorded", &e);
         let mut tx = self
             .log
@@ -533,7 +537,7 @@ impl Retention {
     /// Erases the bus messages of every destroyed event not yet erased,
     /// this destruction's and any an earlier one left unfinished.
     async fn erase_from_bus(&self) -> Result<u64, tonic::Status> {
-        let fail = |e: &dyn std::error::Error| {
+        let fail = |e: &(dyn std::error::Error + 'static)| {
             unavailable(
                 "destroyed in the database, but the bus messages are not all erased yet \
                  (the next Destroy finishes them)",
@@ -598,8 +602,12 @@ impl pb::retention_server::Retention for Retention {
     ) -> Result<tonic::Response<DestroyResponse>, tonic::Status> {
         let who = Principal::of(&request)?.subject.clone();
         let r = request.into_inner();
-        let reference = required("complaint_reference", &r.complaint_reference)?;
-        let reason = required("reason", &r.reason)?;
+        let reference = required(
+            "complaint_reference",
+            &r.complaint_reference,
+            fieldtext::fields::RECORD_ID,
+        )?;
+        let reason = required("reason", &r.reason, fieldtext::fields::REASON)?;
         let submission_id = match r.submission_id.trim() {
             "" => None,
             id => Some(Uuid::parse_str(id).map_err(|_| {

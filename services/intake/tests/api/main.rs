@@ -5,6 +5,8 @@ mod access;
 mod compliments;
 mod helpers;
 mod history;
+mod hostile_edges;
+mod idempotency;
 mod monitoring;
 mod retention;
 mod submissions;

@@ -340,3 +340,37 @@ async fn r_int_7_a_matter_resolved_at_once_is_recorded_outside_the_procedure() {
     assert_eq!(resolved.query_category, "Exams and assessments");
     intake.cleanup().await;
 }
+
+/// Request limits: a triage queue page of more than 500 rows is refused
+/// naming `page_size`, never clamped; 500 is served.
+#[tokio::test]
+async fn the_triage_queue_refuses_a_page_size_over_500_naming_the_field() {
+    let mut intake = TestIntake::spawn().await;
+    for page_size in [501, u32::MAX] {
+        let status = intake
+            .client
+            .list_triage_queue(pb::ListTriageQueueRequest {
+                status: pb::TriageStatus::AwaitingConsent as i32,
+                page_size,
+                page_token: String::new(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+        assert!(
+            status.message().starts_with("page_size:"),
+            "{}",
+            status.message()
+        );
+    }
+    let page = intake
+        .client
+        .list_triage_queue(pb::ListTriageQueueRequest {
+            status: pb::TriageStatus::AwaitingConsent as i32,
+            page_size: 500,
+            page_token: String::new(),
+        })
+        .await;
+    assert!(page.is_ok(), "{page:?}");
+    intake.cleanup().await;
+}

@@ -61,10 +61,10 @@ impl AccessAudit {
             record: Some(record.to_owned()),
             trace_id: telemetry::propagation::trace_id(&tracing::Span::current()),
         };
-        self.log.record_access(&access).await.map_err(|e| {
-            tracing::error!(error = %e, "could not record an access");
-            tonic::Status::unavailable("the access audit cannot be written; try again")
-        })
+        self.log
+            .record_access(&access)
+            .await
+            .map_err(|e| crate::status::storage("the access audit cannot be written", &e))
     }
 
     /// The gRPC service over this audit.
@@ -80,19 +80,26 @@ impl pb::access_audit_server::AccessAudit for AccessAudit {
         request: tonic::Request<ListAccessRequest>,
     ) -> Result<tonic::Response<ListAccessResponse>, tonic::Status> {
         let r = request.into_inner();
+        let record = fieldtext::fields::RECORD_ID
+            .clean(&r.record)
+            .map_err(|refused| {
+                crate::grpc::invalid_argument(&[crate::grpc::FieldViolation {
+                    field: "record".into(),
+                    rule: "R-CONF-1",
+                    description: refused.to_string(),
+                }])
+            })?
+            .unwrap_or_default();
         let entries = if r.refused_only {
             self.log.refused_accesses().await
-        } else if r.record.trim().is_empty() {
+        } else if record.is_empty() {
             return Err(tonic::Status::invalid_argument(
                 "record: name a complaint reference or submission id, or ask for refused_only (R-CONF-1)",
             ));
         } else {
-            self.log.accesses_to(r.record.trim()).await
+            self.log.accesses_to(&record).await
         }
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not read the access audit");
-            tonic::Status::unavailable("the access audit cannot be read; try again")
-        })?;
+        .map_err(|e| crate::status::storage("the access audit cannot be read", &e))?;
         Ok(tonic::Response::new(ListAccessResponse {
             entries: entries
                 .into_iter()

@@ -25,9 +25,8 @@ pub struct SubjectAccess {
 }
 
 /// Why an export could not be served, never naming personal data.
-fn unavailable(error: &dyn std::error::Error) -> tonic::Status {
-    tracing::error!(error = %crate::report(error), "subject access export failed");
-    tonic::Status::unavailable("the subject access export cannot be read; try again")
+fn unavailable(error: &(dyn std::error::Error + 'static)) -> tonic::Status {
+    crate::status::storage("the subject access export cannot be read", error)
 }
 
 fn timestamp(at: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
@@ -48,6 +47,8 @@ fn email_of(raw: &str) -> Result<EmailAddress, tonic::Status> {
 }
 
 fn links_of(links: &[pb::SubjectLink]) -> Result<Vec<Link>, tonic::Status> {
+    crate::limits::list_length("links", links.len())
+        .map_err(|v| crate::grpc::invalid_argument(&[v]))?;
     links
         .iter()
         .map(|l| {
@@ -59,10 +60,18 @@ fn links_of(links: &[pb::SubjectLink]) -> Result<Vec<Link>, tonic::Status> {
                     )
                 })?),
             };
-            let reference = l.complaint_reference.trim();
+            let complaint_reference = fieldtext::fields::RECORD_ID
+                .clean(&l.complaint_reference)
+                .map_err(|refused| {
+                    crate::grpc::invalid_argument(&[crate::grpc::FieldViolation {
+                        field: "links.complaint_reference".into(),
+                        rule: "R-CONF-1",
+                        description: refused.to_string(),
+                    }])
+                })?;
             Ok(Link {
                 submission_id,
-                complaint_reference: (!reference.is_empty()).then(|| reference.to_owned()),
+                complaint_reference,
             })
         })
         .collect()
