@@ -78,6 +78,10 @@ impl From<ComplaintsError> for Status {
             ComplaintsError::Log(eventlog::Error::Conflict { .. }) => Status::aborted(
                 "the complaint changed while this command was decided; read it again and retry",
             ),
+            other if platform::status::is_data_error(&other) => platform::status::storage(
+                "the complaints service could not store the request",
+                &other,
+            ),
             other => {
                 tracing::error!(error = %platform::report(&other), "complaints request failed");
                 Status::internal(

@@ -219,10 +219,8 @@ impl ComplaintsApi {
         request: pb::ListWorkQueueRequest,
     ) -> Result<pb::ListWorkQueueResponse, ComplaintsError> {
         let today = calendar::uk_date(self.clock.now());
-        let page_size = match request.page_size {
-            0 => 50,
-            n => n.min(500),
-        };
+        let page_size = platform::limits::page_size("page_size", request.page_size)
+            .map_err(|v| ComplaintsError::Invalid(vec![v]))?;
         let stage = match pb::Stage::try_from(request.stage) {
             Ok(pb::Stage::Unspecified) => None,
             Ok(stage) => Some(stage as i32),
@@ -246,6 +244,14 @@ impl ComplaintsApi {
                     .to_string(),
             ),
         };
+        // Ten years of working days is further ahead than any deadline.
+        if request.due_within_working_days > 2_600 {
+            return Err(violation(
+                "due_within_working_days",
+                platform::limits::RULE,
+                "is more than 2600 working days (ten years) ahead",
+            ));
+        }
         let due_by = (request.due_within_working_days > 0).then(|| {
             self.settings.calendar.add_working_days(
                 today,

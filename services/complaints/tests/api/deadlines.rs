@@ -175,3 +175,51 @@ async fn rebuilding_the_read_model_from_the_log_gives_the_same_rows() {
     assert_eq!(rows().await, before);
     stack.cleanup().await;
 }
+
+/// Request limits: a work queue page of more than 500 rows, or deadlines
+/// due more than ten years ahead, is refused naming the field, never
+/// clamped or computed.
+#[tokio::test]
+async fn the_work_queue_refuses_a_page_size_over_500_and_a_due_window_over_ten_years() {
+    let mut stack = Stack::spawn().await;
+    for (request, field) in [
+        (
+            pb::ListWorkQueueRequest {
+                page_size: 501,
+                ..Default::default()
+            },
+            "page_size",
+        ),
+        (
+            pb::ListWorkQueueRequest {
+                page_size: u32::MAX,
+                ..Default::default()
+            },
+            "page_size",
+        ),
+        (
+            pb::ListWorkQueueRequest {
+                due_within_working_days: u32::MAX,
+                ..Default::default()
+            },
+            "due_within_working_days",
+        ),
+    ] {
+        let status = stack.complaints.list_work_queue(request).await.unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+        assert!(
+            status.message().starts_with(&format!("{field}:")),
+            "{}",
+            status.message()
+        );
+    }
+    let page = stack
+        .complaints
+        .list_work_queue(pb::ListWorkQueueRequest {
+            page_size: 500,
+            ..Default::default()
+        })
+        .await;
+    assert!(page.is_ok(), "{page:?}");
+    stack.cleanup().await;
+}
