@@ -80,6 +80,8 @@ impl Person {
 /// The four services, in-process.
 pub struct Stack {
     pub addrs: Vec<SocketAddr>,
+    /// Each service's metrics address (`/metrics`), in [`SERVICES`] order.
+    pub metrics: Vec<SocketAddr>,
     pub settings: Vec<Settings>,
     pub smtp: SmtpSink,
     /// Each service's fault switches, in [`SERVICES`] order (nothing armed
@@ -112,6 +114,7 @@ impl Stack {
         let mut addrs = Vec::new();
         let mut settings = Vec::new();
         let mut faults = Vec::new();
+        let mut metrics = Vec::new();
         for service in SERVICES {
             let mut extra: Vec<(&str, String)> = Vec::new();
             if service == "notifications" {
@@ -138,7 +141,7 @@ impl Stack {
                         None => intake::Application::build(s).await,
                     }
                     .unwrap();
-                    let addr = app.local_addr();
+                    let addr = (app.local_addr(), app.metrics_addr());
                     tokio::spawn(app.run_until_stopped(stopped));
                     addr
                 }
@@ -154,7 +157,7 @@ impl Stack {
                         None => complaints::Application::build(s).await,
                     }
                     .unwrap();
-                    let addr = app.local_addr();
+                    let addr = (app.local_addr(), app.metrics_addr());
                     tokio::spawn(app.run_until_stopped(stopped));
                     addr
                 }
@@ -170,7 +173,7 @@ impl Stack {
                         None => notifications::Application::build(s).await,
                     }
                     .unwrap();
-                    let addr = app.local_addr();
+                    let addr = (app.local_addr(), app.metrics_addr());
                     tokio::spawn(app.run_until_stopped(stopped));
                     addr
                 }
@@ -186,15 +189,17 @@ impl Stack {
                         None => reporting::Application::build(s).await,
                     }
                     .unwrap();
-                    let addr = app.local_addr();
+                    let addr = (app.local_addr(), app.metrics_addr());
                     tokio::spawn(app.run_until_stopped(stopped));
                     addr
                 }
             };
-            addrs.push(addr);
+            addrs.push(addr.0);
+            metrics.push(addr.1);
         }
         Self {
             addrs,
+            metrics,
             settings,
             smtp,
             faults,

@@ -64,6 +64,7 @@ impl Isolation {
             ("NATS_URL".into(), bus::testing::nats_url()),
             ("BUS_NAMESPACE".into(), self.namespace.clone()),
             ("GRPC_ADDR".into(), "127.0.0.1:0".into()),
+            ("METRICS_ADDR".into(), "127.0.0.1:0".into()),
             ("LOG_FORMAT".into(), "json".into()),
             ("LOG_FILTER".into(), "info".into()),
             ("SHUTDOWN_GRACE_SECONDS".into(), "5".into()),

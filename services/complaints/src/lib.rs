@@ -13,6 +13,7 @@ pub mod domain;
 pub mod edge;
 pub mod error;
 pub mod grpc;
+pub mod metrics;
 pub mod opening;
 pub mod qualifications;
 pub mod reach;
@@ -51,6 +52,11 @@ impl Application {
         let own = Arc::new(settings::ComplaintsSettings::from_source(&settings.source)?);
         let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
         runtime.use_clock(clock.clone());
+        runtime
+            .metrics()
+            .add_collector(Arc::new(metrics::ProcedureMetrics {
+                pool: runtime.log().pool().clone(),
+            }));
         let store = store::Store::new(runtime.log().clone());
         let opening = opening::OpenAccepted {
             settings: own.clone(),
@@ -73,6 +79,11 @@ impl Application {
     /// The address the gRPC server is bound to.
     pub fn local_addr(&self) -> SocketAddr {
         self.runtime.local_addr()
+    }
+
+    /// Where its Prometheus metrics are served (`/metrics`).
+    pub fn metrics_addr(&self) -> SocketAddr {
+        self.runtime.metrics_addr()
     }
 
     /// The deadline watcher, e.g. to run one round in a test.

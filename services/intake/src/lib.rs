@@ -67,6 +67,11 @@ impl Application {
     pub fn local_addr(&self) -> SocketAddr {
         self.runtime.local_addr()
     }
+
+    /// Where its Prometheus metrics are served (`/metrics`).
+    pub fn metrics_addr(&self) -> SocketAddr {
+        self.runtime.metrics_addr()
+    }
 }
 
 impl Service for Application {

@@ -15,6 +15,7 @@ pub mod access;
 pub mod consume;
 pub mod core;
 pub mod grpc;
+pub mod metrics;
 pub mod reach;
 pub mod retention;
 pub mod send;
@@ -172,6 +173,11 @@ impl Application {
         let notify = NotifySettings::from_source(&settings.source)?;
         let mut runtime = Runtime::start(settings, Some(&MIGRATIONS), &[]).await?;
         runtime.use_clock(clock.clone());
+        runtime
+            .metrics()
+            .add_collector(Arc::new(metrics::DeliveryMetrics {
+                pool: runtime.log().pool().clone(),
+            }));
         let planner = consume::Planner {
             staff: Arc::new(notify.staff.clone()),
             settings: notify.plan.clone(),
@@ -216,6 +222,11 @@ impl Application {
     /// The address the gRPC server is bound to.
     pub fn local_addr(&self) -> SocketAddr {
         self.runtime.local_addr()
+    }
+
+    /// Where its Prometheus metrics are served (`/metrics`).
+    pub fn metrics_addr(&self) -> SocketAddr {
+        self.runtime.metrics_addr()
     }
 }
 

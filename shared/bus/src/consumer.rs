@@ -37,6 +37,8 @@ use futures::StreamExt;
 use prost::Message as _;
 use sqlx::PgConnection;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -96,6 +98,55 @@ pub struct Consumer<H> {
     settings: ConsumerSettings,
     stream: async_nats::jetstream::stream::Stream,
     handler: H,
+    stats: Arc<ConsumerStats>,
+}
+
+/// What a consumer has done and how far behind it is, for metrics: counts
+/// and positions only, never anything of an event's content.
+#[derive(Debug, Default)]
+pub struct ConsumerStats {
+    applied: AtomicU64,
+    dead_letters: AtomicU64,
+    behind: AtomicU64,
+    /// When the server received the oldest event not yet applied, in
+    /// milliseconds since the Unix epoch; 0 when none is waiting.
+    oldest_unapplied_ms: AtomicI64,
+}
+
+impl ConsumerStats {
+    /// Events this process applied (a copy already applied is not counted).
+    pub fn applied(&self) -> u64 {
+        self.applied.load(Ordering::Relaxed)
+    }
+
+    /// Events this process sent to the dead-letter subject.
+    pub fn dead_letters(&self) -> u64 {
+        self.dead_letters.load(Ordering::Relaxed)
+    }
+
+    /// Events delivered to this consumer and not applied yet: those in
+    /// hand plus those the server said were still pending behind the
+    /// last one delivered.
+    pub fn behind(&self) -> u64 {
+        self.behind.load(Ordering::Relaxed)
+    }
+
+    /// When the server received the oldest event in hand not yet applied
+    /// (milliseconds since the Unix epoch), if one is waiting.
+    pub fn oldest_unapplied_ms(&self) -> Option<i64> {
+        match self.oldest_unapplied_ms.load(Ordering::Relaxed) {
+            0 => None,
+            ms => Some(ms),
+        }
+    }
+
+    fn note_waiting(&self, pending: &[Item], server_pending: u64) {
+        let in_hand = u64::try_from(pending.len()).unwrap_or(u64::MAX);
+        self.behind
+            .store(in_hand.saturating_add(server_pending), Ordering::Relaxed);
+        let oldest = pending.first().map_or(0, |item| item.published_ms.max(1));
+        self.oldest_unapplied_ms.store(oldest, Ordering::Relaxed);
+    }
 }
 
 /// How far one attempt at a batch got.
@@ -110,6 +161,10 @@ enum Stop {
 /// the event.
 struct Item {
     sequence: u64,
+    /// Events the server still had for this consumer behind this one.
+    server_pending: u64,
+    /// When the server received it, in milliseconds since the Unix epoch.
+    published_ms: i64,
     message: Message,
     event: Result<(EventEnvelope, Uuid), String>,
 }
@@ -134,7 +189,13 @@ impl<H: Handler> Consumer<H> {
             settings,
             stream,
             handler,
+            stats: Arc::default(),
         })
+    }
+
+    /// Its counts and how far behind it is, shared with the running loop.
+    pub fn stats(&self) -> Arc<ConsumerStats> {
+        self.stats.clone()
     }
 
     /// Applies events in order until `shutdown`; the batch in hand is
@@ -198,7 +259,10 @@ impl<H: Handler> Consumer<H> {
         // events, so it can deadlock with another consumer where single
         // events never could.
         let mut alone = false;
+        // What the server still had behind the last event delivered.
+        let mut server_pending = 0;
         loop {
+            self.stats.note_waiting(&pending, server_pending);
             if pending.is_empty() {
                 let chunk = tokio::select! {
                     _ = shutdown.cancelled() => return Ok(()),
@@ -209,8 +273,11 @@ impl<H: Handler> Consumer<H> {
                 };
                 for message in chunk {
                     let message = message.map_err(|e| Error::nats("following the stream", e))?;
-                    pending.push(item(message)?);
+                    let item = item(message)?;
+                    server_pending = item.server_pending;
+                    pending.push(item);
                 }
+                self.stats.note_waiting(&pending, server_pending);
             }
             let batch = if alone { &pending[..1] } else { &pending[..] };
             let (done, stop) = self.apply(batch).await?;
@@ -311,6 +378,7 @@ impl<H: Handler> Consumer<H> {
             .collect();
         let forgotten = eventlog::retention::forgotten_among(&mut tx, &sources).await?;
         let mut done = 0;
+        let mut applied = 0;
         let mut undecodable = None;
         for (index, item) in items.iter().enumerate() {
             if item.sequence <= position {
@@ -341,6 +409,7 @@ impl<H: Handler> Consumer<H> {
             headers::set_parent_from(&span, item.message.headers.as_ref());
             let applied = async {
                 if eventlog::mark_processed(&mut tx, name, *event_id).await? {
+                    applied += 1;
                     self.handler.handle(&mut tx, envelope).await
                 } else {
                     tracing::debug!("event already applied; skipping the copy");
@@ -362,6 +431,7 @@ impl<H: Handler> Consumer<H> {
             eventlog::save_position(&mut tx, name, position).await?;
         }
         tx.commit().await.map_err(database)?;
+        self.stats.applied.fetch_add(applied, Ordering::Relaxed);
         Ok(Ok((done, undecodable)))
     }
 
@@ -401,6 +471,7 @@ impl<H: Handler> Consumer<H> {
             .map_err(|e| Error::nats("publishing a dead letter", e))?
             .await
             .map_err(|e| Error::nats("storing a dead letter", e))?;
+        self.stats.dead_letters.fetch_add(1, Ordering::Relaxed);
         let mut tx = self.log.pool().begin().await.map_err(database)?;
         if eventlog::lock_position(&mut tx, name).await? < item.sequence {
             eventlog::save_position(&mut tx, name, item.sequence).await?;
@@ -411,13 +482,17 @@ impl<H: Handler> Consumer<H> {
 }
 
 fn item(message: Message) -> Result<Item, Error> {
-    let sequence = message
+    let info = message
         .info()
-        .map_err(|e| Error::nats("reading a message's stream sequence", e))?
-        .stream_sequence;
+        .map_err(|e| Error::nats("reading a message's stream sequence", e))?;
+    let (sequence, server_pending) = (info.stream_sequence, info.pending);
+    let published_ms =
+        i64::try_from(info.published.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
     let event = decode(&message);
     Ok(Item {
         sequence,
+        server_pending,
+        published_ms,
         message,
         event,
     })

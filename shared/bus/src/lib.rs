@@ -26,7 +26,7 @@ mod relay;
 pub mod testing;
 
 pub use connection::{Bus, BusAuth, BusSettings, Namespace};
-pub use consumer::{Consumer, ConsumerSettings, Handler, HandlerError};
+pub use consumer::{Consumer, ConsumerSettings, ConsumerStats, Handler, HandlerError};
 pub use envelope::{decode_payload, envelope_of};
 pub use error::Error;
 pub use relay::{CHECKPOINT as RELAY_CHECKPOINT, Relay, RelaySettings};

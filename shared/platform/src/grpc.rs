@@ -43,14 +43,20 @@ pub fn invalid_argument(violations: &[FieldViolation]) -> tonic::Status {
 /// operator can find the whole trace of one call.
 pub const TRACE_ID_HEADER: &str = "x-trace-id";
 
-/// Serves `routes` plus health and reflection on `listener` until
-/// `shutdown` completes, then drains requests in flight.
+/// Serves `routes` plus health and reflection (listing the `advertised`
+/// services) on `listener` until
+/// `shutdown` completes, then drains requests in flight. Every call is
+/// counted and timed by `metrics`, refused ones included.
+// One parameter per cross-cutting piece, each built by the runtime.
+#[allow(clippy::too_many_arguments)]
 pub async fn serve<H>(
     listener: TcpListener,
     settings: &GrpcSettings,
     routes: Routes,
     health: H,
     auth: crate::auth::AuthLayer,
+    metrics: crate::metrics::MetricsLayer,
+    advertised: &[&str],
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error>
 where
@@ -65,15 +71,24 @@ where
         + 'static,
     H::Future: Send + 'static,
 {
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(complaints_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()
-        .map_err(Error::Reflection)?;
-    let routes = routes.add_service(health).add_service(reflection);
+    // Reflection lists the services this port serves, no others, in both
+    // versions (v1alpha for grpcurl before 1.8 and grpcio-reflection).
+    let reflection = || {
+        advertised.iter().fold(
+            tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(complaints_proto::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET),
+            |builder, name| builder.with_service_name(*name),
+        )
+    };
+    let routes = routes
+        .add_service(health)
+        .add_service(reflection().build_v1().map_err(Error::Reflection)?)
+        .add_service(reflection().build_v1alpha().map_err(Error::Reflection)?);
     Server::builder()
         .timeout(settings.request_timeout)
         .concurrency_limit_per_connection(settings.concurrency_per_connection)
+        .layer(metrics)
         .layer(TraceLayer)
         .layer(auth)
         .add_routes(routes)

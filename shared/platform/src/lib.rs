@@ -14,6 +14,7 @@
 //!   person, served by every service with its own [`subject::SubjectScope`].
 //! - [`limits`]: the bounds of page sizes, list lengths and periods a
 //!   request may carry.
+//! - [`metrics`]: Prometheus metrics on their own port (`METRICS_ADDR`).
 //! - [`run`]: the whole life of a service process, for a thin `main.rs`.
 //! - [`supervise`]: every background loop is started again when it fails,
 //!   and health is NOT_SERVING while one is down; [`Faults`] lets tests
@@ -26,6 +27,7 @@ mod error;
 mod faults;
 pub mod grpc;
 pub mod health;
+pub mod metrics;
 pub mod limits;
 pub mod retention;
 mod run;

@@ -27,6 +27,8 @@ pub struct Runtime {
     stop: CancellationToken,
     tasks: JoinSet<()>,
     loops: Supervisor,
+    metrics: crate::metrics::Metrics,
+    metrics_addr: SocketAddr,
     clock: std::sync::Arc<dyn crate::Clock>,
     subjects: Option<std::sync::Arc<dyn crate::subject::SubjectScope>>,
 }
@@ -76,8 +78,27 @@ impl Runtime {
             addr: settings.grpc.addr,
             source,
         })?;
+        let metrics_listener =
+            TcpListener::bind(settings.metrics_addr)
+                .await
+                .map_err(|source| Error::Bind {
+                    addr: settings.metrics_addr,
+                    source,
+                })?;
+        let metrics_addr = metrics_listener
+            .local_addr()
+            .map_err(|source| Error::Bind {
+                addr: settings.metrics_addr,
+                source,
+            })?;
         let stop = CancellationToken::new();
         let loops = Supervisor::new(stop.clone(), settings.faults.clone());
+        let metrics = crate::metrics::Metrics::new(
+            &settings.service,
+            log.clone(),
+            bus.clone(),
+            loops.clone(),
+        );
         let relay = Relay::new(
             log.clone(),
             bus.clone(),
@@ -98,9 +119,16 @@ impl Runtime {
             stop,
             tasks: JoinSet::new(),
             loops,
+            metrics: metrics.clone(),
+            metrics_addr,
             clock: std::sync::Arc::new(crate::SystemClock),
             subjects: None,
         };
+        tracing::info!(service = %runtime.settings.service, addr = %metrics_addr, "serving metrics");
+        let metrics_listener = std::sync::Arc::new(metrics_listener);
+        runtime.spawn("metrics-server", move |stop| {
+            crate::metrics::serve(metrics_listener.clone(), metrics.clone(), stop)
+        });
         runtime.spawn("relay", move |stop| relay.clone().run(stop));
         if let Some(keys) = remote_keys {
             runtime.spawn("jwks-refresh", move |stop| keys.clone().keep_fresh(stop));
@@ -136,6 +164,17 @@ impl Runtime {
         self.addr
     }
 
+    /// Where metrics are served (`/metrics`; the port is chosen by the OS
+    /// when 0).
+    pub fn metrics_addr(&self) -> SocketAddr {
+        self.metrics_addr
+    }
+
+    /// The service's metrics, to add what it measures itself.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
+    }
+
     /// Starts a consumer (its position kept in this schema) that runs until
     /// shutdown, as the loop `consumer:<its name>`; after a failure it
     /// resumes from its saved position.
@@ -145,9 +184,11 @@ impl Runtime {
         handler: H,
     ) -> Result<(), Error> {
         let name = format!("consumer:{}", settings.name);
+        let consumer_name = settings.name.clone();
         let consumer = std::sync::Arc::new(
             Consumer::start(self.bus.clone(), self.log.clone(), settings, handler).await?,
         );
+        self.metrics.add_consumer(&consumer_name, consumer.stats());
         self.spawn(name, move |stop| {
             let consumer = consumer.clone();
             async move { consumer.run_borrowed(stop).await }
@@ -264,6 +305,8 @@ impl Runtime {
             routes,
             health_service,
             auth,
+            crate::metrics::MetricsLayer::new(self.metrics.clone(), policy),
+            &policy.services(),
             draining,
         )
         .await;

@@ -142,6 +142,8 @@ pub struct Settings {
     /// `service.name` in traces.
     pub service: String,
     pub grpc: GrpcSettings,
+    /// Where Prometheus metrics are served (`METRICS_ADDR`).
+    pub metrics_addr: SocketAddr,
     pub database: DatabaseSettings,
     pub bus: BusSettings,
     pub relay: bus::RelaySettings,
@@ -177,6 +179,7 @@ impl Settings {
         "GRPC_ADDR",
         "GRPC_REQUEST_TIMEOUT_SECONDS",
         "GRPC_CONCURRENCY_PER_CONNECTION",
+        "METRICS_ADDR",
         "DATABASE_URL",
         "DATABASE_SCHEMA",
         "DATABASE_MAX_CONNECTIONS",
@@ -271,6 +274,10 @@ impl Settings {
                 )?,
                 concurrency_per_connection: s.get("GRPC_CONCURRENCY_PER_CONNECTION", 256)?,
             },
+            metrics_addr: s.get(
+                "METRICS_ADDR",
+                SocketAddr::from(([127, 0, 0, 1], metrics_port(default_port))),
+            )?,
             database: DatabaseSettings {
                 url: database_url,
                 schema,
@@ -309,6 +316,13 @@ impl Settings {
             faults: crate::Faults::default(),
         })
     }
+}
+
+/// The metrics port of a service whose gRPC port is `grpc_port` by
+/// default: 50051 to 50054 serve metrics on 9091 to 9094; port 0 (tests)
+/// picks a free one.
+pub fn metrics_port(grpc_port: u16) -> u16 {
+    grpc_port.saturating_sub(50051 - 9091)
 }
 
 /// `NATS_*` credentials: at most one way, a user with a password, a
@@ -489,6 +503,9 @@ mod tests {
     fn defaults_give_a_working_local_set_up() {
         let settings = Settings::from_source("intake", 50051, source(&[SECRET])).unwrap();
         assert_eq!(settings.grpc.addr.to_string(), "127.0.0.1:50051");
+        assert_eq!(settings.metrics_addr.to_string(), "127.0.0.1:9091");
+        assert_eq!(metrics_port(50054), 9094);
+        assert_eq!(metrics_port(0), 0, "tests' port 0 picks a free one");
         assert_eq!(settings.database.schema.as_str(), "intake");
         assert_eq!(settings.bus.namespace.as_str(), "complaints");
         assert!(
@@ -521,6 +538,7 @@ mod tests {
     fn a_bad_value_is_refused_with_the_name_of_its_variable() {
         for (key, value) in [
             ("GRPC_ADDR", "not-an-address"),
+            ("METRICS_ADDR", "9091"),
             ("DATABASE_URL", "mysql://x"),
             ("DATABASE_SCHEMA", "Robert'); DROP"),
             ("BUS_NAMESPACE", "has.dots"),

@@ -106,6 +106,17 @@ struct State {
     running: bool,
     /// Failures since the loop last ran steadily.
     failures: u32,
+    /// Times the loop was started again since the service started.
+    restarts: u64,
+}
+
+/// One loop as metrics see it: its name, whether it runs now and how many
+/// times it was started again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoopStatus {
+    pub name: String,
+    pub running: bool,
+    pub restarts: u64,
 }
 
 /// Why a run of a loop ended early.
@@ -190,7 +201,10 @@ impl Supervisor {
                 }
                 backoff = (backoff * 2).min(timing.max_backoff);
                 this.inner.faults.restarted(&name);
-                this.update(&name, |state| state.running = true);
+                this.update(&name, |state| {
+                    state.running = true;
+                    state.restarts += 1;
+                });
                 tracing::info!(loop_name = %name, "background loop restarted");
             }
         }
@@ -204,6 +218,18 @@ impl Supervisor {
             .iter()
             .filter(|(_, state)| !state.running || state.failures >= crash_loop_after)
             .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// Every loop by name, whether it runs and how often it restarted.
+    pub fn statuses(&self) -> Vec<LoopStatus> {
+        self.lock()
+            .iter()
+            .map(|(name, state)| LoopStatus {
+                name: name.clone(),
+                running: state.running,
+                restarts: state.restarts,
+            })
             .collect()
     }
 
@@ -237,6 +263,7 @@ impl Supervisor {
         let answer = change(self.lock().entry(name.to_owned()).or_insert(State {
             running: true,
             failures: 0,
+            restarts: 0,
         }));
         self.inner.changed.notify_one();
         answer
