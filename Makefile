@@ -3,7 +3,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/complaints-platform-target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: up down deps build test fmt-check clippy unit-and-integration bench bench-quick bench-build
+.PHONY: up down reset deps build test fmt-check clippy unit-and-integration bench bench-quick bench-build
 
 ## up: PostgreSQL and NATS (reused or installed and started), build, start the four services
 up:
@@ -12,6 +12,10 @@ up:
 ## down: stop what `make up` started
 down:
 	bash deploy/local/down.sh
+
+## reset: stop the services and clear the local schemas and bus streams (the next `make up` starts empty)
+reset:
+	bash deploy/local/reset.sh
 
 ## deps: only make sure PostgreSQL and NATS with JetStream are running
 deps:

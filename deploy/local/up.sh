@@ -12,8 +12,8 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 bash deploy/local/deps.sh --record "$run"
 bash deploy/local/mail-catcher.sh "$run"
 
-echo "[up] building the services"
-cargo build --workspace --bins --quiet
+echo "[up] building the services (the first build takes several minutes; cargo shows its progress)"
+cargo build --workspace --bins
 
 # The equality-monitoring pseudonym key intake and reporting share (R-MON-4):
 # generated once per checkout, kept out of git.
@@ -38,6 +38,8 @@ for service in intake complaints notifications reporting; do
     continue
   fi
   log="$run/logs/$service.log"
+  # The previous run's log is kept beside the new one.
+  [ -s "$log" ] && mv -f "$log" "$run/logs/$service.previous.log"
   : > "$log"
   GRPC_ADDR="${GRPC_HOST:-127.0.0.1}:${ports[$service]}" \
   DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/complaints}" \

@@ -4,7 +4,7 @@
 //! missing probe, an unpinned image, a root user, a file the image lacks)
 //! is caught by reading them against the code.
 
-mod files;
+pub mod files;
 
 use complaints_proto::v1::ListTriageQueueRequest;
 use end_to_end::clients::{self, CallMetadata};
@@ -971,6 +971,254 @@ fn every_kubernetes_deployment_has_a_network_policy_limiting_who_reaches_it_and_
             egress.contains(&25) || egress.contains(&587),
             service == "notifications",
             "{service}: SMTP is for notifications alone"
+        );
+    }
+}
+
+/// The files behind Prometheus and Grafana in compose.
+const PROMETHEUS_CONFIG: &str = "deploy/prometheus/prometheus.yml";
+const ALERT_RULES: &str = "deploy/prometheus/alerts.yml";
+const GRAFANA_DASHBOARDS: &str = "deploy/grafana/dashboards";
+
+/// Every metric of ours (`complaints_...`) a PromQL text names.
+pub(crate) fn metric_names_in(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b':';
+    let mut i = 0;
+    while let Some(found) = text[i..].find("complaints_") {
+        let start = i + found;
+        let mut end = start;
+        while end < bytes.len() && word(bytes[end]) {
+            end += 1;
+        }
+        if start == 0 || !word(bytes[start - 1]) {
+            names.insert(text[start..end].to_owned());
+        }
+        i = end.max(start + 1);
+    }
+    names
+}
+
+/// The PromQL expressions of the alert rules and of every dashboard panel.
+fn deploy_expressions() -> Vec<(String, String)> {
+    let mut expressions = Vec::new();
+    let rules = &yaml_documents(&read(ALERT_RULES), "alerts.yml")[0];
+    for group in seq_at(rules, &["groups"]) {
+        for rule in seq_at(group, &["rules"]) {
+            let name = str_at(rule, &["alert"]).expect("every rule is an alert");
+            let expr = str_at(rule, &["expr"]).expect("every alert has an expression");
+            expressions.push((format!("alert {name}"), expr.to_owned()));
+        }
+    }
+    let dir = repo().join(GRAFANA_DASHBOARDS);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the dashboards folder")
+        .map(|e| e.expect("a dashboard file").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "there is a dashboard");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("a readable dashboard");
+        let dashboard: serde_json::Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+        let panels = dashboard["panels"]
+            .as_array()
+            .expect("a dashboard has panels");
+        for panel in panels {
+            for target in panel["targets"].as_array().into_iter().flatten() {
+                let expr = target["expr"].as_str().expect("each target has an expr");
+                let title = panel["title"].as_str().unwrap_or("untitled");
+                expressions.push((format!("panel {title}"), expr.to_owned()));
+            }
+        }
+    }
+    expressions
+}
+
+/// Every metric name the alert rules and the dashboards use; the metrics
+/// test (tests/e2e/metrics.rs) finds each in a live scrape.
+pub(crate) fn metric_names_in_deploy_files() -> BTreeSet<String> {
+    deploy_expressions()
+        .iter()
+        .flat_map(|(_, expr)| metric_names_in(expr))
+        .collect()
+}
+
+#[test]
+fn metric_names_are_read_out_of_promql() {
+    assert_eq!(
+        metric_names_in(
+            "histogram_quantile(0.95, sum by (le) (rate(complaints_grpc_request_duration_seconds_bucket[5m]))) \
+             / complaints_service_ready{service=\"intake\"} or up{job=\"complaints-platform\"} + my_complaints_x"
+        ),
+        BTreeSet::from([
+            "complaints_grpc_request_duration_seconds_bucket".to_owned(),
+            "complaints_service_ready".to_owned(),
+        ])
+    );
+}
+
+/// The port of a `host:port` setting.
+fn port_of(addr: &str) -> u64 {
+    addr.rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{addr} ends in a port"))
+}
+
+#[test]
+fn compose_scrapes_every_service_with_prometheus_and_shows_it_in_grafana_both_pinned_non_root_and_provisioned_from_deploy()
+ {
+    let compose = compose();
+    let services = compose_services(&compose);
+    let mut targets_expected = BTreeSet::new();
+    for name in SERVICES {
+        let environment = compose_environment(services[name]);
+        let addr = environment
+            .get("METRICS_ADDR")
+            .unwrap_or_else(|| panic!("{name} is given METRICS_ADDR"));
+        assert!(
+            addr.starts_with("0.0.0.0:"),
+            "{name} serves metrics on every interface"
+        );
+        let port = port_of(addr);
+        assert!(
+            seq_at(services[name], &["ports"])
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|p| p.starts_with("127.0.0.1:") && p.ends_with(&format!(":{port}"))),
+            "{name} publishes its metrics port {port} on the loopback"
+        );
+        targets_expected.insert(format!("{name}:{port}"));
+    }
+    for tool in ["prometheus", "grafana"] {
+        let service = services
+            .get(tool)
+            .unwrap_or_else(|| panic!("compose runs {tool}"));
+        assert!(
+            at(service, &["user"]).is_some(),
+            "{tool} names its user, so it is checked"
+        );
+        assert_eq!(compose_user_problem(tool, service), None);
+        for volume in seq_at(service, &["volumes"])
+            .iter()
+            .filter_map(Value::as_str)
+        {
+            if let Some(source) = volume.strip_prefix("./") {
+                let source = source.split(':').next().expect("source:target");
+                assert!(
+                    repo().join("deploy").join(source).exists(),
+                    "{tool} mounts deploy/{source}, which exists"
+                );
+                assert!(volume.ends_with(":ro"), "{tool} mounts {source} read-only");
+            }
+        }
+    }
+    let prometheus = &yaml_documents(&read(PROMETHEUS_CONFIG), "prometheus.yml")[0];
+    let targets: BTreeSet<String> = seq_at(prometheus, &["scrape_configs"])
+        .iter()
+        .flat_map(|job| seq_at(job, &["static_configs"]))
+        .flat_map(|config| seq_at(config, &["targets"]))
+        .filter_map(|t| t.as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        targets, targets_expected,
+        "Prometheus scrapes the four services"
+    );
+    assert_eq!(
+        seq_at(prometheus, &["rule_files"])
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>(),
+        ["/etc/prometheus/alerts.yml"]
+    );
+    let datasources = &yaml_documents(
+        &read("deploy/grafana/provisioning/datasources/prometheus.yml"),
+        "datasource",
+    )[0];
+    assert_eq!(
+        str_at(&seq_at(datasources, &["datasources"])[0], &["url"]),
+        Some("http://prometheus:9090")
+    );
+}
+
+#[test]
+fn the_alert_rules_cover_lag_dead_letters_emails_deadlines_readiness_and_restarts() {
+    let alerts: BTreeMap<String, String> = deploy_expressions()
+        .into_iter()
+        .filter_map(|(what, expr)| Some((what.strip_prefix("alert ")?.to_owned(), expr)))
+        .collect();
+    for (alert, metric) in [
+        ("ServiceDown", "up{"),
+        ("ServiceNotReady", "complaints_service_ready"),
+        ("ConsumerLagging", "complaints_consumer_events_behind"),
+        (
+            "RelayLagging",
+            "complaints_relay_oldest_unpublished_age_seconds",
+        ),
+        ("DeadLetter", "complaints_consumer_dead_letters_total"),
+        (
+            "EmailsFailing",
+            "complaints_notifications_emails{status=\"failed\"}",
+        ),
+        (
+            "EmailGivenUp",
+            "complaints_notifications_emails{status=\"given_up\"}",
+        ),
+        (
+            "DeadlineMissed",
+            "complaints_procedure_deadlines{state=\"missed\"}",
+        ),
+        ("LoopRestarting", "complaints_loop_restarts_total"),
+    ] {
+        let expr = alerts
+            .get(alert)
+            .unwrap_or_else(|| panic!("an alert {alert}: {alerts:#?}"));
+        assert!(expr.contains(metric), "{alert} watches {metric}: {expr}");
+    }
+}
+
+#[test]
+fn every_kubernetes_deployment_exposes_its_metrics_port_for_prometheus() {
+    let documents = k8s_documents("base");
+    for (service, deployment, container) in deployments(&documents) {
+        let (_, values) = k8s_settings(&documents, service, container);
+        let addr = values
+            .get("METRICS_ADDR")
+            .unwrap_or_else(|| panic!("{service} is given METRICS_ADDR"));
+        assert!(
+            addr.starts_with("0.0.0.0:"),
+            "{service}: metrics on the pod's IP"
+        );
+        let port = port_of(addr);
+        let named = seq_at(container, &["ports"])
+            .iter()
+            .find(|p| str_at(p, &["name"]) == Some("metrics"))
+            .and_then(|p| p.get("containerPort"))
+            .and_then(Value::as_u64);
+        assert_eq!(named, Some(port), "{service}: container port `metrics`");
+        let annotation = |key: &str| {
+            str_at(
+                deployment,
+                &["spec", "template", "metadata", "annotations", key],
+            )
+        };
+        assert_eq!(
+            annotation("prometheus.io/scrape"),
+            Some("true"),
+            "{service}"
+        );
+        assert_eq!(
+            annotation("prometheus.io/port"),
+            Some(port.to_string().as_str()),
+            "{service}"
+        );
+        assert_eq!(
+            annotation("prometheus.io/path"),
+            Some("/metrics"),
+            "{service}"
         );
     }
 }

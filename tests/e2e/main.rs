@@ -3,13 +3,16 @@
 //! in its own schemas and bus namespace.
 
 mod cli;
+mod cli_stage3;
 mod crash_recovery;
 mod deploy_files;
 mod destruction;
 mod faults;
 mod first_complaint;
 mod hostile_text;
+mod local_scripts;
 mod loops;
+mod metrics;
 mod nats_auth;
 mod one_trace;
 mod processes;
