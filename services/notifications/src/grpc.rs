@@ -163,7 +163,12 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         request: Request<pb::ListCorrespondenceRequest>,
     ) -> Result<Response<pb::ListCorrespondenceResponse>, Status> {
         let who = Principal::of(&request)?.clone();
-        let reference = request.into_inner().reference.trim().to_owned();
+        let reference = platform::limits::required_text(
+            "reference",
+            fieldtext::fields::RECORD_ID,
+            &request.into_inner().reference,
+            "R-CORR-1",
+        )?;
         let mut conn = self.pool.acquire().await.map_err(internal)?;
         let party = store::party_of(&mut conn, &reference)
             .await
@@ -258,7 +263,19 @@ impl pb::notifications_server::Notifications for NotificationsApi {
     ) -> Result<Response<pb::PreviewTemplateResponse>, Status> {
         let who = Principal::of(&request)?.clone();
         let request = request.into_inner();
-        let (reference, template) = (request.reference.trim(), request.letter.trim());
+        let reference = platform::limits::required_text(
+            "reference",
+            fieldtext::fields::RECORD_ID,
+            &request.reference,
+            "R-CORR-1",
+        )?;
+        let letter = platform::limits::required_text(
+            "letter",
+            fieldtext::fields::LABEL,
+            &request.letter,
+            "R-CORR-1",
+        )?;
+        let (reference, template) = (reference.as_str(), letter.as_str());
         let template = template.strip_suffix(".txt.j2").unwrap_or(template);
         let mut conn = self.pool.acquire().await.map_err(internal)?;
         let party_key = store::party_of(&mut conn, reference)

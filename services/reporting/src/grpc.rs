@@ -364,13 +364,12 @@ impl pb::reporting_server::Reporting for ReportingApi {
         &self,
         request: Request<pb::GetLogTimelineRequest>,
     ) -> Result<Response<pb::LogTimeline>, Status> {
-        let reference = request.into_inner().reference.trim().to_owned();
-        if reference.is_empty() {
-            return Err(invalid_argument(&[violation(
-                "reference",
-                "is required: a complaint reference",
-            )]));
-        }
+        let reference = limits::required_text(
+            "reference",
+            fieldtext::fields::RECORD_ID,
+            &request.into_inner().reference,
+            "R-MON-3",
+        )?;
         let not_found = || Status::not_found(format!("the log has no complaint {reference}"));
         let mut conn = self
             .pool

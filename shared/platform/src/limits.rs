@@ -83,6 +83,24 @@ pub fn period_length(
     Ok(())
 }
 
+/// A required text field cleaned by its fieldtext `rule`: blank, NUL,
+/// other controls, bidi overrides and over-long values are refused naming
+/// `field` and the procedure rule `procedure`.
+pub fn required_text(
+    field: &str,
+    rule: fieldtext::Rule,
+    raw: &str,
+    procedure: &'static str,
+) -> Result<String, tonic::Status> {
+    rule.required(raw).map_err(|refused| {
+        crate::grpc::invalid_argument(&[FieldViolation {
+            field: field.to_owned(),
+            rule: procedure,
+            description: refused.to_string(),
+        }])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

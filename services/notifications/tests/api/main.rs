@@ -6,6 +6,7 @@ mod access;
 mod correspondence;
 mod delivery;
 mod helpers;
+mod hostile;
 mod letters;
 mod retention;
 mod smtp;

@@ -111,3 +111,21 @@ async fn the_longest_period_accepted_ten_years_by_month_is_reported_promptly() {
     );
     stack.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_log_timeline_refuses_a_reference_holding_nul_a_control_or_300_kb_naming_it() {
+    let mut stack = Stack::spawn().await;
+    for reference in [
+        "CMP-2026-000001\0".to_owned(),
+        "CMP-2026-\u{1b}000001".to_owned(),
+        "x".repeat(300 * 1024),
+    ] {
+        let status = stack
+            .reporting
+            .get_log_timeline(pb::GetLogTimelineRequest { reference })
+            .await
+            .unwrap_err();
+        refused_naming(&status, "reference");
+    }
+    stack.cleanup().await;
+}
