@@ -207,7 +207,8 @@ pub async fn access_audit(
 
 /// R-CONF-1 for the service at `addr`: [`assert_every_rpc_is_guarded`] for
 /// `service` and for the access audit every service serves, then checks
-/// that each wrong-role call is in the access audit as refused.
+/// that each wrong-role call is in the access audit as refused, and the
+/// unauthenticated ones within the per-peer budget.
 pub async fn assert_service_is_guarded(
     addr: SocketAddr,
     service: &str,
@@ -217,7 +218,17 @@ pub async fn assert_service_is_guarded(
         + assert_every_rpc_is_guarded(addr, "complaints.v1.AccessAudit", policy).await
         + assert_every_rpc_is_guarded(addr, "complaints.v1.Retention", policy).await
         + assert_every_rpc_is_guarded(addr, "complaints.v1.SubjectAccess", policy).await;
-    let refused = access_audit(addr, None).await;
+    let (unauthenticated, refused): (Vec<_>, Vec<_>) = access_audit(addr, None)
+        .await
+        .into_iter()
+        .partition(|e| e.subject.starts_with("unauthenticated "));
+    // The missing and expired tokens are refusals too, recorded up to the
+    // per-peer budget and then summarised once.
+    assert!(
+        !unauthenticated.is_empty()
+            && unauthenticated.len() <= crate::auth::layer::UNAUTHENTICATED_PER_MINUTE as usize + 1,
+        "unauthenticated calls are recorded, within the budget: {unauthenticated:?}"
+    );
     assert_eq!(
         refused.len(),
         wrong_role_calls,

@@ -52,3 +52,28 @@ async fn r_conf_1_the_portal_reads_back_its_own_submissions_and_no_one_elses() {
     );
     intake.cleanup().await;
 }
+
+/// R-CONF-1: an unauthenticated call is a refusal and is in the access
+/// audit like any other, under `unauthenticated <peer>`; a flood from one
+/// peer records at most 10 calls a minute and then one summary, so it
+/// cannot fill the table.
+#[tokio::test]
+async fn r_conf_1_unauthenticated_calls_are_in_the_access_audit_and_a_flood_is_rate_limited() {
+    let intake = crate::helpers::TestIntake::spawn().await;
+    let path = "/complaints.v1.Intake/ListTriageQueue";
+    for _ in 0..40 {
+        let status = platform::testing::call_empty(intake.addr, None, path).await;
+        assert_eq!(status.code(), tonic::Code::Unauthenticated);
+    }
+    let unauthenticated: Vec<_> = platform::testing::access_audit(intake.addr, None)
+        .await
+        .into_iter()
+        .filter(|e| e.subject.starts_with("unauthenticated"))
+        .collect();
+    assert_eq!(unauthenticated.len(), 11, "{unauthenticated:#?}");
+    assert!(unauthenticated.iter().all(|e| e.outcome == "denied"
+        && e.subject == "unauthenticated 127.0.0.1"
+        && e.method.starts_with(path)));
+    assert!(unauthenticated[10].method.contains("not recorded"));
+    intake.cleanup().await;
+}

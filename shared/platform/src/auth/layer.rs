@@ -1,13 +1,70 @@
 //! The auth layer in front of every handler: no token or a bad one is
 //! UNAUTHENTICATED, a role the service's [`Policy`] does not allow is
-//! PERMISSION_DENIED and recorded in the access audit; either way the
-//! handler never runs, so nothing changes. Health stays open.
+//! PERMISSION_DENIED; both are recorded in the access audit (the
+//! unauthenticated ones at most [`UNAUTHENTICATED_PER_MINUTE`] per peer
+//! address a minute, then one summary entry, so a flood cannot fill the
+//! table); either way the handler never runs, so nothing changes. Health
+//! stays open.
 
 use super::{Policy, Principal, Verifier, policy};
 use eventlog::{Access, AccessOutcome, EventLog};
 use futures::future::BoxFuture;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+/// How many unauthenticated calls from one peer address are recorded in a
+/// minute; the next one records a summary, the rest of the minute nothing.
+pub const UNAUTHENTICATED_PER_MINUTE: u32 = 10;
+const WINDOW: Duration = Duration::from_secs(60);
+/// Peers remembered at once; beyond this, windows already over are
+/// forgotten first, then (under a spread flood) every window restarts.
+const MAX_PEERS: usize = 10_000;
+
+/// What to record for one unauthenticated call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recording {
+    /// Record the call itself.
+    Call,
+    /// Record one entry saying the rest of the minute is not recorded.
+    Summary,
+    /// Record nothing.
+    Nothing,
+}
+
+/// Unauthenticated calls recorded per peer address and minute.
+#[derive(Debug, Default)]
+pub struct RefusalBudget {
+    windows: Mutex<HashMap<Option<IpAddr>, (Instant, u32)>>,
+}
+
+impl RefusalBudget {
+    /// What to record for a call from `peer` at `now`.
+    pub fn take(&self, peer: Option<IpAddr>, now: Instant) -> Recording {
+        let Ok(mut windows) = self.windows.lock() else {
+            return Recording::Nothing;
+        };
+        if windows.len() >= MAX_PEERS && !windows.contains_key(&peer) {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+            if windows.len() >= MAX_PEERS {
+                windows.clear();
+            }
+        }
+        let (start, count) = windows.entry(peer).or_insert((now, 0));
+        if now.duration_since(*start) >= WINDOW {
+            *start = now;
+            *count = 0;
+        }
+        *count = count.saturating_add(1);
+        match *count {
+            n if n <= UNAUTHENTICATED_PER_MINUTE => Recording::Call,
+            n if n == UNAUTHENTICATED_PER_MINUTE + 1 => Recording::Summary,
+            _ => Recording::Nothing,
+        }
+    }
+}
 
 /// Adds [`AuthService`] around the routes.
 #[derive(Debug, Clone)]
@@ -15,6 +72,7 @@ pub struct AuthLayer {
     verifier: Arc<Verifier>,
     policy: Policy,
     log: EventLog,
+    budget: Arc<RefusalBudget>,
 }
 
 impl AuthLayer {
@@ -23,6 +81,7 @@ impl AuthLayer {
             verifier,
             policy,
             log,
+            budget: Arc::default(),
         }
     }
 }
@@ -79,7 +138,17 @@ where
             Err(e) => {
                 tracing::info!(method = %path, reason = %e, "refused: not authenticated");
                 let status = tonic::Status::unauthenticated(e.to_string());
-                return Box::pin(async move { Ok(refuse(&status)) });
+                let peer = request
+                    .extensions()
+                    .get::<tonic::transport::server::TcpConnectInfo>()
+                    .and_then(|info| info.remote_addr())
+                    .map(|addr| addr.ip());
+                let recording = self.layer.budget.take(peer, Instant::now());
+                let log = self.layer.log.clone();
+                return Box::pin(async move {
+                    record_unauthenticated(&log, peer, &path, recording).await;
+                    Ok(refuse(&status))
+                });
             }
         };
         if !self.layer.policy.serves(&path) {
@@ -101,6 +170,36 @@ where
     }
 }
 
+/// Records an unauthenticated call as refused, under the subject
+/// `unauthenticated <peer address>` (there is no token to name anyone).
+async fn record_unauthenticated(
+    log: &EventLog,
+    peer: Option<IpAddr>,
+    path: &str,
+    recording: Recording,
+) {
+    let peer = peer.map_or_else(|| "unknown peer".to_owned(), |ip| ip.to_string());
+    let method = match recording {
+        Recording::Call => path.to_owned(),
+        Recording::Summary => format!(
+            "{path} (and every further unauthenticated call from this peer this minute, \
+             not recorded: more than {UNAUTHENTICATED_PER_MINUTE} a minute)"
+        ),
+        Recording::Nothing => return,
+    };
+    let access = Access {
+        subject: format!("unauthenticated {peer}"),
+        roles: String::new(),
+        method,
+        outcome: AccessOutcome::Denied,
+        record: None,
+        trace_id: telemetry::propagation::trace_id(&tracing::Span::current()),
+    };
+    if let Err(e) = log.record_access(&access).await {
+        tracing::error!(error = %e, "could not record an unauthenticated call");
+    }
+}
+
 /// Records a refused call and builds its answer.
 async fn deny(log: &EventLog, principal: &Principal, path: &str) -> tonic::Status {
     let access = Access {
@@ -118,4 +217,36 @@ async fn deny(log: &EventLog, principal: &Principal, path: &str) -> tonic::Statu
         tracing::error!(error = %e, "could not record a refused call");
     }
     principal.denied(&format!("call {path}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_conf_1_unauthenticated_calls_are_recorded_up_to_the_budget_per_peer_then_one_summary() {
+        let budget = RefusalBudget::default();
+        let start = Instant::now();
+        let flood: IpAddr = [203, 0, 113, 7].into();
+        let other: IpAddr = [198, 51, 100, 1].into();
+        let seen: Vec<Recording> = (0..50).map(|_| budget.take(Some(flood), start)).collect();
+        assert!(
+            seen[..UNAUTHENTICATED_PER_MINUTE as usize]
+                .iter()
+                .all(|r| *r == Recording::Call)
+        );
+        assert_eq!(
+            seen[UNAUTHENTICATED_PER_MINUTE as usize],
+            Recording::Summary
+        );
+        assert!(
+            seen[UNAUTHENTICATED_PER_MINUTE as usize + 1..]
+                .iter()
+                .all(|r| *r == Recording::Nothing)
+        );
+        // Another peer has its own budget.
+        assert_eq!(budget.take(Some(other), start), Recording::Call);
+        // The next minute starts again.
+        assert_eq!(budget.take(Some(flood), start + WINDOW), Recording::Call);
+    }
 }
