@@ -39,6 +39,14 @@ pub fn invalid_argument(violations: &[FieldViolation]) -> tonic::Status {
     tonic::Status::with_error_details(tonic::Code::InvalidArgument, message, details)
 }
 
+/// The most metadata (HTTP/2 header list, decoded) a request may carry.
+/// A request over it is refused by the transport before any service code
+/// runs (hyper answers HTTP 431 with no grpc-status), so a tonic client
+/// sees UNKNOWN "grpc-status header missing, mapped from HTTP status code
+/// 431" (other clients: UNKNOWN or INTERNAL naming HTTP 431). No answer of
+/// our own is possible there; the service stays healthy for the next call.
+pub const MAX_HEADER_LIST_BYTES: u32 = 16 * 1024;
+
 /// Response header carrying the trace id of the request, so a caller or an
 /// operator can find the whole trace of one call.
 pub const TRACE_ID_HEADER: &str = "x-trace-id";
@@ -86,6 +94,7 @@ where
         .add_service(reflection().build_v1().map_err(Error::Reflection)?)
         .add_service(reflection().build_v1alpha().map_err(Error::Reflection)?);
     Server::builder()
+        .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
         .timeout(settings.request_timeout)
         .concurrency_limit_per_connection(settings.concurrency_per_connection)
         .layer(metrics)

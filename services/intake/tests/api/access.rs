@@ -77,3 +77,35 @@ async fn r_conf_1_unauthenticated_calls_are_in_the_access_audit_and_a_flood_is_r
     assert!(unauthenticated[10].method.contains("not recorded"));
     intake.cleanup().await;
 }
+
+/// Oversized metadata (300 entries) is refused by the transport before
+/// any handler runs (platform::grpc::MAX_HEADER_LIST_BYTES): the client
+/// sees an error, never a stored request, and the service answers the
+/// next call and health as before.
+#[tokio::test]
+async fn three_hundred_metadata_entries_are_refused_and_the_service_stays_healthy() {
+    let mut intake = crate::helpers::TestIntake::spawn().await;
+    let mut request = tonic::Request::new(crate::helpers::web_form("oversized-metadata"));
+    for n in 0..300 {
+        let key: tonic::metadata::MetadataKey<tonic::metadata::Ascii> =
+            format!("x-padding-{n}").parse().unwrap();
+        request
+            .metadata_mut()
+            .insert(key, "x".repeat(100).parse().unwrap());
+    }
+    let refused = intake.client.submit_complaint(request).await.unwrap_err();
+    // The transport's answer, before any handler: HTTP 431 without a
+    // grpc-status, which tonic reports as UNKNOWN naming the 431.
+    assert_eq!(refused.code(), tonic::Code::Unknown, "{refused:?}");
+    assert!(refused.message().contains("431"), "{refused:?}");
+    assert_eq!(intake.stored().await, (0, 0), "nothing was stored");
+    let health =
+        platform::testing::call_empty(intake.addr, None, "/grpc.health.v1.Health/Check").await;
+    assert_eq!(health.code(), tonic::Code::Ok, "{health:?}");
+    let accepted = intake
+        .client
+        .submit_complaint(crate::helpers::web_form("after-oversized"))
+        .await;
+    assert!(accepted.is_ok(), "{accepted:?}");
+    intake.cleanup().await;
+}
