@@ -20,6 +20,11 @@ for service in intake complaints notifications reporting; do
   rm -f "$pidfile"
 done
 
+if [ -f "$run/trace-catcher.pid" ]; then
+  stop_pid "$(cat "$run/trace-catcher.pid")" "trace catcher"
+  rm -f "$run/trace-catcher.pid"
+fi
+
 if [ -f "$run/mail-catcher.pid" ]; then
   stop_pid "$(cat "$run/mail-catcher.pid")" "mail catcher"
   rm -f "$run/mail-catcher.pid"

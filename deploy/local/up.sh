@@ -15,6 +15,13 @@ bash deploy/local/mail-catcher.sh "$run"
 echo "[up] building the services (the first build takes several minutes; cargo shows its progress)"
 cargo build --workspace --bins
 
+# Traces: every service exports its spans to the local trace catcher
+# (or to the receiver already on 127.0.0.1:4317) unless told otherwise.
+if [ -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]; then
+  bash deploy/local/trace-catcher.sh "$run" "$target"
+  export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317
+fi
+
 # The equality-monitoring pseudonym key intake and reporting share (R-MON-4):
 # generated once per checkout, kept out of git.
 if [ -z "${MONITORING_PSEUDONYM_KEY:-}" ]; then
@@ -67,6 +74,7 @@ echo "The complaints platform is up (logs in .run/logs/, emails in .run/mail/, s
 for service in intake complaints notifications reporting; do
   printf '  %-14s grpc://127.0.0.1:%s  (pid %s)\n' "$service" "${ports[$service]}" "$(cat "$run/$service.pid")"
 done
+echo "Traces of every call: $target/debug/trace-catcher list, then trace-catcher show TRACE_ID"
 
 echo
 echo "Every call but health needs a bearer token. A development token for each role:"

@@ -20,5 +20,6 @@ mod retention;
 mod stack;
 mod subject_access;
 mod support;
+mod trace_catcher;
 mod trace_context;
 mod two_replicas;

@@ -1,6 +1,7 @@
-//! An OTLP/gRPC trace receiver in the test process: the services export
-//! their spans to it exactly as they would to a real collector, and the
-//! test reads them back flattened, one [`CollectedSpan`] per span.
+//! An OTLP/gRPC trace receiver: the services export their spans to it
+//! exactly as they would to a real collector, and it keeps them flattened,
+//! one [`CollectedSpan`] per span, in memory (tests) or appended to a file
+//! as JSON lines (`make up`).
 
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
@@ -9,7 +10,9 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
@@ -17,7 +20,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 
 /// One exported span with its resource, values rendered as text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CollectedSpan {
     /// The resource's `service.name`.
     pub service: String,
@@ -32,6 +35,11 @@ pub struct CollectedSpan {
     pub events: Vec<(String, Vec<(String, String)>)>,
     /// Each link's trace id and attributes.
     pub links: Vec<(String, Vec<(String, String)>)>,
+    /// Start and end, nanoseconds since the Unix epoch.
+    #[serde(default)]
+    pub start_unix_nanos: u64,
+    #[serde(default)]
+    pub end_unix_nanos: u64,
 }
 
 impl CollectedSpan {
@@ -62,16 +70,17 @@ impl CollectedSpan {
     }
 }
 
-/// The receiver; stops serving when dropped.
-#[derive(Debug)]
-pub struct TraceCollector {
-    addr: SocketAddr,
-    received: Arc<Mutex<Vec<ExportTraceServiceRequest>>>,
-    stop: CancellationToken,
+/// Where received spans go.
+#[derive(Debug, Clone)]
+enum Sink {
+    /// Kept for [`TraceCollector::spans`].
+    Memory(Arc<Mutex<Vec<CollectedSpan>>>),
+    /// Appended to a file, one JSON object a line, as they arrive.
+    File(Arc<Mutex<std::fs::File>>),
 }
 
-#[derive(Debug, Clone, Default)]
-struct Receiver(Arc<Mutex<Vec<ExportTraceServiceRequest>>>);
+#[derive(Debug, Clone)]
+struct Receiver(Sink);
 
 #[tonic::async_trait]
 impl TraceService for Receiver {
@@ -79,23 +88,59 @@ impl TraceService for Receiver {
         &self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
-        self.0
-            .lock()
-            .expect("the collector's lock is never poisoned")
-            .push(request.into_inner());
+        let spans = flatten(&request.into_inner());
+        match &self.0 {
+            Sink::Memory(kept) => kept
+                .lock()
+                .map_err(|_| tonic::Status::internal("the span store is unusable"))?
+                .extend(spans),
+            Sink::File(file) => {
+                let mut lines = Vec::new();
+                for span in &spans {
+                    serde_json::to_writer(&mut lines, span)
+                        .map_err(|e| tonic::Status::internal(e.to_string()))?;
+                    lines.push(b'\n');
+                }
+                let mut file = file
+                    .lock()
+                    .map_err(|_| tonic::Status::internal("the span file is unusable"))?;
+                file.write_all(&lines)
+                    .and_then(|()| file.flush())
+                    .map_err(|e| tonic::Status::unavailable(format!("writing spans: {e}")))?;
+            }
+        }
         Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
     }
 }
 
+/// The receiver; stops serving when dropped.
+#[derive(Debug)]
+pub struct TraceCollector {
+    addr: SocketAddr,
+    sink: Sink,
+    stop: CancellationToken,
+}
+
 impl TraceCollector {
-    /// Starts receiving on a free port of 127.0.0.1.
+    /// Starts receiving on a free port of 127.0.0.1, keeping spans in memory.
+    ///
+    /// # Panics
+    /// When no port of 127.0.0.1 can be bound (tests only).
     pub async fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("binding the collector");
-        let addr = listener.local_addr().expect("the collector's address");
-        let receiver = Receiver::default();
-        let received = receiver.0.clone();
+        Self::serve(listener, Sink::Memory(Arc::default())).expect("the collector's address")
+    }
+
+    /// Receives on `listener`, appending every span to `file` as a JSON line.
+    pub fn to_file(listener: TcpListener, file: std::fs::File) -> std::io::Result<Self> {
+        Self::serve(listener, Sink::File(Arc::new(Mutex::new(file))))
+    }
+
+    fn serve(listener: TcpListener, sink: Sink) -> std::io::Result<Self> {
+        let addr = listener.local_addr()?;
+        let receiver = Receiver(sink.clone());
         let stop = CancellationToken::new();
         let stopped = stop.clone();
         tokio::spawn(async move {
@@ -106,11 +151,12 @@ impl TraceCollector {
                 })
                 .await;
         });
-        Self {
-            addr,
-            received,
-            stop,
-        }
+        Ok(Self { addr, sink, stop })
+    }
+
+    /// The address it receives on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
 
     /// What `OTEL_EXPORTER_OTLP_ENDPOINT` is set to.
@@ -118,48 +164,59 @@ impl TraceCollector {
         format!("http://{}", self.addr)
     }
 
-    /// Every span received so far.
+    /// Every span received so far (none when writing to a file).
     pub fn spans(&self) -> Vec<CollectedSpan> {
-        let received = self
-            .received
-            .lock()
-            .expect("the collector's lock is never poisoned");
-        let mut spans = Vec::new();
-        for resource_spans in received.iter().flat_map(|r| &r.resource_spans) {
-            let resource = resource_spans
-                .resource
-                .as_ref()
-                .map(|r| pairs(&r.attributes))
-                .unwrap_or_default();
-            let service = resource
-                .iter()
-                .find(|(k, _)| k == "service.name")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            for span in resource_spans.scope_spans.iter().flat_map(|s| &s.spans) {
-                spans.push(CollectedSpan {
-                    service: service.clone(),
-                    resource: resource.clone(),
-                    trace_id: hex(&span.trace_id),
-                    span_id: hex(&span.span_id),
-                    parent_span_id: hex(&span.parent_span_id),
-                    name: span.name.clone(),
-                    attributes: pairs(&span.attributes),
-                    events: span
-                        .events
-                        .iter()
-                        .map(|e| (e.name.clone(), pairs(&e.attributes)))
-                        .collect(),
-                    links: span
-                        .links
-                        .iter()
-                        .map(|l| (hex(&l.trace_id), pairs(&l.attributes)))
-                        .collect(),
-                });
-            }
+        match &self.sink {
+            Sink::Memory(kept) => kept.lock().map(|k| k.clone()).unwrap_or_default(),
+            Sink::File(_) => Vec::new(),
         }
-        spans
     }
+
+    /// Completes when the collector is stopped.
+    pub async fn stopped(&self) {
+        self.stop.cancelled().await;
+    }
+}
+
+/// One export's spans, flattened with their resource.
+pub fn flatten(request: &ExportTraceServiceRequest) -> Vec<CollectedSpan> {
+    let mut spans = Vec::new();
+    for resource_spans in &request.resource_spans {
+        let resource = resource_spans
+            .resource
+            .as_ref()
+            .map(|r| pairs(&r.attributes))
+            .unwrap_or_default();
+        let service = resource
+            .iter()
+            .find(|(k, _)| k == "service.name")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        for span in resource_spans.scope_spans.iter().flat_map(|s| &s.spans) {
+            spans.push(CollectedSpan {
+                service: service.clone(),
+                resource: resource.clone(),
+                trace_id: hex(&span.trace_id),
+                span_id: hex(&span.span_id),
+                parent_span_id: hex(&span.parent_span_id),
+                name: span.name.clone(),
+                attributes: pairs(&span.attributes),
+                events: span
+                    .events
+                    .iter()
+                    .map(|e| (e.name.clone(), pairs(&e.attributes)))
+                    .collect(),
+                links: span
+                    .links
+                    .iter()
+                    .map(|l| (hex(&l.trace_id), pairs(&l.attributes)))
+                    .collect(),
+                start_unix_nanos: span.start_time_unix_nano,
+                end_unix_nanos: span.end_time_unix_nano,
+            });
+        }
+    }
+    spans
 }
 
 impl Drop for TraceCollector {
