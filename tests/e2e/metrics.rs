@@ -138,9 +138,8 @@ async fn every_service_serves_metrics_that_move_with_a_complaint_and_name_no_one
     let mut live_names = BTreeSet::new();
     for (service, (text, samples)) in SERVICES.iter().zip(&scrapes) {
         for name in every_service {
-            // Every service has been called at least by the health
-            // checks? No: only intake is called here, so the RPC families
-            // of the others may be empty until someone calls them.
+            // Only intake is called over gRPC here; the others' RPC
+            // families have no sample until someone calls them.
             if name.starts_with("complaints_grpc_") && *service != "intake" {
                 continue;
             }
@@ -292,6 +291,23 @@ async fn every_service_serves_metrics_that_move_with_a_complaint_and_name_no_one
         missing.is_empty(),
         "deploy/ uses metrics no service serves: {missing:?}"
     );
+
+    // A loop killed and restarted shows in its restart counter.
+    stack.faults("reporting").fail_once("relay");
+    let mut restarted = 0.0;
+    for _ in 0..100 {
+        let (_, samples) = scrape(stack.metrics[3]).await;
+        restarted = value(
+            &samples,
+            "complaints_loop_restarts_total",
+            &[("loop", "relay")],
+        );
+        if restarted >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(restarted, 1.0, "reporting's relay restarted once");
 
     // Anything but GET /metrics is not found.
     let (status, _, _) = get(stack.metrics[0], "/").await;
