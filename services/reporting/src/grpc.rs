@@ -441,3 +441,68 @@ impl pb::reporting_server::Reporting for ReportingApi {
         Ok(Response::new(ReceiverStream::new(stream)))
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_date() -> impl Strategy<Value = Option<pb::Date>> {
+        proptest::option::of(
+            (any::<i32>(), any::<u32>(), any::<u32>()).prop_map(|(year, month, day)| pb::Date {
+                year,
+                month,
+                day,
+            }),
+        )
+    }
+
+    /// The regression corpus: the periods of the operators' issue.
+    #[test]
+    fn the_periods_that_wedged_the_service_are_refused() {
+        let d = |year, month, day| Some(pb::Date { year, month, day });
+        for (from, to) in [
+            (d(2026, 1, 1), d(99_999, 12, 31)),
+            (d(2026, 1, 1), d(9999, 12, 31)),
+            (d(0, 1, 1), d(2026, 12, 31)),
+            (d(i32::MIN, 1, 1), d(i32::MAX, 12, 31)),
+        ] {
+            let refused = period(from, to).unwrap_err();
+            assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+        }
+    }
+
+    proptest! {
+        /// Any period a well-formed request can carry is parsed without a
+        /// panic, to a period within the bounds or INVALID_ARGUMENT.
+        #[test]
+        fn any_period_parses_within_the_bounds_or_is_refused(from in any_date(), to in any_date()) {
+            match period(from, to) {
+                Ok(p) => {
+                    prop_assert!(p.from() <= p.to());
+                    prop_assert!((limits::FIRST_YEAR..=limits::LAST_YEAR)
+                        .contains(&chrono::Datelike::year(&p.from())));
+                    prop_assert!((p.to() - p.from()).num_days() <= 366 * 10);
+                }
+                Err(status) => prop_assert_eq!(status.code(), tonic::Code::InvalidArgument),
+            }
+        }
+
+        /// Any characteristic number is a characteristic or INVALID_ARGUMENT.
+        #[test]
+        fn any_characteristic_parses_or_is_refused(value in any::<i32>()) {
+            if let Err(status) = characteristic(value) {
+                prop_assert_eq!(status.code(), tonic::Code::InvalidArgument);
+            }
+        }
+
+        /// Any text is a reference or INVALID_ARGUMENT naming it.
+        #[test]
+        fn any_reference_text_is_cleaned_or_refused(raw in any::<String>()) {
+            if let Err(status) = limits::required_text("reference", fieldtext::fields::RECORD_ID, &raw, "R-MON-3") {
+                prop_assert_eq!(status.code(), tonic::Code::InvalidArgument);
+                prop_assert!(status.message().starts_with("reference:"));
+            }
+        }
+    }
+}
