@@ -30,6 +30,7 @@ fn loops_of(service: &str) -> Vec<String> {
             "consumer:intake-complaint-links",
             "consumer:intake-retention-facts",
             "health-watch",
+            "metrics-server",
             "relay",
             "retention-job",
         ],
@@ -38,6 +39,7 @@ fn loops_of(service: &str) -> Vec<String> {
             "consumer:complaints-retention-facts",
             "deadline-watcher",
             "health-watch",
+            "metrics-server",
             "relay",
             "retention-job",
         ],
@@ -47,6 +49,7 @@ fn loops_of(service: &str) -> Vec<String> {
             "consumer:notifications-retention-facts",
             "email-listener",
             "health-watch",
+            "metrics-server",
             "relay",
             "retention-job",
             "sender-0",
@@ -59,6 +62,7 @@ fn loops_of(service: &str) -> Vec<String> {
             "consumer:reporting-intake",
             "consumer:reporting-retention-facts",
             "health-watch",
+            "metrics-server",
             "relay",
             "retention-job",
         ],
@@ -158,7 +162,12 @@ async fn killed_relays_consumers_and_health_watchers_come_back_and_a_complaint_s
     for service in SERVICES {
         let loops: Vec<String> = loops_of(service)
             .into_iter()
-            .filter(|l| l == "relay" || l == "health-watch" || l.starts_with("consumer:"))
+            .filter(|l| {
+                l == "relay"
+                    || l == "health-watch"
+                    || l == "metrics-server"
+                    || l.starts_with("consumer:")
+            })
             .collect();
         kill(&stack, service, &loops).await;
     }
