@@ -37,7 +37,7 @@ pub fn list(spans: &[CollectedSpan], limit: usize) -> String {
             (start, row)
         })
         .collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
     let mut out = String::from(
         "STARTED (UTC)             TRACE ID                          SPANS  LENGTH    SERVICES                                  ROOT SPAN\n",
     );
