@@ -119,6 +119,11 @@ impl PrivateNats {
         self.stop();
         self.up();
     }
+
+    /// Starts again after [`PrivateNats::stop`], on the same port and store.
+    pub fn start_again(&mut self) {
+        self.up();
+    }
 }
 
 impl Drop for PrivateNats {
@@ -195,6 +200,21 @@ impl PrivatePostgres {
     /// `immediate` aborts as a crash would and recovers from the WAL).
     pub fn restart(&self, mode: &str) {
         self.pg_ctl(&["restart", "-m", mode]);
+    }
+
+    /// Stops the server (`pg_ctl stop -m fast`, sessions ended) until
+    /// [`PrivatePostgres::start_again`]: an outage.
+    pub fn stop(&self) {
+        let data = self.data();
+        self.as_postgres(
+            "pg_ctl",
+            &["-D", path(&data), "-w", "-t", "30", "stop", "-m", "fast"],
+        );
+    }
+
+    /// Starts again after [`PrivatePostgres::stop`].
+    pub fn start_again(&self) {
+        self.pg_ctl(&["start"]);
     }
 
     fn data(&self) -> PathBuf {

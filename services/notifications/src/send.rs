@@ -89,7 +89,7 @@ impl Sender {
             {
                 tracing::warn!(error = %error, "recovering interrupted exchanges failed");
             }
-            match self.send_next(&mut connection).await {
+            match self.send_next(&mut connection, stop).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(error) => tracing::warn!(error = %error, "sending a notification failed"),
@@ -111,7 +111,11 @@ impl Sender {
     /// and its result recorded in a second one. A stop between the two
     /// leaves the claim behind, and [`Sender::recover_stalled`] gives the
     /// email up instead of sending it again: nobody gets two copies.
-    async fn send_next(&self, connection: &mut Connection) -> Result<bool, StoreError> {
+    async fn send_next(
+        &self,
+        connection: &mut Connection,
+        stop: &CancellationToken,
+    ) -> Result<bool, StoreError> {
         let Some(row) = store::claim_next_due(&self.pool, self.clock.now()).await? else {
             return Ok(false);
         };
@@ -129,12 +133,17 @@ impl Sender {
             row.traceparent.as_deref(),
             row.tracestate.as_deref(),
         );
-        self.exchange(connection, &row).instrument(span).await?;
+        self.exchange(connection, &row, stop).instrument(span).await?;
         Ok(true)
     }
 
     /// One SMTP exchange for a claimed email, and its result recorded.
-    async fn exchange(&self, connection: &mut Connection, row: &Row) -> Result<(), StoreError> {
+    async fn exchange(
+        &self,
+        connection: &mut Connection,
+        row: &Row,
+        stop: &CancellationToken,
+    ) -> Result<(), StoreError> {
         let command = match self.message(row) {
             Err(error) => DeliveryCommand::RecordFailure {
                 error,
@@ -157,7 +166,43 @@ impl Sender {
                 },
             },
         };
-        self.record(row.notification_id, command).await
+        self.record_through_outage(row.notification_id, command, stop)
+            .await
+    }
+
+    /// Records an exchange's result, waiting out an outage of the database:
+    /// the server's answer is known only here, and a claim left behind
+    /// would later be given up as unknown although the email went (or be
+    /// marked sent although it failed). Only a stop while the database is
+    /// away leaves the claim, for [`Sender::recover_stalled`].
+    async fn record_through_outage(
+        &self,
+        id: uuid::Uuid,
+        command: DeliveryCommand,
+        stop: &CancellationToken,
+    ) -> Result<(), StoreError> {
+        loop {
+            match self.record(id, command.clone()).await {
+                Ok(()) => return Ok(()),
+                Err(error) if !self.database_answers().await => {
+                    tracing::warn!(notification_id = %id, error = %error, "the database does not answer; keeping the SMTP result until it does");
+                    tokio::select! {
+                        _ = stop.cancelled() => return Err(error),
+                        _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    }
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Whether the database answers a trivial query within a few seconds.
+    async fn database_answers(&self) -> bool {
+        let ping = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(
+            tokio::time::timeout(Duration::from_secs(5), ping).await,
+            Ok(Ok(_))
+        )
     }
 
     /// Records the result of an exchange, ends the claim, and raises a

@@ -302,8 +302,20 @@ impl<H: Handler> Consumer<H> {
                     }
                     // Losing a deadlock or a serialization race says
                     // nothing about the event: it does not use up attempts.
+                    // Nor does a database that does not answer: the event
+                    // waits, however long the outage, and a dead letter is
+                    // kept for an event that can never be applied.
                     if !transient(error.as_ref()) {
-                        attempts.1 += 1;
+                        if self.database_answers().await {
+                            attempts.1 += 1;
+                        } else {
+                            tracing::warn!(consumer = %self.settings.name, error = %error, "the database does not answer; the event waits for it, using up no attempt");
+                            tokio::select! {
+                                _ = shutdown.cancelled() => return Ok(()),
+                                _ = tokio::time::sleep(OUTAGE_PAUSE) => {}
+                            }
+                            continue;
+                        }
                     }
                     if attempts.1 < self.settings.max_deliver {
                         tracing::warn!(consumer = %self.settings.name, error = %error, attempt = attempts.1, "handling failed; will retry");
@@ -496,6 +508,22 @@ fn item(message: Message) -> Result<Item, Error> {
         message,
         event,
     })
+}
+
+/// How long a consumer waits before trying again while the database does
+/// not answer.
+const OUTAGE_PAUSE: Duration = Duration::from_secs(2);
+
+impl<H> Consumer<H> {
+    /// Whether the database answers a trivial query within a few seconds:
+    /// when it does not, a failure says nothing about the event.
+    async fn database_answers(&self) -> bool {
+        let ping = sqlx::query("SELECT 1").execute(self.log.pool());
+        matches!(
+            tokio::time::timeout(Duration::from_secs(5), ping).await,
+            Ok(Ok(_))
+        )
+    }
 }
 
 /// Whether `error` is, or was caused by, PostgreSQL choosing this
