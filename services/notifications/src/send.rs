@@ -133,7 +133,9 @@ impl Sender {
             row.traceparent.as_deref(),
             row.tracestate.as_deref(),
         );
-        self.exchange(connection, &row, stop).instrument(span).await?;
+        self.exchange(connection, &row, stop)
+            .instrument(span)
+            .await?;
         Ok(true)
     }
 
