@@ -55,6 +55,10 @@ pub struct DatabaseSettings {
     pub schema: SchemaName,
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// A connection unused this long is closed, so an idle service holds
+    /// none of the server's connections beyond what it keeps open on
+    /// purpose (a LISTEN, a relay's lock); `None` keeps them.
+    pub idle_timeout: Option<Duration>,
 }
 
 impl EventLog {
@@ -81,6 +85,8 @@ impl EventLog {
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
+            .idle_timeout(settings.idle_timeout)
+            .min_connections(0)
             .connect_with(options)
             .await
             .context(format!(

@@ -20,6 +20,7 @@ pub fn fresh_settings(prefix: &str) -> DatabaseSettings {
             .expect("generated schema names are valid"),
         max_connections: 40,
         acquire_timeout: Duration::from_secs(30),
+        idle_timeout: Some(Duration::from_secs(10)),
     }
 }
 

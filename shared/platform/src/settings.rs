@@ -184,6 +184,7 @@ impl Settings {
         "DATABASE_SCHEMA",
         "DATABASE_MAX_CONNECTIONS",
         "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+        "DATABASE_IDLE_TIMEOUT_SECONDS",
         "NATS_URL",
         "NATS_USER",
         "NATS_PASSWORD",
@@ -288,6 +289,11 @@ impl Settings {
                     Duration::from_secs,
                 )?,
             },
+                idle_timeout: Some(s.duration(
+                    "DATABASE_IDLE_TIMEOUT_SECONDS",
+                    60,
+                    Duration::from_secs,
+                )?),
             bus: BusSettings {
                 url: nats_url,
                 auth: bus_auth(s)?,

@@ -17,6 +17,7 @@ async fn main() {
         schema: SchemaName::parse(&schema).expect("a valid schema name"),
         max_connections: 2,
         acquire_timeout: Duration::from_secs(10),
+        idle_timeout: None,
     };
     let log = EventLog::connect(&settings, None)
         .await

@@ -136,6 +136,7 @@ fn settings(schema: &str) -> Result<DatabaseSettings, String> {
         schema: SchemaName::parse(schema).map_err(|e| e.to_string())?,
         max_connections: 4,
         acquire_timeout: Duration::from_secs(60),
+        idle_timeout: None,
     })
 }
 
