@@ -90,7 +90,8 @@ impl EventLog {
             .connect_with(options)
             .await
             .context(format!(
-                "connecting to PostgreSQL for schema {}",
+                "connecting to PostgreSQL at DATABASE_URL{} for schema {}",
+                tls_hint(&settings.url),
                 settings.schema
             ))?;
         Ok(Self {
@@ -109,6 +110,16 @@ impl EventLog {
                 schema: self.schema.to_string(),
                 source,
             })
+    }
+}
+
+/// What to check when a connection asking for a verified certificate
+/// fails: nothing else says it was the TLS handshake.
+fn tls_hint(url: &str) -> &'static str {
+    if url.contains("sslmode=verify-") || url.contains("sslrootcert=") {
+        " over TLS (the server's certificate must be signed by a CA in sslrootcert)"
+    } else {
+        ""
     }
 }
 
