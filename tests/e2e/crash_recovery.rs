@@ -67,6 +67,7 @@ async fn an_event_committed_by_a_process_killed_before_publishing_is_delivered_a
         namespace: bus::Namespace::parse(&isolation.namespace).unwrap(),
         duplicate_window: Duration::from_secs(120),
         auth: bus::BusAuth::None,
+        ca_file: None,
     };
     let bus = bus::Bus::connect(&bus_settings).await.unwrap();
     let consumer = Consumer::start(

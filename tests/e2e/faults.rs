@@ -608,6 +608,7 @@ async fn faults(faults: Faults) {
         namespace: bus::Namespace::parse(&isolation.namespace).expect("a valid namespace"),
         duplicate_window: Duration::from_secs(120),
         auth: bus::BusAuth::None,
+        ca_file: None,
     })
     .await
     .expect("the private NATS answers");

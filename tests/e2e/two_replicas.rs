@@ -489,6 +489,7 @@ async fn two_replicas() {
         namespace: bus::Namespace::parse(&isolation.namespace).unwrap(),
         duplicate_window: Duration::from_secs(120),
         auth: bus::BusAuth::None,
+        ca_file: None,
     })
     .await
     .unwrap();

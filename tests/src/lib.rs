@@ -181,6 +181,7 @@ impl Isolation {
             namespace: bus::Namespace::parse(&self.namespace).expect("a valid namespace"),
             duplicate_window: Duration::from_secs(120),
             auth: bus::BusAuth::None,
+            ca_file: None,
         };
         if let Ok(bus) = bus::Bus::connect(&settings).await {
             bus::testing::delete_namespace(&bus).await;

@@ -66,6 +66,10 @@ pub struct BusSettings {
     pub url: String,
     /// How the service authenticates to NATS.
     pub auth: BusAuth,
+    /// `NATS_CA_FILE`: PEM certificates of a private CA that signed the
+    /// server's certificate (with a `tls://` URL); `None` trusts the
+    /// system's roots only.
+    pub ca_file: Option<std::path::PathBuf>,
     pub namespace: Namespace,
     /// How long JetStream remembers message ids to drop duplicates.
     pub duplicate_window: Duration,
@@ -115,6 +119,15 @@ impl Bus {
                 .await
                 .map_err(|e| Error::nats(format!("reading {}", path.display()), e))?,
         };
+        // A build of the whole workspace can compile in both of rustls's
+        // crypto providers (a test dependency brings aws-lc-rs), and then
+        // rustls will not choose: a `tls://` connection uses ring, as the
+        // rest of the tree does. Installing again is refused, harmlessly.
+        let _ = async_nats::rustls::crypto::ring::default_provider().install_default();
+        let options = match &settings.ca_file {
+            Some(path) => options.add_root_certificates(path.clone()),
+            None => options,
+        };
         let client = options
             .connect(settings.url.as_str())
             .await
@@ -136,6 +149,18 @@ impl Bus {
                     ),
                     reason,
                 ),
+                // A handshake refused over TLS looks like any failure to
+                // connect, retried until the stream cannot be made.
+                None if settings.url.starts_with("tls://") || settings.ca_file.is_some() => {
+                    Error::nats(
+                        format!(
+                            "no TLS connection to NATS at {} (check NATS_URL and NATS_CA_FILE: \
+                             the server's certificate must be signed by a CA in it)",
+                            settings.url
+                        ),
+                        e,
+                    )
+                }
                 None => e,
             });
         }

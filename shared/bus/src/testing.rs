@@ -18,6 +18,7 @@ pub fn fresh_settings(prefix: &str) -> BusSettings {
             .expect("generated namespaces are valid"),
         duplicate_window: Duration::from_secs(120),
         auth: crate::BusAuth::None,
+        ca_file: None,
     }
 }
 

@@ -190,6 +190,7 @@ impl Settings {
         "NATS_PASSWORD",
         "NATS_TOKEN",
         "NATS_CREDENTIALS_FILE",
+        "NATS_CA_FILE",
         "BUS_NAMESPACE",
         "BUS_DUPLICATE_WINDOW_SECONDS",
         "RELAY_BATCH_SIZE",
@@ -288,15 +289,16 @@ impl Settings {
                     10,
                     Duration::from_secs,
                 )?,
-            },
                 idle_timeout: Some(s.duration(
                     "DATABASE_IDLE_TIMEOUT_SECONDS",
                     60,
                     Duration::from_secs,
                 )?),
+            },
             bus: BusSettings {
                 url: nats_url,
                 auth: bus_auth(s)?,
+                ca_file: nats_ca_file(s)?,
                 namespace,
                 duplicate_window: s.duration(
                     "BUS_DUPLICATE_WINDOW_SECONDS",
@@ -374,6 +376,19 @@ fn bus_auth(s: &Source) -> Result<bus::BusAuth, SettingsError> {
         }
         (None, None, None, None) => bus::BusAuth::None,
     })
+}
+
+/// `NATS_CA_FILE`: the private CA a `tls://` NATS server's certificate is
+/// signed by.
+fn nats_ca_file(s: &Source) -> Result<Option<std::path::PathBuf>, SettingsError> {
+    match s.raw("NATS_CA_FILE") {
+        None => Ok(None),
+        Some(path) if std::path::Path::new(path).is_file() => Ok(Some(path.into())),
+        Some(_) => Err(SettingsError {
+            key: "NATS_CA_FILE".into(),
+            reason: "is not a readable file".into(),
+        }),
+    }
 }
 
 /// The shortest development secret accepted: HS256 with less is guessable.
