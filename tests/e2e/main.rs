@@ -20,6 +20,7 @@ mod retention;
 mod stack;
 mod subject_access;
 mod support;
+mod tls;
 mod trace_catcher;
 mod trace_context;
 mod two_replicas;

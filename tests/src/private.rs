@@ -50,6 +50,8 @@ pub struct PrivateNats {
     child: Option<Child>,
     /// The user and password the server requires, if any.
     user: Option<(String, String)>,
+    /// The server's certificate and key when it speaks only TLS.
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl PrivateNats {
@@ -60,9 +62,29 @@ impl PrivateNats {
             dir: temp_dir("faults-nats"),
             child: None,
             user: None,
+            tls: None,
         };
         nats.up();
         nats
+    }
+
+    /// Starts JetStream that speaks only TLS with `cert` (see
+    /// [`TestCa::server_cert`]); reach it at [`PrivateNats::tls_url`].
+    pub fn start_tls(cert: &ServerCert) -> Self {
+        let mut nats = Self {
+            port: free_port(),
+            dir: temp_dir("tls-nats"),
+            child: None,
+            user: None,
+            tls: Some((cert.cert.clone(), cert.key.clone())),
+        };
+        nats.up();
+        nats
+    }
+
+    /// `tls://127.0.0.1:PORT`.
+    pub fn tls_url(&self) -> String {
+        format!("tls://127.0.0.1:{}", self.port)
     }
 
     /// Starts JetStream that admits only `user` with `password`.
@@ -72,6 +94,7 @@ impl PrivateNats {
             dir: temp_dir("auth-nats"),
             child: None,
             user: Some((user.to_owned(), password.to_owned())),
+            tls: None,
         };
         nats.up();
         nats
@@ -97,6 +120,15 @@ impl PrivateNats {
                     .iter()
                     .flat_map(|(user, password)| ["--user", user, "--pass", password]),
             )
+            .args(self.tls.iter().flat_map(|(cert, key)| {
+                [
+                    "--tls".as_ref(),
+                    "--tlscert".as_ref(),
+                    cert.as_os_str(),
+                    "--tlskey".as_ref(),
+                    key.as_os_str(),
+                ]
+            }))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -164,15 +196,43 @@ fn wait_exit(child: &mut Child, within: Duration) {
 pub struct PrivatePostgres {
     pub port: u16,
     dir: PathBuf,
+    /// Extra server options, e.g. `ssl=on` with its files.
+    options: String,
 }
 
 impl PrivatePostgres {
     /// Creates the cluster and starts it; waits until it accepts connections.
     pub fn start() -> Self {
+        Self::start_with(|_| String::new())
+    }
+
+    /// Creates the cluster and starts it with `ssl=on`, presenting `cert`
+    /// (see [`TestCa::server_cert`]); plain connections are still accepted,
+    /// as by default, and a client asking `sslmode=verify-full` checks the
+    /// certificate against its `sslrootcert`.
+    pub fn start_tls(cert: &ServerCert) -> Self {
+        Self::start_with(|dir| {
+            // The server reads its key only if the postgres user owns it
+            // and nobody else can read it.
+            let (crt, key) = (dir.join("server.crt"), dir.join("server.key"));
+            std::fs::copy(&cert.cert, &crt).expect("copying the server certificate");
+            std::fs::copy(&cert.key, &key).expect("copying the server key");
+            run("chown", &["postgres:postgres", path(&crt), path(&key)]);
+            run("chmod", &["600", path(&key)]);
+            format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                crt.display(),
+                key.display()
+            )
+        })
+    }
+
+    fn start_with(options: impl FnOnce(&Path) -> String) -> Self {
         let dir = temp_dir("faults-pg");
         run("chown", &["postgres:postgres", path(&dir)]);
         let pg = Self {
             port: free_port(),
+            options: options(&dir),
             dir,
         };
         pg.as_postgres(
@@ -223,9 +283,10 @@ impl PrivatePostgres {
 
     fn pg_ctl(&self, args: &[&str]) {
         let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off{}",
             self.port,
-            self.dir.display()
+            self.dir.display(),
+            self.options
         );
         let (data, log) = (self.data(), self.dir.join("server.log"));
         let mut all = vec!["-D", path(&data), "-l", path(&log), "-w", "-t", "30"];
@@ -273,4 +334,120 @@ fn run(program: &str, args: &[&str]) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// A throwaway certificate authority made with the `openssl` command in a
+/// temporary folder (removed when dropped), to sign a server certificate
+/// for 127.0.0.1 and `localhost`.
+#[derive(Debug)]
+pub struct TestCa {
+    dir: PathBuf,
+    /// The CA's certificate (PEM): what a client trusts.
+    pub cert: PathBuf,
+    key: PathBuf,
+}
+
+/// A server certificate (PEM) and its unencrypted key, signed by a [`TestCa`].
+#[derive(Debug, Clone)]
+pub struct ServerCert {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl TestCa {
+    /// A new CA with an ECDSA P-256 key, valid for a day, named `name`.
+    pub fn new(name: &str) -> Self {
+        let dir = temp_dir("test-ca");
+        let (cert, key) = (dir.join("ca.pem"), dir.join("ca.key"));
+        run(
+            "openssl",
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                path(&key),
+                "-out",
+                path(&cert),
+                "-days",
+                "1",
+                "-subj",
+                &format!("/CN={name}"),
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+        );
+        Self { dir, cert, key }
+    }
+
+    /// A certificate for a server at 127.0.0.1 or `localhost`, signed by
+    /// this CA.
+    pub fn server_cert(&self, name: &str) -> ServerCert {
+        let (cert, key) = (
+            self.dir.join(format!("{name}.pem")),
+            self.dir.join(format!("{name}.key")),
+        );
+        let (csr, ext) = (
+            self.dir.join(format!("{name}.csr")),
+            self.dir.join(format!("{name}.ext")),
+        );
+        std::fs::write(
+            &ext,
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\n\
+             basicConstraints=critical,CA:FALSE\n\
+             keyUsage=critical,digitalSignature,keyEncipherment\n\
+             extendedKeyUsage=serverAuth\n",
+        )
+        .expect("writing the certificate's extensions");
+        run(
+            "openssl",
+            &[
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                path(&key),
+                "-out",
+                path(&csr),
+                "-subj",
+                "/CN=localhost",
+            ],
+        );
+        run(
+            "openssl",
+            &[
+                "x509",
+                "-req",
+                "-in",
+                path(&csr),
+                "-CA",
+                path(&self.cert),
+                "-CAkey",
+                path(&self.key),
+                "-CAcreateserial",
+                "-days",
+                "1",
+                "-extfile",
+                path(&ext),
+                "-out",
+                path(&cert),
+            ],
+        );
+        ServerCert { cert, key }
+    }
+}
+
+impl Drop for TestCa {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
