@@ -60,20 +60,22 @@ impl EventLog {
         Ok(())
     }
 
-    /// Every recorded access to `record`, oldest first.
-    pub async fn accesses_to(&self, record: &str) -> Result<Vec<AccessEntry>, Error> {
-        self.accesses("WHERE record = $1", Some(record)).await
+    /// The latest `limit` recorded accesses to `record`, oldest first.
+    pub async fn accesses_to(&self, record: &str, limit: usize) -> Result<Vec<AccessEntry>, Error> {
+        self.accesses("WHERE record = $2", Some(record), limit)
+            .await
     }
 
-    /// Every refused call, oldest first.
-    pub async fn refused_accesses(&self) -> Result<Vec<AccessEntry>, Error> {
-        self.accesses("WHERE outcome = 'denied'", None).await
+    /// The latest `limit` refused calls, oldest first.
+    pub async fn refused_accesses(&self, limit: usize) -> Result<Vec<AccessEntry>, Error> {
+        self.accesses("WHERE outcome = 'denied'", None, limit).await
     }
 
     async fn accesses(
         &self,
         filter: &str,
         record: Option<&str>,
+        limit: usize,
     ) -> Result<Vec<AccessEntry>, Error> {
         type Row = (
             DateTime<Utc>,
@@ -85,10 +87,12 @@ impl EventLog {
             Option<String>,
         );
         let sql = format!(
-            "SELECT at, subject, roles, method, outcome, record, trace_id \
-             FROM access_audit {filter} ORDER BY id"
+            "SELECT at, subject, roles, method, outcome, record, trace_id FROM ( \
+               SELECT * FROM access_audit {filter} ORDER BY id DESC LIMIT $1) latest \
+             ORDER BY id"
         );
-        let mut query = sqlx::query_as::<_, Row>(&sql);
+        let mut query =
+            sqlx::query_as::<_, Row>(&sql).bind(i64::try_from(limit).unwrap_or(i64::MAX));
         if let Some(record) = record {
             query = query.bind(record);
         }

@@ -134,12 +134,14 @@ pub async fn destroy_stream_in(
 }
 
 impl EventLog {
-    /// Every destruction, oldest first.
-    pub async fn tombstones(&self) -> Result<Vec<Tombstone>, Error> {
+    /// The latest `limit` destructions, oldest first.
+    pub async fn tombstones(&self, limit: usize) -> Result<Vec<Tombstone>, Error> {
         sqlx::query_as(
-            "SELECT stream_id, reason, authorised_by, destroyed_at, events_destroyed \
-             FROM destructions ORDER BY destruction_id",
+            "SELECT stream_id, reason, authorised_by, destroyed_at, events_destroyed FROM ( \
+               SELECT * FROM destructions ORDER BY destruction_id DESC LIMIT $1) latest \
+             ORDER BY destruction_id",
         )
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await
         .context("reading the destructions")
@@ -184,15 +186,16 @@ pub struct HoldInPlace {
 }
 
 impl EventLog {
-    /// Every hold in place now (the latest entry of its record placed one),
-    /// by record.
-    pub async fn holds_in_place(&self) -> Result<Vec<HoldInPlace>, Error> {
+    /// The holds in place now (the latest entry of its record placed one),
+    /// by record, the first `limit` of them.
+    pub async fn holds_in_place(&self, limit: usize) -> Result<Vec<HoldInPlace>, Error> {
         sqlx::query_as(
             "SELECT record, reason, by_whom, at FROM ( \
                SELECT DISTINCT ON (record) record, action, reason, by_whom, at \
                FROM legal_holds ORDER BY record, id DESC) latest \
-             WHERE action = 'placed' ORDER BY record",
+             WHERE action = 'placed' ORDER BY record LIMIT $1",
         )
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await
         .context("reading the holds in place")

@@ -29,6 +29,8 @@ pub mod grpc;
 pub mod health;
 pub mod limits;
 pub mod metrics;
+#[cfg(test)]
+mod never_panics;
 pub mod retention;
 mod run;
 mod runtime;

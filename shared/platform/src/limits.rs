@@ -7,6 +7,12 @@ use crate::grpc::FieldViolation;
 
 /// The most rows one page of any list call returns.
 pub const MAX_PAGE_SIZE: u32 = 500;
+/// The most rows a list call without a page size answers (the access
+/// audit, the retention lists, the print queue, a complaint's
+/// correspondence), so a table of any size cannot make one call run away.
+/// Each call says which rows it keeps when there are more: the newest, or
+/// the first in its order.
+pub const MAX_LIST_ROWS: usize = 1000;
 /// The rows a page holds when the request does not say.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// The most entries a repeated field of a request may carry (links of a

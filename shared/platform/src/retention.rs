@@ -253,6 +253,36 @@ fn required(field: &str, value: &str, rule: fieldtext::Rule) -> Result<String, t
     })
 }
 
+/// A hold request's record and reason, read at the edge (touching nothing).
+pub(crate) fn hold_fields(r: &HoldRequest) -> Result<(String, String), tonic::Status> {
+    let record = required("record", &r.record, fieldtext::fields::RECORD_ID)?;
+    let reason = required("reason", &r.reason, fieldtext::fields::REASON)?;
+    Ok((record, reason))
+}
+
+/// A destroy request's record and reason, read at the edge (touching
+/// nothing).
+pub(crate) fn destroy_fields(r: &DestroyRequest) -> Result<(RecordRef, String), tonic::Status> {
+    let reference = required(
+        "complaint_reference",
+        &r.complaint_reference,
+        fieldtext::fields::RECORD_ID,
+    )?;
+    let reason = required("reason", &r.reason, fieldtext::fields::REASON)?;
+    let submission_id = match r.submission_id.trim() {
+        "" => None,
+        id => Some(Uuid::parse_str(id).map_err(|_| {
+            tonic::Status::invalid_argument("submission_id: not a submission id (R-CONF-2)")
+        })?),
+    };
+    let record = RecordRef {
+        complaint_reference: reference,
+        submission_id,
+        compliment_id: None,
+    };
+    Ok((record, reason))
+}
+
 impl Retention {
     pub fn new(
         log: EventLog,
@@ -297,9 +327,7 @@ impl Retention {
         action: HoldAction,
     ) -> Result<tonic::Response<HoldResponse>, tonic::Status> {
         let who = Principal::of(&request)?.subject.clone();
-        let r = request.into_inner();
-        let record = required("record", &r.record, fieldtext::fields::RECORD_ID)?;
-        let reason = required("reason", &r.reason, fieldtext::fields::REASON)?;
+        let (record, reason) = hold_fields(&request.into_inner())?;
         let fail = |e: eventlog::Error| unavailable("the legal hold cannot be recorded", &e);
         let mut tx = self
             .log
@@ -601,24 +629,7 @@ impl pb::retention_server::Retention for Retention {
         request: tonic::Request<DestroyRequest>,
     ) -> Result<tonic::Response<DestroyResponse>, tonic::Status> {
         let who = Principal::of(&request)?.subject.clone();
-        let r = request.into_inner();
-        let reference = required(
-            "complaint_reference",
-            &r.complaint_reference,
-            fieldtext::fields::RECORD_ID,
-        )?;
-        let reason = required("reason", &r.reason, fieldtext::fields::REASON)?;
-        let submission_id = match r.submission_id.trim() {
-            "" => None,
-            id => Some(Uuid::parse_str(id).map_err(|_| {
-                tonic::Status::invalid_argument("submission_id: not a submission id (R-CONF-2)")
-            })?),
-        };
-        let record = RecordRef {
-            complaint_reference: reference,
-            submission_id,
-            compliment_id: None,
-        };
+        let (record, reason) = destroy_fields(&request.into_inner())?;
         let (tombstones, rows, kept_shared_for) =
             self.destroy_in_database(&record, &reason, &who).await?;
         tracing::info!(
@@ -659,13 +670,15 @@ impl pb::retention_server::Retention for Retention {
         self.list_holds_rpc().await.map(tonic::Response::new)
     }
 
+    /// The latest [`crate::limits::MAX_LIST_ROWS`] destructions, oldest
+    /// first.
     async fn list_destructions(
         &self,
         _request: tonic::Request<ListDestructionsRequest>,
     ) -> Result<tonic::Response<ListDestructionsResponse>, tonic::Status> {
         let tombstones = self
             .log
-            .tombstones()
+            .tombstones(crate::limits::MAX_LIST_ROWS)
             .await
             .map_err(|e| unavailable("the destructions cannot be read", &e))?;
         Ok(tonic::Response::new(ListDestructionsResponse {

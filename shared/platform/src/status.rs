@@ -43,6 +43,56 @@ pub fn storage(what: &str, error: &(dyn Error + 'static)) -> tonic::Status {
     tonic::Status::unavailable(format!("{what}; try again"))
 }
 
+/// Whether `error` is an outage a retry can outlast: the connection or
+/// the pool failed (I/O, TLS, a timed-out or closed pool, a lost worker)
+/// or PostgreSQL said so (SQLSTATE class 08 connection, 40 transaction
+/// rollback, 53 insufficient resources, 57 operator intervention such as
+/// a shutdown).
+pub fn is_outage(error: &(dyn Error + 'static)) -> bool {
+    if let Some(code) = sqlstate(error) {
+        return ["08", "40", "53", "57"]
+            .iter()
+            .any(|class| code.starts_with(class));
+    }
+    let mut current: Option<&(dyn Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        let sqlx_error =
+            e.downcast_ref::<sqlx::Error>()
+                .or_else(|| match e.downcast_ref::<eventlog::Error>() {
+                    Some(eventlog::Error::Database { source, .. }) => Some(source),
+                    _ => None,
+                });
+        if let Some(sqlx_error) = sqlx_error {
+            return matches!(
+                sqlx_error,
+                sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::WorkerCrashed
+                    | sqlx::Error::Protocol(_)
+            );
+        }
+        if e.downcast_ref::<std::io::Error>().is_some() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// The status of a failed database step `what`, in three: INVALID_ARGUMENT
+/// for a value the database refuses as data (class 22), UNAVAILABLE for an
+/// outage ([`is_outage`]), INTERNAL for anything else (a stored row that
+/// does not decode, a statement PostgreSQL refuses), which no retry mends.
+pub fn database(what: &str, error: &(dyn Error + 'static)) -> tonic::Status {
+    if is_data_error(error) || is_outage(error) {
+        return storage(what, error);
+    }
+    tracing::error!(error = %crate::report(error), "{what}: unexpected");
+    tonic::Status::internal(format!("{what}: an unexpected failure"))
+}
+
 /// ALREADY_EXISTS naming `field` (a google.rpc.BadRequest violation, as
 /// INVALID_ARGUMENT names its fields): e.g. an idempotency key first used
 /// for another request.
@@ -101,5 +151,33 @@ mod tests {
         // Another SQLSTATE class (42: a syntax error) is not the caller's data.
         let other = refused_by_postgres("SELEC $1", "x").await;
         assert_eq!(storage("x", &other).code(), tonic::Code::Unavailable);
+    }
+
+    #[tokio::test]
+    async fn database_answers_invalid_argument_for_data_unavailable_for_an_outage_else_internal() {
+        let nul = refused_by_postgres("SELECT $1::text", "a\0b").await;
+        assert_eq!(database("x", &nul).code(), tonic::Code::InvalidArgument);
+        let down = sqlx::postgres::PgPoolOptions::new()
+            .acquire_timeout(std::time::Duration::from_millis(500))
+            .connect("postgres://postgres@127.0.0.1:1/postgres")
+            .await
+            .unwrap_err();
+        assert!(is_outage(&down), "{down}");
+        assert_eq!(database("x", &down).code(), tonic::Code::Unavailable);
+        assert_eq!(
+            database("x", &sqlx::Error::PoolTimedOut).code(),
+            tonic::Code::Unavailable
+        );
+        let wrapped = eventlog::Error::Database {
+            context: "reading".into(),
+            source: sqlx::Error::PoolClosed,
+        };
+        assert_eq!(database("x", &wrapped).code(), tonic::Code::Unavailable);
+        let other = refused_by_postgres("SELEC $1", "x").await;
+        assert_eq!(database("x", &other).code(), tonic::Code::Internal);
+        assert_eq!(
+            database("x", &sqlx::Error::RowNotFound).code(),
+            tonic::Code::Internal
+        );
     }
 }

@@ -27,7 +27,7 @@ async fn r_conf_1_each_access_is_listed_for_its_record_in_order_and_cannot_be_al
     }
 
     let listed: Vec<Access> = log
-        .accesses_to("CMP-2026-000001")
+        .accesses_to("CMP-2026-000001", 100)
         .await
         .unwrap()
         .into_iter()
@@ -35,7 +35,7 @@ async fn r_conf_1_each_access_is_listed_for_its_record_in_order_and_cannot_be_al
         .collect();
     assert_eq!(listed, [first, refused.clone()]);
     let denied: Vec<Access> = log
-        .refused_accesses()
+        .refused_accesses(100)
         .await
         .unwrap()
         .into_iter()
@@ -58,5 +58,36 @@ async fn r_conf_1_each_access_is_listed_for_its_record_in_order_and_cannot_be_al
             "{statement}"
         );
     }
+    cleanup(log).await;
+}
+
+#[tokio::test]
+async fn a_listing_holds_the_latest_entries_up_to_its_limit_oldest_first() {
+    let settings = eventlog::testing::fresh_settings("access_limit");
+    let log = EventLog::connect(&settings, None).await.unwrap();
+    let entries: Vec<Access> = (0..7)
+        .map(|n| {
+            access(
+                &format!("s{n}"),
+                AccessOutcome::Denied,
+                Some("CMP-2026-000009"),
+            )
+        })
+        .collect();
+    for a in &entries {
+        log.record_access(a).await.unwrap();
+    }
+    let subjects = |listed: Vec<eventlog::AccessEntry>| -> Vec<String> {
+        listed.into_iter().map(|e| e.access.subject).collect()
+    };
+    assert_eq!(
+        subjects(log.accesses_to("CMP-2026-000009", 3).await.unwrap()),
+        ["s4", "s5", "s6"]
+    );
+    assert_eq!(
+        subjects(log.refused_accesses(2).await.unwrap()),
+        ["s5", "s6"]
+    );
+    assert_eq!(log.refused_accesses(100).await.unwrap().len(), 7);
     cleanup(log).await;
 }

@@ -73,31 +73,54 @@ impl AccessAudit {
     }
 }
 
+/// What a `ListAccess` request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AccessQuery {
+    /// Every refusal.
+    Refused,
+    /// The accesses to one record.
+    Record(String),
+}
+
+/// Reads a `ListAccess` request at the edge, touching nothing:
+/// INVALID_ARGUMENT naming `record` when it is not a record id, or when it
+/// is empty and `refused_only` is not asked for.
+pub(crate) fn access_query(r: &ListAccessRequest) -> Result<AccessQuery, tonic::Status> {
+    let record = fieldtext::fields::RECORD_ID
+        .clean(&r.record)
+        .map_err(|refused| {
+            crate::grpc::invalid_argument(&[crate::grpc::FieldViolation {
+                field: "record".into(),
+                rule: "R-CONF-1",
+                description: refused.to_string(),
+            }])
+        })?
+        .unwrap_or_default();
+    if r.refused_only {
+        Ok(AccessQuery::Refused)
+    } else if record.is_empty() {
+        Err(tonic::Status::invalid_argument(
+            "record: name a complaint reference or submission id, or ask for refused_only (R-CONF-1)",
+        ))
+    } else {
+        Ok(AccessQuery::Record(record))
+    }
+}
+
 #[tonic::async_trait]
 impl pb::access_audit_server::AccessAudit for AccessAudit {
+    /// A record's accesses, or every refusal: the latest
+    /// [`crate::limits::MAX_LIST_ROWS`] entries, oldest first (a record
+    /// read more often than that, or a flood of refusals, is cut to the
+    /// newest).
     async fn list_access(
         &self,
         request: tonic::Request<ListAccessRequest>,
     ) -> Result<tonic::Response<ListAccessResponse>, tonic::Status> {
-        let r = request.into_inner();
-        let record = fieldtext::fields::RECORD_ID
-            .clean(&r.record)
-            .map_err(|refused| {
-                crate::grpc::invalid_argument(&[crate::grpc::FieldViolation {
-                    field: "record".into(),
-                    rule: "R-CONF-1",
-                    description: refused.to_string(),
-                }])
-            })?
-            .unwrap_or_default();
-        let entries = if r.refused_only {
-            self.log.refused_accesses().await
-        } else if record.is_empty() {
-            return Err(tonic::Status::invalid_argument(
-                "record: name a complaint reference or submission id, or ask for refused_only (R-CONF-1)",
-            ));
-        } else {
-            self.log.accesses_to(&record).await
+        let limit = crate::limits::MAX_LIST_ROWS;
+        let entries = match access_query(&request.into_inner())? {
+            AccessQuery::Refused => self.log.refused_accesses(limit).await,
+            AccessQuery::Record(record) => self.log.accesses_to(&record, limit).await,
         }
         .map_err(|e| crate::status::storage("the access audit cannot be read", &e))?;
         Ok(tonic::Response::new(ListAccessResponse {

@@ -37,8 +37,13 @@ impl Retention {
         unavailable("the retention job cannot run", error)
     }
 
+    /// The dry run: the records due now, soonest due first, at most
+    /// [`crate::limits::MAX_LIST_ROWS`] of them (the job itself destroys
+    /// every one due; a longer list is cut, and the rest follow once the
+    /// first are destroyed).
     pub(super) async fn list_due_rpc(&self) -> Result<ListDueResponse, tonic::Status> {
-        let due = self.due_now().await.map_err(|e| Self::job_failed(&e))?;
+        let mut due = self.due_now().await.map_err(|e| Self::job_failed(&e))?;
+        due.truncate(crate::limits::MAX_LIST_ROWS);
         let mut records = Vec::with_capacity(due.len());
         for record in due {
             let held = self
@@ -72,10 +77,12 @@ impl Retention {
         })
     }
 
+    /// The holds in place, by record, the first
+    /// [`crate::limits::MAX_LIST_ROWS`] of them.
     pub(super) async fn list_holds_rpc(&self) -> Result<ListHoldsResponse, tonic::Status> {
         let holds = self
             .log
-            .holds_in_place()
+            .holds_in_place(crate::limits::MAX_LIST_ROWS)
             .await
             .map_err(|e| unavailable("the legal holds cannot be read", &e))?;
         Ok(ListHoldsResponse {

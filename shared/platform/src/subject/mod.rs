@@ -9,6 +9,8 @@
 mod email;
 pub mod json;
 mod service;
+#[cfg(test)]
+pub(crate) use service::export_fields;
 
 pub use email::EmailAddress;
 pub use service::SubjectAccess;

@@ -46,6 +46,14 @@ fn email_of(raw: &str) -> Result<EmailAddress, tonic::Status> {
     })
 }
 
+/// A subject access request's email and links, read at the edge
+/// (touching nothing).
+pub(crate) fn export_fields(
+    r: &SubjectExportRequest,
+) -> Result<(EmailAddress, Vec<Link>), tonic::Status> {
+    Ok((email_of(&r.email)?, links_of(&r.links)?))
+}
+
 fn links_of(links: &[pb::SubjectLink]) -> Result<Vec<Link>, tonic::Status> {
     crate::limits::list_length("links", links.len())
         .map_err(|v| crate::grpc::invalid_argument(&[v]))?;
@@ -144,9 +152,7 @@ impl pb::subject_access_server::SubjectAccess for SubjectAccess {
         request: tonic::Request<SubjectExportRequest>,
     ) -> Result<tonic::Response<SubjectExportResponse>, tonic::Status> {
         let who = Principal::of(&request)?.clone();
-        let r = request.into_inner();
-        let email = email_of(&r.email)?;
-        let links = links_of(&r.links)?;
+        let (email, links) = export_fields(&request.into_inner())?;
         let mut conn = self
             .log
             .pool()
