@@ -49,11 +49,24 @@ impl NotificationsApi {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> Status {
+/// A database step that failed: a value the database refuses as data
+/// (SQLSTATE class 22) is INVALID_ARGUMENT, an outage (PostgreSQL not
+/// answering, a pool exhausted) UNAVAILABLE, anything else INTERNAL; see
+/// [`platform::status::database`].
+fn internal(e: sqlx::Error) -> Status {
+    platform::status::database("the notifications store failed", &e)
+}
+
+/// A failure no retry mends: a stored record this code cannot read back.
+fn unexpected(e: impl std::fmt::Display) -> Status {
     tracing::error!(error = %e, "notifications request failed");
     Status::internal("the request could not be completed")
 }
 
+/// The status of a failed store call: NOT_FOUND, FAILED_PRECONDITION and
+/// ABORTED for what the store refuses, INVALID_ARGUMENT for a value the
+/// database refuses as data, UNAVAILABLE for an outage, INTERNAL for a
+/// stored record that does not decode.
 pub(crate) fn store_status(e: StoreError) -> Status {
     match e {
         StoreError::NotFound(id) => Status::not_found(format!("notification {id} is not known")),
@@ -61,7 +74,11 @@ pub(crate) fn store_status(e: StoreError) -> Status {
         StoreError::Log(eventlog::Error::Conflict { .. }) => {
             Status::aborted("the notification changed meanwhile; try again")
         }
-        other => internal(other),
+        StoreError::Database(e) => internal(e),
+        StoreError::Log(e @ eventlog::Error::Database { .. }) => {
+            platform::status::database("the notifications log failed", &e)
+        }
+        other => unexpected(other),
     }
 }
 
@@ -80,6 +97,33 @@ fn id_of(field: &str, text: &str) -> Result<Uuid, Status> {
             description: "must be a notification id (a UUID)".into(),
         }])
     })
+}
+
+/// The reference a `ListCorrespondence` request names, read at the edge
+/// (touching nothing): the reference or INVALID_ARGUMENT naming it.
+pub(crate) fn correspondence_reference(
+    r: &pb::ListCorrespondenceRequest,
+) -> Result<String, Status> {
+    platform::limits::required_text(
+        "reference",
+        fieldtext::fields::RECORD_ID,
+        &r.reference,
+        "R-CORR-1",
+    )
+}
+
+/// The reference and letter a `PreviewTemplate` request names, read at the
+/// edge (touching nothing).
+pub(crate) fn preview_fields(r: &pb::PreviewTemplateRequest) -> Result<(String, String), Status> {
+    let reference = platform::limits::required_text(
+        "reference",
+        fieldtext::fields::RECORD_ID,
+        &r.reference,
+        "R-CORR-1",
+    )?;
+    let letter =
+        platform::limits::required_text("letter", fieldtext::fields::LABEL, &r.letter, "R-CORR-1")?;
+    Ok((reference, letter))
 }
 
 fn status_text(status: i32) -> &'static str {
@@ -158,17 +202,14 @@ fn recipient_of(row: &Row) -> core::Recipient {
 
 #[tonic::async_trait]
 impl pb::notifications_server::Notifications for NotificationsApi {
+    /// A complaint's or a submission's letters: the latest
+    /// [`platform::limits::MAX_LIST_ROWS`], oldest first.
     async fn list_correspondence(
         &self,
         request: Request<pb::ListCorrespondenceRequest>,
     ) -> Result<Response<pb::ListCorrespondenceResponse>, Status> {
         let who = Principal::of(&request)?.clone();
-        let reference = platform::limits::required_text(
-            "reference",
-            fieldtext::fields::RECORD_ID,
-            &request.into_inner().reference,
-            "R-CORR-1",
-        )?;
+        let reference = correspondence_reference(&request.into_inner())?;
         let mut conn = self.pool.acquire().await.map_err(internal)?;
         let party = store::party_of(&mut conn, &reference)
             .await
@@ -177,7 +218,7 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         let method = reach::method("ListCorrespondence");
         reach::check(&mut conn, &self.audit, &who, &method, &reference, &party).await?;
         reach::read(&self.audit, &who, &method, &reference).await?;
-        let rows = store::of_party(&mut conn, &party)
+        let rows = store::of_party(&mut conn, &party, platform::limits::MAX_LIST_ROWS)
             .await
             .map_err(store_status)?;
         Ok(Response::new(pb::ListCorrespondenceResponse {
@@ -249,7 +290,7 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         let created = store::get(&mut tx, new_id)
             .await
             .map_err(store_status)?
-            .ok_or_else(|| internal("the resent notification vanished"))?;
+            .ok_or_else(|| unexpected("the resent notification vanished"))?;
         let notification = traced(&mut tx, &[created]).await?.pop();
         tx.commit().await.map_err(internal)?;
         Ok(Response::new(pb::ResendNotificationResponse {
@@ -262,19 +303,7 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         request: Request<pb::PreviewTemplateRequest>,
     ) -> Result<Response<pb::PreviewTemplateResponse>, Status> {
         let who = Principal::of(&request)?.clone();
-        let request = request.into_inner();
-        let reference = platform::limits::required_text(
-            "reference",
-            fieldtext::fields::RECORD_ID,
-            &request.reference,
-            "R-CORR-1",
-        )?;
-        let letter = platform::limits::required_text(
-            "letter",
-            fieldtext::fields::LABEL,
-            &request.letter,
-            "R-CORR-1",
-        )?;
+        let (reference, letter) = preview_fields(&request.into_inner())?;
         let (reference, template) = (reference.as_str(), letter.as_str());
         let template = template.strip_suffix(".txt.j2").unwrap_or(template);
         let mut conn = self.pool.acquire().await.map_err(internal)?;
@@ -286,7 +315,7 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         let method = reach::method("PreviewTemplate");
         reach::check(&mut conn, &self.audit, &who, &method, reference, &party_key).await?;
         reach::read(&self.audit, &who, &method, reference).await?;
-        let rows = store::of_party(&mut conn, &party_key)
+        let rows = store::of_party(&mut conn, &party_key, platform::limits::MAX_LIST_ROWS)
             .await
             .map_err(store_status)?;
         // A staff alert raised for a given-up email has no event to plan
@@ -323,14 +352,18 @@ impl pb::notifications_server::Notifications for NotificationsApi {
     }
 
     /// The letters waiting to be printed that the caller may reach, each
-    /// read recorded (names, addresses and text are personal data).
+    /// read recorded (names, addresses and text are personal data): of the
+    /// oldest [`platform::limits::MAX_LIST_ROWS`] waiting, so one call never
+    /// reads a queue of any length; the next follow as these are posted.
     async fn list_print_queue(
         &self,
         request: Request<pb::ListPrintQueueRequest>,
     ) -> Result<Response<pb::ListPrintQueueResponse>, Status> {
         let who = Principal::of(&request)?.clone();
         let mut conn = self.pool.acquire().await.map_err(internal)?;
-        let rows = store::print_queue(&mut conn).await.map_err(store_status)?;
+        let rows = store::print_queue(&mut conn, platform::limits::MAX_LIST_ROWS)
+            .await
+            .map_err(store_status)?;
         let method = reach::method("ListPrintQueue");
         let mut items = Vec::with_capacity(rows.len());
         let mut recorded = std::collections::HashSet::new();
@@ -393,5 +426,58 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         let notification = traced(&mut tx, &[after]).await?.pop();
         tx.commit().await.map_err(internal)?;
         Ok(Response::new(pb::MarkPostedResponse { notification }))
+    }
+}
+
+#[cfg(test)]
+mod never_panics;
+
+#[cfg(test)]
+mod storage_errors {
+    use super::*;
+
+    /// Every request field that reaches the database is cleaned or parsed
+    /// at the edge first (references by `fieldtext`, ids as UUIDs), so no
+    /// request carries a value PostgreSQL refuses; the mapping behind the
+    /// edges is tested with a real refusal instead.
+    #[tokio::test]
+    async fn a_value_the_database_refuses_as_data_answers_invalid_argument() {
+        let pool = PgPool::connect(&eventlog::testing::database_url())
+            .await
+            .unwrap();
+        let refused = || async {
+            sqlx::query("SELECT $1::text")
+                .bind("CMP\0")
+                .execute(&pool)
+                .await
+                .unwrap_err()
+        };
+        assert_eq!(
+            store_status(StoreError::Database(refused().await)).code(),
+            tonic::Code::InvalidArgument
+        );
+        let logged = eventlog::Error::Database {
+            context: "appending".into(),
+            source: refused().await,
+        };
+        assert_eq!(
+            store_status(StoreError::Log(logged)).code(),
+            tonic::Code::InvalidArgument
+        );
+        assert_eq!(
+            store_status(StoreError::Database(sqlx::Error::PoolTimedOut)).code(),
+            tonic::Code::Unavailable
+        );
+        assert_eq!(
+            internal(sqlx::Error::PoolClosed).code(),
+            tonic::Code::Unavailable
+        );
+        let undecodable = StoreError::Party {
+            event_type: "x".into(),
+            detail: "y".into(),
+        };
+        assert_eq!(store_status(undecodable).code(), tonic::Code::Internal);
+        let missing = StoreError::NotFound(Uuid::nil());
+        assert_eq!(store_status(missing).code(), tonic::Code::NotFound);
     }
 }

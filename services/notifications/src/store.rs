@@ -537,12 +537,19 @@ pub async fn pending_of_party(
     .await?)
 }
 
-/// Every notification of a party, oldest first.
-pub async fn of_party(conn: &mut PgConnection, party_key: &str) -> Result<Vec<Row>, StoreError> {
+/// The latest `limit` notifications of a party, oldest first.
+pub async fn of_party(
+    conn: &mut PgConnection,
+    party_key: &str,
+    limit: usize,
+) -> Result<Vec<Row>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT * FROM notifications WHERE party_key = $1 ORDER BY queued_at, notification_id",
+        "SELECT * FROM (SELECT * FROM notifications WHERE party_key = $1 \
+           ORDER BY queued_at DESC, notification_id DESC LIMIT $2) latest \
+         ORDER BY queued_at, notification_id",
     )
     .bind(party_key)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -571,13 +578,16 @@ pub async fn queued_trace_ids(
         .collect())
 }
 
-/// Post letters waiting to be posted, oldest first.
-pub async fn print_queue(conn: &mut PgConnection) -> Result<Vec<Row>, StoreError> {
+/// Post letters waiting to be posted, oldest first, the first `limit` of
+/// them (the next follow as these are marked posted).
+pub async fn print_queue(conn: &mut PgConnection, limit: usize) -> Result<Vec<Row>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT * FROM notifications WHERE channel = $1 AND status = $2 ORDER BY queued_at",
+        "SELECT * FROM notifications WHERE channel = $1 AND status = $2 \
+         ORDER BY queued_at, notification_id LIMIT $3",
     )
     .bind(pb::DeliveryChannel::Post as i32)
     .bind(pb::NotificationStatus::Queued as i32)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
     .fetch_all(&mut *conn)
     .await?)
 }

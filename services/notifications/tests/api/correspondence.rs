@@ -101,6 +101,25 @@ async fn r_corr_1_a_complaint_asking_for_post_goes_to_the_print_queue_and_is_mar
         .expect("the letter waits in the print queue");
     assert_eq!(item.address.as_ref().unwrap().postcode, "MK42 7AB");
     assert!(item.body.contains(&receipt.reference));
+    // The lists without a page size are bounded: the print queue answers
+    // its oldest letters up to the limit, the correspondence its latest.
+    {
+        use notifications::store;
+        let mut conn = stack.notifications_log.pool().acquire().await.unwrap();
+        assert!(store::print_queue(&mut conn, 0).await.unwrap().is_empty());
+        assert_eq!(store::print_queue(&mut conn, 1).await.unwrap().len(), 1);
+        let party = store::party_of(&mut conn, &receipt.reference)
+            .await
+            .unwrap()
+            .unwrap();
+        let all = store::of_party(&mut conn, &party, 1000).await.unwrap();
+        let latest = store::of_party(&mut conn, &party, 1).await.unwrap();
+        assert_eq!(latest.len(), 1);
+        assert_eq!(
+            latest[0].notification_id,
+            all[all.len() - 1].notification_id
+        );
+    }
 
     let posted = stack
         .notifications
