@@ -3,7 +3,7 @@
 //! pseudonym is exported: rows are numbered instead, so an export cannot
 //! be joined back to anything, with or without the key.
 
-use crate::core::{AnonymisedRecord, DeadlineResult, Stage};
+use crate::core::{AnonymisedRecord, DeadlineResult, GoOn, Stage};
 use chrono::NaiveDate;
 use std::fmt::Write;
 
@@ -17,10 +17,18 @@ stage3_outcome_on,deadlines,closed_on,closure,open_actions,compensation_pence";
 
 /// The CSV of `records`, header first, lines ending in CRLF (RFC 4180).
 pub fn csv(records: &[AnonymisedRecord]) -> String {
+    let Ok(out) = csv_checked::<std::convert::Infallible>(records, &|| Ok(()));
+    out
+}
+
+/// [`csv`], asking `go_on` every [`crate::core::CHECK_EVERY`] rows and
+/// stopping with its error.
+pub fn csv_checked<E>(records: &[AnonymisedRecord], go_on: GoOn<'_, E>) -> Result<String, E> {
     let mut out = String::new();
     out.push_str(HEADER);
     out.push_str("\r\n");
     for (n, r) in records.iter().enumerate() {
+        crate::core::every(n, go_on)?;
         let mut cells: Vec<String> = vec![
             (n + 1).to_string(),
             date(r.received_on),
@@ -79,7 +87,7 @@ pub fn csv(records: &[AnonymisedRecord]) -> String {
         cells.push(r.compensation_pence().to_string());
         let _ = write!(out, "{}\r\n", cells.join(","));
     }
-    out
+    Ok(out)
 }
 
 fn date(d: Option<NaiveDate>) -> String {

@@ -99,6 +99,24 @@ fn period(from: Option<pb::Date>, to: Option<pb::Date>) -> Result<Period, Status
     }
 }
 
+/// The minimum group size of an equality analysis: 0 means the usual
+/// [`core::DEFAULT_THRESHOLD`]; above [`core::MAX_THRESHOLD`] is refused
+/// naming `threshold`.
+fn threshold(requested: u64) -> Result<u64, Status> {
+    match requested {
+        0 => Ok(core::DEFAULT_THRESHOLD),
+        n if n <= core::MAX_THRESHOLD => Ok(n),
+        n => Err(invalid_argument(&[FieldViolation {
+            field: "threshold".into(),
+            rule: limits::RULE,
+            description: format!(
+                "is {n}; a group is suppressed below at most {} complainants",
+                core::MAX_THRESHOLD
+            ),
+        }])),
+    }
+}
+
 fn pb_date(d: NaiveDate) -> pb::Date {
     use chrono::Datelike;
     pb::Date {
@@ -108,9 +126,20 @@ fn pb_date(d: NaiveDate) -> pb::Date {
     }
 }
 
+/// The status of a failed read of the anonymised log: INVALID_ARGUMENT for
+/// a value PostgreSQL refuses as data (SQLSTATE class 22), UNAVAILABLE for
+/// an outage, INTERNAL for a stored record that does not read back or any
+/// other failure (see [`platform::status::database`]).
 fn internal(error: StoreError) -> Status {
-    tracing::error!(error = %error, "reading the anonymised log failed");
-    Status::internal("the anonymised log could not be read")
+    match error {
+        StoreError::Database(e) => {
+            platform::status::database("the anonymised log could not be read", &e)
+        }
+        corrupt @ StoreError::Corrupt { .. } => {
+            tracing::error!(error = %corrupt, "reading the anonymised log failed");
+            Status::internal("the anonymised log could not be read")
+        }
+    }
 }
 
 fn timestamp(at: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
@@ -227,8 +256,10 @@ impl pb::reporting_server::Reporting for ReportingApi {
             .await
             .map_err(internal)?;
         let (today, calendar) = (self.today(), self.calendar.clone());
-        let f = off_the_workers(move |_| {
-            Ok(core::figures(&records, period, grouping, today, &calendar))
+        let f = off_the_workers(move |check| {
+            core::figures_checked(&records, period, grouping, today, &calendar, &|| {
+                check.go_on()
+            })
         })
         .await?;
         let compensation_pence = f
@@ -274,7 +305,10 @@ impl pb::reporting_server::Reporting for ReportingApi {
             .await
             .map_err(internal)?;
         let rows = records.len() as u64;
-        let csv = off_the_workers(move |_| Ok(export::csv(&records).into_bytes())).await?;
+        let csv = off_the_workers(move |check| {
+            export::csv_checked(&records, &|| check.go_on()).map(String::into_bytes)
+        })
+        .await?;
         Ok(Response::new(pb::ExportLogResponse { csv, rows }))
     }
 
@@ -285,20 +319,15 @@ impl pb::reporting_server::Reporting for ReportingApi {
         let request = request.into_inner();
         let which = characteristic(request.characteristic)?;
         let period = period(request.from, request.to)?;
-        let threshold = match request.threshold {
-            0 => core::DEFAULT_THRESHOLD,
-            n => n,
-        };
+        let threshold = threshold(request.threshold)?;
         let records = store::records_in(&self.pool, period)
             .await
             .map_err(internal)?;
         let answers = store::answers_in(&self.pool, period)
             .await
             .map_err(internal)?;
-        let table = off_the_workers(move |_| {
-            Ok(core::equality_analysis(
-                &records, &answers, which, threshold,
-            ))
+        let table = off_the_workers(move |check| {
+            core::equality_analysis_checked(&records, &answers, which, threshold, &|| check.go_on())
         })
         .await?;
         Ok(Response::new(pb::EqualityAnalysis {
@@ -332,7 +361,9 @@ impl pb::reporting_server::Reporting for ReportingApi {
             .map_err(internal)?;
         let (today, calendar) = (self.today(), self.calendar.clone());
         let html = off_the_workers(move |check| {
-            let figures = core::figures(&history, period, grouping, today, &calendar);
+            let go_on = || check.go_on();
+            let figures =
+                core::figures_checked(&history, period, grouping, today, &calendar, &go_on)?;
             check.go_on()?;
             let records: Vec<core::AnonymisedRecord> = history
                 .into_iter()
@@ -341,12 +372,13 @@ impl pb::reporting_server::Reporting for ReportingApi {
             let mut equality: Vec<core::EqualityTable> = Vec::new();
             for c in Characteristic::ALL {
                 check.go_on()?;
-                equality.push(core::equality_analysis(
+                equality.push(core::equality_analysis_checked(
                     &records,
                     &answers,
                     c,
                     core::DEFAULT_THRESHOLD,
-                ));
+                    &go_on,
+                )?);
             }
             check.go_on()?;
             Ok::<_, Cancelled>(report::committee_report(&report::ReportInput {
@@ -472,7 +504,76 @@ mod fuzz {
         }
     }
 
+    /// A value, or INVALID_ARGUMENT: nothing else may come of reading a
+    /// request's fields.
+    fn read_or_refused<T>(file: &str, outcome: Result<T, Status>) {
+        if let Err(status) = outcome {
+            assert_eq!(status.code(), tonic::Code::InvalidArgument, "{file}");
+        }
+    }
+
+    /// The regression corpus in `fuzz/corpus/reporting/` (encoded
+    /// requests, `<Message>.<case>.bin`), read by the same edge readers the
+    /// handlers use; every file there is a request refused at the edge.
+    #[test]
+    fn the_regression_corpus_is_refused_at_the_edge() {
+        use prost::Message;
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/reporting");
+        let mut replayed = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&path).unwrap();
+            let outcome: Result<(), Status> = match file.split('.').next().unwrap_or_default() {
+                "GetFiguresRequest" => {
+                    let r = pb::GetFiguresRequest::decode(bytes.as_slice()).unwrap();
+                    period(r.from, r.to).map(drop)
+                }
+                "ExportLogRequest" => {
+                    let r = pb::ExportLogRequest::decode(bytes.as_slice()).unwrap();
+                    period(r.from, r.to).map(drop)
+                }
+                "CommitteeReportRequest" => {
+                    let r = pb::CommitteeReportRequest::decode(bytes.as_slice()).unwrap();
+                    period(r.from, r.to).map(drop)
+                }
+                "GetEqualityAnalysisRequest" => {
+                    let r = pb::GetEqualityAnalysisRequest::decode(bytes.as_slice()).unwrap();
+                    characteristic(r.characteristic)
+                        .and_then(|_| period(r.from, r.to))
+                        .and_then(|_| threshold(r.threshold))
+                        .map(drop)
+                }
+                "GetLogTimelineRequest" => {
+                    let r = pb::GetLogTimelineRequest::decode(bytes.as_slice()).unwrap();
+                    limits::required_text(
+                        "reference",
+                        fieldtext::fields::RECORD_ID,
+                        &r.reference,
+                        "R-MON-3",
+                    )
+                    .map(drop)
+                }
+                other => panic!("{file}: no reader for {other}"),
+            };
+            assert!(outcome.is_err(), "{file} should be refused");
+            read_or_refused(&file, outcome);
+            replayed += 1;
+        }
+        assert!(replayed >= 5, "only {replayed} corpus files in {dir:?}");
+    }
+
     proptest! {
+        /// Any threshold is the default, a bounded one, or INVALID_ARGUMENT.
+        #[test]
+        fn any_threshold_is_bounded_or_refused(value in any::<u64>()) {
+            match threshold(value) {
+                Ok(n) => prop_assert!((1..=core::MAX_THRESHOLD).contains(&n)),
+                Err(status) => prop_assert_eq!(status.code(), tonic::Code::InvalidArgument),
+            }
+        }
+
         /// Any period a well-formed request can carry is parsed without a
         /// panic, to a period within the bounds or INVALID_ARGUMENT.
         #[test]
@@ -504,5 +605,142 @@ mod fuzz {
                 prop_assert!(status.message().starts_with("reference:"));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod edges {
+    use super::*;
+
+    #[test]
+    fn a_threshold_beyond_the_maximum_is_refused_naming_it() {
+        assert_eq!(threshold(0).unwrap(), core::DEFAULT_THRESHOLD);
+        assert_eq!(threshold(1).unwrap(), 1);
+        assert_eq!(threshold(core::MAX_THRESHOLD).unwrap(), core::MAX_THRESHOLD);
+        for n in [core::MAX_THRESHOLD + 1, u64::MAX] {
+            let refused = threshold(n).unwrap_err();
+            assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+            assert!(refused.message().starts_with("threshold:"), "{refused:?}");
+        }
+    }
+
+    /// No request reaches the anonymised log with a value PostgreSQL
+    /// refuses (periods, references and thresholds are refused at the
+    /// edge first), so the mapping itself is tested with a real refusal.
+    #[tokio::test]
+    async fn a_value_the_database_refuses_as_data_answers_invalid_argument() {
+        let pool = PgPool::connect(&eventlog::testing::database_url())
+            .await
+            .unwrap();
+        let nul = sqlx::query("SELECT $1::text")
+            .bind("CMP\0")
+            .execute(&pool)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            internal(StoreError::Database(nul)).code(),
+            tonic::Code::InvalidArgument
+        );
+        assert_eq!(
+            internal(StoreError::Database(sqlx::Error::PoolTimedOut)).code(),
+            tonic::Code::Unavailable
+        );
+        let corrupt = StoreError::Corrupt {
+            pseudonym: "p".into(),
+            column: "channel",
+            reason: "not a channel".into(),
+        };
+        assert_eq!(internal(corrupt).code(), tonic::Code::Internal);
+    }
+}
+
+#[cfg(test)]
+mod long_work {
+    use super::*;
+    use crate::work::Cancelled;
+    use std::cell::Cell;
+
+    fn records(n: usize) -> Vec<core::AnonymisedRecord> {
+        let on = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        (0..n)
+            .map(|i| {
+                let mut r = core::AnonymisedRecord::new(format!("p{i}"));
+                r.received_on = Some(on);
+                r.query_category = "Fees".into();
+                r
+            })
+            .collect()
+    }
+
+    fn year() -> Period {
+        Period::new(
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        )
+        .unwrap()
+    }
+
+    /// A flag already set stops each computation at its first check.
+    #[test]
+    fn a_cancelled_computation_stops_without_finishing() {
+        let records = records(10);
+        let cancelled = || Err(Cancelled);
+        let calendar = Calendar::england_and_wales();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        assert_eq!(
+            core::figures_checked(
+                &records,
+                year(),
+                Grouping::Month,
+                today,
+                &calendar,
+                &cancelled
+            ),
+            Err(Cancelled)
+        );
+        assert_eq!(export::csv_checked(&records, &cancelled), Err(Cancelled));
+        assert_eq!(
+            core::equality_analysis_checked(
+                &records,
+                &[],
+                Characteristic::ALL[0],
+                core::DEFAULT_THRESHOLD,
+                &cancelled
+            )
+            .map(|t| t.rows.len()),
+            Err(Cancelled)
+        );
+    }
+
+    /// The loops ask inside, not only between steps: a caller who goes
+    /// after the third check stops the CSV of many records part way.
+    #[test]
+    fn the_loops_check_every_so_many_records() {
+        let records = records(core::CHECK_EVERY * 5);
+        let asked = Cell::new(0usize);
+        let go_on = || {
+            asked.set(asked.get() + 1);
+            if asked.get() > 3 {
+                Err(Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        assert_eq!(export::csv_checked(&records, &go_on), Err(Cancelled));
+        assert_eq!(asked.get(), 4);
+        // Unchecked, every record is written.
+        let all = export::csv(&records);
+        assert_eq!(all.lines().count(), records.len() + 1);
+    }
+
+    /// A call whose caller has gone answers CANCELLED, and the blocking
+    /// work stops at its next check.
+    #[tokio::test]
+    async fn work_off_the_workers_answers_cancelled() {
+        let records = records(10);
+        let outcome = off_the_workers(move |_| export::csv_checked(&records, &|| Err(Cancelled)))
+            .await
+            .unwrap_err();
+        assert_eq!(outcome.code(), tonic::Code::Cancelled);
     }
 }

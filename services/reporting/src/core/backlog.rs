@@ -51,14 +51,16 @@ pub struct Backlog {
 /// included on purpose: an old open complaint is exactly what the
 /// committee must see. Those received after it are not, so re-running an
 /// old report changes only as complaints close.
-pub(super) fn backlog(
+pub(super) fn backlog<E>(
     records: &[AnonymisedRecord],
     period: Period,
     today: NaiveDate,
     calendar: &Calendar,
-) -> Backlog {
+    go_on: super::GoOn<'_, E>,
+) -> Result<Backlog, E> {
     let mut b = Backlog::default();
-    for r in records {
+    for (n, r) in records.iter().enumerate() {
+        super::every(n, go_on)?;
         let Some(received_on) = r.received_on.filter(|d| *d <= period.to()) else {
             continue;
         };
@@ -69,5 +71,5 @@ pub(super) fn backlog(
         b.actions_open += r.open_actions.len() as u64;
         b.actions_overdue += r.open_actions.values().filter(|due| **due < today).count() as u64;
     }
-    b
+    Ok(b)
 }

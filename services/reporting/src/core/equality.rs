@@ -18,6 +18,10 @@ use std::fmt;
 
 /// The usual minimum group size for publication.
 pub const DEFAULT_THRESHOLD: u64 = 5;
+/// The largest minimum group size a request may ask for: a larger one would
+/// hide every group of any real period, and is refused rather than
+/// answered with a table of suppressed rows.
+pub const MAX_THRESHOLD: u64 = 1000;
 
 /// One complainant's monitoring answers. Special category data: its Debug
 /// output says nothing but which pseudonym it belongs to.
@@ -138,10 +142,33 @@ pub fn equality_analysis(
     characteristic: Characteristic,
     threshold: u64,
 ) -> EqualityTable {
-    let by_pseudonym: HashMap<&str, &MonitoringAnswers> =
-        answers.iter().map(|a| (a.pseudonym.as_str(), a)).collect();
+    let Ok(table) = equality_analysis_checked::<std::convert::Infallible>(
+        records,
+        answers,
+        characteristic,
+        threshold,
+        &|| Ok(()),
+    );
+    table
+}
+
+/// [`equality_analysis`], asking `go_on` every [`super::CHECK_EVERY`]
+/// records and stopping with its error.
+pub fn equality_analysis_checked<E>(
+    records: &[AnonymisedRecord],
+    answers: &[MonitoringAnswers],
+    characteristic: Characteristic,
+    threshold: u64,
+    go_on: super::GoOn<'_, E>,
+) -> Result<EqualityTable, E> {
+    let mut by_pseudonym: HashMap<&str, &MonitoringAnswers> = HashMap::new();
+    for (n, a) in answers.iter().enumerate() {
+        super::every(n, go_on)?;
+        by_pseudonym.insert(a.pseudonym.as_str(), a);
+    }
     let mut groups: BTreeMap<&str, Counts> = BTreeMap::new();
-    for r in records {
+    for (n, r) in records.iter().enumerate() {
+        super::every(n, go_on)?;
         let Some(a) = by_pseudonym.get(r.pseudonym.as_str()) else {
             continue;
         };
@@ -165,7 +192,7 @@ pub fn equality_analysis(
         (!withheld).then(|| counts.iter().map(cell).sum())
     };
     let w = plan.withheld;
-    EqualityTable {
+    Ok(EqualityTable {
         characteristic,
         threshold,
         rows,
@@ -176,7 +203,7 @@ pub fn equality_analysis(
             entered: sum(|c| c.entered, w.entered),
             escalated: sum(|c| c.escalated, w.escalated),
         },
-    }
+    })
 }
 
 fn add(c: &mut Counts, r: &AnonymisedRecord) {

@@ -46,28 +46,51 @@ pub fn figures(
     today: NaiveDate,
     calendar: &Calendar,
 ) -> Figures {
+    let Ok(figures) = figures_checked::<std::convert::Infallible>(
+        records,
+        period,
+        grouping,
+        today,
+        calendar,
+        &|| Ok(()),
+    );
+    figures
+}
+
+/// [`figures`], asking `go_on` every [`super::CHECK_EVERY`] records and
+/// before each group, and stopping with its error.
+pub fn figures_checked<E>(
+    records: &[AnonymisedRecord],
+    period: Period,
+    grouping: Grouping,
+    today: NaiveDate,
+    calendar: &Calendar,
+    go_on: super::GoOn<'_, E>,
+) -> Result<Figures, E> {
     let labels = grouping.labels(period);
     let mut members: BTreeMap<String, Vec<&AnonymisedRecord>> =
         labels.iter().map(|l| (l.clone(), Vec::new())).collect();
-    for (on, r) in received_in(records, period) {
+    for (n, (on, r)) in received_in(records, period).enumerate() {
+        super::every(n, go_on)?;
         if let Some(group) = members.get_mut(&grouping.label(on)) {
             group.push(r);
         }
     }
-    let groups = labels
-        .into_iter()
-        .map(|label| {
-            let group = members.remove(&label).unwrap_or_default();
-            group_figures(label, &group, calendar)
-        })
-        .collect();
-    Figures {
+    let mut groups = Vec::with_capacity(labels.len());
+    for label in labels {
+        go_on()?;
+        let group = members.remove(&label).unwrap_or_default();
+        groups.push(group_figures(label, &group, calendar));
+    }
+    let backlog = backlog(records, period, today, calendar, go_on)?;
+    go_on()?;
+    Ok(Figures {
         period,
         grouping,
         groups,
-        backlog: backlog(records, period, today, calendar),
+        backlog,
         trend: trend(records, period),
-    }
+    })
 }
 
 fn received_in(

@@ -33,11 +33,11 @@ pub use decode::{
     monitoring_from_intake, submission_of_complaint,
 };
 pub use equality::{
-    Cells, Characteristic, DEFAULT_THRESHOLD, EqualityTable, GroupRow, MonitoringAnswers,
-    equality_analysis,
+    Cells, Characteristic, DEFAULT_THRESHOLD, EqualityTable, GroupRow, MAX_THRESHOLD,
+    MonitoringAnswers, equality_analysis, equality_analysis_checked,
 };
 pub use fact::Fact;
-pub use figures::{Figures, Trend, figures};
+pub use figures::{Figures, Trend, figures, figures_checked};
 pub use group::{Circumstances, GroupFigures, NOT_RECORDED, StageFigures, Volumes};
 pub use period::{Grouping, InvalidPeriod, Period};
 pub use project::apply;
@@ -46,6 +46,23 @@ pub use stats::{Compliance, Rate, nearest_rank};
 
 /// Re-exported so callers can name the enums the records carry.
 pub use complaints_proto::v1::{Channel, ClosureKind, DeadlineKind, Decision, RemedyKind};
+
+/// How often the long loops over records (figures, equality, the CSV)
+/// ask whether their caller still waits: every this many records.
+pub const CHECK_EVERY: usize = 1024;
+
+/// Whether a long computation goes on: `Err` stops it and is its answer.
+/// The unchecked entry points pass one that never stops.
+pub type GoOn<'a, E> = &'a dyn Fn() -> Result<(), E>;
+
+/// Asks `go_on` on the first record and every [`CHECK_EVERY`]th after it.
+pub(crate) fn every<E>(n: usize, go_on: GoOn<'_, E>) -> Result<(), E> {
+    if n.is_multiple_of(CHECK_EVERY) {
+        go_on()
+    } else {
+        Ok(())
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -76,6 +76,28 @@ async fn every_reporting_call_refuses_a_period_beyond_the_bounds_at_once_naming_
 }
 
 #[tokio::test]
+async fn an_equality_threshold_beyond_the_maximum_is_refused_naming_it() {
+    let mut stack = Stack::spawn().await;
+    for (threshold, refused) in [(1000, false), (1001, true), (u64::MAX, true)] {
+        let answer = stack
+            .reporting
+            .get_equality_analysis(pb::GetEqualityAnalysisRequest {
+                characteristic: pb::Characteristic::Gender as i32,
+                from: Some(date(2026, 1, 1)),
+                to: Some(date(2026, 12, 31)),
+                threshold,
+            })
+            .await;
+        match answer {
+            Err(status) if refused => refused_naming(&status, "threshold"),
+            Ok(table) if !refused => assert_eq!(table.into_inner().threshold, threshold),
+            other => panic!("threshold {threshold}: {other:?}"),
+        }
+    }
+    stack.cleanup().await;
+}
+
+#[tokio::test]
 async fn the_longest_period_accepted_ten_years_by_month_is_reported_promptly() {
     let mut stack = Stack::spawn().await;
     let started = Instant::now();
