@@ -184,3 +184,72 @@ async fn r_mon_3_a_rebuilt_log_gives_the_same_figures() {
     assert_eq!(stack.march().await, before);
     stack.cleanup().await;
 }
+
+/// The committee report's work runs off the async workers: while one over
+/// a long log is being built, health is answered at once (two workers,
+/// as the services run).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_is_answered_while_a_long_committee_report_is_built() {
+    use std::time::{Duration, Instant};
+    use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus};
+    let stack = Stack::spawn().await;
+    let pool = stack.reporting_pool().await;
+    sqlx::query(
+        "INSERT INTO anonymised_records (pseudonym, received_on, query_category, accepted, \
+           stage_reached) \
+         SELECT 'load-' || n, date '2020-01-01' + (n % 3650), 'Fees', true, 1 \
+         FROM generate_series(1, 200000) n",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut reporting = stack.reporting.clone();
+    let report = tokio::spawn(async move {
+        let started = Instant::now();
+        let answer = reporting
+            .committee_report(pb::CommitteeReportRequest {
+                from: Some(date(2020, 1, 1)),
+                to: Some(date(2029, 12, 31)),
+                grouping: pb::Grouping::Month as i32,
+            })
+            .await;
+        (answer, started.elapsed())
+    });
+    let channel =
+        tonic::transport::Endpoint::from_shared(format!("http://{}", stack.reporting_addr))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+    let mut answered_while_running = 0;
+    while !report.is_finished() {
+        let asked = Instant::now();
+        let status = health
+            .check(HealthCheckRequest {
+                service: "liveness".into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
+        assert_eq!(status, ServingStatus::Serving as i32);
+        assert!(
+            asked.elapsed() < Duration::from_secs(1),
+            "health took {:?} during a report",
+            asked.elapsed()
+        );
+        if !report.is_finished() {
+            answered_while_running += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (answer, took) = report.await.unwrap();
+    let html = answer.unwrap().into_inner().html;
+    assert!(!html.is_empty());
+    assert!(
+        answered_while_running > 0,
+        "the report took {took:?}, too short to ask health meanwhile"
+    );
+    stack.cleanup().await;
+}
