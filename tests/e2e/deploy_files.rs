@@ -551,17 +551,50 @@ fn every_setting_given_to_a_service_in_kubernetes_is_one_it_reads_and_every_requ
             Some(format!("0.0.0.0:{port}").as_str()),
             "{service} listens on its container port, on every interface"
         );
-        if let Some(jwks) = values.get("AUTH_JWKS_FILE") {
-            assert!(
-                seq_at(container, &["volumeMounts"])
-                    .iter()
-                    .filter_map(|m| str_at(m, &["mountPath"]))
-                    .any(|dir| jwks.starts_with(&format!("{dir}/"))),
-                "{service}: AUTH_JWKS_FILE {jwks} is in a mounted volume"
-            );
+        for key in ["AUTH_JWKS_FILE", "NATS_CA_FILE"] {
+            if let Some(file) = values.get(key) {
+                assert!(
+                    seq_at(container, &["volumeMounts"])
+                        .iter()
+                        .filter_map(|m| str_at(m, &["mountPath"]))
+                        .any(|dir| file.starts_with(&format!("{dir}/"))),
+                    "{service}: {key} {file} is in a mounted volume"
+                );
+            }
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn every_kubernetes_volume_mount_is_read_only_and_names_a_volume_of_its_pod_and_the_ca_is_mounted()
+{
+    for (service, deployment, container) in deployments(&k8s_documents("base")) {
+        let volumes: Vec<&str> = seq_at(deployment, &["spec", "template", "spec", "volumes"])
+            .iter()
+            .filter_map(|v| str_at(v, &["name"]))
+            .collect();
+        let mounts = seq_at(container, &["volumeMounts"]);
+        for mount in mounts {
+            let name = str_at(mount, &["name"]).expect("a volume mount has a name");
+            assert!(
+                volumes.contains(&name),
+                "{service}: volume {name} is declared"
+            );
+            assert_eq!(
+                at(mount, &["readOnly"]).and_then(Value::as_bool),
+                Some(true),
+                "{service}: {name} is mounted read-only"
+            );
+        }
+        // DATABASE_URL's sslrootcert and NATS_CA_FILE live here (README).
+        assert!(
+            mounts
+                .iter()
+                .any(|m| str_at(m, &["mountPath"]) == Some("/etc/complaints/ca")),
+            "{service}: the platform's CA is mounted at /etc/complaints/ca"
+        );
+    }
 }
 
 #[test]
