@@ -566,6 +566,7 @@ mod tests {
             ("NATS_URL", "nats://svc:secret@127.0.0.1:4222"),
             ("NATS_PASSWORD", "without-a-user"),
             ("NATS_CREDENTIALS_FILE", "/nonexistent/service.creds"),
+            ("NATS_CA_FILE", "/nonexistent/nats-ca.pem"),
             ("LOG_FORMAT", "xml"),
             ("SHUTDOWN_GRACE_SECONDS", "0"),
             ("DATABASE_MAX_CONNECTIONS", "-1"),
