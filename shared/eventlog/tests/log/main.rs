@@ -5,3 +5,4 @@ mod append;
 mod append_only;
 mod commit_order;
 mod helpers;
+mod retention_lists;
