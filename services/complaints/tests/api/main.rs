@@ -8,6 +8,7 @@ mod deadlines;
 mod helpers;
 mod history;
 mod opening;
+mod platform_edges;
 mod retention;
 mod rules;
 mod stages;
