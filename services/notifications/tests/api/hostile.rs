@@ -76,3 +76,63 @@ async fn notifications_requests_with_nul_controls_or_300_kb_are_refused_naming_t
     }
     stack.cleanup().await;
 }
+
+/// The regression corpus in `fuzz/corpus/notifications/` through the
+/// running service: each request answers only OK, INVALID_ARGUMENT,
+/// NOT_FOUND, FAILED_PRECONDITION or PERMISSION_DENIED.
+#[tokio::test]
+async fn the_regression_corpus_answers_only_the_expected_codes() {
+    use prost::Message;
+    let mut stack = Stack::spawn(SmtpSink::accepting().await).await;
+    let allowed = |file: &str, status: Option<tonic::Status>| {
+        if let Some(status) = status {
+            assert!(
+                matches!(
+                    status.code(),
+                    tonic::Code::InvalidArgument
+                        | tonic::Code::NotFound
+                        | tonic::Code::FailedPrecondition
+                        | tonic::Code::PermissionDenied
+                ),
+                "{file}: {status:?}"
+            );
+        }
+    };
+    let corpus =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/notifications");
+    let n = &mut stack.notifications;
+    for entry in std::fs::read_dir(corpus).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        let status = match file.split('.').next().unwrap_or_default() {
+            "ListCorrespondenceRequest" => n
+                .list_correspondence(
+                    pb::ListCorrespondenceRequest::decode(bytes.as_slice()).unwrap(),
+                )
+                .await
+                .err(),
+            "PreviewTemplateRequest" => n
+                .preview_template(pb::PreviewTemplateRequest::decode(bytes.as_slice()).unwrap())
+                .await
+                .err(),
+            "ResendNotificationRequest" => n
+                .resend_notification(
+                    pb::ResendNotificationRequest::decode(bytes.as_slice()).unwrap(),
+                )
+                .await
+                .err(),
+            "MarkPostedRequest" => n
+                .mark_posted(pb::MarkPostedRequest::decode(bytes.as_slice()).unwrap())
+                .await
+                .err(),
+            "ListPrintQueueRequest" => n
+                .list_print_queue(pb::ListPrintQueueRequest::decode(bytes.as_slice()).unwrap())
+                .await
+                .err(),
+            other => panic!("{file}: no request {other}"),
+        };
+        allowed(&file, status);
+    }
+    stack.cleanup().await;
+}
