@@ -403,14 +403,29 @@ pub async fn records_up_to(
     pool: &PgPool,
     to: NaiveDate,
 ) -> Result<Vec<AnonymisedRecord>, StoreError> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT {COLUMNS} FROM anonymised_records WHERE received_on <= $1 \
          ORDER BY received_on, pseudonym"
-    ))
-    .bind(to)
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter().map(Row::into_record).collect()
+    );
+    collect_records(sqlx::query_as(&sql).bind(to).fetch(pool)).await
+}
+
+/// The records of `rows`, each converted as it arrives, letting the
+/// worker's other tasks (health, other calls) run every
+/// [`crate::core::CHECK_EVERY`] rows, so reading a long log does not hold
+/// a worker for seconds.
+async fn collect_records(
+    mut rows: futures::stream::BoxStream<'_, Result<Row, sqlx::Error>>,
+) -> Result<Vec<AnonymisedRecord>, StoreError> {
+    use futures::TryStreamExt;
+    let mut records = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        records.push(row.into_record()?);
+        if records.len().is_multiple_of(crate::core::CHECK_EVERY) {
+            tokio::task::yield_now().await;
+        }
+    }
+    Ok(records)
 }
 
 /// The records received in `period`, in a stable order.
@@ -418,15 +433,17 @@ pub async fn records_in(
     pool: &PgPool,
     period: Period,
 ) -> Result<Vec<AnonymisedRecord>, StoreError> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT {COLUMNS} FROM anonymised_records WHERE received_on BETWEEN $1 AND $2 \
          ORDER BY received_on, pseudonym"
-    ))
-    .bind(period.from())
-    .bind(period.to())
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter().map(Row::into_record).collect()
+    );
+    collect_records(
+        sqlx::query_as(&sql)
+            .bind(period.from())
+            .bind(period.to())
+            .fetch(pool),
+    )
+    .await
 }
 
 /// The compliments received in `period`.
