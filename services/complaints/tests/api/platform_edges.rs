@@ -144,3 +144,42 @@ async fn arbitrary_retention_subject_access_and_audit_requests_answer_only_the_e
     );
     stack.cleanup().await;
 }
+
+/// A flood of refusals cannot make `ListAccess` run away: it answers the
+/// latest `platform::limits::MAX_LIST_ROWS`, oldest first.
+#[tokio::test]
+async fn list_access_answers_at_most_the_latest_thousand_entries() {
+    let stack = Stack::spawn().await;
+    let limit = platform::limits::MAX_LIST_ROWS;
+    sqlx::query(
+        "INSERT INTO access_audit (subject, roles, method, outcome, record) \
+         SELECT 'flood-' || n, 'handler', '/complaints.v1.Complaints/GetComplaint', 'denied', \
+                'CMP-2026-000777' \
+         FROM generate_series(1, $1) n",
+    )
+    .bind(i64::try_from(limit).unwrap() + 5)
+    .execute(stack.log.pool())
+    .await
+    .unwrap();
+    let mut audit = AccessAuditClient::new(platform::testing::channel(stack.complaints_addr).await);
+    for refused_only in [false, true] {
+        let entries = audit
+            .list_access(pb::ListAccessRequest {
+                record: "CMP-2026-000777".into(),
+                refused_only,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .entries;
+        assert_eq!(entries.len(), limit, "refused_only {refused_only}");
+        assert_eq!(
+            entries.last().map(|e| e.subject.as_str()),
+            Some(format!("flood-{}", limit + 5).as_str())
+        );
+        if !refused_only {
+            assert_eq!(entries[0].subject, "flood-6", "the oldest five are cut");
+        }
+    }
+    stack.cleanup().await;
+}
