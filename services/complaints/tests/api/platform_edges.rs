@@ -183,3 +183,33 @@ async fn list_access_answers_at_most_the_latest_thousand_entries() {
     }
     stack.cleanup().await;
 }
+
+/// The retention dry run is bounded too: with 1005 records due it answers
+/// the 1000 due soonest.
+#[tokio::test]
+async fn list_due_answers_at_most_the_thousand_due_soonest() {
+    let stack = Stack::spawn().await;
+    let limit = platform::limits::MAX_LIST_ROWS;
+    sqlx::query(
+        "INSERT INTO retention_due (record, policy, due_on) \
+         SELECT 'CMP-2000-' || lpad(n::text, 6, '0'), 'closed-complaints-6y', \
+                date '2001-01-01' + n::integer \
+         FROM generate_series(1, $1) n",
+    )
+    .bind(i64::try_from(limit).unwrap() + 5)
+    .execute(stack.log.pool())
+    .await
+    .unwrap();
+    let mut retention =
+        RetentionClient::new(platform::testing::channel(stack.complaints_addr).await);
+    let due = retention
+        .list_due(pb::ListDueRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .records;
+    assert_eq!(due.len(), limit);
+    assert_eq!(due[0].record, "CMP-2000-000001");
+    assert_eq!(due[limit - 1].record, format!("CMP-2000-{limit:06}"));
+    stack.cleanup().await;
+}
