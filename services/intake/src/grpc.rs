@@ -5,7 +5,7 @@ use crate::domain::{Command, Context as Decide, Event, Submission, Text, decide,
 use crate::error::IntakeError;
 use crate::settings::IntakeSettings;
 use crate::store::{self, Store};
-use crate::validate::{self, Recorded, Violations};
+use crate::validate::{self, Violations};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::intake_server::Intake;
 use eventlog::{Actor, Metadata};
@@ -309,7 +309,9 @@ impl IntakeApi {
             &request.about_person,
             fields::PERSON_NAME,
         );
-        let from = request.from.map(|from| compliment_from(&mut v, from));
+        let from = request
+            .from
+            .map(|from| validate::compliment_sender(&mut v, from));
         let (key, team, message, from) = v
             .finish(|| Some((key?, team?, message?, from.transpose().ok()?)))
             .map_err(IntakeError::Invalid)?;
@@ -398,68 +400,6 @@ fn decision(
     let by = v.text(by_field, rule, by, fields::ACTOR_ID);
     v.finish(|| Some((reason?, by?)))
         .map_err(IntakeError::Invalid)
-}
-
-/// Who a compliment is from: all optional, each part cleaned by its rule.
-fn compliment_from(v: &mut Violations, from: pb::Person) -> Result<pb::Person, Recorded> {
-    let mut part = |field: &str, raw: &str, rule| {
-        v.optional_text(&format!("from.{field}"), "R-POS-1", raw, rule)
-            .map(|t| t.map(Text::into_string).unwrap_or_default())
-    };
-    let first_name = part("first_name", &from.first_name, fields::PERSON_NAME);
-    let last_name = part("last_name", &from.last_name, fields::PERSON_NAME);
-    let telephone = part("telephone", &from.telephone, fields::TELEPHONE);
-    let email = if from.email.trim().is_empty() {
-        Ok(String::new())
-    } else {
-        crate::domain::EmailAddress::parse(&from.email)
-            .map(|e| e.as_str().to_owned())
-            .ok_or_else(|| {
-                v.add("from.email", "R-POS-1", "is not a valid email address");
-                Recorded
-            })
-    };
-    let postal_address = match from.postal_address {
-        None => Ok(None),
-        Some(address) => {
-            let lines: Result<Vec<String>, Recorded> = address
-                .lines
-                .iter()
-                .enumerate()
-                .map(|(i, line)| {
-                    v.optional_text(
-                        &format!("from.postal_address.lines[{i}]"),
-                        "R-POS-1",
-                        line,
-                        fields::ADDRESS_LINE,
-                    )
-                    .map(|t| t.map(Text::into_string).unwrap_or_default())
-                })
-                .collect();
-            let postcode = v
-                .optional_text(
-                    "from.postal_address.postcode",
-                    "R-POS-1",
-                    &address.postcode,
-                    fields::POSTCODE,
-                )
-                .map(|t| t.map(Text::into_string).unwrap_or_default());
-            match (lines, postcode) {
-                (Ok(lines), Ok(postcode)) => Ok(Some(pb::PostalAddress {
-                    lines: lines.into_iter().filter(|l| !l.is_empty()).collect(),
-                    postcode,
-                })),
-                _ => Err(Recorded),
-            }
-        }
-    };
-    Ok(pb::Person {
-        first_name: first_name?,
-        last_name: last_name?,
-        email: email?,
-        telephone: telephone?,
-        postal_address: postal_address?,
-    })
 }
 
 fn date_field(

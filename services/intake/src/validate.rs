@@ -282,10 +282,11 @@ fn person(
         &person.telephone,
         fields::TELEPHONE,
     );
-    let address = person
-        .postal_address
-        .take()
-        .and_then(|a| postal_address(v, "complainant.postal_address", a));
+    let address = person.postal_address.take().and_then(|a| {
+        postal_address(v, "complainant.postal_address", "R-INT-3", a)
+            .ok()
+            .flatten()
+    });
     let postable = address
         .as_ref()
         .is_some_and(|a| !a.lines.is_empty() && !a.postcode.is_empty());
@@ -329,32 +330,33 @@ fn person(
 }
 
 /// A postal address with each line and the postcode cleaned and blank
-/// lines dropped; `None` when nothing was given or a part is refused
-/// (recorded). Whether it is complete enough to post to is the caller's
-/// question.
+/// lines dropped; `Ok(None)` when nothing was given, `Err` when a part is
+/// refused (recorded against `field` with `rule`). Whether it is complete
+/// enough to post to is the caller's question.
 fn postal_address(
     v: &mut Violations,
     field: &str,
+    rule: &'static str,
     address: pb::PostalAddress,
-) -> Option<pb::PostalAddress> {
+) -> Result<Option<pb::PostalAddress>, Recorded> {
     if address.lines.len() > fields::ADDRESS_LINES_MAX {
         v.add(
             format!("{field}.lines"),
-            "R-INT-3",
+            rule,
             format!(
                 "must be at most {} lines, got {}",
                 fields::ADDRESS_LINES_MAX,
                 address.lines.len()
             ),
         );
-        return None;
+        return Err(Recorded);
     }
     let mut lines = Vec::new();
     let mut refused = false;
     for (i, line) in address.lines.iter().enumerate() {
         match v.optional_text(
             &format!("{field}.lines[{i}]"),
-            "R-INT-3",
+            rule,
             line,
             fields::ADDRESS_LINE,
         ) {
@@ -365,15 +367,51 @@ fn postal_address(
     }
     let postcode = v.optional_text(
         &format!("{field}.postcode"),
-        "R-INT-3",
+        rule,
         &address.postcode,
         fields::POSTCODE,
-    );
-    let postcode = match postcode {
-        Ok(postcode) if !refused => postcode.map(Text::into_string).unwrap_or_default(),
-        _ => return None,
+    )?;
+    if refused {
+        return Err(Recorded);
+    }
+    let postcode = postcode.map(Text::into_string).unwrap_or_default();
+    Ok(
+        (!lines.is_empty() || !postcode.is_empty())
+            .then_some(pb::PostalAddress { lines, postcode }),
+    )
+}
+
+/// Who a compliment is from (R-POS-1): all optional, each part cleaned by
+/// the same rules as a complainant's.
+pub fn compliment_sender(v: &mut Violations, from: pb::Person) -> Result<pb::Person, Recorded> {
+    let mut part = |field: &str, raw: &str, rule| {
+        v.optional_text(&format!("from.{field}"), "R-POS-1", raw, rule)
+            .map(|t| t.map(Text::into_string).unwrap_or_default())
     };
-    (!lines.is_empty() || !postcode.is_empty()).then_some(pb::PostalAddress { lines, postcode })
+    let first_name = part("first_name", &from.first_name, fields::PERSON_NAME);
+    let last_name = part("last_name", &from.last_name, fields::PERSON_NAME);
+    let telephone = part("telephone", &from.telephone, fields::TELEPHONE);
+    let email = if from.email.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        EmailAddress::parse(&from.email)
+            .map(|e| e.as_str().to_owned())
+            .ok_or_else(|| {
+                v.add("from.email", "R-POS-1", "is not a valid email address");
+                Recorded
+            })
+    };
+    let postal_address = match from.postal_address {
+        None => Ok(None),
+        Some(address) => postal_address(v, "from.postal_address", "R-POS-1", address),
+    };
+    Ok(pb::Person {
+        first_name: first_name?,
+        last_name: last_name?,
+        email: email?,
+        telephone: telephone?,
+        postal_address: postal_address?,
+    })
 }
 
 /// Who raises a complaint for someone else, and how to reach them (R-INT-4).
