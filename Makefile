@@ -3,7 +3,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/complaints-platform-target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: up down reset deps build test fmt-check clippy unit-and-integration bench bench-quick bench-build
+.PHONY: up down reset deps build test test-outages fmt-check clippy unit-and-integration bench bench-quick bench-build
 
 ## up: PostgreSQL and NATS (reused or installed and started), build, start the four services
 up:
@@ -33,12 +33,19 @@ fmt-check:
 clippy:
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 
+# The fault suite's outages last 30 s in `make test`; `make test-outages`
+# runs them for the full five minutes (about 12 minutes).
+unit-and-integration: export FAULT_OUTAGE_SECONDS ?= 30
 unit-and-integration:
 	@if cargo nextest --version >/dev/null 2>&1; then \
 		cargo nextest run --workspace --all-features --no-fail-fast; \
 	else \
 		cargo test --workspace --all-features --no-fail-fast; \
 	fi
+
+## test-outages: the fault suite's PostgreSQL and NATS outages at their full five minutes each
+test-outages: deps build
+	FAULT_OUTAGE_SECONDS=300 cargo nextest run -p end-to-end --test e2e five_minute_outages --no-capture
 
 ## bench: measure the log, replay and the four services end to end; writes BENCHMARKS.md (not part of `make test`)
 bench: deps bench-build

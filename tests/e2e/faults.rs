@@ -110,9 +110,13 @@ async fn submit_until_received(
     i: usize,
     mut intake: watch::Receiver<SocketAddr>,
     ledger: Arc<Ledger>,
+    patience: Duration,
 ) {
     let today = chrono::Utc::now().date_naive();
-    let deadline = tokio::time::Instant::now() + SUBMISSION_DEADLINE + outage();
+    let deadline = tokio::time::Instant::now() + SUBMISSION_DEADLINE + patience;
+    // A portal backs off while the service is away, as this does: from
+    // 300 ms, doubling, to 5 s.
+    let mut pause = Duration::from_millis(300);
     loop {
         let addr = *intake.borrow_and_update();
         let mut client = IntakeClient::new(clients::lazy(addr, &CallMetadata::untraced()));
@@ -133,8 +137,9 @@ async fn submit_until_received(
         );
         tokio::select! {
             _ = intake.changed() => {}
-            _ = tokio::time::sleep(Duration::from_millis(300)) => {}
+            _ = tokio::time::sleep(pause) => {}
         }
+        pause = (pause * 2).min(Duration::from_secs(5));
     }
 }
 
@@ -257,6 +262,12 @@ async fn faults(faults: Faults) {
     let run: Arc<str> = isolation.schema_suffix.clone().into();
     let ledger = Arc::new(Ledger::default());
     let stop_load = tokio_util::sync::CancellationToken::new();
+    // A submission made as an outage begins is answered after both
+    // outages at the latest: its patience covers them.
+    let patience = match faults {
+        Faults::KillsAndRestarts => Duration::ZERO,
+        Faults::Outages(outage) => outage * 2 + Duration::from_secs(60),
+    };
     let generator = {
         let (run, ledger, stop) = (run.clone(), ledger.clone(), stop_load.clone());
         let intake = services.intake_addr.subscribe();
@@ -273,6 +284,7 @@ async fn faults(faults: Faults) {
                     i,
                     intake.clone(),
                     ledger.clone(),
+                    patience,
                 )));
             }
             let submitted = submissions.len();
