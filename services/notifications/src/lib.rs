@@ -209,6 +209,7 @@ impl Application {
             planner: planner.clone(),
             senders: notify.senders,
             wake_channel: store::email_due_channel(&runtime.settings().database.schema),
+            in_flight: send::InFlight::default(),
         };
         sender.start(&mut runtime);
         let api = grpc::NotificationsApi::new(

@@ -51,6 +51,44 @@ pub struct Sender {
     /// Where a queued email's commit wakes the senders
     /// ([`store::email_due_channel`]).
     pub wake_channel: String,
+    /// The emails this process's senders hold a claim on right now.
+    pub in_flight: InFlight,
+}
+
+/// The emails this process's senders are exchanging or recording, so the
+/// recovery of interrupted exchanges never gives up one whose sender is
+/// alive and only waiting for the database to take its result.
+#[derive(Debug, Clone, Default)]
+pub struct InFlight(Arc<std::sync::Mutex<std::collections::HashSet<uuid::Uuid>>>);
+
+impl InFlight {
+    fn hold(&self, id: uuid::Uuid) -> Held {
+        if let Ok(mut ids) = self.0.lock() {
+            ids.insert(id);
+        }
+        Held {
+            set: self.clone(),
+            id,
+        }
+    }
+
+    fn holds(&self, id: &uuid::Uuid) -> bool {
+        self.0.lock().map(|ids| ids.contains(id)).unwrap_or(false)
+    }
+}
+
+/// Lets go of the email when its sender is done with it, however it ends.
+struct Held {
+    set: InFlight,
+    id: uuid::Uuid,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Ok(mut ids) = self.set.0.lock() {
+            ids.remove(&self.id);
+        }
+    }
 }
 
 impl Sender {
@@ -133,6 +171,7 @@ impl Sender {
             row.traceparent.as_deref(),
             row.tracestate.as_deref(),
         );
+        let _held = self.in_flight.hold(row.notification_id);
         self.exchange(connection, &row, stop)
             .instrument(span)
             .await?;
@@ -244,7 +283,9 @@ impl Sender {
         let mut tx = self.pool.begin().await?;
         let stalled = store::stalled(&mut tx, before).await?;
         tx.commit().await?;
-        for id in stalled {
+        // A claim this process's own sender still holds is not stalled: it
+        // is waiting for the database to take the server's answer.
+        for id in stalled.into_iter().filter(|id| !self.in_flight.holds(id)) {
             tracing::warn!(notification_id = %id, "an SMTP exchange was interrupted; giving the email up rather than risk a second copy");
             let command = DeliveryCommand::RecordFailure {
                 error: "the service stopped during the SMTP exchange, so whether the message arrived is unknown; \
