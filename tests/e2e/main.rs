@@ -2,9 +2,11 @@
 //! test needs to look inside), against a real PostgreSQL and NATS, each test
 //! in its own schemas and bus namespace.
 
+mod browser;
 mod cli;
 mod cli_stage3;
 mod crash_recovery;
+mod console;
 mod deploy_files;
 mod destruction;
 mod faults;

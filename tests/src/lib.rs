@@ -2,6 +2,7 @@
 //! processes, each in a fresh schema and a fresh bus namespace.
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod clients;
 pub mod collector;
 pub mod private;

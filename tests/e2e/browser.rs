@@ -1,0 +1,1 @@
+//! Browser tests: Chromium driven through chromedriver, signed in through a real OpenID provider.

@@ -1,0 +1,1 @@
+//! The staff console over HTTP against the four services.
