@@ -56,7 +56,14 @@ impl From<ComplaintsError> for Status {
         match error {
             ComplaintsError::Invalid(violations) => platform::grpc::invalid_argument(&violations),
             ComplaintsError::Refused(refusal) => match refusal.kind {
-                RefusalKind::Precondition => Status::failed_precondition(refusal.to_string()),
+                // A precondition naming the missing fact says which, after
+                // the rule and the reason.
+                RefusalKind::Precondition => match refusal.field {
+                    Some(field) => {
+                        Status::failed_precondition(format!("{refusal} (field: {field})"))
+                    }
+                    None => Status::failed_precondition(refusal.to_string()),
+                },
                 // Names the field as well as the rule, like the edge's
                 // violations (google.rpc.BadRequest).
                 RefusalKind::InvalidArgument => match refusal.field {

@@ -20,7 +20,8 @@ pub struct Refusal {
     pub rule: &'static str,
     /// Precondition or invalid argument.
     pub kind: RefusalKind,
-    /// The command field at fault, for an invalid argument.
+    /// The field at fault: the command's, for an invalid argument; for a
+    /// precondition, the recorded fact that is missing (when one is named).
     pub field: Option<&'static str>,
     /// Why, in plain English.
     pub reason: String,
@@ -33,6 +34,22 @@ impl Refusal {
             rule,
             kind: RefusalKind::Precondition,
             field: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// The complaint's state does not allow the command because the fact
+    /// recorded as `field` is missing (e.g. `acknowledged_on` before the
+    /// Stage 3 investigation decision, R-S3-4), so clients can point at it.
+    pub fn precondition_on(
+        rule: &'static str,
+        field: &'static str,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule,
+            kind: RefusalKind::Precondition,
+            field: Some(field),
             reason: reason.into(),
         }
     }

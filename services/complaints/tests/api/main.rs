@@ -12,3 +12,4 @@ mod platform_edges;
 mod retention;
 mod rules;
 mod stages;
+mod promises;

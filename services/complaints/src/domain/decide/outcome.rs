@@ -84,8 +84,8 @@ pub(super) fn record_outcome(
 }
 
 /// The outcome is for the stage the complaint is at, once; Stage 2 needs its
-/// manager (R-S2-3), Stage 3 its investigation decision (R-S3-3) and
-/// acknowledgement (R-S3-4).
+/// manager (R-S2-3), Stage 3 its acknowledgement (R-S3-4) and then its
+/// investigation decision (R-S3-3).
 fn check_stage(state: &Complaint, stage: Stage, asked: Stage) -> Result<(), Refusal> {
     if asked != stage {
         return Err(Refusal::precondition(
@@ -115,16 +115,16 @@ fn check_stage(state: &Complaint, stage: Stage, asked: Stage) -> Result<(), Refu
             "Stage 2 has not been allocated to a manager yet",
         ));
     }
-    if stage == Stage::Three && record.investigation.is_none() {
-        return Err(Refusal::precondition(
-            "R-S3-3",
-            "the Corporate Compliance Manager has not yet decided whether further investigation is warranted",
-        ));
-    }
     if stage == Stage::Three && record.acknowledged_on.is_none() {
         return Err(Refusal::precondition(
             "R-S3-4",
             "the Stage 3 request has not been acknowledged yet",
+        ));
+    }
+    if stage == Stage::Three && record.investigation.is_none() {
+        return Err(Refusal::precondition(
+            "R-S3-3",
+            "the Corporate Compliance Manager has not yet decided whether further investigation is warranted",
         ));
     }
     Ok(())

@@ -22,13 +22,23 @@ fn stage3<'s>(state: &'s Complaint, rule: &'static str) -> Result<&'s StageRecor
 }
 
 /// R-S3-3: the Corporate Compliance Manager decides, once, whether further
-/// investigation is warranted, and records why.
+/// investigation is warranted, and records why. R-S3-4: the request is
+/// acknowledged first (within 5 working days of receipt), so the decision
+/// is refused until the acknowledgement has been recorded.
 pub(super) fn decide_investigation(
     state: &Complaint,
     c: DecideInvestigation,
     ctx: &Context,
 ) -> Result<Vec<Event>, Refusal> {
     let record = stage3(state, "R-S3-3")?;
+    if record.acknowledged_on.is_none() {
+        return Err(Refusal::precondition_on(
+            "R-S3-4",
+            "acknowledged_on",
+            "the Stage 3 request is acknowledged with its reference before deciding whether \
+             further investigation is warranted; record the acknowledgement first",
+        ));
+    }
     if let Some(done) = &record.investigation {
         return Err(Refusal::precondition(
             "R-S3-3",

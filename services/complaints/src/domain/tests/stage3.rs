@@ -103,6 +103,7 @@ fn r_s3_3_whether_to_investigate_is_decided_once_with_a_reason_and_only_at_stage
     let mut case = Case::stage2_outcome(date(2026, 3, 2), date(2026, 3, 5));
     case.refused_by(decide_investigation(), "R-S3-3", RefusalKind::Precondition);
     case.ok(escalate(Stage::Three, WHY, date(2026, 3, 5)));
+    case.ok(Command::AcknowledgeStage3);
     case.refused_by(
         not_upheld(Stage::Three),
         "R-S3-3",
@@ -118,7 +119,6 @@ fn r_s3_3_whether_to_investigate_is_decided_once_with_a_reason_and_only_at_stage
 fn r_s3_4_the_acknowledgement_meets_its_deadline_and_comes_before_the_outcome() {
     let mut case = Case::stage2_outcome(date(2026, 3, 2), date(2026, 3, 5));
     case.ok(escalate(Stage::Three, WHY, date(2026, 3, 5)));
-    case.ok(decide_investigation());
     case.refused_by(
         not_upheld(Stage::Three),
         "R-S3-4",
@@ -132,6 +132,26 @@ fn r_s3_4_the_acknowledgement_meets_its_deadline_and_comes_before_the_outcome() 
         Command::AcknowledgeStage3,
         "R-S3-4",
         RefusalKind::Precondition,
+    );
+    case.ok(decide_investigation());
+    case.ok(not_upheld(Stage::Three));
+}
+
+#[test]
+fn r_s3_3_r_s3_4_the_investigation_decision_waits_for_the_acknowledgement() {
+    let mut case = Case::stage2_outcome(date(2026, 3, 2), date(2026, 3, 5));
+    case.ok(escalate(Stage::Three, WHY, date(2026, 3, 5)));
+    let refusal = case.refused_by(decide_investigation(), "R-S3-4", RefusalKind::Precondition);
+    assert_eq!(refusal.field, Some("acknowledged_on"), "{refusal}");
+    assert!(refusal.reason.contains("acknowledge"), "{refusal}");
+    case.on(date(2026, 3, 6));
+    case.ok(Command::AcknowledgeStage3);
+    case.ok(decide_investigation());
+    let record = case.state.current_record().unwrap();
+    assert_eq!(record.acknowledged_on, Some(date(2026, 3, 6)));
+    assert_eq!(
+        record.investigation.as_ref().map(|i| i.decided_on),
+        Some(date(2026, 3, 6))
     );
 }
 
