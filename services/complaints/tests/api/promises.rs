@@ -5,6 +5,7 @@
 //! and the words of findings.
 
 use crate::helpers::{Stack, acting, assign, date, outcome};
+use chrono::Duration;
 use complaints_proto::v1 as pb;
 use tonic::Code;
 
@@ -96,5 +97,57 @@ async fn r_s3_4_the_investigation_decision_is_refused_before_the_acknowledgement
         .decide_investigation(decide())
         .await
         .unwrap();
+    stack.cleanup().await;
+}
+
+/// R-S1-4: ground (c) alone is refused, naming `grounds`, when the Stage 1
+/// outcome came within the agreed timescale.
+#[tokio::test]
+async fn r_s1_4_ground_c_alone_is_refused_when_the_outcome_came_in_time() {
+    let mut stack = Stack::spawn().await;
+    let reference = stack.open_complaint("ground-c-in-time").await;
+    stack
+        .complaints
+        .agree_timescale(pb::AgreeTimescaleRequest {
+            command: acting(&reference, "handler-1"),
+            due_on: Some(date(2026, 3, 6)),
+        })
+        .await
+        .unwrap();
+    stack.clock.set(crate::helpers::start() + Duration::days(3));
+    outcome(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::Stage::Stage1,
+        pb::Decision::NotUpheld,
+        vec![],
+    )
+    .await
+    .unwrap();
+    stack.clock.set(crate::helpers::start() + Duration::days(7));
+    let request = |grounds: pb::Grounds| pb::RequestEscalationRequest {
+        command: acting(&reference, "handler-1"),
+        to_stage: pb::Stage::Stage2 as i32,
+        grounds: vec![grounds as i32],
+        reasons: "No response within the timescale.".into(),
+        received_on: Some(date(2026, 3, 9)),
+        ..Default::default()
+    };
+    let status = stack
+        .complaints
+        .request_escalation(request(pb::Grounds::NoResponseInTimescale))
+        .await
+        .expect_err("ground (c) is not available");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("grounds"), "{status:?}");
+    assert!(status.message().contains("R-S1-4"), "{status:?}");
+    let view = stack
+        .complaints
+        .request_escalation(request(pb::Grounds::PointsNotAnswered))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(view.stage, pb::Stage::Stage2 as i32);
     stack.cleanup().await;
 }

@@ -169,6 +169,9 @@ fn check_timing(
             ),
         ));
     };
+    if from == Stage::One && grounds.contains(&Grounds::NoResponseInTimescale) {
+        check_ground_c_after_outcome(state, outcome.issued_on)?;
+    }
     if received_on < outcome.issued_on {
         return Err(Refusal::invalid(
             rule,
@@ -217,5 +220,34 @@ fn check_ground_c(state: &Complaint, received_on: NaiveDate) -> Result<(), Refus
             ),
         )),
         Some(_) => Ok(()),
+    }
+}
+
+/// R-S1-4 ground (c) once the Stage 1 outcome exists: it was available only
+/// if the agreed timescale (after any revision) passed before the outcome
+/// came. An outcome issued on or before the agreed date was a response
+/// within the timescale, so a request claiming (c) is refused naming
+/// `grounds`; the complainant can still ask on (a) or (b).
+fn check_ground_c_after_outcome(state: &Complaint, issued_on: NaiveDate) -> Result<(), Refusal> {
+    let agreed = state.deadlines.get(&DeadlineKind::AgreedTimescale);
+    match agreed {
+        Some(d) if issued_on > d.due_on => Ok(()),
+        Some(d) => Err(Refusal::invalid(
+            "R-S1-4",
+            "grounds",
+            format!(
+                "ground (c) is not available: the Stage 1 outcome was issued on {issued_on}, \
+                 within the agreed timescale (due {}); ask on ground (a) or (b)",
+                d.due_on
+            ),
+        )),
+        None => Err(Refusal::invalid(
+            "R-S1-4",
+            "grounds",
+            format!(
+                "ground (c) is not available: no timescale was agreed and the Stage 1 outcome \
+                 was issued on {issued_on}; ask on ground (a) or (b)"
+            ),
+        )),
     }
 }

@@ -257,3 +257,84 @@ fn r_s1_1_handlers_at_stage_1_are_staff_or_managers_not_the_compliance_manager()
     let record = case.state.current_record().unwrap();
     assert_eq!(record.previous_handlers.len(), 1);
 }
+
+#[test]
+fn r_s1_4_ground_c_alone_is_refused_when_the_outcome_came_within_the_agreed_timescale() {
+    let mut case = Case::opened(date(2026, 3, 2));
+    case.ok(Command::AgreeTimescale(AgreeTimescale {
+        due_on: date(2026, 3, 20),
+    }));
+    case.on(date(2026, 3, 20)).ok(not_upheld(Stage::One));
+    case.on(date(2026, 3, 23));
+    let refusal = case.refused_by(
+        escalate(
+            Stage::Two,
+            &[Grounds::NoResponseInTimescale],
+            date(2026, 3, 23),
+        ),
+        "R-S1-4",
+        RefusalKind::InvalidArgument,
+    );
+    assert_eq!(refusal.field, Some("grounds"), "{refusal}");
+    assert!(
+        refusal.reason.contains("within the agreed timescale"),
+        "{refusal}"
+    );
+    case.ok(escalate(
+        Stage::Two,
+        &[Grounds::PointsNotAnswered],
+        date(2026, 3, 23),
+    ));
+}
+
+#[test]
+fn r_s1_4_ground_c_stands_when_the_outcome_came_after_the_revised_timescale() {
+    let mut case = Case::opened(date(2026, 3, 2));
+    case.ok(Command::AgreeTimescale(AgreeTimescale {
+        due_on: date(2026, 3, 20),
+    }));
+    case.on(date(2026, 3, 19))
+        .ok(Command::RecordUpdate(RecordUpdate {
+            reason: text("waiting for the exam board"),
+            revised_due_on: Some(date(2026, 3, 27)),
+        }));
+    // Within the revised date: (c) is not available.
+    let mut within = Case {
+        state: case.state.clone(),
+        log: case.log.clone(),
+        now: case.now,
+    };
+    within.on(date(2026, 3, 26)).ok(not_upheld(Stage::One));
+    within.refused_by(
+        escalate(
+            Stage::Two,
+            &[Grounds::NoResponseInTimescale],
+            date(2026, 3, 26),
+        ),
+        "R-S1-4",
+        RefusalKind::InvalidArgument,
+    );
+    // After the revised date: the outcome came late, (c) stands.
+    case.on(date(2026, 3, 31)).ok(not_upheld(Stage::One));
+    case.ok(escalate(
+        Stage::Two,
+        &[Grounds::NoResponseInTimescale],
+        date(2026, 3, 31),
+    ));
+    assert_eq!(case.state.stage, Some(Stage::Two));
+}
+
+#[test]
+fn r_s1_4_ground_c_is_refused_after_an_outcome_when_no_timescale_was_agreed() {
+    let mut case = Case::stage1_outcome(date(2026, 3, 2), date(2026, 3, 10));
+    let refusal = case.refused_by(
+        escalate(
+            Stage::Two,
+            &[Grounds::NoResponseInTimescale],
+            date(2026, 3, 10),
+        ),
+        "R-S1-4",
+        RefusalKind::InvalidArgument,
+    );
+    assert_eq!(refusal.field, Some("grounds"));
+}
