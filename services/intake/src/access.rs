@@ -4,7 +4,9 @@
 
 use platform::auth::{Policy, Role, SUBJECT_ACCESS_EXPORT};
 
-const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
+/// Staff who take calls and decide triage: the only callers who may deal
+/// with a matter outside the procedure at submission (R-INT-7).
+pub const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
 
 const PORTAL_AND_STAFF: &[Role] = &[
     Role::Portal,

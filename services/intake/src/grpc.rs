@@ -5,7 +5,7 @@ use crate::domain::{Command, Context as Decide, Event, Submission, Text, decide,
 use crate::error::IntakeError;
 use crate::settings::IntakeSettings;
 use crate::store::{self, Store};
-use crate::validate::{self, Violations};
+use crate::validate::{self, Submitter, Violations};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::intake_server::Intake;
 use eventlog::{Actor, Metadata};
@@ -61,8 +61,8 @@ impl IntakeApi {
         if who.has_any(STAFF_READERS) {
             return Ok(());
         }
-        let own = Actor::User(who.subject.clone()).encode();
-        if self.store.submitted_by(id).await?.as_deref() == Some(own.as_str()) {
+        let own = Actor::User(who.subject.clone());
+        if self.store.submitted_by(id).await? == Some(own) {
             return Ok(());
         }
         let refused = self.audit.refused(who, method, &id.to_string()).await;
@@ -82,9 +82,12 @@ impl IntakeApi {
             fields::IDEMPOTENCY_KEY,
         );
         if let Err(mut violations) = v.into_result(|| ()) {
-            if let Err(more) =
-                validate::submission(request, self.clock.now(), &self.settings.attachments)
-            {
+            if let Err(more) = validate::submission(
+                request,
+                self.clock.now(),
+                &self.settings.attachments,
+                submitter(who),
+            ) {
                 violations.extend(more);
             }
             return Err(IntakeError::Invalid(violations));
@@ -134,8 +137,9 @@ impl IntakeApi {
             return Ok(receipt(&existing));
         }
         let now = self.clock.now();
-        let submission = validate::submission(request, now, &self.settings.attachments)
-            .map_err(IntakeError::Invalid)?;
+        let submission =
+            validate::submission(request, now, &self.settings.attachments, submitter(who))
+                .map_err(IntakeError::Invalid)?;
         if self
             .store
             .keep_fingerprint(id, fingerprint)
@@ -165,7 +169,14 @@ impl IntakeApi {
         let actor = Actor::User(who.subject.clone());
         match self
             .store
-            .save(id, &existing, &events, &Metadata::new(actor), monitoring)
+            .save(
+                id,
+                &existing,
+                &events,
+                &Metadata::new(actor.clone()),
+                &actor,
+                monitoring,
+            )
             .await
         {
             Ok(state) => {
@@ -188,7 +199,9 @@ impl IntakeApi {
         decide(state, command, &ctx).map_err(IntakeError::Refused)
     }
 
-    /// Runs a staff decision on an existing submission.
+    /// Runs a staff decision on an existing submission: the decision is
+    /// recorded as `by`'s, and what triage does next as the submitter's
+    /// (R-INT-4: recording consent never changes who submitted).
     async fn staff(
         &self,
         submission_id: &str,
@@ -202,8 +215,13 @@ impl IntakeApi {
         }
         let events = self.decide(&state, command)?;
         let metadata = Metadata::new(Actor::User(by.to_owned()));
+        let submitter = self
+            .store
+            .submitted_by(id)
+            .await?
+            .ok_or_else(|| IntakeError::NotFound(submission_id.to_owned()))?;
         self.store
-            .save(id, &state, &events, &metadata, None)
+            .save(id, &state, &events, &metadata, &submitter, None)
             .await?;
         self.summary(id).await
     }
@@ -358,6 +376,17 @@ impl IntakeApi {
                 .ok_or_else(|| IntakeError::NotFound(id.to_string()))?;
             Ok(compliment_receipt(&stored))
         }
+    }
+}
+
+/// Whether the caller submits as staff (their staff id) or as a channel
+/// acting for the complainant: only staff may deal with a matter outside
+/// the procedure (R-INT-7).
+fn submitter(who: &Principal) -> Submitter<'_> {
+    if who.has_any(crate::access::STAFF) {
+        Submitter::Staff(&who.subject)
+    } else {
+        Submitter::Channel
     }
 }
 

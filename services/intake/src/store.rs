@@ -6,7 +6,7 @@ use crate::domain::{Event, Submission, SubmissionRef};
 use crate::error::{Context, IntakeError};
 use chrono::{DateTime, Datelike, Utc};
 use complaints_proto::v1 as pb;
-use eventlog::{EventLog, ExpectedVersion, Metadata, NewEvent, StreamId};
+use eventlog::{Actor, EventLog, ExpectedVersion, Metadata, NewEvent, StreamId};
 use prost::Message as _;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -79,14 +79,16 @@ impl Store {
         Ok(state)
     }
 
-    /// Who submitted: the actor of the submission's first event, as stored
-    /// (`user:<subject>` for an authenticated caller).
-    pub async fn submitted_by(&self, id: Uuid) -> Result<Option<String>, IntakeError> {
+    /// Who submitted: the actor of the submission's first event (the
+    /// authenticated caller: a portal's account, the email gateway's, or
+    /// the member of staff who took the call).
+    pub async fn submitted_by(&self, id: Uuid) -> Result<Option<Actor>, IntakeError> {
         Ok(self
             .events(id)
             .await?
-            .first()
-            .map(|first| first.metadata.actor.encode()))
+            .into_iter()
+            .next()
+            .map(|first| first.metadata.actor))
     }
 
     /// Every event of a submission's stream as stored, oldest first (empty
@@ -108,12 +110,17 @@ impl Store {
     /// `before.version`), updates the read model and, when given, records
     /// equality monitoring answers in a stream of their own, all in one
     /// transaction. Returns the state after the events.
+    ///
+    /// Events are recorded under `metadata`, except triage's own
+    /// ([`Event::is_triage`]), whose actor is `submitter`: who submitted
+    /// stays who submitted, whoever's decision let triage go on (R-INT-4).
     pub async fn save(
         &self,
         id: Uuid,
         before: &Submission,
         events: &[Event],
         metadata: &Metadata,
+        submitter: &Actor,
         monitoring: Option<pb::EqualityMonitoringRecorded>,
     ) -> Result<Submission, IntakeError> {
         let after = events.iter().fold(before.clone(), crate::domain::evolve);
@@ -121,7 +128,11 @@ impl Store {
             .iter()
             .map(|event| {
                 let (event_type, payload) = event.encode();
-                NewEvent::new(event_type, payload, metadata.clone())
+                let mut metadata = metadata.clone();
+                if event.is_triage() {
+                    metadata.actor = submitter.clone();
+                }
+                NewEvent::new(event_type, payload, metadata)
             })
             .collect();
         let expected = if before.exists() {

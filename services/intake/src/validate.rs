@@ -6,7 +6,7 @@
 //! accepts, they can apply.
 
 use crate::attachments;
-use crate::domain::{EmailAddress, Text, ValidSubmission};
+use crate::domain::{EmailAddress, OutsideProcedure, Text, ValidSubmission};
 use crate::settings::AttachmentLimits;
 use chrono::{DateTime, NaiveDate, Utc};
 use complaints_proto::v1 as pb;
@@ -115,11 +115,21 @@ impl Violations {
     }
 }
 
-/// Reads a complaint submission received at `now`.
+/// Who is submitting, as far as the edge needs to know: a member of staff
+/// (their staff id, from the verified token) or a channel acting for the
+/// complainant (the member portal, the email gateway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitter<'a> {
+    Staff(&'a str),
+    Channel,
+}
+
+/// Reads a complaint submission received at `now` from `submitter`.
 pub fn submission(
     request: pb::SubmitComplaintRequest,
     now: DateTime<Utc>,
     limits: &AttachmentLimits,
+    submitter: Submitter<'_>,
 ) -> Result<ValidSubmission, Vec<FieldViolation>> {
     let mut v = Violations::default();
     let channel = pb::Channel::try_from(request.channel).unwrap_or(pb::Channel::Unspecified);
@@ -208,12 +218,8 @@ pub fn submission(
         None
     };
     let attachments = attachments::validate(&mut v, request.attachments, channel, limits);
-    let resolved_outside_procedure = v.optional_text(
-        "resolved_outside_procedure",
-        "R-INT-7",
-        &request.resolved_outside_procedure,
-        fields::FREE_TEXT,
-    );
+    let resolved_outside_procedure =
+        outside_procedure(&mut v, &request.resolved_outside_procedure, submitter);
     let equality_monitoring = request
         .equality_monitoring
         .and_then(|m| monitoring(&mut v, m));
@@ -237,6 +243,41 @@ pub fn submission(
             received_at: now,
         })
     })
+}
+
+/// R-INT-7: dealing with a matter outside the procedure is a decision
+/// staff make, recorded as theirs. A channel acting for the complainant
+/// asking for it is refused naming the field: the complaint goes through
+/// the procedure unless a member of staff decides otherwise.
+fn outside_procedure(
+    v: &mut Violations,
+    raw: &str,
+    submitter: Submitter<'_>,
+) -> Result<Option<OutsideProcedure>, Recorded> {
+    const FIELD: &str = "resolved_outside_procedure";
+    let Some(how) = v.optional_text(FIELD, "R-INT-7", raw, fields::FREE_TEXT)? else {
+        return Ok(None);
+    };
+    let Submitter::Staff(staff) = submitter else {
+        v.add(
+            FIELD,
+            "R-INT-7",
+            "only staff may deal with a matter outside the procedure; \
+             leave it empty and the complaint goes through the procedure",
+        );
+        return Err(Recorded);
+    };
+    match Text::clean(staff, fields::ACTOR_ID) {
+        Ok(Some(decided_by)) => Ok(Some(OutsideProcedure { how, decided_by })),
+        _ => {
+            v.add(
+                FIELD,
+                "R-INT-7",
+                "the staff id of who decided cannot be recorded",
+            );
+            Err(Recorded)
+        }
+    }
 }
 
 /// A named, contactable complainant (R-INT-3), with what their
@@ -591,7 +632,8 @@ mod never_panics {
 
         #[test]
         fn any_submission_request_is_read_without_panicking(request in request()) {
-            let _ = submission(request, now(), &limits());
+            let _ = submission(request.clone(), now(), &limits(), Submitter::Staff("s.jones"));
+            let _ = submission(request, now(), &limits(), Submitter::Channel);
         }
 
         #[test]
@@ -599,7 +641,8 @@ mod never_panics {
             bytes in proptest::collection::vec(any::<u8>(), 0..2048),
         ) {
             if let Ok(request) = pb::SubmitComplaintRequest::decode(bytes.as_slice()) {
-                let _ = submission(request, now(), &limits());
+                let _ = submission(request.clone(), now(), &limits(), Submitter::Staff("s.jones"));
+            let _ = submission(request, now(), &limits(), Submitter::Channel);
             }
         }
     }

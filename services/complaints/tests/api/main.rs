@@ -13,3 +13,4 @@ mod retention;
 mod rules;
 mod stages;
 mod promises;
+mod submitter;

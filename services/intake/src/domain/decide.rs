@@ -206,8 +206,9 @@ fn submit(id: Uuid, reference: &SubmissionRef, s: ValidSubmission, ctx: &Context
     }
     let state = Submission::replay(&events);
     let redirected = ctx.policy.redirect_for(s.query_category.as_str()).is_some();
-    if let (Some(how), false) = (s.resolved_outside_procedure, redirected) {
-        // R-INT-7: dealt with at once, outside the procedure, and recorded.
+    if let (Some(outside), false) = (s.resolved_outside_procedure, redirected) {
+        // R-INT-7: dealt with at once, outside the procedure, and recorded
+        // as the decision of the member of staff who took it.
         let r = received(&state);
         events.push(Event::ResolvedOutsideProcedure(
             pb::SubmissionResolvedOutsideProcedure {
@@ -216,7 +217,8 @@ fn submit(id: Uuid, reference: &SubmissionRef, s: ValidSubmission, ctx: &Context
                 channel: r.channel,
                 received_at: r.received_at,
                 query_category: r.query_category,
-                how_resolved: how.into_string(),
+                how_resolved: outside.how.into_string(),
+                decided_by: outside.decided_by.into_string(),
             },
         ));
         return events;

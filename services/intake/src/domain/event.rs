@@ -25,6 +25,23 @@ pub enum Event {
 pub const PRIVATE_EVENT_TYPES: [&str; 1] = ["complaints.v1.AttachmentReceived"];
 
 impl Event {
+    /// Whether triage produced this event by itself, rather than a channel
+    /// or a member of staff deciding it: where the submission goes next
+    /// (redirected, waiting for a decision on its age or for consent,
+    /// accepted). Such an event is the submission's own and is recorded as
+    /// done by who submitted it, whichever decision let triage go on, so a
+    /// complaint's submitter never becomes the member of staff who recorded
+    /// consent or a compelling reason (R-INT-4, R-INT-2, R-CONF-1).
+    pub fn is_triage(&self) -> bool {
+        matches!(
+            self,
+            Self::Redirected(_)
+                | Self::OutOfTimeReviewRequired(_)
+                | Self::ConsentRequested(_)
+                | Self::Accepted(_)
+        )
+    }
+
     /// Fully qualified type name and encoded payload.
     pub fn encode(&self) -> (String, Vec<u8>) {
         fn of<M: Message + Name>(m: &M) -> (String, Vec<u8>) {

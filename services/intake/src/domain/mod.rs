@@ -14,4 +14,6 @@ pub use event::Event;
 pub use event::{DecodeError, PRIVATE_EVENT_TYPES};
 pub use policy::{Policy, Redirect};
 pub use state::{Consent, Submission, evolve};
-pub use types::{EmailAddress, SubmissionRef, Text, ValidAttachment, ValidSubmission};
+pub use types::{
+    EmailAddress, OutsideProcedure, SubmissionRef, Text, ValidAttachment, ValidSubmission,
+};

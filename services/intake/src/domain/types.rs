@@ -65,8 +65,9 @@ pub struct ValidSubmission {
     /// Checked for size and type from the bytes.
     pub attachments: Vec<ValidAttachment>,
     pub equality_monitoring: Option<pb::EqualityMonitoring>,
-    /// How staff resolved it at once, outside the procedure (R-INT-7).
-    pub resolved_outside_procedure: Option<Text>,
+    /// How staff resolved it at once, outside the procedure, and who
+    /// decided (R-INT-7).
+    pub resolved_outside_procedure: Option<OutsideProcedure>,
     pub received_at: DateTime<Utc>,
 }
 
@@ -76,6 +77,17 @@ impl ValidSubmission {
     pub fn written(&self) -> bool {
         self.channel != pb::Channel::Telephone
     }
+}
+
+/// R-INT-7: a matter dealt with at once, outside the procedure. Only
+/// staff take that route, so it always names the member of staff who
+/// decided; the member portal and the email gateway cannot make one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutsideProcedure {
+    /// How it was resolved.
+    pub how: Text,
+    /// The staff id of who decided: the authenticated caller.
+    pub decided_by: Text,
 }
 
 /// An attachment whose type was found in its bytes.

@@ -10,5 +10,6 @@ mod idempotency;
 mod monitoring;
 mod retention;
 mod submissions;
+mod submitter;
 mod triage;
 mod validation;

@@ -341,6 +341,85 @@ async fn r_int_7_a_matter_resolved_at_once_is_recorded_outside_the_procedure() {
     intake.cleanup().await;
 }
 
+/// R-INT-7: dealing with a matter outside the procedure is a decision
+/// staff make. The member portal asking for it at submission is refused
+/// naming the field and the rule, and nothing is stored: no submission,
+/// no resolution, no complaint.
+#[tokio::test]
+async fn r_int_7_the_member_portal_may_not_resolve_a_matter_outside_the_procedure() {
+    use crate::helpers::{names, violations};
+    use complaints_proto::v1::intake_client::IntakeClient;
+    use platform::auth::Role;
+    use platform::testing::{channel_as, token};
+
+    let intake = TestIntake::spawn().await;
+    let portal = token("portal-a", &[Role::Portal], None);
+    let mut portal = IntakeClient::new(channel_as(intake.addr, Some(&portal)).await);
+    let mut request = web_form("portal-resolves");
+    request.resolved_outside_procedure = "I sorted it out myself.".into();
+    let refused = portal.submit_complaint(request).await.unwrap_err();
+    let found = violations(&refused);
+    assert!(
+        names(&found, "resolved_outside_procedure", "R-INT-7"),
+        "{found:?}"
+    );
+    assert_eq!(intake.stored().await, (0, 0), "nothing was stored");
+    assert!(
+        intake
+            .logged::<pb::SubmissionResolvedOutsideProcedure>()
+            .await
+            .is_empty()
+    );
+
+    // The same complaint without the field goes through the procedure.
+    let receipt = portal
+        .submit_complaint(web_form("portal-complains"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(receipt.status, pb::TriageStatus::Accepted as i32);
+    intake.cleanup().await;
+}
+
+/// R-INT-7: when staff resolve a matter at once it is recorded as their
+/// decision: the event names the member of staff who took it, and its
+/// actor is them.
+#[tokio::test]
+async fn r_int_7_a_resolution_outside_the_procedure_is_recorded_as_the_staff_members_decision() {
+    use complaints_proto::v1::intake_client::IntakeClient;
+    use platform::auth::Role;
+    use platform::testing::{channel_as, token};
+
+    let intake = TestIntake::spawn().await;
+    let handler = token("h.smith", &[Role::Handler], Some("North"));
+    let mut handler = IntakeClient::new(channel_as(intake.addr, Some(&handler)).await);
+    let mut request = web_form("staff-resolves");
+    request.channel = pb::Channel::Telephone as i32;
+    request.resolved_outside_procedure = "Rebooked the exam during the call.".into();
+    let receipt = handler
+        .submit_complaint(request)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        receipt.status,
+        pb::TriageStatus::ResolvedOutsideProcedure as i32
+    );
+    let published = intake
+        .published("complaints.v1.SubmissionResolvedOutsideProcedure", 1)
+        .await;
+    let resolved = pb::SubmissionResolvedOutsideProcedure::decode(
+        published[0].payload.as_ref().unwrap().value.as_slice(),
+    )
+    .unwrap();
+    assert_eq!(resolved.decided_by, "h.smith");
+    assert_eq!(
+        published[0].actor.as_ref().and_then(|a| a.kind.clone()),
+        Some(pb::actor::Kind::UserId("h.smith".into()))
+    );
+    intake.cleanup().await;
+}
+
 /// Request limits: a triage queue page of more than 500 rows is refused
 /// naming `page_size`, never clamped; 500 is served.
 #[tokio::test]
