@@ -9,7 +9,7 @@
 use super::{Policy, Principal, Verifier, policy};
 use eventlog::{Access, AccessOutcome, EventLog};
 use futures::future::BoxFuture;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -71,6 +71,10 @@ impl RefusalBudget {
 pub struct AuthLayer {
     verifier: Arc<Verifier>,
     policy: Policy,
+    /// The gRPC services this port serves ([`Policy::services`]), computed
+    /// once here: the policy's tables never change while it runs, and
+    /// [`Policy::serves`] would gather and sort them again on every call.
+    served: Arc<HashSet<&'static str>>,
     log: EventLog,
     budget: Arc<RefusalBudget>,
 }
@@ -79,11 +83,23 @@ impl AuthLayer {
     pub fn new(verifier: Arc<Verifier>, policy: Policy, log: EventLog) -> Self {
         Self {
             verifier,
+            served: Arc::new(served(&policy)),
             policy,
             log,
             budget: Arc::default(),
         }
     }
+
+    /// Whether `path` names a service this port serves, as
+    /// [`Policy::serves`] answers, from the set computed once.
+    fn serves(&self, path: &str) -> bool {
+        policy::service_of(path).is_some_and(|service| self.served.contains(service))
+    }
+}
+
+/// The set of the services `policy` serves.
+fn served(policy: &Policy) -> HashSet<&'static str> {
+    policy.services().into_iter().collect()
 }
 
 impl<S> tower::Layer<S> for AuthLayer {
@@ -151,7 +167,7 @@ where
                 });
             }
         };
-        if !self.layer.policy.serves(&path) {
+        if !self.layer.serves(&path) {
             let service = policy::service_of(&path).unwrap_or_default();
             let status =
                 tonic::Status::unimplemented(format!("{service} is not served on this port"));
@@ -222,6 +238,38 @@ async fn deny(log: &EventLog, principal: &Principal, path: &str) -> tonic::Statu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Role;
+
+    /// The set computed once answers as the policy does, for its own
+    /// services, the shared ones, another service's API and odd paths.
+    #[test]
+    fn the_served_set_answers_as_the_policy_does() {
+        const RULES: &[policy::Rule] = &[
+            ("/complaints.v1.Intake/SubmitComplaint", &[Role::Portal]),
+            ("/complaints.v1.Intake/GetSubmission", &[Role::Handler]),
+        ];
+        let policy = Policy { rules: RULES };
+        let set = served(&policy);
+        for path in [
+            "/complaints.v1.Intake/SubmitComplaint",
+            "/complaints.v1.Intake/Anything",
+            "/complaints.v1.Complaints/GetComplaint",
+            "/complaints.v1.AccessAudit/ListAccess",
+            "/complaints.v1.Retention/PlaceHold",
+            "/grpc.health.v1.Health/Check",
+            "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+            "/",
+            "",
+            "no-slash",
+            "/complaints.v1.Intake",
+        ] {
+            let from_set = policy::service_of(path).is_some_and(|service| set.contains(service));
+            assert_eq!(from_set, policy.serves(path), "{path}");
+        }
+        assert!(set.contains("complaints.v1.Intake"));
+        assert!(!set.contains("complaints.v1.Complaints"));
+    }
 
     #[test]
     fn r_conf_1_unauthenticated_calls_are_recorded_up_to_the_budget_per_peer_then_one_summary() {
