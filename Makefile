@@ -17,9 +17,10 @@ down:
 reset:
 	bash deploy/local/reset.sh
 
-## deps: only make sure PostgreSQL and NATS with JetStream are running
+## deps: make sure PostgreSQL and NATS with JetStream are running, and that the browser tests have Chromium, ChromeDriver, Node.js and tests/web-tools/node_modules
 deps:
 	bash deploy/local/deps.sh
+	bash deploy/local/browser-deps.sh
 
 build:
 	cargo build --workspace --bins --all-features
