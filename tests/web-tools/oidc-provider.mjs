@@ -82,7 +82,10 @@ const defaultAccounts = {
   'handler-south': { name: 'Samir Okafor', roles: ['handler'], team: 'south' },
   'manager-north': { name: 'Morag Reid', roles: ['manager'], team: 'north' },
   'manager-south': { name: 'Tom Adeyemi', roles: ['manager'], team: 'south' },
-  'compliance-manager': { name: 'Claire Whitfield', roles: ['compliance_manager'] },
+  'customer-service-manager': { name: 'Dawn Ellison', roles: ['customer_service_manager'] },
+  // The complaints service's COMPLIANCE_MANAGER_ID and COMPLIANCE_TEAM
+  // by default: Stage 3 goes to this person.
+  'corporate-compliance-manager': { name: 'Claire Whitfield', roles: ['compliance_manager'], team: 'Compliance' },
   'head-of-cx': { name: 'Helen Carter', roles: ['head_of_customer_experience'] },
   'committee-member': { name: 'Colin Baptiste', roles: ['committee'] },
   dpo: { name: 'Priya Desai', roles: ['data_protection_officer'] },
