@@ -1,0 +1,346 @@
+//! How the contracts' values read on a page: dates in words, enums in the
+//! procedure's words, deadlines as due / approaching / missed with the
+//! working days left, counted on the same calendar the services use.
+
+use calendar::Calendar;
+use chrono::{Datelike, NaiveDate};
+use complaints_proto::v1 as pb;
+use serde::Serialize;
+
+/// "Wednesday 16 December 2026".
+pub fn date_words(date: NaiveDate) -> String {
+    date.format("%A %-d %B %Y").to_string()
+}
+
+/// A contract date as a calendar date; `None` when absent or impossible.
+pub fn date(date: Option<&pb::Date>) -> Option<NaiveDate> {
+    let d = date?;
+    NaiveDate::from_ymd_opt(d.year, d.month, d.day)
+}
+
+/// A calendar date as a contract date.
+pub fn pb_date(date: NaiveDate) -> pb::Date {
+    pb::Date {
+        year: date.year(),
+        month: date.month(),
+        day: date.day(),
+    }
+}
+
+/// A timestamp in words, UK civil date and time: "Wednesday 16 December
+/// 2026 at 14:05".
+pub fn timestamp_words(at: Option<&prost_types::Timestamp>) -> String {
+    let Some(at) = at else {
+        return String::new();
+    };
+    let Some(utc) = chrono::DateTime::from_timestamp(at.seconds, 0) else {
+        return String::new();
+    };
+    let day = calendar::uk_date(utc);
+    // The UK offset is whole hours; the calendar gives the UK date, and
+    // the difference of dates tells British Summer Time apart.
+    let offset = uk_offset_hours(utc);
+    let local = utc + chrono::Duration::hours(offset);
+    format!("{} at {}", date_words(day), local.format("%H:%M"))
+}
+
+fn uk_offset_hours(utc: chrono::DateTime<chrono::Utc>) -> i64 {
+    // BST runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on
+    // the last Sunday of October.
+    let year = utc.year();
+    let last_sunday = |month: u32| {
+        let mut day = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
+        while day.weekday() != chrono::Weekday::Sun {
+            day = day.pred_opt().unwrap_or(day);
+        }
+        day.and_hms_opt(1, 0, 0).unwrap_or_default().and_utc()
+    };
+    if utc >= last_sunday(3) && utc < last_sunday(10) {
+        1
+    } else {
+        0
+    }
+}
+
+/// Where a deadline stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineState {
+    Due,
+    Approaching,
+    Missed,
+    Met,
+}
+
+impl DeadlineState {
+    pub fn words(self) -> &'static str {
+        match self {
+            DeadlineState::Due => "due",
+            DeadlineState::Approaching => "approaching",
+            DeadlineState::Missed => "missed",
+            DeadlineState::Met => "met",
+        }
+    }
+
+    /// The query parameter's values.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "due" => Some(Self::Due),
+            "approaching" => Some(Self::Approaching),
+            "missed" => Some(Self::Missed),
+            _ => None,
+        }
+    }
+}
+
+/// Working days within which a deadline counts as approaching, as the
+/// services' default warning (`DEADLINE_WARNING_WORKING_DAYS`).
+pub const APPROACHING_WITHIN: u32 = 2;
+
+/// A deadline on a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deadline {
+    pub kind: String,
+    pub due_on: String,
+    pub due_iso: String,
+    /// Working days from today to the due date (0 when due or past).
+    pub working_days_left: u32,
+    pub state: DeadlineState,
+    pub state_words: &'static str,
+    pub met_on: String,
+}
+
+impl Deadline {
+    /// A deadline due on `due`, as of `today`; `missed` and `approaching`
+    /// as the service says when it said so, else from the calendar.
+    pub fn new(
+        calendar: &Calendar,
+        today: NaiveDate,
+        kind: String,
+        due: NaiveDate,
+        met: Option<NaiveDate>,
+        missed: bool,
+        approaching: bool,
+    ) -> Self {
+        let left = calendar.working_days_between(today, due);
+        let state = if met.is_some() {
+            DeadlineState::Met
+        } else if missed || due < today {
+            DeadlineState::Missed
+        } else if approaching || left <= APPROACHING_WITHIN {
+            DeadlineState::Approaching
+        } else {
+            DeadlineState::Due
+        };
+        Self {
+            kind,
+            due_on: date_words(due),
+            due_iso: due.to_string(),
+            working_days_left: left,
+            state,
+            state_words: state.words(),
+            met_on: met.map(date_words).unwrap_or_default(),
+        }
+    }
+}
+
+pub fn stage(value: i32) -> &'static str {
+    match pb::Stage::try_from(value) {
+        Ok(pb::Stage::Stage1) => "Stage 1",
+        Ok(pb::Stage::Stage2) => "Stage 2",
+        Ok(pb::Stage::Stage3) => "Stage 3",
+        _ => "",
+    }
+}
+
+pub fn deadline_kind(value: i32) -> &'static str {
+    use pb::DeadlineKind as K;
+    match K::try_from(value) {
+        Ok(K::FirstContact) => "First contact",
+        Ok(K::AgreedTimescale) => "Agreed timescale",
+        Ok(K::Stage2Response) => "Stage 2 response",
+        Ok(K::Stage3Acknowledgement) => "Stage 3 acknowledgement",
+        Ok(K::Stage3Response) => "Stage 3 response",
+        Ok(K::EscalationWindow) => "Window to ask for the next stage",
+        _ => "",
+    }
+}
+
+pub fn decision(value: i32) -> &'static str {
+    match pb::Decision::try_from(value) {
+        Ok(pb::Decision::Upheld) => "Upheld",
+        Ok(pb::Decision::PartlyUpheld) => "Partly upheld",
+        Ok(pb::Decision::NotUpheld) => "Not upheld",
+        _ => "",
+    }
+}
+
+pub fn handler_role(value: i32) -> &'static str {
+    match pb::HandlerRole::try_from(value) {
+        Ok(pb::HandlerRole::Handler) => "Handler",
+        Ok(pb::HandlerRole::Manager) => "Relevant manager",
+        Ok(pb::HandlerRole::ComplianceManager) => "Corporate Compliance Manager",
+        _ => "",
+    }
+}
+
+pub fn channel(value: i32) -> &'static str {
+    match pb::Channel::try_from(value) {
+        Ok(pb::Channel::WebForm) => "Web form",
+        Ok(pb::Channel::Email) => "Email",
+        Ok(pb::Channel::Telephone) => "Telephone",
+        Ok(pb::Channel::Regulator) => "Regulator",
+        _ => "",
+    }
+}
+
+pub fn closure(value: i32) -> &'static str {
+    match pb::ClosureKind::try_from(value) {
+        Ok(pb::ClosureKind::AfterStage3) => "Closed after the Stage 3 outcome",
+        Ok(pb::ClosureKind::ResolvedOutsideProcedure) => "Resolved outside the procedure",
+        Ok(pb::ClosureKind::EscalationWindowLapsed) => "Closed: no request for the next stage",
+        _ => "",
+    }
+}
+
+pub fn action_kind(value: i32) -> &'static str {
+    use pb::ActionKind as K;
+    match K::try_from(value) {
+        Ok(K::FollowUp) => "Follow-up",
+        Ok(K::Improvement) => "Improvement",
+        Ok(K::IdentifyAffectedLearners) => "Identify affected learners",
+        Ok(K::CorrectOrMitigate) => "Correct or mitigate",
+        Ok(K::PreventRecurrence) => "Prevent recurrence",
+        Ok(K::RegulatorReview) => "Regulator review",
+        _ => "",
+    }
+}
+
+pub fn triage_status(value: i32) -> &'static str {
+    use pb::TriageStatus as T;
+    match T::try_from(value) {
+        Ok(T::Accepted) => "Accepted",
+        Ok(T::Redirected) => "Redirected",
+        Ok(T::AwaitingTimeDecision) => "Over 6 months old: decision needed",
+        Ok(T::AwaitingConsent) => "Awaiting consent",
+        Ok(T::DeclinedOutOfTime) => "Declined: out of time",
+        Ok(T::ResolvedOutsideProcedure) => "Resolved outside the procedure",
+        _ => "",
+    }
+}
+
+pub fn notification_status(value: i32) -> &'static str {
+    use pb::NotificationStatus as N;
+    match N::try_from(value) {
+        Ok(N::Queued) => "Queued",
+        Ok(N::Failed) => "Failed, will retry",
+        Ok(N::Sent) => "Sent",
+        Ok(N::GivenUp) => "Given up",
+        Ok(N::Cancelled) => "Cancelled",
+        _ => "",
+    }
+}
+
+pub fn recipient_kind(value: i32) -> &'static str {
+    use pb::RecipientKind as R;
+    match R::try_from(value) {
+        Ok(R::Complainant) => "Complainant",
+        Ok(R::ThirdParty) => "Third party",
+        Ok(R::Staff) => "Staff",
+        Ok(R::Manager) => "Manager",
+        _ => "",
+    }
+}
+
+pub fn delivery_channel(value: i32) -> &'static str {
+    match pb::DeliveryChannel::try_from(value) {
+        Ok(pb::DeliveryChannel::Email) => "Email",
+        Ok(pb::DeliveryChannel::Post) => "Post",
+        _ => "",
+    }
+}
+
+/// "user:handler-1" as "handler-1", "system:deadlines" as "the system (deadlines)".
+pub fn actor(actor: &str) -> String {
+    if let Some(user) = actor.strip_prefix("user:") {
+        user.to_owned()
+    } else if let Some(system) = actor.strip_prefix("system:") {
+        format!("the system ({system})")
+    } else {
+        actor.to_owned()
+    }
+}
+
+/// The rule ids (`R-S1-4`) a history summary names.
+pub fn rules_in(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| {
+            w.starts_with("R-")
+                && w.len() > 3
+                && w.chars().last().is_some_and(|c| c.is_ascii_digit())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `complaints.v1.StageOutcomeRecorded` as "Stage outcome recorded".
+pub fn event_words(event_type: &str) -> String {
+    let name = event_type.rsplit('.').next().unwrap_or(event_type);
+    let mut words = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            words.push(' ');
+            words.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_digit() && i > 0 && !words.ends_with(|p: char| p.is_ascii_digit()) {
+            words.push(' ');
+            words.push(c);
+        } else {
+            words.push(c);
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_in_words() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 16).unwrap();
+        assert_eq!(date_words(day), "Wednesday 16 December 2026");
+    }
+
+    #[test]
+    fn r_mon_1_deadline_state_counts_working_days_on_the_services_calendar() {
+        let calendar = Calendar::england_and_wales();
+        // Thursday 24 December 2026; Christmas and Boxing Day (Monday 28th
+        // as substitute) are bank holidays.
+        let today = NaiveDate::from_ymd_opt(2026, 12, 24).unwrap();
+        let due = NaiveDate::from_ymd_opt(2026, 12, 30).unwrap();
+        let d = Deadline::new(&calendar, today, "x".into(), due, None, false, false);
+        assert_eq!(d.working_days_left, 2);
+        assert_eq!(d.state, DeadlineState::Approaching);
+        let due = NaiveDate::from_ymd_opt(2027, 1, 8).unwrap();
+        let d = Deadline::new(&calendar, today, "x".into(), due, None, false, false);
+        assert_eq!(d.state, DeadlineState::Due);
+        let past = NaiveDate::from_ymd_opt(2026, 12, 23).unwrap();
+        let d = Deadline::new(&calendar, today, "x".into(), past, None, false, false);
+        assert_eq!(d.state, DeadlineState::Missed);
+        let d = Deadline::new(&calendar, today, "x".into(), past, Some(past), false, false);
+        assert_eq!(d.state, DeadlineState::Met);
+    }
+
+    #[test]
+    fn history_reads_in_words_with_its_rules() {
+        assert_eq!(
+            event_words("complaints.v1.Stage3Acknowledged"),
+            "Stage 3 acknowledged"
+        );
+        assert_eq!(
+            rules_in("Outcome recorded (R-OUT-1, R-S1-4)."),
+            vec!["R-OUT-1", "R-S1-4"]
+        );
+        assert_eq!(actor("user:handler-1"), "handler-1");
+    }
+}
