@@ -40,6 +40,7 @@ impl ComplaintsSettings {
     pub const KEYS: &[&str] = &[
         "COMPLIANCE_MANAGER_ID",
         "COMPLIANCE_TEAM",
+        "STAGE3_DEPUTY",
         "CONTACT_WITHIN_WORKING_DAYS",
         "STAGE2_RESPONSE_WORKING_DAYS",
         "STAGE3_ACKNOWLEDGEMENT_WORKING_DAYS",
@@ -62,6 +63,21 @@ impl ComplaintsSettings {
         let team = Team::new(source.string("COMPLIANCE_TEAM", "Compliance"))
             .map_err(|e| invalid("COMPLIANCE_TEAM", e.to_string()))?;
         let mut policy = Policy::with_defaults(manager, team);
+        // R-S3-3: optional; a staff id other than the compliance manager's.
+        policy.stage3_deputy = match source.raw("STAGE3_DEPUTY") {
+            None => None,
+            Some(raw) => {
+                let deputy =
+                    StaffId::new(raw).map_err(|e| invalid("STAGE3_DEPUTY", e.to_string()))?;
+                if deputy == policy.compliance_manager {
+                    return Err(invalid(
+                        "STAGE3_DEPUTY",
+                        "is the Corporate Compliance Manager; the deputy is someone else",
+                    ));
+                }
+                Some(deputy)
+            }
+        };
         // Shared with intake, whose automatic reply promises the same figure (R-INT-8).
         policy.first_contact = working_days(source, "CONTACT_WITHIN_WORKING_DAYS", 7)?;
         policy.stage2_response = working_days(source, "STAGE2_RESPONSE_WORKING_DAYS", 20)?;
@@ -104,5 +120,34 @@ mod tests {
         let mut published = ComplaintsSettings::KEYS.to_vec();
         published.sort_unstable();
         assert_eq!(source.keys_asked(), published);
+    }
+
+    fn with(pairs: &[(&str, &str)]) -> Result<ComplaintsSettings, SettingsError> {
+        let map = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        ComplaintsSettings::from_source(&Source::from_map(map).unwrap())
+    }
+
+    #[test]
+    fn r_s3_3_the_stage_3_deputy_is_an_optional_staff_id_other_than_the_compliance_manager() {
+        assert_eq!(with(&[]).unwrap().policy.stage3_deputy, None);
+        let deputy = with(&[("STAGE3_DEPUTY", "deputy-ccm")]).unwrap();
+        assert_eq!(
+            deputy.policy.stage3_deputy.as_ref().map(StaffId::as_str),
+            Some("deputy-ccm")
+        );
+        let same = with(&[
+            ("COMPLIANCE_MANAGER_ID", "ccm-1"),
+            ("STAGE3_DEPUTY", "ccm-1"),
+        ]);
+        assert_eq!(same.unwrap_err().key, "STAGE3_DEPUTY");
+        assert_eq!(
+            with(&[("STAGE3_DEPUTY", "not\na staff id")])
+                .unwrap_err()
+                .key,
+            "STAGE3_DEPUTY"
+        );
     }
 }

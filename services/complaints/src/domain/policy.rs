@@ -29,6 +29,11 @@ pub struct Policy {
     pub compliance_manager: StaffId,
     /// R-S3-3: the Corporate Compliance Manager's team.
     pub compliance_team: Team,
+    /// R-S3-3 with independence: who takes Stage 3 when the Corporate
+    /// Compliance Manager decided an earlier stage of the complaint (held
+    /// it or recorded its outcome), so Stage 3 never waits for someone the
+    /// procedure bars from it. `None`: no deputy is nominated.
+    pub stage3_deputy: Option<StaffId>,
 }
 
 impl Policy {
@@ -44,6 +49,7 @@ impl Policy {
             deadline_warning: WorkingDays::new(2),
             compliance_manager,
             compliance_team,
+            stage3_deputy: None,
         }
     }
 }

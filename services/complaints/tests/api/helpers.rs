@@ -36,16 +36,19 @@ pub struct Stack {
     shutdown: CancellationToken,
 }
 
-fn settings(service: &str, namespace: &str) -> Settings {
-    platform::testing::settings(
-        service,
-        namespace,
-        &[("COMPLIANCE_MANAGER_ID", "ccm-1".into())],
-    )
+fn settings(service: &str, namespace: &str, extra: &[(&str, String)]) -> Settings {
+    let mut pairs = vec![("COMPLIANCE_MANAGER_ID", "ccm-1".to_owned())];
+    pairs.extend(extra.iter().cloned());
+    platform::testing::settings(service, namespace, &pairs)
 }
 
 impl Stack {
     pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// A stack whose services also read the `extra` settings.
+    pub async fn spawn_with(extra: &[(&str, String)]) -> Self {
         let namespace = bus::testing::fresh_settings("complaints")
             .namespace
             .as_str()
@@ -53,7 +56,7 @@ impl Stack {
         let clock = FixedClock::at(start());
         let shutdown = CancellationToken::new();
 
-        let intake_settings = settings("intake", &namespace);
+        let intake_settings = settings("intake", &namespace, &[]);
         let intake =
             intake::Application::build_with_clock(intake_settings.clone(), Arc::new(clock.clone()))
                 .await
@@ -63,7 +66,7 @@ impl Stack {
         let stop = shutdown.clone();
         tokio::spawn(intake.run_until_stopped(async move { stop.cancelled().await }));
 
-        let complaints_settings = settings("complaints", &namespace);
+        let complaints_settings = settings("complaints", &namespace, extra);
         let app = complaints::Application::build_with_clock(
             complaints_settings.clone(),
             Arc::new(clock.clone()),

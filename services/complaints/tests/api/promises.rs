@@ -151,3 +151,82 @@ async fn r_s1_4_ground_c_alone_is_refused_when_the_outcome_came_in_time() {
     assert_eq!(view.stage, pb::Stage::Stage2 as i32);
     stack.cleanup().await;
 }
+
+/// R-S3-3: when the Corporate Compliance Manager recorded the Stage 2
+/// outcome, independence bars them from Stage 3 and the nominated deputy
+/// (`STAGE3_DEPUTY`) takes it; allocating the compliance manager is refused
+/// naming the deputy.
+#[tokio::test]
+async fn r_s3_3_the_nominated_deputy_takes_stage_3_when_the_compliance_manager_decided_stage_2() {
+    let mut stack = Stack::spawn_with(&[("STAGE3_DEPUTY", "ccm-deputy".into())]).await;
+    let reference = stack.open_complaint("s3-deputy").await;
+    outcome(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::Stage::Stage1,
+        pb::Decision::NotUpheld,
+        vec![],
+    )
+    .await
+    .unwrap();
+    stack
+        .complaints
+        .request_escalation(pb::RequestEscalationRequest {
+            command: acting(&reference, "handler-1"),
+            to_stage: pb::Stage::Stage2 as i32,
+            grounds: vec![pb::Grounds::NotUnderstood as i32],
+            reasons: "My complaint was misunderstood.".into(),
+            received_on: Some(date(2026, 3, 2)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assign(
+        &mut stack,
+        &reference,
+        "manager-1",
+        "Customer Services",
+        pb::HandlerRole::Manager,
+    )
+    .await;
+    outcome(
+        &mut stack,
+        &reference,
+        "ccm-1",
+        pb::Stage::Stage2,
+        pb::Decision::NotUpheld,
+        vec![],
+    )
+    .await
+    .unwrap();
+    let view = stack
+        .complaints
+        .request_escalation(pb::RequestEscalationRequest {
+            command: acting(&reference, "handler-1"),
+            to_stage: pb::Stage::Stage3 as i32,
+            grounds: vec![pb::Grounds::DissatisfiedWithOutcome as i32],
+            reasons: "The Stage 2 response ignored the evidence I sent.".into(),
+            outcome_sought: "A review of my mark.".into(),
+            received_on: Some(date(2026, 3, 2)),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(view.handler, "ccm-deputy");
+    assert_eq!(view.role, pb::HandlerRole::ComplianceManager as i32);
+    let status = stack
+        .complaints
+        .assign_handler(pb::AssignHandlerRequest {
+            command: acting(&reference, "supervisor-1"),
+            handler: "ccm-1".into(),
+            team: "Compliance".into(),
+            role: pb::HandlerRole::ComplianceManager as i32,
+        })
+        .await
+        .expect_err("independence bars the compliance manager");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("R-S3-3"), "{status:?}");
+    assert!(status.message().contains("ccm-deputy"), "{status:?}");
+    stack.cleanup().await;
+}

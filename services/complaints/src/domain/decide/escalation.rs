@@ -1,5 +1,6 @@
 //! The complainant asks for the next stage (R-S1-4, R-S2-1..3, R-S3-1..5).
 
+use super::handling::stage3_taker;
 use super::{current_stage, deadline_after, meet, not_in_future, withdraw};
 use crate::domain::command::RequestEscalation;
 use crate::domain::context::Context;
@@ -16,8 +17,9 @@ use chrono::NaiveDate;
 /// (R-S2-1, R-S3-1) — except ground (c), which is available at Stage 1
 /// without an outcome once the agreed timescale has passed (R-S1-4). Stage 2
 /// gets a response deadline and waits for its manager (R-S2-3, R-S2-4);
-/// Stage 3 goes to the Corporate Compliance Manager with acknowledgement and
-/// response deadlines (R-S3-3, R-S3-4, R-S3-5).
+/// Stage 3 goes to the Corporate Compliance Manager (or, when independence
+/// bars them, the nominated deputy) with acknowledgement and response
+/// deadlines (R-S3-3, R-S3-4, R-S3-5).
 pub(super) fn request_escalation(
     state: &Complaint,
     c: RequestEscalation,
@@ -61,13 +63,19 @@ pub(super) fn request_escalation(
             ctx,
         ));
     } else {
-        events.push(Event::HandlerAssigned(HandlerAssigned {
-            stage: Stage::Three,
-            staff: policy.compliance_manager.clone(),
-            team: policy.compliance_team.clone(),
-            role: Role::ComplianceManager,
-            assigned_on: ctx.today,
-        }));
+        // R-S3-3: the Corporate Compliance Manager, or the nominated deputy
+        // when independence bars them. With neither, the request still
+        // stands and its deadlines run: Stage 3 waits for a deputy to be
+        // nominated and allocated, and the allocation refusal says why.
+        if let Ok(taker) = stage3_taker(state, ctx) {
+            events.push(Event::HandlerAssigned(HandlerAssigned {
+                stage: Stage::Three,
+                staff: taker,
+                team: policy.compliance_team.clone(),
+                role: Role::ComplianceManager,
+                assigned_on: ctx.today,
+            }));
+        }
         let ack = DeadlineKind::Stage3Acknowledgement;
         events.push(deadline_after(
             ack,

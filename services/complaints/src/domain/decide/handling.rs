@@ -26,7 +26,24 @@ pub(super) fn assign_handler(
     match (stage, c.role) {
         (Stage::One, Role::Handler | Role::Manager) => {}
         (Stage::Two, Role::Manager) => {}
-        (Stage::Three, Role::ComplianceManager) if c.staff == ctx.policy.compliance_manager => {}
+        (Stage::Three, Role::ComplianceManager) => {
+            let taker = stage3_taker(state, ctx)?;
+            if c.staff != taker {
+                return Err(Refusal::invalid(
+                    "R-S3-3",
+                    "staff",
+                    format!(
+                        "Stage 3 is allocated to {}{}, as compliance manager",
+                        taker,
+                        if taker == ctx.policy.compliance_manager {
+                            " (the Corporate Compliance Manager)"
+                        } else {
+                            " (the nominated Stage 3 deputy: the Corporate Compliance Manager decided an earlier stage)"
+                        }
+                    ),
+                ));
+            }
+        }
         (Stage::Three, _) => {
             return Err(Refusal::invalid(
                 "R-S3-3",
@@ -53,11 +70,16 @@ pub(super) fn assign_handler(
         }
     }
     if let Some(decided) = decided_by(state, &c.staff) {
+        let deputy = match (stage, &ctx.policy.stage3_deputy) {
+            (Stage::Three, Some(deputy)) => format!(" (the nominated Stage 3 deputy is {deputy})"),
+            (Stage::Three, None) => " (no Stage 3 deputy is configured: STAGE3_DEPUTY)".to_owned(),
+            _ => String::new(),
+        };
         return Err(Refusal::invalid(
             allocation_rule(stage),
             "staff",
             format!(
-                "{} decided {decided} of this complaint (held it or recorded its outcome); {stage} goes to someone independent of that decision",
+                "{} decided {decided} of this complaint (held it or recorded its outcome); {stage} goes to someone independent of that decision{deputy}",
                 c.staff
             ),
         ));
@@ -76,6 +98,42 @@ pub(super) fn assign_handler(
         role: c.role,
         assigned_on: ctx.today,
     })])
+}
+
+/// R-S3-3 with independence: who takes Stage 3 of this complaint. The
+/// Corporate Compliance Manager, unless they decided an earlier stage
+/// (held it or recorded its outcome, e.g. a Stage 2 outcome they recorded
+/// for the manager); then the nominated deputy (`STAGE3_DEPUTY`), so
+/// Stage 3 never waits for someone the procedure bars from it. The refusal
+/// says who is barred, and names the deputy or says none is configured.
+pub(super) fn stage3_taker(state: &Complaint, ctx: &Context) -> Result<StaffId, Refusal> {
+    let ccm = &ctx.policy.compliance_manager;
+    let Some(decided) = decided_by(state, ccm) else {
+        return Ok(ccm.clone());
+    };
+    match &ctx.policy.stage3_deputy {
+        Some(deputy) => match decided_by(state, deputy) {
+            None => Ok(deputy.clone()),
+            Some(also) => Err(Refusal::invalid(
+                "R-S3-3",
+                "staff",
+                format!(
+                    "the Corporate Compliance Manager ({ccm}) decided {decided} and the nominated \
+                     Stage 3 deputy ({deputy}) decided {also} of this complaint; Stage 3 goes to \
+                     someone independent of both: nominate another deputy (STAGE3_DEPUTY)"
+                ),
+            )),
+        },
+        None => Err(Refusal::invalid(
+            "R-S3-3",
+            "staff",
+            format!(
+                "the Corporate Compliance Manager ({ccm}) decided {decided} of this complaint, so \
+                 independence bars them from Stage 3, and no Stage 3 deputy is configured \
+                 (STAGE3_DEPUTY)"
+            ),
+        )),
+    }
 }
 
 /// Independence (R-S2-3, R-S3-3): the stage `staff` decided, if any. A

@@ -72,6 +72,7 @@ fn a_submission_received_in_the_future_is_refused() {
         state: Complaint::default(),
         log: vec![],
         now: case.now,
+        policy: policy(),
     };
     let refusal = fresh.refused_by(
         open(noon(date(2026, 3, 3)), true),
@@ -88,6 +89,7 @@ fn no_command_but_open_is_accepted_before_the_complaint_is_opened() {
         state: Complaint::default(),
         log: vec![],
         now: noon(date(2026, 3, 2)),
+        policy: policy(),
     };
     fresh.refused_by(
         Command::CloseUnescalated,
@@ -115,6 +117,7 @@ fn r_upc_2_a_follow_on_complaint_names_the_one_it_was_raised_from_but_not_itself
         state: Complaint::default(),
         log: vec![],
         now: o.received_at,
+        policy: policy(),
     };
     let itself = Open {
         raised_from: Some(o.reference),

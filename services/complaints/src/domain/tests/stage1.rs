@@ -303,6 +303,7 @@ fn r_s1_4_ground_c_stands_when_the_outcome_came_after_the_revised_timescale() {
         state: case.state.clone(),
         log: case.log.clone(),
         now: case.now,
+        policy: case.policy,
     };
     within.on(date(2026, 3, 26)).ok(not_upheld(Stage::One));
     within.refused_by(

@@ -210,3 +210,76 @@ fn r_s3_6_there_is_no_stage_after_stage_3() {
     );
     assert!(refusal.reason.contains("final"), "{refusal}");
 }
+
+/// Stage 2 decided by the Corporate Compliance Manager ("ccm" in the test
+/// policy): they recorded its outcome for the manager.
+fn stage2_recorded_by_ccm(deputy: Option<&str>) -> Case {
+    let mut case = Case::stage1_outcome(date(2026, 3, 2), date(2026, 3, 2));
+    let mut policy = policy().clone();
+    policy.stage3_deputy = deputy.map(staff);
+    case.with_policy(policy);
+    case.ok(escalate(
+        Stage::Two,
+        &[Grounds::NotUnderstood],
+        date(2026, 3, 2),
+    ));
+    case.ok(assign("manager", Role::Manager));
+    case.on(date(2026, 3, 5))
+        .ok(recorded_by("ccm", not_upheld(Stage::Two)));
+    case
+}
+
+#[test]
+fn r_s3_3_the_nominated_deputy_takes_stage_3_when_the_compliance_manager_decided_stage_2() {
+    let mut case = stage2_recorded_by_ccm(Some("deputy-ccm"));
+    case.ok(escalate(Stage::Three, WHY, date(2026, 3, 5)));
+    let handler = case.state.current_record().unwrap().handler.clone();
+    let handler = handler.expect("Stage 3 is allocated at once");
+    assert_eq!(
+        (handler.staff, handler.role),
+        (staff("deputy-ccm"), Role::ComplianceManager)
+    );
+    let refusal = case.refused_by(
+        assign("ccm", Role::ComplianceManager),
+        "R-S3-3",
+        RefusalKind::InvalidArgument,
+    );
+    assert_eq!(refusal.field, Some("staff"));
+    assert!(refusal.reason.contains("deputy-ccm"), "{refusal}");
+    // Stage 3 runs to its end with the deputy.
+    case.ok(Command::AcknowledgeStage3);
+    case.ok(decide_investigation());
+    case.ok(recorded_by("deputy-ccm", not_upheld(Stage::Three)));
+    assert!(case.state.is_closed());
+}
+
+#[test]
+fn r_s3_3_without_a_deputy_the_independence_refusal_says_none_is_configured() {
+    let mut case = stage2_recorded_by_ccm(None);
+    case.ok(escalate(Stage::Three, WHY, date(2026, 3, 5)));
+    assert_eq!(case.state.stage, Some(Stage::Three));
+    assert!(
+        case.state.current_record().unwrap().handler.is_none(),
+        "the barred compliance manager is not allocated"
+    );
+    let refusal = case.refused_by(
+        assign("ccm", Role::ComplianceManager),
+        "R-S3-3",
+        RefusalKind::InvalidArgument,
+    );
+    assert!(
+        refusal.reason.contains("no Stage 3 deputy is configured"),
+        "{refusal}"
+    );
+    // Once a deputy is nominated, Stage 3 is allocated to them.
+    let mut policy = case.policy.clone();
+    policy.stage3_deputy = Some(staff("deputy-ccm"));
+    case.with_policy(policy);
+    case.ok(Command::AssignHandler(
+        crate::domain::command::AssignHandler {
+            staff: staff("deputy-ccm"),
+            team: team("Corporate Compliance"),
+            role: Role::ComplianceManager,
+        },
+    ));
+}

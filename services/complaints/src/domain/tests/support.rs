@@ -145,6 +145,8 @@ pub struct Case {
     pub state: Complaint,
     pub log: Vec<Event>,
     pub now: DateTime<Utc>,
+    /// The figures and people of the procedure; [`policy`] unless changed.
+    pub policy: &'static Policy,
 }
 
 impl Case {
@@ -161,6 +163,7 @@ impl Case {
             state: Complaint::default(),
             log: Vec::new(),
             now: o.received_at,
+            policy: policy(),
         };
         case.ok(command);
         case
@@ -202,6 +205,12 @@ impl Case {
         case
     }
 
+    /// Decides from now on with `policy` (leaked: a test's lifetime).
+    pub fn with_policy(&mut self, policy: Policy) -> &mut Self {
+        self.policy = Box::leak(Box::new(policy));
+        self
+    }
+
     pub fn today(&self) -> NaiveDate {
         calendar::uk_date(self.now)
     }
@@ -214,7 +223,7 @@ impl Case {
     }
 
     pub fn run(&mut self, command: Command) -> Result<Vec<Event>, Refusal> {
-        let ctx = Context::new(self.now, calendar(), policy());
+        let ctx = Context::new(self.now, calendar(), self.policy);
         let events = decide(&self.state, command, &ctx)?;
         for event in &events {
             self.state = evolve(std::mem::take(&mut self.state), event);
