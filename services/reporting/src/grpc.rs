@@ -190,6 +190,14 @@ fn group(g: core::GroupFigures) -> pb::GroupFigures {
                 median_working_days: s.median_working_days,
                 p90_working_days: s.p90_working_days,
                 compensation_pence: s.compensation_pence,
+                remedies: s
+                    .remedies
+                    .into_iter()
+                    .map(|(kind, count)| pb::RemedyCount {
+                        kind: kind as i32,
+                        count,
+                    })
+                    .collect(),
             })
             .collect(),
         deadlines: g
@@ -280,6 +288,8 @@ impl pb::reporting_server::Reporting for ReportingApi {
             }),
             actions_open: f.backlog.actions_open,
             actions_overdue: f.backlog.actions_overdue,
+            actions_completed: f.backlog.actions_completed,
+            actions_completed_late: f.backlog.actions_completed_late,
             trend: Some(pb::Trend {
                 previous_from: Some(pb_date(f.trend.previous.from())),
                 previous_to: Some(pb_date(f.trend.previous.to())),
@@ -360,10 +370,22 @@ impl pb::reporting_server::Reporting for ReportingApi {
             .await
             .map_err(internal)?;
         let (today, calendar) = (self.today(), self.calendar.clone());
-        let html = off_the_workers(move |check| {
+        let rendered = off_the_workers(move |check| {
             let go_on = || check.go_on();
             let figures =
                 core::figures_checked(&history, period, grouping, today, &calendar, &go_on)?;
+            check.go_on()?;
+            let quarters = match report::volumes::last_four_quarters(period.to()) {
+                Some(window) => core::figures_checked(
+                    &history,
+                    window,
+                    Grouping::Quarter,
+                    today,
+                    &calendar,
+                    &go_on,
+                )?,
+                None => figures.clone(),
+            };
             check.go_on()?;
             let records: Vec<core::AnonymisedRecord> = history
                 .into_iter()
@@ -381,15 +403,21 @@ impl pb::reporting_server::Reporting for ReportingApi {
                 )?);
             }
             check.go_on()?;
-            Ok::<_, Cancelled>(report::committee_report(&report::ReportInput {
+            Ok::<_, Cancelled>(report::render(&report::ReportInput {
                 figures: &figures,
+                quarters: &quarters,
                 records: &records,
                 equality: &equality,
+                calendar: &calendar,
                 produced_on: today,
             }))
         })
         .await?;
-        Ok(Response::new(pb::CommitteeReportResponse { html }))
+        Ok(Response::new(pb::CommitteeReportResponse {
+            html: rendered.document,
+            fragment: rendered.fragment,
+            stylesheet: report::STYLESHEET.to_owned(),
+        }))
     }
 
     async fn get_log_timeline(

@@ -15,6 +15,7 @@ pub mod consume;
 pub mod core;
 pub mod export;
 pub mod grpc;
+pub mod labels;
 pub mod pseudonym;
 pub mod rebuild;
 pub mod report;

@@ -58,6 +58,8 @@ pub struct Row {
     pub closure: Option<i32>,
     pub action_ids: Vec<i64>,
     pub action_due_on: Vec<NaiveDate>,
+    pub done_action_ids: Vec<i64>,
+    pub done_action_late: Vec<bool>,
 }
 
 const MET: i16 = 1;
@@ -105,6 +107,12 @@ impl From<&AnonymisedRecord> for Row {
             closure: r.closure.map(|c| c as i32),
             action_ids: r.open_actions.keys().map(|id| i64::from(*id)).collect(),
             action_due_on: r.open_actions.values().copied().collect(),
+            done_action_ids: r
+                .completed_actions
+                .keys()
+                .map(|id| i64::from(*id))
+                .collect(),
+            done_action_late: r.completed_actions.values().copied().collect(),
         }
     }
 }
@@ -174,6 +182,14 @@ impl Row {
             let id = u32::try_from(*id).map_err(|e| corrupt("action_ids", e.to_string()))?;
             open_actions.insert(id, *due);
         }
+        if self.done_action_ids.len() != self.done_action_late.len() {
+            return Err(corrupt("done_action_late", "not one per action".into()));
+        }
+        let mut completed_actions = BTreeMap::new();
+        for (id, late) in self.done_action_ids.iter().zip(&self.done_action_late) {
+            let id = u32::try_from(*id).map_err(|e| corrupt("done_action_ids", e.to_string()))?;
+            completed_actions.insert(id, *late);
+        }
         let stage_reached = self
             .stage_reached
             .map(|s| {
@@ -207,6 +223,7 @@ impl Row {
             closed_on: self.closed_on,
             closure,
             open_actions,
+            completed_actions,
         })
     }
 }
@@ -215,7 +232,8 @@ const COLUMNS: &str = "pseudonym, received_on, channel, query_category, customer
     third_party, regulated_qualification, redirected, resolved_outside_procedure, \
     declined_out_of_time, accepted, stage_reached, stage_started_on, stage_decision, \
     stage_remedies, stage_compensation_pence, stage_outcome_on, deadline_kinds, \
-    deadline_results, closed_on, closure, action_ids, action_due_on";
+    deadline_results, closed_on, closure, action_ids, action_due_on, done_action_ids, \
+    done_action_late";
 
 /// Loads the record of `pseudonym` for update, creating an empty one if
 /// there is none yet; the row stays locked until `tx` ends.
@@ -249,7 +267,8 @@ pub async fn save_record(
          stage_reached = $12, stage_started_on = $13, stage_decision = $14, \
          stage_remedies = $15, stage_compensation_pence = $16, stage_outcome_on = $17, \
          deadline_kinds = $18, deadline_results = $19, closed_on = $20, closure = $21, \
-         action_ids = $22, action_due_on = $23 WHERE pseudonym = $1",
+         action_ids = $22, action_due_on = $23, done_action_ids = $24, \
+         done_action_late = $25 WHERE pseudonym = $1",
     )
     .bind(&r.pseudonym)
     .bind(r.received_on)
@@ -274,6 +293,8 @@ pub async fn save_record(
     .bind(r.closure)
     .bind(&r.action_ids)
     .bind(&r.action_due_on)
+    .bind(&r.done_action_ids)
+    .bind(&r.done_action_late)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -561,6 +582,14 @@ mod tests {
                 id: 4_000_000_000,
                 due_on: day(31),
             },
+            Fact::ActionAdded {
+                id: 8,
+                due_on: day(10),
+            },
+            Fact::ActionCompleted {
+                id: 8,
+                on: Some(day(12)),
+            },
             Fact::Redirected,
             Fact::DeclinedOutOfTime,
             Fact::ResolvedOutsideProcedure,
@@ -573,6 +602,7 @@ mod tests {
         }
         assert_eq!(record.deadlines.len(), 2);
         assert_eq!(record.stage(Stage::Two).remedies.len(), 2);
+        assert_eq!(record.completed_actions.get(&8), Some(&true));
         let row = Row::from(&record);
         assert_eq!(row.clone().into_record().unwrap(), record);
     }

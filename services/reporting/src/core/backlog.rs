@@ -1,5 +1,5 @@
 //! The open work as of the report date: complaints by age and actions
-//! (R-MON-1, R-MON-2).
+//! open, overdue and done (R-MON-1, R-MON-2).
 
 use super::period::Period;
 use super::record::AnonymisedRecord;
@@ -42,6 +42,10 @@ pub struct Backlog {
     pub actions_open: u64,
     /// Of those, the ones past their due date.
     pub actions_overdue: u64,
+    /// Actions completed (R-MON-2).
+    pub actions_completed: u64,
+    /// Of those, the ones completed after their due date.
+    pub actions_completed_late: u64,
 }
 
 /// Every complaint received by the end of the period and still open on
@@ -70,6 +74,9 @@ pub(super) fn backlog<E>(
         }
         b.actions_open += r.open_actions.len() as u64;
         b.actions_overdue += r.open_actions.values().filter(|due| **due < today).count() as u64;
+        b.actions_completed += r.completed_actions.len() as u64;
+        b.actions_completed_late +=
+            r.completed_actions.values().filter(|late| **late).count() as u64;
     }
     Ok(b)
 }

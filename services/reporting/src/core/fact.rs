@@ -59,8 +59,11 @@ pub enum Fact {
         id: u32,
         due_on: NaiveDate,
     },
+    /// An action was completed (R-OUT-3, R-MON-2); `on` is the day it
+    /// was done, absent on events written before the date was kept.
     ActionCompleted {
         id: u32,
+        on: Option<NaiveDate>,
     },
     Closed {
         on: NaiveDate,

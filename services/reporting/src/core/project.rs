@@ -83,10 +83,18 @@ pub fn apply(record: &mut AnonymisedRecord, fact: &Fact) {
         Fact::DeadlineMet { kind } => deadline(record, *kind, true),
         Fact::DeadlineMissed { kind } => deadline(record, *kind, false),
         Fact::ActionAdded { id, due_on } => {
-            record.open_actions.insert(*id, *due_on);
+            // A completed action stays completed (R-MON-2).
+            if !record.completed_actions.contains_key(id) {
+                record.open_actions.insert(*id, *due_on);
+            }
         }
-        Fact::ActionCompleted { id } => {
-            record.open_actions.remove(id);
+        Fact::ActionCompleted { id, on } => {
+            // Only an action the log saw added is counted as done: its due
+            // date says whether it was done late.
+            if let Some(due_on) = record.open_actions.remove(id) {
+                let late = on.is_some_and(|on| on > due_on);
+                record.completed_actions.insert(*id, late);
+            }
         }
         Fact::Closed { on, how } => {
             record.closed_on = Some(*on);

@@ -141,6 +141,10 @@ pub struct AnonymisedRecord {
     /// Due dates of the actions still open, by action id (R-MON-2,
     /// R-OUT-3). Only the date: what the action says stays in the case.
     pub open_actions: BTreeMap<u32, NaiveDate>,
+    /// The actions completed, by action id, each with whether it was done
+    /// after its due date (R-MON-2: plans say "by when, and are tracked",
+    /// so the committee sees done on time apart from done late).
+    pub completed_actions: BTreeMap<u32, bool>,
 }
 
 impl AnonymisedRecord {

@@ -3,126 +3,268 @@
 //! of date; `UPDATE_DOCS=1 cargo test -p reporting report::example`
 //! rewrites it.
 
+use super::volumes::last_four_quarters;
 use super::{ReportInput, committee_report};
 use crate::core::{
     AnonymisedRecord, Channel, Characteristic, DEFAULT_THRESHOLD, DeadlineKind, Decision, Fact,
-    Grouping, MonitoringAnswers, Period, Stage, apply, equality_analysis, figures,
+    Grouping, MonitoringAnswers, Period, RemedyKind, Stage, apply, equality_analysis, figures,
 };
 use calendar::Calendar;
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
-fn day(month: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, d).unwrap()
+fn date(year: i32, month: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, d).unwrap()
 }
 
-/// Twelve complaints over the first quarter of 2026.
+/// The day the example report is produced.
+fn today() -> NaiveDate {
+    date(2026, 4, 1)
+}
+
+const CATEGORIES: [&str; 5] = [
+    "Exams & assessments",
+    "Fees",
+    "Membership",
+    "Certificates",
+    "Customer service",
+];
+
+/// Complaints received in each month from April 2025 to March 2026.
+const PER_MONTH: [u32; 12] = [3, 4, 4, 5, 4, 6, 5, 6, 7, 6, 7, 7];
+
+fn later(d: NaiveDate, days: u64) -> NaiveDate {
+    d + Days::new(days)
+}
+
+/// The facts of the `n`th made-up complaint, received on `received_on`.
+fn facts(n: u32, received_on: NaiveDate) -> Vec<Fact> {
+    let today = today();
+    let channel = if n % 7 == 6 {
+        Channel::Regulator
+    } else if n.is_multiple_of(3) {
+        Channel::Email
+    } else if n % 5 == 1 {
+        Channel::Telephone
+    } else {
+        Channel::WebForm
+    };
+    let category = CATEGORIES[(n as usize * 7 + n as usize / 5) % CATEGORIES.len()];
+    let mut out = vec![Fact::Submitted {
+        received_on,
+        channel,
+        query_category: category.into(),
+        customer_type: ["Student", "Member", "Centre"][n as usize % 3].into(),
+        third_party: n % 9 == 4,
+    }];
+    if n % 11 == 3 {
+        out.push(Fact::ResolvedOutsideProcedure);
+        return out;
+    }
+    out.push(Fact::Accepted);
+    out.push(Fact::Opened {
+        received_on,
+        channel,
+        query_category: category.into(),
+        regulated_qualification: n.is_multiple_of(4),
+    });
+    let kind = DeadlineKind::FirstContact;
+    out.push(if n % 6 == 5 {
+        Fact::DeadlineMissed { kind }
+    } else {
+        Fact::DeadlineMet { kind }
+    });
+    let outcome_on = later(received_on, 12 + u64::from(n % 10));
+    if outcome_on >= today {
+        return out;
+    }
+    let kind = DeadlineKind::AgreedTimescale;
+    out.push(if n % 8 == 7 {
+        Fact::DeadlineMissed { kind }
+    } else {
+        Fact::DeadlineMet { kind }
+    });
+    let decision = [
+        Decision::Upheld,
+        Decision::PartlyUpheld,
+        Decision::NotUpheld,
+        Decision::NotUpheld,
+    ][n as usize % 4];
+    let mut remedies = Vec::new();
+    let mut compensation_pence = 0;
+    if decision != Decision::NotUpheld {
+        remedies.push(RemedyKind::Apology);
+        if n.is_multiple_of(2) {
+            remedies.push(RemedyKind::Explanation);
+        }
+        if n.is_multiple_of(5) {
+            remedies.push(RemedyKind::FinancialCompensation);
+            compensation_pence = 2_500 + 500 * i64::from(n % 4);
+        }
+        if n.is_multiple_of(3) {
+            remedies.push(RemedyKind::ReviseProcedures);
+        }
+    }
+    out.push(Fact::OutcomeRecorded {
+        stage: Stage::One,
+        decision: Some(decision),
+        remedies: remedies.clone(),
+        compensation_pence,
+        on: outcome_on,
+    });
+    if remedies.contains(&RemedyKind::ReviseProcedures) {
+        let due_on = later(outcome_on, 30);
+        out.push(Fact::ActionAdded { id: 1, due_on });
+        let done_on = if n % 4 == 1 {
+            later(due_on, 5)
+        } else {
+            later(outcome_on, 20)
+        };
+        if done_on < today {
+            out.push(Fact::ActionCompleted {
+                id: 1,
+                on: Some(done_on),
+            });
+        }
+    }
+    if n % 13 == 1 {
+        out.push(Fact::ActionAdded {
+            id: 2,
+            due_on: later(received_on, 40),
+        });
+    }
+    let mut last = outcome_on;
+    let mut closure = crate::core::ClosureKind::EscalationWindowLapsed;
+    if (n % 5 == 2 || n % 7 == 3) && later(outcome_on, 40) < today {
+        let started = later(outcome_on, 7);
+        out.push(Fact::StageEscalated {
+            to: Stage::Two,
+            received_on: started,
+        });
+        let kind = DeadlineKind::Stage2Response;
+        out.push(if n % 10 == 7 {
+            Fact::DeadlineMissed { kind }
+        } else {
+            Fact::DeadlineMet { kind }
+        });
+        last = later(started, 25);
+        out.push(Fact::OutcomeRecorded {
+            stage: Stage::Two,
+            decision: Some(if n.is_multiple_of(3) {
+                Decision::PartlyUpheld
+            } else {
+                Decision::NotUpheld
+            }),
+            remedies: vec![RemedyKind::Explanation],
+            compensation_pence: 0,
+            on: last,
+        });
+        if n % 15 == 12 && later(last, 60) < today {
+            let started = later(last, 10);
+            out.push(Fact::StageEscalated {
+                to: Stage::Three,
+                received_on: started,
+            });
+            out.push(Fact::DeadlineMet {
+                kind: DeadlineKind::Stage3Acknowledgement,
+            });
+            out.push(Fact::DeadlineMet {
+                kind: DeadlineKind::Stage3Response,
+            });
+            last = later(started, 40);
+            out.push(Fact::OutcomeRecorded {
+                stage: Stage::Three,
+                decision: Some(Decision::NotUpheld),
+                remedies: vec![],
+                compensation_pence: 0,
+                on: last,
+            });
+            closure = crate::core::ClosureKind::AfterStage3;
+        }
+    }
+    let closed_on = later(last, 20);
+    if closed_on < today {
+        out.push(Fact::Closed {
+            on: closed_on,
+            how: closure,
+        });
+    }
+    out
+}
+
+/// Sixty-four complaints over the twelve months to March 2026, and the
+/// monitoring answers of those received in its first quarter.
 fn records() -> (Vec<AnonymisedRecord>, Vec<MonitoringAnswers>) {
     let mut records = Vec::new();
     let mut answers = Vec::new();
-    for n in 0u32..12 {
-        let month = 1 + n % 3;
-        let received_on = day(month, 2 + n);
-        let mut r = AnonymisedRecord::new(format!("example-{n}"));
-        let decision = [
-            Decision::Upheld,
-            Decision::PartlyUpheld,
-            Decision::NotUpheld,
-        ][n as usize % 3];
-        let facts = [
-            Fact::Submitted {
-                received_on,
-                channel: if n % 2 == 0 {
-                    Channel::WebForm
-                } else {
-                    Channel::Email
-                },
-                query_category: if n % 4 == 0 {
-                    "Fees"
-                } else {
-                    "Exams & assessments"
-                }
-                .into(),
-                customer_type: "Student".into(),
-                third_party: n == 5,
-            },
-            Fact::Accepted,
-            Fact::Opened {
-                received_on,
-                channel: Channel::WebForm,
-                query_category: "Fees".into(),
-                regulated_qualification: n % 3 == 0,
-            },
-            if n % 5 == 0 {
-                Fact::DeadlineMissed {
-                    kind: DeadlineKind::FirstContact,
-                }
-            } else {
-                Fact::DeadlineMet {
-                    kind: DeadlineKind::FirstContact,
-                }
-            },
-            Fact::OutcomeRecorded {
-                stage: Stage::One,
-                decision: Some(decision),
-                remedies: vec![],
-                compensation_pence: if n == 3 { 5_000 } else { 0 },
-                on: received_on + chrono::Days::new(10),
-            },
-        ];
-        for fact in &facts {
-            apply(&mut r, fact);
+    let mut n = 0u32;
+    let mut in_quarter = 0usize;
+    for (m, count) in PER_MONTH.iter().enumerate() {
+        let m = u32::try_from(m).unwrap();
+        let (year, month) = if m < 9 { (2025, 4 + m) } else { (2026, m - 8) };
+        for i in 0..*count {
+            let received_on = date(year, month, 2 + i * 3 + n % 2);
+            let mut r = AnonymisedRecord::new(format!("example-{n}"));
+            for fact in facts(n, received_on) {
+                apply(&mut r, &fact);
+            }
+            if year == 2026 {
+                let k = in_quarter;
+                answers.push(MonitoringAnswers {
+                    pseudonym: r.pseudonym.clone(),
+                    gender: if k == 4 {
+                        "Prefer not to say"
+                    } else if k.is_multiple_of(3) {
+                        "Man"
+                    } else {
+                        "Woman"
+                    }
+                    .into(),
+                    age_band: ["16-24", "25-34", "35-49"][k % 3].into(),
+                    disability: match k {
+                        0 | 7 | 14 => "Yes",
+                        3 | 10 => "No",
+                        _ => "",
+                    }
+                    .into(),
+                    ..Default::default()
+                });
+                in_quarter += 1;
+            }
+            records.push(r);
+            n += 1;
         }
-        if n % 4 == 2 {
-            apply(
-                &mut r,
-                &Fact::StageEscalated {
-                    to: Stage::Two,
-                    received_on: received_on + chrono::Days::new(14),
-                },
-            );
-            apply(
-                &mut r,
-                &Fact::DeadlineMet {
-                    kind: DeadlineKind::Stage2Response,
-                },
-            );
-            apply(
-                &mut r,
-                &Fact::OutcomeRecorded {
-                    stage: Stage::Two,
-                    decision: Some(Decision::NotUpheld),
-                    remedies: vec![],
-                    compensation_pence: 0,
-                    on: received_on + chrono::Days::new(30),
-                },
-            );
-        }
-        answers.push(MonitoringAnswers {
-            pseudonym: r.pseudonym.clone(),
-            gender: if n < 2 { "Man" } else { "Woman" }.into(),
-            age_band: ["16-24", "25-34"][n as usize % 2].into(),
-            ..Default::default()
-        });
-        records.push(r);
     }
     (records, answers)
 }
 
-/// The example document.
+/// The example document: the first quarter of 2026, by month.
 pub fn example() -> String {
-    let (records, answers) = records();
+    let (history, answers) = records();
     let calendar = Calendar::england_and_wales();
-    let period = Period::new(day(1, 1), day(3, 31)).unwrap();
-    let today = day(4, 1);
-    let figures = figures(&records, period, Grouping::Month, today, &calendar);
+    let period = Period::new(date(2026, 1, 1), date(2026, 3, 31)).unwrap();
+    let today = today();
+    let quarters = figures(
+        &history,
+        last_four_quarters(period.to()).unwrap(),
+        Grouping::Quarter,
+        today,
+        &calendar,
+    );
+    let figures = figures(&history, period, Grouping::Month, today, &calendar);
+    let records: Vec<AnonymisedRecord> = history
+        .into_iter()
+        .filter(|r| r.received_on.is_some_and(|on| period.contains(on)))
+        .collect();
     let equality: Vec<_> = Characteristic::ALL
         .iter()
         .map(|c| equality_analysis(&records, &answers, *c, DEFAULT_THRESHOLD))
         .collect();
     committee_report(&ReportInput {
         figures: &figures,
+        quarters: &quarters,
         records: &records,
         equality: &equality,
+        calendar: &calendar,
         produced_on: today,
     })
 }

@@ -1,29 +1,45 @@
-//! The Audit and Risk Committee's report as one self-contained HTML
-//! document (R-MON-3): inline CSS (with a print stylesheet) and inline SVG
-//! charts, no external resources, every piece of text escaped.
+//! The Audit and Risk Committee's report (R-MON-3, R-MON-2, R-MON-4): one
+//! self-contained HTML article with inline SVG charts, no script and no
+//! external resource, every piece of text escaped, and a stylesheet for
+//! screen and for print on A4 scoped to the article.
 //!
-//! - [`svg`]: a small SVG writer (escaping, bar charts) the charts share.
-//! - [`volumes`], [`outcomes`], [`deadlines`], [`equality`]: one chart each.
-//! - [`page`]: the document around them, with the headline figures table
-//!   and the trend.
+//! - [`svg`]: the bar charts (viewBox, integer axes, titled axes, a text
+//!   alternative), and the escaping the page shares.
+//! - [`html`]: tables, sections, and the sentence that stands in for a
+//!   chart with nothing to show.
+//! - [`volumes`], [`outcomes`], [`deadlines`], [`remedies`], [`equality`]:
+//!   the sections' parts.
+//! - [`page`]: the summary and the document or fragment around them.
 //!
-//! Everything here is pure: it renders the figures the core computed.
+//! Everything here is pure: it renders the figures and records the core
+//! computed.
 
 pub mod deadlines;
 pub mod equality;
 #[cfg(test)]
 mod example;
+pub mod html;
 pub mod outcomes;
 pub mod page;
+pub mod remedies;
 pub mod svg;
+#[cfg(test)]
+mod tests;
 pub mod volumes;
 
-pub use page::{ReportInput, committee_report};
+pub use page::{Rendered, ReportInput, STYLESHEET, committee_report, render};
 
 /// The chart titles, in the order the page shows them.
-pub const CHART_TITLES: [&str; 4] = [
+pub const CHART_TITLES: [&str; 11] = [
     volumes::TITLE,
+    volumes::QUARTERS_TITLE,
+    volumes::CATEGORY_TITLE,
+    volumes::CHANNEL_TITLE,
     outcomes::TITLE,
+    outcomes::CATEGORY_TITLE,
+    deadlines::STAGE_TITLE,
     deadlines::TITLE,
+    deadlines::CATEGORY_TITLE,
+    remedies::TITLE,
     equality::TITLE,
 ];

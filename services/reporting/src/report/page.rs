@@ -1,9 +1,19 @@
-//! The committee report document: headline figures, the trend and the four
-//! charts, with inline CSS for screen and print.
+//! The committee report: the summary, then one section per question the
+//! committee asks (R-MON-3: volumes, circumstances, categories, stages,
+//! outcomes and timeliness, with trends and patterns; R-MON-2: actions;
+//! R-MON-4: equality), each starting a new page when printed on A4.
+//!
+//! The report is one `<article class="committee-report">` ([`Rendered::fragment`]),
+//! styled only by [`STYLESHEET`], whose every rule is scoped under that
+//! class. Served on its own it is wrapped in a document with the stylesheet
+//! inline ([`Rendered::document`]); a page that shows it among its own
+//! content serves [`STYLESHEET`] as a stylesheet of its own and inserts the
+//! fragment as it is. Neither holds a script or an external resource.
 
-use super::svg::escape;
-use super::{deadlines, equality, outcomes, volumes};
+use super::html::{Table, pounds, section, share};
+use super::{deadlines, equality, outcomes, remedies, volumes};
 use crate::core::{AnonymisedRecord, EqualityTable, Figures, Grouping};
+use calendar::Calendar;
 use chrono::NaiveDate;
 use std::fmt::Write;
 
@@ -11,71 +21,139 @@ use std::fmt::Write;
 #[derive(Debug, Clone)]
 pub struct ReportInput<'a> {
     pub figures: &'a Figures,
-    /// The records received in the period (for the outcomes chart).
+    /// The figures of the last four quarters to the end of the period,
+    /// by quarter ([`volumes::last_four_quarters`]), for the trend.
+    pub quarters: &'a Figures,
+    /// The records received in the period.
     pub records: &'a [AnonymisedRecord],
     /// One table per monitored characteristic.
     pub equality: &'a [EqualityTable],
+    /// For working days to outcome.
+    pub calendar: &'a Calendar,
     /// The day the report was produced.
     pub produced_on: NaiveDate,
 }
 
-const STYLE: &str = "\
-body{font-family:Georgia,'Times New Roman',serif;color:#1a1a1a;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}\
-h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.3rem;border-bottom:2px solid #1d5f8a;padding-bottom:.2rem;margin-top:2rem}\
-h3{font-size:1.05rem}table{border-collapse:collapse;margin:.8rem 0;width:100%}\
-th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left}td{font-variant-numeric:tabular-nums}\
-thead th{background:#eef3f7}.suppressed{font-style:italic;color:#555}.meta{color:#555}\
-svg.chart{width:100%;max-width:40rem;height:auto;display:block;margin:.5rem 0}\
-svg text{font-family:Arial,Helvetica,sans-serif;fill:#1a1a1a}\
-figure{margin:0}\
-@media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}\
-figure,table,section.characteristic{break-inside:avoid}thead th{background:none}\
-a{color:inherit;text-decoration:none}}";
+/// The report, as its own document and as a fragment for another page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// `<!DOCTYPE html>` ... with [`STYLESHEET`] inline in its head.
+    pub document: String,
+    /// The `<article class="committee-report">` alone.
+    pub fragment: String,
+}
+
+/// The report's CSS for screen and for print on A4, every rule scoped
+/// under `.committee-report` so it styles nothing else of a page that
+/// embeds the report.
+pub const STYLESHEET: &str = "\
+.committee-report{font-family:Georgia,'Times New Roman',serif;color:#1a1a1a;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.45;font-size:1rem}\n\
+.committee-report h1{font-size:1.7rem;margin:0 0 .2rem}\n\
+.committee-report h2{font-size:1.35rem;border-bottom:2px solid #1d5f8a;padding-bottom:.2rem;margin-top:2.5rem}\n\
+.committee-report h3{font-size:1.1rem;margin-top:1.6rem}\n\
+.committee-report table{border-collapse:collapse;margin:.6rem 0 1rem;width:100%}\n\
+.committee-report caption{text-align:left;font-style:italic;color:#444;padding-bottom:.3rem}\n\
+.committee-report th,.committee-report td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}\n\
+.committee-report td{font-variant-numeric:tabular-nums}\n\
+.committee-report thead th{background:#eef3f7}\n\
+.committee-report .suppressed{font-style:italic;color:#555}\n\
+.committee-report .meta,.committee-report .note{color:#555}\n\
+.committee-report .empty{padding:.6rem .8rem;background:#f5f5f5;border-left:4px solid #999}\n\
+.committee-report figure{margin:.6rem 0}\n\
+.committee-report figcaption{font-size:.9rem;color:#444}\n\
+.committee-report svg.chart{display:block;width:100%;max-width:40rem;height:auto}\n\
+.committee-report nav ol{columns:2;padding-left:1.4rem}\n\
+@page{size:A4 portrait;margin:16mm 14mm}\n\
+@media print{\
+.committee-report{max-width:none;margin:0;padding:0;font-size:10.5pt}\
+.committee-report nav{display:none}\
+.committee-report section.section{break-before:page}\
+.committee-report section.section:first-of-type{break-before:auto}\
+.committee-report h2,.committee-report h3,.committee-report caption{break-after:avoid}\
+.committee-report figure,.committee-report svg.chart,.committee-report tr,.committee-report .empty{break-inside:avoid}\
+.committee-report svg.chart{max-width:100%;max-height:120mm}\
+.committee-report thead{display:table-header-group}\
+.committee-report thead th,.committee-report .empty{background:none}\
+.committee-report a{color:inherit;text-decoration:none}}\n";
+
+/// The sections, by id and title, in the order the report shows them.
+pub const SECTIONS: [(&str, &str); 7] = [
+    ("cr-summary", "Summary"),
+    ("cr-volumes-and-trends", "Volumes and trends"),
+    (
+        "cr-circumstances-and-categories",
+        "Circumstances, categories and channels",
+    ),
+    ("cr-outcomes", "Outcomes"),
+    ("cr-timeliness", "Timeliness"),
+    (
+        "cr-remedies-and-actions",
+        "Remedies, compensation and actions",
+    ),
+    ("cr-equality", equality::TITLE),
+];
 
 /// The whole report as one HTML document.
 pub fn committee_report(input: &ReportInput<'_>) -> String {
+    render(input).document
+}
+
+/// The report as a document and as a fragment.
+pub fn render(input: &ReportInput<'_>) -> Rendered {
     let f = input.figures;
     let grouping = match f.grouping {
         Grouping::Month => "month",
         Grouping::Quarter => "quarter",
     };
-    let mut out = String::new();
+    let mut article = String::new();
     let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Complaints report {from} to {to}</title><style>{STYLE}</style></head><body>\
+        article,
+        "<article class=\"committee-report\" lang=\"en-GB\">\
          <header><h1>Complaints report to the Audit and Risk Committee</h1>\
          <p class=\"meta\">Complaints received from {from} to {to}, by {grouping}. \
-         Produced on {produced}. Anonymised figures only (R-MON-3).</p></header><main>",
+         Produced on {produced}. Anonymised figures only: no names, contact details, \
+         free text or references (R-MON-3).</p><nav aria-label=\"Contents\"><ol>",
         from = f.period.from(),
         to = f.period.to(),
         produced = input.produced_on,
     );
-    out.push_str(&headline(f));
-    figure(&mut out, volumes::TITLE, &volumes::chart(f));
-    figure(&mut out, outcomes::TITLE, &outcomes::chart(input.records));
-    figure(&mut out, deadlines::TITLE, &deadlines::chart(f));
-    let _ = write!(
-        out,
-        "<section><h2>{}</h2>{}</section>",
-        escape(equality::TITLE),
-        equality::section(input.equality)
+    for (id, title) in SECTIONS {
+        let _ = write!(
+            article,
+            "<li><a href=\"#{id}\">{}</a></li>",
+            super::svg::escape(title)
+        );
+    }
+    article.push_str("</ol></nav></header>");
+    let bodies: [String; 7] = [
+        headline(f),
+        volumes::over_time(f) + &volumes::four_quarters(input.quarters),
+        volumes::circumstances(f) + &volumes::by_category(f) + &volumes::by_channel(f),
+        outcomes::by_stage(input.records) + &outcomes::by_category(input.records),
+        deadlines::by_stage(input.records, input.calendar)
+            + &deadlines::by_kind(f)
+            + &deadlines::by_category(input.records, input.calendar),
+        remedies::by_kind(input.records)
+            + &remedies::compensation(input.records)
+            + &remedies::actions(&f.backlog),
+        equality::section(input.equality),
+    ];
+    for ((id, title), body) in SECTIONS.iter().zip(bodies) {
+        article.push_str(&section(id, title, &body));
+    }
+    article.push_str("</article>");
+    let document = format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Complaints report {from} to {to}</title><style>\n{STYLESHEET}</style></head>\
+         <body>{article}</body></html>\n",
+        from = f.period.from(),
+        to = f.period.to(),
     );
-    out.push_str("</main></body></html>\n");
-    out
-}
-
-fn figure(out: &mut String, title: &str, svg: &str) {
-    let _ = write!(
-        out,
-        "<section><h2>{}</h2><figure>{svg}</figure></section>",
-        escape(title)
-    );
-}
-
-fn pounds(pence: i64) -> String {
-    format!("£{}.{:02}", pence / 100, (pence % 100).abs())
+    Rendered {
+        document,
+        fragment: article,
+    }
 }
 
 fn headline(f: &Figures) -> String {
@@ -89,7 +167,12 @@ fn headline(f: &Figures) -> String {
         None => format!("{:+} (no complaints in the previous period)", t.delta),
     };
     let b = &f.backlog.open_by_age;
-    let rows: [(&str, String); 9] = [
+    let entered: u64 = f
+        .groups
+        .iter()
+        .map(|g| g.circumstances.entered_procedure)
+        .sum();
+    let rows: [(&str, String); 11] = [
         ("Complaints received", t.volume.to_string()),
         (
             "Previous period",
@@ -101,6 +184,10 @@ fn headline(f: &Figures) -> String {
             ),
         ),
         ("Trend against the previous period", trend),
+        (
+            "Entered the procedure",
+            format!("{entered} ({})", share(entered, t.volume)),
+        ),
         ("Still open today", b.total().to_string()),
         (
             "Open by working days since receipt",
@@ -112,43 +199,26 @@ fn headline(f: &Figures) -> String {
         ("Actions open", f.backlog.actions_open.to_string()),
         ("Actions overdue", f.backlog.actions_overdue.to_string()),
         (
-            "Entered the procedure",
-            f.groups
-                .iter()
-                .map(|g| g.circumstances.entered_procedure)
-                .sum::<u64>()
-                .to_string(),
+            "Actions done",
+            format!(
+                "{} ({} late)",
+                f.backlog.actions_completed, f.backlog.actions_completed_late
+            ),
         ),
         ("Financial compensation awarded", pounds(compensation)),
+        ("Deadlines met on time", {
+            let all = deadlines::compliance(f);
+            let met: u64 = all.values().map(|c| c.met).sum();
+            let ended: u64 = all.values().map(|c| c.met + c.missed).sum();
+            format!("{met} of {ended} ({})", share(met, ended))
+        }),
     ];
-    let mut out = String::from("<section><h2>Headline figures</h2><table><tbody>");
-    for (name, value) in rows {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-            escape(name),
-            escape(&value)
-        );
-    }
-    out.push_str(
-        "</tbody></table><table><thead><tr><th scope=\"col\">Group</th>\
-         <th scope=\"col\">Received</th><th scope=\"col\">Entered procedure</th>\
-         <th scope=\"col\">Escalated to Stage 2</th><th scope=\"col\">Escalated to Stage 3</th>\
-         </tr></thead><tbody>",
+    let mut table = Table::new(
+        "The period at a glance; open complaints and actions as of the report date",
+        &["Figure", "Value"],
     );
-    for g in &f.groups {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{} of {}</td><td>{} of {}</td></tr>",
-            escape(&g.label),
-            g.volumes.total,
-            g.circumstances.entered_procedure,
-            g.escalation_1_to_2.numerator,
-            g.escalation_1_to_2.denominator,
-            g.escalation_2_to_3.numerator,
-            g.escalation_2_to_3.denominator,
-        );
+    for (name, value) in rows {
+        table.row(name, vec![value]);
     }
-    out.push_str("</tbody></table></section>");
-    out
+    super::html::part("cr-headline", "Headline figures", &table.render())
 }

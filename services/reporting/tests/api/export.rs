@@ -26,9 +26,10 @@ async fn r_mon_3_the_exported_log_has_one_row_per_complaint_and_no_personal_data
     let csv = String::from_utf8(export.csv).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
-    assert!(lines[0].starts_with("row,received_on,channel"));
+    assert!(lines[0].starts_with("row,received_on,channel_code,channel,"));
     assert!(
-        lines[1].starts_with("1,2026-03-02,CHANNEL_WEB_FORM,Exams and assessments,Student"),
+        lines[1]
+            .starts_with("1,2026-03-02,CHANNEL_WEB_FORM,Web form,Exams and assessments,Student"),
         "{csv}"
     );
     for personal in [

@@ -51,7 +51,13 @@ pub fn facts_from_complaints(event_type: &str, payload: &[u8]) -> Result<Vec<Fac
             due_on: e.date("due_on", m.due_on)?,
         }
     } else if let Some(m) = e.read::<v1::ActionCompleted>()? {
-        Fact::ActionCompleted { id: m.action_id }
+        Fact::ActionCompleted {
+            id: m.action_id,
+            on: match m.completed_on {
+                Some(d) => Some(e.date("completed_on", Some(d))?),
+                None => None,
+            },
+        }
     } else if e.read::<v1::ResolvedOutsideProcedure>()?.is_some() {
         Fact::ResolvedOutsideProcedure
     } else if let Some(m) = e.read::<v1::ComplaintClosed>()? {

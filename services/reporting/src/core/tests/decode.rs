@@ -312,7 +312,10 @@ fn the_complaint_lifecycle_events_become_facts() {
             note: "done".into(),
             completed_on: pb_date(2026, 5, 1),
         }),
-        Ok(vec![Fact::ActionCompleted { id: 3 }])
+        Ok(vec![Fact::ActionCompleted {
+            id: 3,
+            on: Some(date(2026, 5, 1))
+        }])
     );
     assert_eq!(
         complaints(&v1::ResolvedOutsideProcedure::default()),

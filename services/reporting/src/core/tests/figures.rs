@@ -342,6 +342,8 @@ fn r_mon_1_r_mon_2_the_backlog_ages_open_complaints_and_counts_overdue_actions()
             },
             actions_open: 3,
             actions_overdue: 2,
+            actions_completed: 0,
+            actions_completed_late: 0,
         }
     );
 }

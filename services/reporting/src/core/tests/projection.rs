@@ -69,7 +69,10 @@ fn three_stage_complaint() -> Vec<Fact> {
         Fact::DeadlineMet {
             kind: DeadlineKind::Stage3Acknowledgement,
         },
-        Fact::ActionCompleted { id: 1 },
+        Fact::ActionCompleted {
+            id: 1,
+            on: Some(date(2026, 5, 1)),
+        },
         Fact::OutcomeRecorded {
             stage: Stage::Three,
             decision: Some(Decision::Upheld),
@@ -138,6 +141,56 @@ fn r_mon_3_a_complaint_through_three_stages_becomes_one_anonymised_record() {
     assert_eq!(
         r.open_actions.into_iter().collect::<Vec<_>>(),
         vec![(2, date(2026, 6, 1))]
+    );
+    assert_eq!(
+        r.completed_actions.into_iter().collect::<Vec<_>>(),
+        vec![(1, false)],
+        "done on its due date, so not late"
+    );
+}
+
+/// R-MON-2: a completed action is counted as done, late when completed
+/// after its due date; completing it again or re-adding it changes
+/// nothing, and a completion of an action never added is not counted.
+#[test]
+fn r_mon_2_completed_actions_are_tracked_on_time_or_late() {
+    let mut r = AnonymisedRecord::new("p");
+    for fact in [
+        Fact::ActionAdded {
+            id: 1,
+            due_on: date(2026, 5, 1),
+        },
+        Fact::ActionAdded {
+            id: 2,
+            due_on: date(2026, 5, 1),
+        },
+        Fact::ActionCompleted {
+            id: 1,
+            on: Some(date(2026, 4, 30)),
+        },
+        Fact::ActionCompleted {
+            id: 2,
+            on: Some(date(2026, 5, 4)),
+        },
+        Fact::ActionCompleted {
+            id: 2,
+            on: Some(date(2026, 5, 1)),
+        },
+        Fact::ActionAdded {
+            id: 1,
+            due_on: date(2026, 5, 1),
+        },
+        Fact::ActionCompleted {
+            id: 9,
+            on: Some(date(2026, 5, 1)),
+        },
+    ] {
+        apply(&mut r, &fact);
+    }
+    assert!(r.open_actions.is_empty(), "{:?}", r.open_actions);
+    assert_eq!(
+        r.completed_actions.into_iter().collect::<Vec<_>>(),
+        vec![(1, false), (2, true)]
     );
 }
 

@@ -65,7 +65,8 @@ fn fact() -> impl Strategy<Value = Fact> {
         kind.clone().prop_map(|kind| Fact::DeadlineMet { kind }),
         kind.prop_map(|kind| Fact::DeadlineMissed { kind }),
         (0u32..4, day()).prop_map(|(id, due_on)| Fact::ActionAdded { id, due_on }),
-        (0u32..4).prop_map(|id| Fact::ActionCompleted { id }),
+        (0u32..4, proptest::option::of(day()))
+            .prop_map(|(id, on)| Fact::ActionCompleted { id, on }),
         (day(), how).prop_map(|(on, how)| Fact::Closed { on, how }),
     ]
 }
