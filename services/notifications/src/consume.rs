@@ -121,7 +121,11 @@ impl Consume {
                 staff: self.planner.staff.as_ref(),
                 settings: &self.planner.settings,
             };
-            core::letters_for(event_type, bytes, &party, &ctx)?
+            // A complaint event's letters quote that complaint's reference
+            // (the stream id), even when the party holds a later one.
+            let complaint =
+                (envelope.stream_type == "complaint").then_some(envelope.stream_id.as_str());
+            core::letters_about(complaint, event_type, bytes, &party, &ctx)?
         };
         let now = self.planner.clock.now();
         for letter in &planned {
@@ -161,43 +165,26 @@ impl Consume {
         Ok(())
     }
 
-    /// R-INT-4 and R-UPC-1: what may no longer go is cancelled before it goes.
+    /// R-INT-4: once consent is withdrawn, nothing still waiting goes to
+    /// the third party. (R-UPC-1: a contact restriction cancels nothing: it
+    /// limits the complainant's contact with us, never the letters owed.)
     async fn cancel_forbidden(
         &self,
         tx: &mut PgConnection,
         party_key: &str,
         event_type: &str,
     ) -> Result<(), HandlerError> {
-        let (kinds, reason, outcomes_too): (&[i32], &str, bool) =
-            if event_type == pb::ConsentWithdrawn::full_name() {
-                (
-                    &[pb::RecipientKind::ThirdParty as i32],
-                    "R-INT-4: consent withdrawn",
-                    true,
-                )
-            } else if event_type == pb::ContactRestricted::full_name() {
-                (
-                    &[
-                        pb::RecipientKind::Complainant as i32,
-                        pb::RecipientKind::ThirdParty as i32,
-                    ],
-                    "R-UPC-1: contact restricted",
-                    false,
-                )
-            } else {
-                return Ok(());
-            };
+        if event_type != pb::ConsentWithdrawn::full_name() {
+            return Ok(());
+        }
+        let kinds = [pb::RecipientKind::ThirdParty as i32];
         let now = self.planner.clock.now();
-        for row in store::pending_of_party(tx, party_key, kinds).await? {
-            let outcome = row.template == "stage_outcome" || row.template == "final_outcome";
-            if outcome && !outcomes_too {
-                continue;
-            }
+        for row in store::pending_of_party(tx, party_key, &kinds).await? {
             store::command(
                 tx,
                 row.notification_id,
                 DeliveryCommand::Cancel {
-                    reason: reason.into(),
+                    reason: "R-INT-4: consent withdrawn".into(),
                 },
                 &self.planner.policy,
                 now,
@@ -310,44 +297,149 @@ async fn complaint_party(
         .unwrap_or_else(|| reference.to_owned()))
 }
 
-/// Staff contacts from `STAFF_DIRECTORY` (`id|Name|email;...`); anyone
-/// else is known by id only, without an email, so letters to them are
-/// withheld (no contact details) rather than blocking the event.
+/// Staff contacts from `STAFF_DIRECTORY`, by staff id, and the mailbox
+/// for letters to staff it does not list (the entry `*`).
+///
+/// The setting holds either the JSON of `deploy/local/staff-directory.json`
+/// (`{"staff": {"<id>": {"name": ..., "email": ...}}, "unlisted": {"name":
+/// ..., "email": ...}}`) or the older `id|Name|email;...` list, where
+/// `*|Team name|mailbox` names the unlisted mailbox.
+///
+/// A staff id it lacks never withholds or blocks a letter (see
+/// [`StaffDirectory`]); each lookup of one is a warning in the log, naming
+/// the staff id only (never a complainant's data), and counts in
+/// `complaints_notifications_unlisted_staff_total`
+/// ([`UnlistedStaffMetrics`]), so an operator sees and fills the gap.
 #[derive(Debug, Clone, Default)]
 pub struct Directory(pub std::collections::HashMap<String, letters::StaffContact>);
 
+/// Lookups of staff ids missing from the directory, in this process.
+static UNLISTED_LOOKUPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many lookups found a staff id missing from the directory, in this
+/// process.
+pub fn unlisted_lookups() -> u64 {
+    UNLISTED_LOOKUPS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 impl Directory {
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut map = std::collections::HashMap::new();
+        if text.trim_start().starts_with('{') {
+            return Self::parse_json(text);
+        }
+        let mut directory = Self::default();
         for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
             let parts: Vec<&str> = entry.split('|').map(str::trim).collect();
             let [id, name, email] = parts[..] else {
                 return Err(format!("{entry:?}: expected id|Name|email"));
             };
-            map.insert(
-                id.to_owned(),
-                letters::StaffContact {
-                    id: id.to_owned(),
-                    name: name.to_owned(),
-                    email: email.to_owned(),
-                },
-            );
+            directory.insert(id, name, email)?;
         }
-        Ok(Self(map))
+        Ok(directory)
+    }
+
+    fn parse_json(text: &str) -> Result<Self, String> {
+        use serde_json::Value;
+        let expected = r#"expected {"staff": {"<id>": {"name": "...", "email": "..."}}, "unlisted": {"name": "...", "email": "..."}}"#;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}; {expected}"))?;
+        let Value::Object(top) = value else {
+            return Err(expected.into());
+        };
+        let person = |id: &str, v: &Value| -> Result<(String, String), String> {
+            let field = |key: &str| {
+                v.get(key)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("{id:?}: \"{key}\" is required; {expected}"))
+            };
+            Ok((field("name")?, field("email")?))
+        };
+        let mut directory = Self::default();
+        for (key, v) in &top {
+            match (key.as_str(), v) {
+                ("staff", Value::Object(staff)) => {
+                    for (id, entry) in staff {
+                        if id.trim() == core::UNLISTED {
+                            return Err(
+                                "the unlisted mailbox is given as \"unlisted\", not as staff id \"*\""
+                                    .into(),
+                            );
+                        }
+                        let (name, email) = person(id, entry)?;
+                        directory.insert(id, &name, &email)?;
+                    }
+                }
+                ("unlisted", entry) => {
+                    let (name, email) = person("unlisted", entry)?;
+                    directory.insert(core::UNLISTED, &name, &email)?;
+                }
+                (other, _) => return Err(format!("{other:?} is not expected; {expected}")),
+            }
+        }
+        Ok(directory)
+    }
+
+    fn insert(&mut self, id: &str, name: &str, email: &str) -> Result<(), String> {
+        let (id, name, email) = (id.trim(), name.trim(), email.trim());
+        if id.is_empty() || name.is_empty() {
+            return Err(format!("{id:?}: a staff id and a name are required"));
+        }
+        if !email.contains('@') {
+            return Err(format!("{id:?}: {email:?} is not an email address"));
+        }
+        self.0.insert(
+            id.to_owned(),
+            letters::StaffContact {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                email: email.to_owned(),
+            },
+        );
+        Ok(())
     }
 }
 
 impl StaffDirectory for Directory {
     fn contact(&self, staff_id: &str) -> Option<letters::StaffContact> {
-        Some(
-            self.0
-                .get(staff_id)
-                .cloned()
-                .unwrap_or_else(|| letters::StaffContact {
-                    id: staff_id.to_owned(),
-                    name: staff_id.to_owned(),
-                    email: String::new(),
-                }),
-        )
+        (staff_id != core::UNLISTED)
+            .then(|| self.0.get(staff_id).cloned())
+            .flatten()
+    }
+
+    fn unlisted_mailbox(&self) -> Option<letters::StaffContact> {
+        self.0.get(core::UNLISTED).cloned()
+    }
+
+    fn unlisted(&self, staff_id: &str) {
+        UNLISTED_LOOKUPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        tracing::warn!(
+            staff_id,
+            mailbox = self.0.contains_key(core::UNLISTED),
+            "staff id not in STAFF_DIRECTORY: letters name the role, and letters to them go to \
+             the unlisted-staff mailbox; add them to the directory"
+        );
+    }
+}
+
+/// `complaints_notifications_unlisted_staff_total`: lookups of staff ids
+/// missing from the staff directory since the process started (no label
+/// carries the id). Registered with the service's metrics.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnlistedStaffMetrics;
+
+impl platform::metrics::Collector for UnlistedStaffMetrics {
+    fn collect<'a>(
+        &'a self,
+        out: &'a mut platform::metrics::Exposition,
+    ) -> platform::metrics::BoxFuture<'a, ()> {
+        Box::pin(async move {
+            out.counter(
+                "complaints_notifications_unlisted_staff_total",
+                "lookups of staff ids missing from STAFF_DIRECTORY (letters named the role instead)",
+                &[],
+                unlisted_lookups() as f64,
+            );
+        })
     }
 }

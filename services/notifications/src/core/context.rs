@@ -14,8 +14,20 @@ type Fields = Vec<(&'static str, Value)>;
 pub(crate) fn fields(letter: &Letter) -> Fields {
     match letter {
         Letter::AutomaticReply(l) => vec![
-            ("contact_within", l.contact_within.get().into()),
-            ("contact_by", iso(l.contact_by)),
+            ("contact_within", l.contact.map(|(d, _)| d.get()).into()),
+            ("contact_by", l.contact.map(|(_, by)| iso(by)).into()),
+            ("after_age_decision", l.after_age_decision.into()),
+            ("replaces", l.replaces.as_deref().map(text).into()),
+        ],
+        Letter::ComplaintReference(l) => vec![
+            ("replaces", l.replaces.as_deref().map(text).into()),
+            ("raised_from", l.raised_from.as_deref().map(text).into()),
+            ("contact_by", l.contact_by.map(iso).into()),
+            ("written", l.written.into()),
+        ],
+        Letter::Stage2Acknowledgement(l) => vec![
+            ("received_on", iso(l.received_on)),
+            ("respond_by", iso(l.respond_by)),
         ],
         Letter::RedirectNotice(l) => vec![
             ("redirected_to", text(&l.redirected_to)),
@@ -31,8 +43,9 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
         Letter::NowDealtWithBy(l) => vec![
             ("stage", l.stage.number().into()),
             ("role", l.role.key().into()),
-            ("handler_name", text(&l.handler_name)),
+            ("handler_name", l.handler_name.as_deref().map(text).into()),
             ("team", text(&l.team)),
+            ("respond_by", l.respond_by.map(iso).into()),
         ],
         Letter::TimescaleAgreed(l) => vec![("respond_by", iso(l.respond_by))],
         Letter::DelayUpdate(l) => vec![
@@ -41,6 +54,7 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
             ("revised_due_on", l.revised_due_on.map(iso).into()),
         ],
         Letter::Stage3Acknowledgement(l) => vec![
+            ("received_on", l.received_on.map(iso).into()),
             ("respond_within", l.respond_within.get().into()),
             ("respond_by", l.respond_by.map(iso).into()),
         ],
@@ -63,6 +77,7 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
             ("regulators", l.regulators.iter().map(text).collect()),
         ],
         Letter::ComplimentForManager(l) => vec![
+            ("unlisted", l.unlisted.as_deref().map(text).into()),
             ("team", text(&l.team)),
             ("about_person", l.about_person.as_deref().map(text).into()),
             ("message", text(&l.message)),
@@ -81,6 +96,7 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
                 _ => (None, None),
             };
             vec![
+                ("unlisted", l.unlisted.as_deref().map(text).into()),
                 ("alert", alert.into()),
                 ("stage", stage.map(|s| s.number()).into()),
                 ("role", role.map(|r| r.key()).into()),
@@ -109,6 +125,7 @@ fn remedies(remedies: &[Remedy]) -> Value {
             [
                 ("kind", Value::from(r.kind.key())),
                 ("description", text(&r.description)),
+                ("restates_kind", r.restates_kind().into()),
                 ("compensation_pence", r.compensation_pence.into()),
                 ("expected_payment_on", r.expected_payment_on.map(iso).into()),
             ]

@@ -15,6 +15,8 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq)]
 pub enum Letter {
     AutomaticReply(AutomaticReply),
+    ComplaintReference(ComplaintReference),
+    Stage2Acknowledgement(Stage2Acknowledgement),
     RedirectNotice(RedirectNotice),
     OutOfTimeDeclined(OutOfTimeDeclined),
     ConsentRequest(ConsentRequest),
@@ -32,6 +34,8 @@ pub enum Letter {
 /// Every letter's template name, as [`Letter::template`] gives it.
 pub const TEMPLATES: &[&str] = &[
     "automatic_reply",
+    "complaint_reference",
+    "stage2_acknowledgement",
     "redirect_notice",
     "out_of_time_declined",
     "consent_request",
@@ -57,6 +61,8 @@ impl Letter {
     pub fn template(&self) -> &'static str {
         match self {
             Letter::AutomaticReply(_) => "automatic_reply",
+            Letter::ComplaintReference(_) => "complaint_reference",
+            Letter::Stage2Acknowledgement(_) => "stage2_acknowledgement",
             Letter::RedirectNotice(_) => "redirect_notice",
             Letter::OutOfTimeDeclined(_) => "out_of_time_declined",
             Letter::ConsentRequest(_) => "consent_request",
@@ -77,6 +83,8 @@ impl Letter {
     pub fn reference(&self) -> &str {
         match self {
             Letter::AutomaticReply(l) => &l.reference,
+            Letter::ComplaintReference(l) => &l.reference,
+            Letter::Stage2Acknowledgement(l) => &l.reference,
             Letter::RedirectNotice(l) => &l.reference,
             Letter::OutOfTimeDeclined(l) => &l.reference,
             Letter::ConsentRequest(l) => &l.reference,
@@ -92,8 +100,7 @@ impl Letter {
         }
     }
 
-    /// Whether the letter gives a stage's outcome: the only correspondence
-    /// that still goes out while contact is restricted (R-UPC-1).
+    /// Whether the letter gives a stage's outcome (R-OUT-1).
     pub fn is_outcome(&self) -> bool {
         matches!(self, Letter::StageOutcome(_) | Letter::FinalOutcome(_))
     }
@@ -118,12 +125,56 @@ pub struct StaffContact {
     pub email: String,
 }
 
-/// R-INT-8: the automatic reply to a written submission.
+/// Whom a letter for a member of staff goes to: `unlisted` is the staff
+/// id it was meant for when the directory does not list them and it goes
+/// to the unlisted-staff mailbox instead.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaffAddressee {
+    pub to: StaffContact,
+    pub unlisted: Option<String>,
+}
+
+/// R-INT-8: the automatic reply to a written submission, every one.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AutomaticReply {
     pub reference: String,
-    pub contact_within: WorkingDays,
-    pub contact_by: NaiveDate,
+    /// Within how many working days, and by when, a member of staff makes
+    /// contact; `None` while the matter's age waits for a staff decision
+    /// (R-INT-2), when no date can be promised yet.
+    pub contact: Option<(WorkingDays, NaiveDate)>,
+    /// The reply that went on receipt said the matter's age needed a
+    /// decision; this one says the complaint is now accepted.
+    pub after_age_decision: bool,
+    /// The reference the complainant was given before, which this one
+    /// replaces (told plainly, once).
+    pub replaces: Option<String>,
+}
+
+/// The complaint's reference introduced to the complainant, once, with
+/// what happens next: to someone who spoke to us (no automatic reply), to
+/// someone who holds the submission's reference (it replaces that one), or
+/// for new issues raised after closure (R-UPC-2: a new complaint, with the
+/// date staff will make contact).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ComplaintReference {
+    pub reference: String,
+    pub replaces: Option<String>,
+    /// R-UPC-2: the closed complaint the new issues were raised about.
+    pub raised_from: Option<String>,
+    /// R-S1-1, R-INT-8: the date by which staff make contact, when known.
+    pub contact_by: Option<NaiveDate>,
+    /// The submission came in writing (else by telephone or in person).
+    pub written: bool,
+}
+
+/// R-S2-1, R-S2-4: the request for Stage 2 was received, and the date by
+/// which the manager aims to respond (the deadline the complaints service
+/// counted in working days by the services' calendar).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Stage2Acknowledgement {
+    pub reference: String,
+    pub received_on: NaiveDate,
+    pub respond_by: NaiveDate,
 }
 
 /// R-INT-6: the complaint went to a service's own procedure.
@@ -165,8 +216,12 @@ pub struct NowDealtWithBy {
     pub reference: String,
     pub stage: Stage,
     pub role: Role,
-    pub handler_name: String,
+    /// `None` when the staff directory does not list them: the letter
+    /// names the role ("our Customer Services team"), never an id.
+    pub handler_name: Option<String>,
     pub team: String,
+    /// R-S2-4, R-S3-5: the date the stage's response is due, when set.
+    pub respond_by: Option<NaiveDate>,
 }
 
 /// R-S1-2: the Stage 1 response timescale agreed with the complainant.
@@ -190,6 +245,8 @@ pub struct DelayUpdate {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Stage3Acknowledgement {
     pub reference: String,
+    /// When the request for Stage 3 was received, when known.
+    pub received_on: Option<NaiveDate>,
     pub respond_within: WorkingDays,
     pub respond_by: Option<NaiveDate>,
 }
@@ -203,6 +260,40 @@ pub struct Remedy {
     pub compensation_pence: Option<i64>,
     /// Financial compensation only: when payment is expected.
     pub expected_payment_on: Option<NaiveDate>,
+}
+
+impl Remedy {
+    /// R-OUT-1: whether the description already says what kind of remedy
+    /// it is ("An apology for the delay"), so the letter gives it alone
+    /// rather than "An apology: An apology for the delay".
+    pub fn restates_kind(&self) -> bool {
+        let stems: &[&str] = match self.kind {
+            RemedyKind::Apology => &["apolog"],
+            RemedyKind::Explanation => &["explain", "explanation"],
+            RemedyKind::AcknowledgementOfResponsibility => &["acknowledg", "responsib"],
+            RemedyKind::ChangeDecision => &["chang", "review", "revers", "overturn"],
+            RemedyKind::RevisePublishedMaterial | RemedyKind::ReviseProcedures => {
+                &["revis", "updat", "amend", "rewrit"]
+            }
+            RemedyKind::TrainOrSuperviseStaff => &["train", "supervis"],
+            RemedyKind::FinancialCompensation => {
+                &["financ", "compensat", "refund", "payment", "ex gratia"]
+            }
+        };
+        let opening: String = self
+            .description
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        opening
+            .split(|c: char| !c.is_alphabetic())
+            .any(|word| stems.iter().any(|stem| word.starts_with(stem)))
+            || stems
+                .iter()
+                .any(|stem| stem.contains(' ') && opening.contains(stem))
+    }
 }
 
 /// The right to ask for the next stage (R-S1-4, R-S2-1, R-S3-1).
@@ -244,6 +335,8 @@ pub struct FinalOutcome {
 #[derive(Clone, PartialEq, Eq)]
 pub struct ComplimentForManager {
     pub to: StaffContact,
+    /// The manager's staff id when the directory lacks them.
+    pub unlisted: Option<String>,
     pub reference: String,
     pub team: String,
     pub about_person: Option<String>,
@@ -289,6 +382,8 @@ impl GivenUpRecipient {
 #[derive(Clone, PartialEq, Eq)]
 pub struct StaffAlert {
     pub to: StaffContact,
+    /// The staff id it was meant for when the directory lacks them.
+    pub unlisted: Option<String>,
     pub reference: String,
     pub alert: Alert,
     pub due_on: Option<NaiveDate>,
@@ -306,7 +401,10 @@ macro_rules! redacted_debug {
 
 redacted_debug!(
     StaffContact,
+    StaffAddressee,
     AutomaticReply,
+    ComplaintReference,
+    Stage2Acknowledgement,
     RedirectNotice,
     OutOfTimeDeclined,
     ConsentRequest,

@@ -33,7 +33,8 @@ pub use delivery::{
 pub use letters::Letter;
 pub use party::{Consent, Contact, Party};
 pub use plan::{
-    PlanContext, PlanError, PlanSettings, StaffDirectory, given_up_alerts, letters_for,
+    PlanContext, PlanError, PlanSettings, StaffDirectory, UNLISTED, given_up_alerts, letters_about,
+    letters_for,
 };
 pub use render::{RenderError, Rendered, TemplateSource, render, template_file};
 pub use route::{

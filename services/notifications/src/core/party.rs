@@ -10,6 +10,7 @@
 
 use super::vocabulary::{DeadlineKind, Stage};
 use super::wire::{Wire, WireError, is};
+use calendar::WorkingDays;
 use chrono::NaiveDate;
 use complaints_proto::v1 as pb;
 use fieldtext::fields;
@@ -82,6 +83,32 @@ pub struct Party {
     /// stage: an extension to that date was already announced by the
     /// update it came with (R-S1-2, R-S2-4, R-S3-5).
     pub announced_due: Option<(Stage, NaiveDate)>,
+    /// R-INT-8: the submission came in writing, so it gets the automatic
+    /// reply.
+    pub written: bool,
+    /// R-INT-2 with R-INT-8: the automatic reply went while the matter's
+    /// age waited for a staff decision, so it could promise no contact date.
+    pub age_reviewed: bool,
+    /// R-INT-8: within how many working days, and by when, staff make
+    /// contact (from `ComplaintAccepted`).
+    pub contact: Option<(WorkingDays, NaiveDate)>,
+    /// The reference the complainant was last given in a letter. A new one
+    /// is introduced plainly, once, saying which it replaces; from then on
+    /// every letter quotes it.
+    pub told_reference: Option<String>,
+    /// The reference the latest one replaced, when the complainant had
+    /// been given another (a submission's `SUB-...`).
+    pub replaced_reference: Option<String>,
+    /// Whether a complaint was opened (`reference` is then the complaint's).
+    pub opened: bool,
+    /// R-UPC-2: the closed complaint the latest complaint was raised from.
+    pub raised_from: Option<String>,
+    /// The latest request for the next stage: to which stage, received when.
+    pub escalation: Option<(Stage, NaiveDate)>,
+    /// R-S3-4: the Stage 3 request was acknowledged when it was received
+    /// (its response deadline was set), so a later staff acknowledgement
+    /// sends no second letter.
+    pub stage3_acknowledged: bool,
 }
 
 impl Party {
@@ -93,12 +120,26 @@ impl Party {
             let e: pb::SubmissionReceived = w.decode(payload)?;
             self.reached_at(w, &e.reference, e.complainant.as_ref(), e.correspondence)?;
             self.represented_by(w, e.third_party.as_ref())?;
+            self.written = e.written;
+        } else if is::<pb::OutOfTimeReviewRequired>(event_type) {
+            // R-INT-2 with R-INT-8: the automatic reply goes now, quoting
+            // the submission's reference.
+            if self.written {
+                self.age_reviewed = true;
+                self.tell_reference();
+            }
         } else if is::<pb::ComplaintAccepted>(event_type) {
             let e: pb::ComplaintAccepted = w.decode(payload)?;
             self.reached_at(w, &e.reference, e.complainant.as_ref(), e.correspondence)?;
             self.represented_by(w, e.third_party.as_ref())?;
             if e.third_party.is_some() && e.third_party_consent {
                 self.consent_given();
+            }
+            self.written = e.written;
+            if e.written {
+                let due = w.date("contact_due_on", e.contact_due_on.as_ref())?;
+                self.contact = due.map(|d| (WorkingDays::new(e.contact_within_working_days), d));
+                self.tell_reference();
             }
         } else if is::<pb::ComplaintRedirected>(event_type) {
             let e: pb::ComplaintRedirected = w.decode(payload)?;
@@ -110,6 +151,7 @@ impl Party {
             let e: pb::ConsentRequested = w.decode(payload)?;
             self.reached_at(w, &e.reference, e.individual.as_ref(), e.correspondence)?;
             self.represented_by(w, e.third_party.as_ref())?;
+            self.tell_reference();
         } else if is::<pb::ConsentRecorded>(event_type) {
             self.consent_given();
         } else if is::<pb::ConsentWithdrawn>(event_type) {
@@ -125,7 +167,18 @@ impl Party {
         if is::<pb::ComplaintOpened>(event_type) {
             let e: pb::ComplaintOpened = w.decode(payload)?;
             self.reference = Some(w.text("reference", &e.reference)?);
+            self.opened = true;
             self.by_post = e.correspondence_by_post;
+            self.raised_from = non_empty(&e.raised_from);
+            self.replaced_reference = None;
+            // The complaint's reference is introduced by the letter its
+            // opening calls for: now, when the complainant already holds
+            // another reference or spoke to us (no automatic reply comes);
+            // for new issues, with the contact date (R-UPC-2); otherwise by
+            // the automatic reply still to come.
+            if self.raised_from.is_none() && (self.told_reference.is_some() || !e.written) {
+                self.tell_reference();
+            }
             self.regulators = e
                 .qualification
                 .filter(|q| q.regulated)
@@ -161,10 +214,24 @@ impl Party {
             self.announced_due = w
                 .date("revised_due_on", e.revised_due_on.as_ref())?
                 .map(|due| (stage, due));
+        } else if is::<pb::StageEscalated>(event_type) {
+            let e: pb::StageEscalated = w.decode(payload)?;
+            let to = w.stage("to_stage", e.to_stage)?;
+            let received = w.required_date("received_on", e.received_on.as_ref())?;
+            self.escalation = Some((to, received));
         } else if is::<pb::DeadlineSet>(event_type) {
             let e: pb::DeadlineSet = w.decode(payload)?;
             let due = w.required_date("due_on", e.due_on.as_ref())?;
-            self.track(w.deadline_kind("kind", e.kind)?, Some(due));
+            let kind = w.deadline_kind("kind", e.kind)?;
+            self.track(kind, Some(due));
+            match kind {
+                DeadlineKind::Stage3Response => self.stage3_acknowledged = true,
+                DeadlineKind::FirstContact if self.raised_from.is_some() => {
+                    self.replaced_reference = None;
+                    self.told_reference = self.reference.clone();
+                }
+                _ => {}
+            }
         } else if is::<pb::DeadlineExtended>(event_type) {
             let e: pb::DeadlineExtended = w.decode(payload)?;
             let due = w.required_date("due_on", e.due_on.as_ref())?;
@@ -237,6 +304,17 @@ impl Party {
         Ok(())
     }
 
+    /// A letter is about to give the complainant the current reference:
+    /// remember it, and which reference it replaces, if any.
+    fn tell_reference(&mut self) {
+        let current = self.reference.clone();
+        self.replaced_reference = self
+            .told_reference
+            .take()
+            .filter(|told| Some(told) != current.as_ref());
+        self.told_reference = current;
+    }
+
     fn consent_given(&mut self) {
         if self.consent != Consent::Withdrawn {
             self.consent = Consent::Given;
@@ -293,6 +371,15 @@ impl fmt::Debug for Party {
             .field("regulators", &self.regulators)
             .field("deadlines", &self.deadlines)
             .field("announced_due", &self.announced_due)
+            .field("written", &self.written)
+            .field("age_reviewed", &self.age_reviewed)
+            .field("contact", &self.contact)
+            .field("told_reference", &self.told_reference)
+            .field("replaced_reference", &self.replaced_reference)
+            .field("opened", &self.opened)
+            .field("raised_from", &self.raised_from)
+            .field("escalation", &self.escalation)
+            .field("stage3_acknowledged", &self.stage3_acknowledged)
             .finish()
     }
 }

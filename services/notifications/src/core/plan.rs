@@ -13,21 +13,46 @@ use super::letters::StaffContact;
 use super::party::Party;
 use super::route::RecipientKind;
 use super::wire::{Wire, WireError};
-use crate::core::letters::{Alert, GivenUpRecipient, Letter, StaffAlert, template_named};
+use crate::core::letters::{
+    Alert, GivenUpRecipient, Letter, StaffAddressee, StaffAlert, template_named,
+};
 use calendar::WorkingDays;
 use std::collections::HashMap;
 use thiserror::Error;
 
 /// Staff names and work emails, by staff id: events carry only ids.
+///
+/// A staff id missing from the directory never withholds or blocks a
+/// letter: the complainant's letter names the role instead of a person,
+/// and a letter meant for that member of staff goes to the directory's
+/// [`StaffDirectory::unlisted_mailbox`] (a team mailbox) saying whom it
+/// was for. The shell is told through [`StaffDirectory::unlisted`], so an
+/// operator sees the gap (a warning and a metric) and fills it.
 pub trait StaffDirectory {
     fn contact(&self, staff_id: &str) -> Option<StaffContact>;
+
+    /// Where letters for staff missing from the directory go, if anywhere.
+    fn unlisted_mailbox(&self) -> Option<StaffContact> {
+        None
+    }
+
+    /// `staff_id` was looked up and is not in the directory.
+    fn unlisted(&self, _staff_id: &str) {}
 }
 
 impl StaffDirectory for HashMap<String, StaffContact> {
     fn contact(&self, staff_id: &str) -> Option<StaffContact> {
         self.get(staff_id).cloned()
     }
+
+    /// The entry `*`, when there is one.
+    fn unlisted_mailbox(&self) -> Option<StaffContact> {
+        self.get(UNLISTED).cloned()
+    }
 }
+
+/// The directory id of the mailbox for letters to unlisted staff.
+pub const UNLISTED: &str = "*";
 
 /// Configuration of the letters (values the procedure leaves open).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,8 +96,6 @@ impl std::fmt::Debug for PlanContext<'_> {
 pub enum PlanError {
     #[error(transparent)]
     Wire(#[from] WireError),
-    #[error("staff id {staff_id} is not in the staff directory")]
-    UnknownStaff { staff_id: String },
     #[error(
         "{event_type}: no reference is known for this complaint (was ComplaintOpened applied?)"
     )]
@@ -80,18 +103,33 @@ pub enum PlanError {
 }
 
 /// The letters `event_type` with `payload` calls for, given the party
-/// state *after* the event was applied.
+/// state *after* the event was applied. A complaint event's letters quote
+/// the party's latest reference; see [`letters_about`].
 pub fn letters_for(
     event_type: &str,
     payload: &[u8],
     party: &Party,
     ctx: &PlanContext<'_>,
 ) -> Result<Vec<Letter>, PlanError> {
+    letters_about(None, event_type, payload, party, ctx)
+}
+
+/// [`letters_for`] an event of the complaint `complaint` (its stream id):
+/// a party may hold several complaints (R-UPC-2: new issues after closure
+/// open another), and each letter quotes the reference of the complaint
+/// it is about, never a later one's.
+pub fn letters_about(
+    complaint: Option<&str>,
+    event_type: &str,
+    payload: &[u8],
+    party: &Party,
+    ctx: &PlanContext<'_>,
+) -> Result<Vec<Letter>, PlanError> {
     let w = Wire(event_type);
-    if let Some(letters) = intake::letters(w, payload, ctx)? {
+    if let Some(letters) = intake::letters(w, payload, party, ctx)? {
         return Ok(letters);
     }
-    complaint::letters(w, payload, party, ctx)
+    complaint::letters(w, payload, complaint, party, ctx)
 }
 
 /// R-INT-8: the staff alerts owed when a notification to `recipient` of
@@ -124,8 +162,10 @@ pub fn given_up_alerts(
     });
     ids.into_iter()
         .map(|id| {
+            let StaffAddressee { to, unlisted } = staff(ctx, id);
             Ok(Letter::StaffAlert(StaffAlert {
-                to: staff(ctx, id)?,
+                to,
+                unlisted,
                 reference: reference.to_owned(),
                 alert: Alert::DeliveryGivenUp { letter, recipient },
                 due_on: None,
@@ -134,10 +174,34 @@ pub fn given_up_alerts(
         .collect()
 }
 
-fn staff(ctx: &PlanContext<'_>, staff_id: &str) -> Result<StaffContact, PlanError> {
-    ctx.staff
-        .contact(staff_id)
-        .ok_or_else(|| PlanError::UnknownStaff {
-            staff_id: staff_id.to_owned(),
-        })
+/// The member of staff `staff_id` as a letter names them: `None` when the
+/// directory does not list them (the letter then names their role), after
+/// telling the directory so the gap is seen.
+fn named(ctx: &PlanContext<'_>, staff_id: &str) -> Option<StaffContact> {
+    let found = ctx.staff.contact(staff_id);
+    if found.is_none() {
+        ctx.staff.unlisted(staff_id);
+    }
+    found
+}
+
+/// Where a letter for `staff_id` goes: their own work email, or, when the
+/// directory does not list them, the unlisted-staff mailbox with
+/// `unlisted` set so the letter says whom it was meant for. Without such
+/// a mailbox it has no email and routing records it as withheld.
+fn staff(ctx: &PlanContext<'_>, staff_id: &str) -> StaffAddressee {
+    if let Some(to) = named(ctx, staff_id) {
+        return StaffAddressee { to, unlisted: None };
+    }
+    let mailbox = ctx.staff.unlisted_mailbox();
+    StaffAddressee {
+        to: StaffContact {
+            id: staff_id.to_owned(),
+            name: mailbox
+                .as_ref()
+                .map_or_else(|| "Customer Services team".to_owned(), |m| m.name.clone()),
+            email: mailbox.map(|m| m.email).unwrap_or_default(),
+        },
+        unlisted: Some(staff_id.to_owned()),
+    }
 }

@@ -8,11 +8,10 @@
 //!   while the individual's consent stands. The notice asking for consent
 //!   holds nothing about the complaint, so it goes while consent is awaited;
 //!   after withdrawal nothing at all goes to the third party.
-//! - R-UPC-1: while contact is restricted, only outcome letters (a stage's
-//!   outcome and the final letter) go to the complainant and their
-//!   representative: the procedure's promise of written findings
-//!   (R-OUT-1) and of the right to escalate or refer outlives a
-//!   restriction; updates, acknowledgements and notices wait for the review.
+//! - R-UPC-1: a contact restriction limits how the complainant may contact
+//!   us; it never stops the letters the procedure owes them. A restricted
+//!   complainant (and a consenting representative) still gets every
+//!   acknowledgement, update and outcome, so routing does not look at it.
 //! - Letters to staff go to their work email and are never restricted.
 //!
 //! What is withheld is returned with the reason, so the shell records it:
@@ -56,7 +55,8 @@ pub enum WithheldReason {
     NoConsent,
     /// R-INT-4: consent was withdrawn.
     ConsentWithdrawn,
-    /// R-UPC-1: contact is restricted and this is not an outcome letter.
+    /// No longer used: R-UPC-1 restricts the complainant's contact with
+    /// us, never our letters to them. Kept so stored reasons still read.
     ContactRestricted,
     /// R-CORR-1: post was asked for but there is no usable address.
     NoPostalAddress,
@@ -91,12 +91,12 @@ pub fn route(letter: &Letter, party: &Party) -> Route {
         Letter::ComplimentForManager(l) => {
             route.add_staff(RecipientKind::Manager(l.to.id.clone()), &l.to)
         }
-        Letter::ConsentRequest(_) => route.add_complainant(letter, party),
-        Letter::ThirdPartyNotice(_) => route.add_third_party(letter, party, true),
+        Letter::ConsentRequest(_) => route.add_complainant(party),
+        Letter::ThirdPartyNotice(_) => route.add_third_party(party, true),
         _ => {
-            route.add_complainant(letter, party);
+            route.add_complainant(party);
             if party.third_party.is_some() {
-                route.add_third_party(letter, party, false);
+                route.add_third_party(party, false);
             }
         }
     }
@@ -119,11 +119,8 @@ impl Route {
         });
     }
 
-    fn add_complainant(&mut self, letter: &Letter, party: &Party) {
+    fn add_complainant(&mut self, party: &Party) {
         let kind = RecipientKind::Complainant;
-        if restricted(letter, party) {
-            return self.withhold(kind, WithheldReason::ContactRestricted);
-        }
         let Some(contact) = &party.complainant else {
             return self.withhold(kind, WithheldReason::NoContactDetails);
         };
@@ -139,7 +136,7 @@ impl Route {
 
     /// `asks_for_consent`: the letter is the notice asking for consent,
     /// which may go before consent is given.
-    fn add_third_party(&mut self, letter: &Letter, party: &Party, asks_for_consent: bool) {
+    fn add_third_party(&mut self, party: &Party, asks_for_consent: bool) {
         let kind = RecipientKind::ThirdParty;
         match party.consent {
             Consent::Withdrawn => return self.withhold(kind, WithheldReason::ConsentWithdrawn),
@@ -148,9 +145,6 @@ impl Route {
             Consent::Awaiting | Consent::NotApplicable => {
                 return self.withhold(kind, WithheldReason::NoConsent);
             }
-        }
-        if restricted(letter, party) {
-            return self.withhold(kind, WithheldReason::ContactRestricted);
         }
         let Some(contact) = &party.third_party else {
             return self.withhold(kind, WithheldReason::NoContactDetails);
@@ -164,11 +158,6 @@ impl Route {
             Err(reason) => self.withhold(kind, reason),
         }
     }
-}
-
-/// R-UPC-1: only outcome letters go out while contact is restricted.
-fn restricted(letter: &Letter, party: &Party) -> bool {
-    party.restriction.is_some() && !letter.is_outcome()
 }
 
 /// R-CORR-1: email unless post was asked for.

@@ -15,6 +15,8 @@ macro_rules! shipped {
 
 shipped!(
     "automatic_reply.txt.j2",
+    "complaint_reference.txt.j2",
+    "stage2_acknowledgement.txt.j2",
     "redirect_notice.txt.j2",
     "out_of_time_declined.txt.j2",
     "consent_request.txt.j2",

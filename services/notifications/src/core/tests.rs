@@ -4,6 +4,7 @@ mod delivery;
 mod format;
 mod party;
 mod plan;
+mod promises;
 mod render;
 mod route;
 mod scenarios;

@@ -1,10 +1,11 @@
 //! Letters for the complaints service's events. Those events carry no
 //! reference (the stream id is the reference), so it comes from the party.
 
-use super::{PlanContext, PlanError, staff};
+use super::{PlanContext, PlanError, named, staff};
 use crate::core::letters::{
-    Alert, DelayUpdate, EscalationRight, FinalOutcome, Letter, NowDealtWithBy, Remedy, StaffAlert,
-    Stage3Acknowledgement, StageOutcome, TimescaleAgreed,
+    Alert, ComplaintReference, DelayUpdate, EscalationRight, FinalOutcome, Letter, NowDealtWithBy,
+    Remedy, StaffAddressee, StaffAlert, Stage2Acknowledgement, Stage3Acknowledgement, StageOutcome,
+    TimescaleAgreed,
 };
 use crate::core::party::Party;
 use crate::core::vocabulary::{DeadlineKind, Ground, RemedyKind, Role, Stage};
@@ -14,19 +15,30 @@ use complaints_proto::v1 as pb;
 pub(super) fn letters(
     w: Wire<'_>,
     payload: &[u8],
+    complaint: Option<&str>,
     party: &Party,
     ctx: &PlanContext<'_>,
 ) -> Result<Vec<Letter>, PlanError> {
     let t = w.0;
     let reference = || {
-        party
-            .reference
-            .clone()
+        complaint
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .or_else(|| party.reference.clone())
             .ok_or_else(|| PlanError::NoReference {
                 event_type: t.to_owned(),
             })
     };
-    if is::<pb::HandlerAssigned>(t) {
+    if is::<pb::ComplaintOpened>(t) {
+        let e: pb::ComplaintOpened = w.decode(payload)?;
+        opened(reference()?, &e, party)
+    } else if is::<pb::DeadlineSet>(t) {
+        let e: pb::DeadlineSet = w.decode(payload)?;
+        let kind = w.deadline_kind("kind", e.kind)?;
+        let due = w.required_date("due_on", e.due_on.as_ref())?;
+        deadline_set(reference()?, kind, due, party, ctx)
+    } else if is::<pb::HandlerAssigned>(t) {
         let e: pb::HandlerAssigned = w.decode(payload)?;
         let stage = w.stage("stage", e.stage)?;
         let role = w.role("role", e.role)?;
@@ -42,13 +54,19 @@ pub(super) fn letters(
         // R-S1-3: referral counts as Stage 2, dealt with by the manager.
         let e: pb::ReferredToLineManager = w.decode(payload)?;
         let staff_id = w.text("manager_id", &e.manager_id)?;
-        let allocation = Allocation {
-            stage: Stage::Two,
-            role: Role::Manager,
-            staff_id: &staff_id,
-            team: &e.team,
-        };
-        allocated(reference()?, allocation, party, ctx)
+        // R-S2-4: the complainant's letter waits for the response
+        // deadline the referral sets, so it can give its date.
+        let StaffAddressee { to, unlisted } = staff(ctx, &staff_id);
+        Ok(vec![Letter::StaffAlert(StaffAlert {
+            to,
+            unlisted,
+            reference: reference()?,
+            alert: Alert::Assigned {
+                stage: Stage::Two,
+                role: Role::Manager,
+            },
+            due_on: party.next_deadline(Stage::Two),
+        })])
     } else if is::<pb::TimescaleAgreed>(t) {
         let e: pb::TimescaleAgreed = w.decode(payload)?;
         Ok(vec![Letter::TimescaleAgreed(TimescaleAgreed {
@@ -86,11 +104,12 @@ pub(super) fn letters(
             revised_due_on: Some(due),
         })])
     } else if is::<pb::Stage3Acknowledged>(t) {
-        Ok(vec![Letter::Stage3Acknowledgement(Stage3Acknowledgement {
-            reference: reference()?,
-            respond_within: ctx.settings.stage3_response,
-            respond_by: party.deadlines.get(&DeadlineKind::Stage3Response).copied(),
-        })])
+        // R-S3-4: acknowledged on receipt already (see `deadline_set`);
+        // only a request that predates that gets its letter now.
+        if party.stage3_acknowledged {
+            return Ok(Vec::new());
+        }
+        Ok(vec![stage3_acknowledgement(reference()?, party, ctx)])
     } else if is::<pb::OutcomeRecorded>(t) {
         outcome(reference()?, w, w.decode(payload)?, party)
     } else if is::<pb::DeadlineApproaching>(t) {
@@ -119,30 +138,135 @@ struct Allocation<'a> {
 }
 
 /// R-S1-3 and every allocation: the complainant is told who now deals with
-/// it, and the member of staff is alerted with the next deadline.
+/// it (by name, or by role when the staff directory lacks them) and, from
+/// Stage 2, by when they respond; the member of staff is alerted with the
+/// next deadline.
 fn allocated(
     reference: String,
     a: Allocation<'_>,
     party: &Party,
     ctx: &PlanContext<'_>,
 ) -> Result<Vec<Letter>, PlanError> {
-    let to = staff(ctx, a.staff_id)?;
+    let StaffAddressee { to, unlisted } = staff(ctx, a.staff_id);
     let (stage, role) = (a.stage, a.role);
     Ok(vec![
         Letter::NowDealtWithBy(NowDealtWithBy {
             reference: reference.clone(),
             stage,
             role,
-            handler_name: to.name.clone(),
+            handler_name: unlisted.is_none().then(|| to.name.clone()),
             team: a.team.trim().to_owned(),
+            respond_by: response_due(party, stage),
         }),
         Letter::StaffAlert(StaffAlert {
             to,
+            unlisted,
             reference,
             alert: Alert::Assigned { stage, role },
             due_on: party.next_deadline(stage),
         }),
     ])
+}
+
+/// R-S2-4, R-S3-5: the date a stage's response is due, when it is set.
+fn response_due(party: &Party, stage: Stage) -> Option<chrono::NaiveDate> {
+    let kind = match stage {
+        Stage::One => return None,
+        Stage::Two => DeadlineKind::Stage2Response,
+        Stage::Three => DeadlineKind::Stage3Response,
+    };
+    party.deadlines.get(&kind).copied()
+}
+
+/// The complaint's reference introduced, once, when it was opened: to a
+/// complainant who spoke to us, or who holds the submission's reference
+/// (the party applied the opening and decided whether it is owed now).
+/// New issues after closure are acknowledged with the contact date, so
+/// when their first-contact deadline is set (see [`deadline_set`]).
+fn opened(
+    reference: String,
+    e: &pb::ComplaintOpened,
+    party: &Party,
+) -> Result<Vec<Letter>, PlanError> {
+    if !e.raised_from.trim().is_empty() || party.told_reference.as_ref() != Some(&reference) {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Letter::ComplaintReference(ComplaintReference {
+        reference,
+        replaces: party.replaced_reference.clone(),
+        raised_from: None,
+        contact_by: party.contact.map(|(_, by)| by),
+        written: e.written,
+    })])
+}
+
+/// The letters a deadline's setting calls for, the date being known now:
+/// - R-UPC-2, R-S1-1: new issues after closure opened this complaint; the
+///   complainant is told its reference and when staff will make contact.
+/// - R-S2-1, R-S2-4: a Stage 2 request is acknowledged on receipt with the
+///   date of the manager's response; after a referral (R-S1-3), the
+///   complainant learns who the manager is and that date.
+/// - R-S3-4, R-S3-5: a Stage 3 request is acknowledged on receipt with the
+///   date of the full response.
+fn deadline_set(
+    reference: String,
+    kind: DeadlineKind,
+    due: chrono::NaiveDate,
+    party: &Party,
+    ctx: &PlanContext<'_>,
+) -> Result<Vec<Letter>, PlanError> {
+    match kind {
+        DeadlineKind::FirstContact => Ok(party
+            .raised_from
+            .clone()
+            .map(|from| {
+                Letter::ComplaintReference(ComplaintReference {
+                    reference,
+                    replaces: None,
+                    raised_from: Some(from),
+                    contact_by: Some(due),
+                    written: true,
+                })
+            })
+            .into_iter()
+            .collect()),
+        DeadlineKind::Stage2Response => match (party.escalation, &party.handler) {
+            (Some((Stage::Two, received_on)), _) => {
+                Ok(vec![Letter::Stage2Acknowledgement(Stage2Acknowledgement {
+                    reference,
+                    received_on,
+                    respond_by: due,
+                })])
+            }
+            (_, Some(handler)) if handler.stage == Stage::Two => {
+                Ok(vec![Letter::NowDealtWithBy(NowDealtWithBy {
+                    reference,
+                    stage: Stage::Two,
+                    role: Role::Manager,
+                    handler_name: named(ctx, &handler.staff_id).map(|c| c.name),
+                    team: handler.team.clone(),
+                    respond_by: Some(due),
+                })])
+            }
+            _ => Ok(Vec::new()),
+        },
+        DeadlineKind::Stage3Response => Ok(vec![stage3_acknowledgement(reference, party, ctx)]),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// R-S3-4: the acknowledgement of a Stage 3 request, quoting the reference,
+/// with the full-response date (R-S3-5) when it is known.
+fn stage3_acknowledgement(reference: String, party: &Party, ctx: &PlanContext<'_>) -> Letter {
+    Letter::Stage3Acknowledgement(Stage3Acknowledgement {
+        reference,
+        received_on: party
+            .escalation
+            .filter(|(to, _)| *to == Stage::Three)
+            .map(|(_, on)| on),
+        respond_within: ctx.settings.stage3_response,
+        respond_by: party.deadlines.get(&DeadlineKind::Stage3Response).copied(),
+    })
 }
 
 /// R-OUT-1 with R-S1-4 / R-S3-1 (grounds and last date) after Stages 1 and
@@ -241,8 +365,10 @@ fn deadline_alerts(
     });
     ids.into_iter()
         .map(|id| {
+            let StaffAddressee { to, unlisted } = staff(ctx, id);
             Ok(Letter::StaffAlert(StaffAlert {
-                to: staff(ctx, id)?,
+                to,
+                unlisted,
                 reference: reference.clone(),
                 alert,
                 due_on: Some(due_on),

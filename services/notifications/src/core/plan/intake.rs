@@ -5,8 +5,9 @@
 use super::{PlanContext, PlanError, staff};
 use crate::core::letters::{
     AutomaticReply, ComplimentForManager, ConsentRequest, Letter, OutOfTimeDeclined,
-    RedirectNotice, ThirdPartyNotice,
+    RedirectNotice, StaffAddressee, ThirdPartyNotice,
 };
+use crate::core::party::Party;
 use crate::core::wire::{Wire, is};
 use calendar::WorkingDays;
 use complaints_proto::v1 as pb;
@@ -15,11 +16,14 @@ use complaints_proto::v1 as pb;
 pub(super) fn letters(
     w: Wire<'_>,
     payload: &[u8],
+    party: &Party,
     ctx: &PlanContext<'_>,
 ) -> Result<Option<Vec<Letter>>, PlanError> {
     let t = w.0;
     let letters = if is::<pb::ComplaintAccepted>(t) {
-        accepted(w, w.decode(payload)?)?
+        accepted(w, w.decode(payload)?, party)?
+    } else if is::<pb::OutOfTimeReviewRequired>(t) {
+        age_review(party)
     } else if is::<pb::ComplaintRedirected>(t) {
         let e: pb::ComplaintRedirected = w.decode(payload)?;
         vec![Letter::RedirectNotice(RedirectNotice {
@@ -43,19 +47,46 @@ pub(super) fn letters(
     Ok(Some(letters))
 }
 
-/// R-INT-8: only a written submission gets the automatic reply.
-fn accepted(w: Wire<'_>, e: pb::ComplaintAccepted) -> Result<Vec<Letter>, PlanError> {
+/// R-INT-8: a written submission gets the automatic reply, promising
+/// contact within the configured working days and by which date. It
+/// quotes the reference the party now holds: the complaint's, if the
+/// complaint was opened first, saying which reference it replaces.
+fn accepted(
+    w: Wire<'_>,
+    e: pb::ComplaintAccepted,
+    party: &Party,
+) -> Result<Vec<Letter>, PlanError> {
     if !e.written {
         return Ok(Vec::new());
     }
     if e.contact_within_working_days == 0 {
         return Err(w.missing("contact_within_working_days").into());
     }
+    let event_reference = w.text("reference", &e.reference)?;
     Ok(vec![Letter::AutomaticReply(AutomaticReply {
-        reference: w.text("reference", &e.reference)?,
-        contact_within: WorkingDays::new(e.contact_within_working_days),
-        contact_by: w.required_date("contact_due_on", e.contact_due_on.as_ref())?,
+        reference: party.reference.clone().unwrap_or(event_reference),
+        contact: Some((
+            WorkingDays::new(e.contact_within_working_days),
+            w.required_date("contact_due_on", e.contact_due_on.as_ref())?,
+        )),
+        after_age_decision: party.age_reviewed,
+        replaces: party.replaced_reference.clone(),
     })])
+}
+
+/// R-INT-8 with R-INT-2: every written submission gets the automatic reply,
+/// one about a matter too old to consider without a compelling reason too:
+/// it says a member of staff will decide, and no contact date yet.
+fn age_review(party: &Party) -> Vec<Letter> {
+    match (&party.reference, party.written) {
+        (Some(reference), true) => vec![Letter::AutomaticReply(AutomaticReply {
+            reference: reference.clone(),
+            contact: None,
+            after_age_decision: false,
+            replaces: None,
+        })],
+        _ => Vec::new(),
+    }
 }
 
 /// R-INT-4: the individual is asked for consent, and the third party is
@@ -74,7 +105,8 @@ fn consent_requested(w: Wire<'_>, e: pb::ConsentRequested) -> Result<Vec<Letter>
     ])
 }
 
-/// R-POS-1: one letter per manager the compliment was routed to.
+/// R-POS-1: one letter per manager the compliment was routed to; one the
+/// staff directory lacks still gets it, through the unlisted-staff mailbox.
 fn compliment(
     w: Wire<'_>,
     e: pb::ComplimentReceived,
@@ -87,8 +119,10 @@ fn compliment(
     e.routed_to
         .iter()
         .map(|id| {
+            let StaffAddressee { to, unlisted } = staff(ctx, id);
             Ok(Letter::ComplimentForManager(ComplimentForManager {
-                to: staff(ctx, id)?,
+                to,
+                unlisted,
                 reference: reference.clone(),
                 team: team.clone(),
                 about_person: (!about.is_empty()).then(|| about.to_owned()),

@@ -63,8 +63,9 @@ fn samples() -> Vec<Letter> {
     vec![
         Letter::AutomaticReply(AutomaticReply {
             reference: "SUB-2027-000042".into(),
-            contact_within: WorkingDays::new(7),
-            contact_by: date(2027, 1, 6),
+            contact: Some((WorkingDays::new(7), date(2027, 1, 6))),
+            after_age_decision: false,
+            replaces: None,
         }),
         Letter::RedirectNotice(RedirectNotice {
             reference: "SUB-2027-000042".into(),
@@ -88,8 +89,9 @@ fn samples() -> Vec<Letter> {
             reference: REF.into(),
             stage: Stage::Two,
             role: Role::Manager,
-            handler_name: "Tom Okafor".into(),
+            handler_name: Some("Tom Okafor".into()),
             team: "Customer Services".into(),
+            respond_by: Some(date(2027, 2, 1)),
         }),
         Letter::TimescaleAgreed(TimescaleAgreed {
             reference: REF.into(),
@@ -103,6 +105,7 @@ fn samples() -> Vec<Letter> {
         }),
         Letter::Stage3Acknowledgement(Stage3Acknowledgement {
             reference: REF.into(),
+            received_on: Some(date(2027, 1, 27)),
             respond_within: WorkingDays::new(20),
             respond_by: Some(date(2027, 2, 3)),
         }),
@@ -110,6 +113,7 @@ fn samples() -> Vec<Letter> {
         Letter::FinalOutcome(final_outcome(&[])),
         Letter::ComplimentForManager(ComplimentForManager {
             to: staff("s-manager", "Tom Okafor"),
+            unlisted: None,
             reference: "CMP-POS-2027-000003".into(),
             team: "Exams".into(),
             about_person: Some("Sam".into()),
@@ -117,9 +121,22 @@ fn samples() -> Vec<Letter> {
         }),
         Letter::StaffAlert(StaffAlert {
             to: staff("s-handler", "Priya Shah"),
+            unlisted: None,
             reference: REF.into(),
             alert: Alert::DeadlineMissed(DeadlineKind::Stage2Response),
             due_on: Some(date(2027, 1, 6)),
+        }),
+        Letter::ComplaintReference(ComplaintReference {
+            reference: REF.into(),
+            replaces: Some("SUB-2027-000042".into()),
+            raised_from: None,
+            contact_by: Some(date(2027, 1, 6)),
+            written: true,
+        }),
+        Letter::Stage2Acknowledgement(Stage2Acknowledgement {
+            reference: REF.into(),
+            received_on: date(2027, 1, 4),
+            respond_by: date(2027, 2, 1),
         }),
     ]
 }
@@ -506,6 +523,7 @@ fn rendered_letters_do_not_print_their_content_in_debug_output() {
 fn r_int_8_a_delivery_given_up_alert_names_the_reference_and_the_letter() {
     let alert = Letter::StaffAlert(StaffAlert {
         to: staff("s-handler", "Priya Shah"),
+        unlisted: None,
         reference: REF.into(),
         alert: Alert::DeliveryGivenUp {
             letter: "stage_outcome",

@@ -164,24 +164,20 @@ fn restricted(party: crate::core::party::Party) -> crate::core::party::Party {
     }
 }
 
-/// R-UPC-1: while restricted, updates and notices are withheld.
+/// R-UPC-1: a restriction limits the complainant's contact with us, never
+/// the letters owed to them: an update reaches them and their consenting
+/// representative.
 #[test]
-fn r_upc_1_a_contact_restriction_withholds_letters_other_than_outcomes() {
+fn r_upc_1_a_contact_restriction_withholds_no_letter_the_procedure_owes() {
     let party = restricted(represented_party(Consent::Given));
     let r = route(&update(), &party);
-    assert!(r.recipients.is_empty());
+    assert!(r.withheld.is_empty(), "{:?}", r.withheld);
     assert_eq!(
-        r.withheld,
-        vec![
-            Withheld {
-                kind: K::Complainant,
-                reason: Why::ContactRestricted
-            },
-            Withheld {
-                kind: K::ThirdParty,
-                reason: Why::ContactRestricted
-            },
-        ]
+        r.recipients
+            .iter()
+            .map(|t| t.kind.clone())
+            .collect::<Vec<_>>(),
+        vec![K::Complainant, K::ThirdParty]
     );
 }
 
@@ -200,6 +196,7 @@ fn staff_letters_go_to_the_member_of_staff_whatever_the_complainant_state() {
     let party = restricted(represented_party(Consent::Withdrawn));
     let alert = Letter::StaffAlert(StaffAlert {
         to: staff("s-handler", "Priya Shah"),
+        unlisted: None,
         reference: "CMP-2027-000001".into(),
         alert: Alert::DeadlineApproaching(DeadlineKind::Stage2Response),
         due_on: Some(date(2027, 2, 1)),
@@ -213,6 +210,7 @@ fn staff_letters_go_to_the_member_of_staff_whatever_the_complainant_state() {
     );
     let compliment = Letter::ComplimentForManager(ComplimentForManager {
         to: staff("s-manager", "Tom Okafor"),
+        unlisted: None,
         reference: "POS-1".into(),
         team: "Exams".into(),
         about_person: None,
@@ -228,8 +226,9 @@ fn staff_letters_go_to_the_member_of_staff_whatever_the_complainant_state() {
 fn a_letter_with_no_known_complainant_is_withheld_for_want_of_contact_details() {
     let letter = Letter::AutomaticReply(AutomaticReply {
         reference: "SUB-1".into(),
-        contact_within: WorkingDays::new(7),
-        contact_by: date(2027, 1, 6),
+        contact: Some((WorkingDays::new(7), date(2027, 1, 6))),
+        after_age_decision: false,
+        replaces: None,
     });
     let r = route(&letter, &crate::core::party::Party::default());
     assert_eq!(

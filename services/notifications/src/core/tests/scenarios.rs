@@ -143,9 +143,9 @@ fn r_int_4_a_represented_complaint_copies_the_third_party_only_while_consent_sta
     assert_eq!(kinds, vec![RecipientKind::Complainant]);
 }
 
-/// R-UPC-1: restricted contact stops an update but not the outcome.
+/// R-UPC-1: restricted contact stops neither an update nor the outcome.
 #[test]
-fn r_upc_1_after_a_restriction_an_update_is_withheld_but_the_outcome_goes() {
+fn r_upc_1_after_a_restriction_the_update_and_the_outcome_both_go() {
     let mut party = Party::default();
     handle(
         &mut party,
@@ -175,7 +175,11 @@ fn r_upc_1_after_a_restriction_an_update_is_withheld_but_the_outcome_goes() {
         reason: "Waiting for a report.".into(),
         ..Default::default()
     });
-    assert!(handle(&mut party, update).is_empty());
+    let sent = handle(&mut party, update);
+    assert!(
+        matches!(&sent[..], [(RecipientKind::Complainant, false, subject, _)] if subject.starts_with("An update on your complaint")),
+        "{sent:?}"
+    );
     let outcome = handle(&mut party, final_outcome());
     assert!(matches!(
         &outcome[..],
