@@ -13,7 +13,7 @@ stop_pid() { # pid name
   kill -KILL "$1" 2>/dev/null || true
 }
 
-for service in intake complaints notifications reporting; do
+for service in console intake complaints notifications reporting; do
   pidfile="$run/$service.pid"
   [ -f "$pidfile" ] || continue
   stop_pid "$(cat "$pidfile")" "$service"

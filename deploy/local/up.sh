@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make up`: PostgreSQL and NATS (reused or started), a build, and the four
-# services as background processes, each migrating its own schema on start.
+# `make up`: PostgreSQL and NATS (reused or started), a build, the four
+# services as background processes, each migrating its own schema on start,
+# and the staff console in front of them.
 # Logs go to .run/logs/<service>.log; `make down` stops what this started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,6 +38,12 @@ if [ -z "${AUTH_DEV_SECRET:-}" ] && [ -z "${AUTH_JWKS_FILE:-}" ]; then
   set -a; . "$run/auth.env"; set +a
 fi
 
+# Staff names for letters (R-INT-8 and after): the sample directory, unless
+# the environment names the organisation's own.
+if [ -z "${STAFF_DIRECTORY:-}" ]; then
+  export STAFF_DIRECTORY="$(cat deploy/local/staff-directory.json)"
+fi
+
 declare -A ports=([intake]=50051 [complaints]=50052 [notifications]=50053 [reporting]=50054)
 for service in intake complaints notifications reporting; do
   pidfile="$run/$service.pid"
@@ -69,11 +76,51 @@ for service in intake complaints notifications reporting; do
   grep -q "serving gRPC" "$log" || { echo "[up] $service did not start within 60 s; see $log" >&2; exit 1; }
 done
 
+# The staff console: signs staff in with the development secret (it says so
+# on every page) unless OIDC_ISSUER_URL names an identity provider.
+console_addr="${CONSOLE_ADDR:-127.0.0.1:8080}"
+pidfile="$run/console.pid"
+if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  echo "[up] console already running (pid $(cat "$pidfile"))"
+else
+  log="$run/logs/console.log"
+  [ -s "$log" ] && mv -f "$log" "$run/logs/console.previous.log"
+  : > "$log"
+  console_auth=()
+  if [ -z "${OIDC_ISSUER_URL:-}" ]; then
+    console_auth=(AUTH_ISSUER="${AUTH_ISSUER:-complaints-dev}" AUTH_AUDIENCE="${AUTH_AUDIENCE:-complaints}")
+  else
+    console_auth=(AUTH_DEV_SECRET=)
+  fi
+  env "${console_auth[@]}" CONSOLE_ADDR="$console_addr" \
+    INTAKE_URL="http://127.0.0.1:${ports[intake]}" COMPLAINTS_URL="http://127.0.0.1:${ports[complaints]}" \
+    NOTIFICATIONS_URL="http://127.0.0.1:${ports[notifications]}" REPORTING_URL="http://127.0.0.1:${ports[reporting]}" \
+    nohup "$target/debug/console" >>"$log" 2>&1 &
+  echo $! > "$pidfile"
+  for _ in $(seq 1 60); do
+    grep -q "console serving" "$log" && break
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      echo "[up] the console stopped during start-up; the end of $log:" >&2
+      tail -n 20 "$log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  grep -q "console serving" "$log" || { echo "[up] the console did not start within 30 s; see $log" >&2; exit 1; }
+fi
+
 echo
 echo "The complaints platform is up (logs in .run/logs/, emails in .run/mail/, stop with 'make down'):"
 for service in intake complaints notifications reporting; do
   printf '  %-14s grpc://127.0.0.1:%s  (pid %s)\n' "$service" "${ports[$service]}" "$(cat "$run/$service.pid")"
 done
+printf '  %-14s http://%s  (pid %s)\n' "console" "$console_addr" "$(cat "$run/console.pid")"
+echo
+echo "Open the staff console in a browser: http://$console_addr"
+if [ -z "${OIDC_ISSUER_URL:-}" ]; then
+  echo "  Sign in with the development sign-in: pick a staff id, role and team (this works only"
+  echo "  because the development secret in .run/auth.env is configured; production uses OIDC_ISSUER_URL)."
+fi
 echo "Traces of every call: $target/debug/trace-catcher list, then trace-catcher show TRACE_ID"
 
 echo
