@@ -6,9 +6,12 @@ use platform::auth::{Policy, Role, SUBJECT_ACCESS_EXPORT};
 
 const STAFF: &[Role] = &[Role::Handler, Role::Manager, Role::ComplianceManager];
 
+/// Who reads complaints: staff (their team's), the monitors (every
+/// complaint, R-MON-1) and the data protection officer.
 const READERS: &[Role] = &[
     Role::Handler,
     Role::Manager,
+    Role::CustomerServiceManager,
     Role::ComplianceManager,
     Role::HeadOfCustomerExperience,
     Role::DataProtectionOfficer,
@@ -22,8 +25,10 @@ macro_rules! rpc {
 }
 
 /// Who may call what (R-CONF-1; README "Roles"). Per record, handlers and
-/// managers reach only their own or their team's complaints, and a stage's
-/// outcome needs the stage's role (checked in the handlers).
+/// managers reach only their own or their team's complaints, the monitors
+/// (R-MON-1) read every one and every team's work queue, and a stage's
+/// outcome needs the stage's role (checked in `reach`). A Customer Service
+/// Manager is a reader only: commands need a staff role as well.
 pub const POLICY: Policy = Policy {
     rules: &[
         (rpc!("GetComplaint"), READERS),
@@ -32,6 +37,7 @@ pub const POLICY: Policy = Policy {
             &[
                 Role::Handler,
                 Role::Manager,
+                Role::CustomerServiceManager,
                 Role::ComplianceManager,
                 Role::HeadOfCustomerExperience,
             ],
@@ -75,6 +81,7 @@ pub const POLICY: Policy = Policy {
         (rpc!("CompleteAction"), STAFF),
         (rpc!("RecordRegulatorReferral"), CCM),
         (rpc!("RestrictContact"), STAFF),
+        (rpc!("LiftRestriction"), STAFF),
         (rpc!("RecordDisclosure"), STAFF),
         (rpc!("RecordInformationPermission"), STAFF),
         (rpc!("ResolveOutsideProcedure"), STAFF),

@@ -1,8 +1,8 @@
 //! Who may reach which complaint (R-CONF-1), beyond the per-RPC roles the
-//! auth layer checked: handlers and managers only their own or their
-//! team's complaints, a stage's outcome only by that stage's role, staff
-//! acting as themselves; every read of a complaint recorded, every refusal
-//! too.
+//! auth layer checked: the monitors read every complaint (R-MON-1), but
+//! handlers and managers act only on their own or their team's
+//! complaints, a stage's outcome only by that stage's role, staff acting
+//! as themselves; every read of a complaint recorded, every refusal too.
 
 use crate::domain::types::Stage;
 use crate::domain::{Command, Complaint};
@@ -35,7 +35,9 @@ fn submitted_by(who: &Principal, state: &Complaint) -> bool {
             .is_some_and(|by| by.as_str() == who.subject)
 }
 
-/// Refuses, and records the refusal, unless `who` may reach `state`.
+/// Refuses, and records the refusal, unless `who` may read `state`: the
+/// monitors (R-MON-1) and the data protection officer every complaint,
+/// staff their own or their team's, a portal its own submissions'.
 pub async fn check(
     audit: &AccessAudit,
     who: &Principal,
@@ -66,11 +68,21 @@ pub async fn forbid(
     )
 }
 
-/// Checks a command: the complaint is within reach, staff act as
-/// themselves (the compliance manager, the head of customer experience and
-/// the data protection officer may record for someone else, e.g. a
-/// decision taken in a meeting), and a stage's outcome comes from that
-/// stage's role (R-S2-3, R-S3-3).
+/// Who may record a command for someone else, e.g. a decision taken in a
+/// meeting: the compliance manager, the head of customer experience and
+/// the data protection officer. A Customer Service Manager monitors, and
+/// acts only as themselves.
+const RECORD_FOR_OTHERS: &[Role] = &[
+    Role::ComplianceManager,
+    Role::HeadOfCustomerExperience,
+    Role::DataProtectionOfficer,
+];
+
+/// Checks a command: the complaint is one `who` may handle (reading it is
+/// not enough: a monitor who also handles or manages a team acts only on
+/// that team's complaints, R-MON-1 with R-CONF-1), staff act as
+/// themselves (unless [`RECORD_FOR_OTHERS`]), and a stage's outcome comes
+/// from that stage's role (R-S2-3, R-S3-3).
 pub async fn check_command(
     audit: &AccessAudit,
     who: &Principal,
@@ -80,7 +92,10 @@ pub async fn check_command(
 ) -> Result<(), ComplaintsError> {
     let method = method(command.name());
     let reference = acting.reference.to_string();
-    check(audit, who, &method, &reference, state).await?;
+    let (handler, team) = holder(state);
+    if !(who.may_handle(handler, team) || submitted_by(who, state)) {
+        return Err(forbid(audit, who, &method, &reference).await);
+    }
     let other_person = acting.user.as_str() != who.subject;
     let stage_role_missing = matches!(command, Command::RecordOutcome(_))
         && match state.stage {
@@ -88,7 +103,7 @@ pub async fn check_command(
             Some(Stage::Three) => !who.has(Role::ComplianceManager),
             _ => false,
         };
-    if (other_person && !who.sees_everything()) || stage_role_missing {
+    if (other_person && !who.has_any(RECORD_FOR_OTHERS)) || stage_role_missing {
         return Err(forbid(audit, who, &method, &reference).await);
     }
     Ok(())

@@ -16,7 +16,10 @@ const PORTAL_AND_STAFF: &[Role] = &[
 ];
 
 /// Who may call what (R-CONF-1; README "Roles"). The portal submits and
-/// reads back only its own submissions (checked per record).
+/// reads back only its own submissions (checked per record). The monitors
+/// (R-MON-1) read the triage queue and submissions, as they read every
+/// complaint; a Customer Service Manager decides nothing here without a
+/// staff role as well.
 pub const POLICY: Policy = Policy {
     rules: &[
         (I_SUBMIT_COMPLAINT, PORTAL_AND_STAFF),
@@ -26,6 +29,7 @@ pub const POLICY: Policy = Policy {
             &[
                 Role::Handler,
                 Role::Manager,
+                Role::CustomerServiceManager,
                 Role::ComplianceManager,
                 Role::HeadOfCustomerExperience,
             ],
@@ -36,6 +40,7 @@ pub const POLICY: Policy = Policy {
                 Role::Portal,
                 Role::Handler,
                 Role::Manager,
+                Role::CustomerServiceManager,
                 Role::ComplianceManager,
                 Role::HeadOfCustomerExperience,
                 Role::DataProtectionOfficer,
@@ -48,6 +53,7 @@ pub const POLICY: Policy = Policy {
             &[
                 Role::Handler,
                 Role::Manager,
+                Role::CustomerServiceManager,
                 Role::ComplianceManager,
                 Role::HeadOfCustomerExperience,
                 Role::DataProtectionOfficer,

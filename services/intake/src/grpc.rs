@@ -30,6 +30,7 @@ pub struct IntakeApi {
 const STAFF_READERS: &[Role] = &[
     Role::Handler,
     Role::Manager,
+    Role::CustomerServiceManager,
     Role::ComplianceManager,
     Role::HeadOfCustomerExperience,
     Role::DataProtectionOfficer,

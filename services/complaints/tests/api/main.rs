@@ -7,6 +7,7 @@ mod concurrency;
 mod deadlines;
 mod helpers;
 mod history;
+mod monitors;
 mod opening;
 mod platform_edges;
 mod promises;

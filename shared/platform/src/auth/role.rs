@@ -14,6 +14,11 @@ pub enum Role {
     Handler,
     /// A line manager: their team's complaints, Stage 2.
     Manager,
+    /// A Customer Service Manager, one of the people who monitor
+    /// complaints (R-MON-1): reads every open complaint and its deadlines
+    /// across teams. Monitoring is not handling: commands need `handler` or
+    /// `manager` as well, and stay within that team.
+    CustomerServiceManager,
     /// The Corporate Compliance Manager: every complaint, Stage 3.
     ComplianceManager,
     /// The Head of Customer Experience: reads everything, and reports.
@@ -28,10 +33,11 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Portal,
         Role::Handler,
         Role::Manager,
+        Role::CustomerServiceManager,
         Role::ComplianceManager,
         Role::HeadOfCustomerExperience,
         Role::Committee,
@@ -44,6 +50,7 @@ impl Role {
             Role::Portal => "portal",
             Role::Handler => "handler",
             Role::Manager => "manager",
+            Role::CustomerServiceManager => "customer_service_manager",
             Role::ComplianceManager => "compliance_manager",
             Role::HeadOfCustomerExperience => "head_of_customer_experience",
             Role::Committee => "committee",
@@ -79,5 +86,14 @@ mod tests {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
         assert!("root".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn r_mon_1_a_customer_service_manager_is_a_role_of_its_own() {
+        assert_eq!(
+            "customer_service_manager".parse::<Role>(),
+            Ok(Role::CustomerServiceManager)
+        );
+        assert_ne!(Role::CustomerServiceManager, Role::Manager);
     }
 }
