@@ -193,7 +193,7 @@ fn facts(n: u32, received_on: NaiveDate) -> Vec<Fact> {
 
 /// Sixty-four complaints over the twelve months to March 2026, and the
 /// monitoring answers of those received in its first quarter.
-fn records() -> (Vec<AnonymisedRecord>, Vec<MonitoringAnswers>) {
+pub(super) fn records() -> (Vec<AnonymisedRecord>, Vec<MonitoringAnswers>) {
     let mut records = Vec::new();
     let mut answers = Vec::new();
     let mut n = 0u32;
@@ -237,36 +237,79 @@ fn records() -> (Vec<AnonymisedRecord>, Vec<MonitoringAnswers>) {
     (records, answers)
 }
 
+/// Everything a report is drawn from, owned, so tests can render reports
+/// of other records the same way.
+pub(super) struct Data {
+    figures: crate::core::Figures,
+    quarters: crate::core::Figures,
+    records: Vec<AnonymisedRecord>,
+    equality: Vec<crate::core::EqualityTable>,
+    calendar: Calendar,
+    today: NaiveDate,
+}
+
+impl Data {
+    /// The report of `period` (by month) over `history`, as the service
+    /// draws it.
+    pub(super) fn new(
+        history: Vec<AnonymisedRecord>,
+        answers: &[MonitoringAnswers],
+        period: Period,
+    ) -> Self {
+        let calendar = Calendar::england_and_wales();
+        let today = today();
+        let quarters = figures(
+            &history,
+            last_four_quarters(period.to()).unwrap(),
+            Grouping::Quarter,
+            today,
+            &calendar,
+        );
+        let figures = figures(&history, period, Grouping::Month, today, &calendar);
+        let records: Vec<AnonymisedRecord> = history
+            .into_iter()
+            .filter(|r| r.received_on.is_some_and(|on| period.contains(on)))
+            .collect();
+        let equality = Characteristic::ALL
+            .iter()
+            .map(|c| equality_analysis(&records, answers, *c, DEFAULT_THRESHOLD))
+            .collect();
+        Self {
+            figures,
+            quarters,
+            records,
+            equality,
+            calendar,
+            today,
+        }
+    }
+
+    pub(super) fn input(&self) -> ReportInput<'_> {
+        ReportInput {
+            figures: &self.figures,
+            quarters: &self.quarters,
+            records: &self.records,
+            equality: &self.equality,
+            calendar: &self.calendar,
+            produced_on: self.today,
+        }
+    }
+}
+
+/// The example's period: the first quarter of 2026.
+pub(super) fn quarter() -> Period {
+    Period::new(date(2026, 1, 1), date(2026, 3, 31)).unwrap()
+}
+
+/// The example's data.
+pub(super) fn data() -> Data {
+    let (history, answers) = records();
+    Data::new(history, &answers, quarter())
+}
+
 /// The example document: the first quarter of 2026, by month.
 pub fn example() -> String {
-    let (history, answers) = records();
-    let calendar = Calendar::england_and_wales();
-    let period = Period::new(date(2026, 1, 1), date(2026, 3, 31)).unwrap();
-    let today = today();
-    let quarters = figures(
-        &history,
-        last_four_quarters(period.to()).unwrap(),
-        Grouping::Quarter,
-        today,
-        &calendar,
-    );
-    let figures = figures(&history, period, Grouping::Month, today, &calendar);
-    let records: Vec<AnonymisedRecord> = history
-        .into_iter()
-        .filter(|r| r.received_on.is_some_and(|on| period.contains(on)))
-        .collect();
-    let equality: Vec<_> = Characteristic::ALL
-        .iter()
-        .map(|c| equality_analysis(&records, &answers, *c, DEFAULT_THRESHOLD))
-        .collect();
-    committee_report(&ReportInput {
-        figures: &figures,
-        quarters: &quarters,
-        records: &records,
-        equality: &equality,
-        calendar: &calendar,
-        produced_on: today,
-    })
+    committee_report(&data().input())
 }
 
 #[cfg(test)]

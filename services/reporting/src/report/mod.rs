@@ -17,7 +17,7 @@
 pub mod deadlines;
 pub mod equality;
 #[cfg(test)]
-mod example;
+pub(crate) mod example;
 pub mod html;
 pub mod outcomes;
 pub mod page;

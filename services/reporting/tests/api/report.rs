@@ -254,3 +254,135 @@ async fn health_is_answered_while_a_long_committee_report_is_built() {
     );
     stack.cleanup().await;
 }
+
+/// R-MON-2: actions done on time and done late reach the figures and the
+/// committee report, and a log rebuilt from the events counts them the
+/// same (the completions are read from ActionCompleted's completed_on).
+#[tokio::test]
+async fn r_mon_2_completed_actions_are_counted_and_survive_a_rebuild() {
+    let mut stack = Stack::spawn().await;
+    let submission = stack.submit(crate::helpers::web_form("actions-1")).await;
+    let reference = stack.reference_for(&submission).await;
+    stack
+        .complaints
+        .assign_handler(pb::AssignHandlerRequest {
+            command: acting(&reference, "supervisor-1"),
+            handler: "handler-1".into(),
+            team: "Customer Services".into(),
+            role: pb::HandlerRole::Handler as i32,
+        })
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for (n, due) in [
+        (3, date(2026, 3, 3)),
+        (10, date(2026, 3, 10)),
+        (20, date(2026, 3, 20)),
+    ] {
+        let view = stack
+            .complaints
+            .add_action(pb::AddActionRequest {
+                command: acting(&reference, "handler-1"),
+                kind: pb::ActionKind::Improvement as i32,
+                description: format!("Improve the results timetable, part {n}."),
+                owner: "handler-1".into(),
+                due_on: Some(due),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        ids.push(view.actions.last().unwrap().action_id);
+    }
+    // On 5 March: the first is done late, the second on time; the third
+    // stays open.
+    stack
+        .clock
+        .set(crate::helpers::start() + chrono::Duration::days(3));
+    for id in &ids[..2] {
+        stack
+            .complaints
+            .complete_action(pb::CompleteActionRequest {
+                command: acting(&reference, "handler-1"),
+                action_id: *id,
+                note: "Done.".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let before = stack
+        .figures_when(|f| f.actions_completed == 2 && f.actions_open == 1)
+        .await;
+    assert_eq!(before.actions_completed_late, 1, "{before:?}");
+    assert_eq!(before.actions_overdue, 0);
+
+    let report = stack
+        .reporting
+        .committee_report(pb::CommitteeReportRequest {
+            from: Some(date(2026, 3, 1)),
+            to: Some(date(2026, 3, 31)),
+            grouping: pb::Grouping::Month as i32,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        report
+            .html
+            .contains("<tr><th scope=\"row\">Done late</th><td>1</td>"),
+        "{}",
+        report.html
+    );
+    assert!(
+        report
+            .html
+            .contains("<tr><th scope=\"row\">Done on time</th><td>1</td>")
+    );
+    assert!(!report.html.contains("Improve the results timetable"));
+
+    let pool = stack.reporting_pool().await;
+    sqlx::query("UPDATE anonymised_records SET done_action_ids = '{}', done_action_late = '{}'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        stack.march().await.actions_completed,
+        0,
+        "the log is damaged"
+    );
+    stack.rebuild_log().await;
+    assert_eq!(stack.march().await, before);
+    stack.cleanup().await;
+}
+
+/// R-MON-3: the committee report is also answered as a fragment to place
+/// inside another page, with its stylesheet apart: the fragment is the
+/// document's article, with no style, script or document element.
+#[tokio::test]
+async fn r_mon_3_the_report_comes_as_a_fragment_with_its_stylesheet() {
+    let mut stack = Stack::spawn().await;
+    seed(&mut stack).await;
+    march_report(&mut stack).await;
+    let answer = stack
+        .reporting
+        .committee_report(pb::CommitteeReportRequest {
+            from: Some(date(2026, 3, 1)),
+            to: Some(date(2026, 3, 31)),
+            grouping: pb::Grouping::Month as i32,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        answer
+            .fragment
+            .starts_with("<article class=\"committee-report\"")
+    );
+    assert!(answer.fragment.ends_with("</article>"));
+    assert!(answer.html.contains(&answer.fragment));
+    for forbidden in ["<style", "<script", "<html", "<head>", "<link"] {
+        assert!(!answer.fragment.contains(forbidden), "{forbidden:?}");
+    }
+    assert_eq!(answer.stylesheet, reporting::report::STYLESHEET);
+    assert!(answer.html.contains(&answer.stylesheet));
+    stack.cleanup().await;
+}
