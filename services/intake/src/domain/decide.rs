@@ -252,6 +252,17 @@ fn triage(state: &Submission, ctx: &Context) -> Vec<Event> {
         })];
     }
     let received_on = received_date(&r);
+    // R-INT-8: a written submission is promised contact within the
+    // configured working days of its receipt, whether it is accepted now
+    // or waits for a decision on its age.
+    let contact_due_on = r
+        .written
+        .then(|| {
+            ctx.policy
+                .calendar
+                .add_working_days(received_on, ctx.policy.contact_within)
+        })
+        .map(date);
     if !state.compelling_reason
         && let (Some(matter), Some(limit)) = (
             r.matter_date.and_then(naive),
@@ -259,11 +270,18 @@ fn triage(state: &Submission, ctx: &Context) -> Vec<Event> {
         )
         && matter < limit
     {
+        // R-INT-8 with R-INT-2: the automatic reply does not wait for the
+        // staff decision, so this event carries what it needs.
         return vec![Event::OutOfTimeReviewRequired(
             pb::OutOfTimeReviewRequired {
                 submission_id: r.submission_id,
                 matter_date: Some(date(matter)),
                 limit_date: Some(date(limit)),
+                reference: r.reference,
+                written: r.written,
+                correspondence: r.correspondence,
+                contact_within_working_days: ctx.policy.contact_within.get(),
+                contact_due_on,
             },
         )];
     }
@@ -276,14 +294,6 @@ fn triage(state: &Submission, ctx: &Context) -> Vec<Event> {
             correspondence: r.correspondence,
         })];
     }
-    let contact_due_on = r
-        .written
-        .then(|| {
-            ctx.policy
-                .calendar
-                .add_working_days(received_on, ctx.policy.contact_within)
-        })
-        .map(date);
     vec![Event::Accepted(pb::ComplaintAccepted {
         submission_id: r.submission_id,
         reference: r.reference,

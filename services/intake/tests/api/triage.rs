@@ -129,6 +129,87 @@ async fn r_int_2_a_matter_over_six_months_old_waits_until_staff_record_a_compell
     intake.cleanup().await;
 }
 
+/// R-INT-8 with R-INT-2: a written submission about a matter over six
+/// months old gets the automatic reply at once, not after staff decide:
+/// the event it waits under carries the reference, the correspondence
+/// preference and the contact date counted from receipt (the same date the
+/// acceptance gives if staff let it on). A telephone call gets no date.
+#[tokio::test]
+async fn r_int_8_an_old_written_matter_waiting_for_staff_carries_what_the_automatic_reply_needs() {
+    let mut intake = TestIntake::spawn().await;
+    let mut old = web_form("old-written");
+    old.matter_date = Some(date(2026, 1, 5));
+    old.correspondence = pb::CorrespondencePreference::Post as i32;
+    old.complainant.as_mut().unwrap().postal_address = Some(pb::PostalAddress {
+        lines: vec!["1 High Street".into(), "Leeds".into()],
+        postcode: "LS1 1AA".into(),
+    });
+    let receipt = intake
+        .client
+        .submit_complaint(old)
+        .await
+        .unwrap()
+        .into_inner();
+    let mut call = web_form("old-call");
+    call.channel = pb::Channel::Telephone as i32;
+    call.matter_date = Some(date(2026, 1, 5));
+    intake.client.submit_complaint(call).await.unwrap();
+
+    let published = intake
+        .published("complaints.v1.OutOfTimeReviewRequired", 2)
+        .await;
+    let waiting: Vec<pb::OutOfTimeReviewRequired> = published
+        .iter()
+        .map(|e| {
+            pb::OutOfTimeReviewRequired::decode(e.payload.as_ref().unwrap().value.as_slice())
+                .unwrap()
+        })
+        .collect();
+    let written = waiting
+        .iter()
+        .find(|w| w.submission_id == receipt.submission_id)
+        .unwrap();
+    assert_eq!(written.reference, receipt.reference);
+    assert!(written.written);
+    assert_eq!(
+        written.correspondence,
+        pb::CorrespondencePreference::Post as i32
+    );
+    assert_eq!(written.contact_within_working_days, 7);
+    // Received Wednesday 23 December 2026: seven working days, skipping
+    // Christmas, Boxing Day (a Saturday, so Monday 28th) and New Year's Day.
+    let due = written.contact_due_on.unwrap();
+    assert_eq!(due, date(2027, 1, 6), "{due:?}");
+    let spoken = waiting
+        .iter()
+        .find(|w| w.submission_id != receipt.submission_id)
+        .unwrap();
+    assert!(!spoken.written);
+    assert_eq!(
+        spoken.contact_due_on, None,
+        "a telephone call gets no reply"
+    );
+
+    let summary = intake
+        .client
+        .record_compelling_reason(pb::RecordCompellingReasonRequest {
+            submission_id: receipt.submission_id.clone(),
+            reason: "The complainant was in hospital for seven months.".into(),
+            decided_by: "staff-7".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summary.status, pb::TriageStatus::Accepted as i32);
+    let accepted = intake.logged::<pb::ComplaintAccepted>().await;
+    assert_eq!(
+        accepted[0].contact_due_on,
+        Some(due),
+        "the same contact date"
+    );
+    intake.cleanup().await;
+}
+
 /// R-INT-2: staff may decline a matter that is out of time.
 #[tokio::test]
 async fn r_int_2_staff_can_decline_a_matter_that_is_out_of_time() {
