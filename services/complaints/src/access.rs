@@ -82,6 +82,7 @@ pub const POLICY: Policy = Policy {
         (rpc!("RecordRegulatorReferral"), CCM),
         (rpc!("RestrictContact"), STAFF),
         (rpc!("LiftRestriction"), STAFF),
+        (rpc!("LiftRestriction"), STAFF),
         (rpc!("RecordDisclosure"), STAFF),
         (rpc!("RecordInformationPermission"), STAFF),
         (rpc!("ResolveOutsideProcedure"), STAFF),

@@ -512,6 +512,13 @@ impl Complaints for ComplaintsApi {
         self.command(r).await
     }
 
+    async fn lift_restriction(
+        &self,
+        r: Request<pb::LiftRestrictionRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r).await
+    }
+
     async fn record_disclosure(
         &self,
         r: Request<pb::RecordDisclosureRequest>,

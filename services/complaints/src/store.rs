@@ -301,6 +301,21 @@ impl Store {
         .context("finding deadlines to watch")
     }
 
+    /// Complaints whose contact restriction in force has reached its review
+    /// date without the review being marked due (R-UPC-1).
+    pub async fn restriction_review_candidates(
+        &self,
+        today: NaiveDate,
+    ) -> Result<Vec<String>, ComplaintsError> {
+        sqlx::query_scalar(
+            "SELECT reference FROM complaints WHERE restriction_review_on <= $1 ORDER BY reference",
+        )
+        .bind(today)
+        .fetch_all(self.log.pool())
+        .await
+        .context("finding contact restrictions to review")
+    }
+
     /// One page of the work queue.
     pub async fn queue(&self, filter: &QueueFilter) -> Result<Vec<QueueRow>, ComplaintsError> {
         sqlx::query_as(
@@ -382,6 +397,9 @@ struct ComplaintRow {
     version: i64,
     /// The day it closed, from which retention counts (R-CONF-2).
     closed_on: Option<NaiveDate>,
+    /// R-UPC-1: the review date of the restriction in force, until the
+    /// watcher has marked it due.
+    restriction_review_on: Option<NaiveDate>,
 }
 
 /// A complaint's row in `live_deadlines`.
@@ -438,6 +456,7 @@ fn rows(state: &Complaint, today: NaiveDate) -> (ComplaintRow, Vec<DeadlineRow>)
             crate::domain::state::Status::Closed { on, .. } => Some(on),
             _ => None,
         },
+        restriction_review_on: state.restriction_review_pending(),
     };
     (row, deadlines)
 }
@@ -451,13 +470,15 @@ async fn project(
     let (row, deadlines) = rows(state, today);
     sqlx::query(
         "INSERT INTO complaints (reference, submission_id, stage, closed, handler, team, query_category, received_at,
-                                 next_deadline, next_stage, next_due_on, overdue, version, closed_on)
-         VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                 next_deadline, next_stage, next_due_on, overdue, version, closed_on,
+                                 restriction_review_on)
+         VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (reference) DO UPDATE SET
             stage = EXCLUDED.stage, closed = EXCLUDED.closed, handler = EXCLUDED.handler, team = EXCLUDED.team,
             next_deadline = EXCLUDED.next_deadline, next_stage = EXCLUDED.next_stage,
             next_due_on = EXCLUDED.next_due_on, overdue = EXCLUDED.overdue,
-            version = EXCLUDED.version, closed_on = EXCLUDED.closed_on, updated_at = now()",
+            version = EXCLUDED.version, closed_on = EXCLUDED.closed_on,
+            restriction_review_on = EXCLUDED.restriction_review_on, updated_at = now()",
     )
     .bind(&row.reference)
     .bind(&row.submission_id)
@@ -473,6 +494,7 @@ async fn project(
     .bind(row.overdue)
     .bind(row.version)
     .bind(row.closed_on)
+    .bind(row.restriction_review_on)
     .execute(&mut *conn)
     .await
     .context("writing the complaint's read model")?;
@@ -517,6 +539,7 @@ struct RowBatch {
     overdue: Vec<bool>,
     versions: Vec<i64>,
     closed_on: Vec<Option<NaiveDate>>,
+    restriction_review_on: Vec<Option<NaiveDate>>,
     deadline_refs: Vec<String>,
     deadline_kinds: Vec<i32>,
     deadline_stages: Vec<i32>,
@@ -560,6 +583,7 @@ impl RowBatch {
         self.overdue.push(row.overdue);
         self.versions.push(row.version);
         self.closed_on.push(row.closed_on);
+        self.restriction_review_on.push(row.restriction_review_on);
     }
 
     /// Writes the batch's rows (complaints first: deadlines refer to them)
@@ -570,10 +594,10 @@ impl RowBatch {
             sqlx::query(
                 "INSERT INTO complaints (reference, submission_id, stage, closed, handler, team, query_category,
                                          received_at, next_deadline, next_stage, next_due_on, overdue, version,
-                                         closed_on)
+                                         closed_on, restriction_review_on)
                  SELECT * FROM UNNEST($1::text[], $2::uuid[], $3::int[], $4::bool[], $5::text[], $6::text[],
                                       $7::text[], $8::timestamptz[], $9::int[], $10::int[], $11::date[],
-                                      $12::bool[], $13::bigint[], $14::date[])",
+                                      $12::bool[], $13::bigint[], $14::date[], $15::date[])",
             )
             .bind(&batch.references)
             .bind(&batch.submission_ids)
@@ -589,6 +613,7 @@ impl RowBatch {
             .bind(&batch.overdue)
             .bind(&batch.versions)
             .bind(&batch.closed_on)
+            .bind(&batch.restriction_review_on)
             .execute(&mut *conn)
             .await
             .context("writing a batch of the rebuilt read model")?;

@@ -51,6 +51,7 @@ pub fn complaint_view(state: &Complaint) -> pb::ComplaintView {
             .map(|n| n.new_reference.to_string())
             .collect(),
         version: state.version,
+        restriction_review_on: state.contact_restriction().map(|r| date(r.review_on)),
     }
 }
 

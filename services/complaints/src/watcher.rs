@@ -1,5 +1,6 @@
 //! The deadline watcher: appends deadline-approaching and deadline-missed
-//! events, and closes complaints nobody escalated in time.
+//! events, closes complaints nobody escalated in time, and tells the
+//! handler when a contact restriction is due for review (R-UPC-1).
 //!
 //! Exactly once per deadline, across restarts and replicas: the domain
 //! refuses a second mark for the same due date, and each append expects the
@@ -45,7 +46,11 @@ impl Watcher {
             .calendar
             .add_working_days(ctx.today, self.settings.policy.deadline_warning);
         let mut appended = 0;
-        for reference in self.store.deadline_candidates(ctx.today, warn_by).await? {
+        let mut candidates = self.store.deadline_candidates(ctx.today, warn_by).await?;
+        candidates.extend(self.store.restriction_review_candidates(ctx.today).await?);
+        candidates.sort_unstable();
+        candidates.dedup();
+        for reference in candidates {
             let Ok(reference) = reference.parse::<ComplaintRef>() else {
                 continue;
             };
@@ -93,13 +98,20 @@ impl Watcher {
 
 /// What the watcher asks of a complaint today: a missed escalation window
 /// closes it (R-S2-1, R-S3-1); other deadlines are marked approaching
-/// within the warning period and missed once past.
+/// within the warning period and missed once past; a contact restriction
+/// whose review date has come is marked due for review (R-UPC-1).
 fn due_commands(
     state: &Complaint,
     today: chrono::NaiveDate,
     warn_by: chrono::NaiveDate,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
+    if state
+        .restriction_review_pending()
+        .is_some_and(|review_on| review_on <= today)
+    {
+        commands.push(Command::MarkRestrictionReviewDue);
+    }
     for deadline in state.live_deadlines() {
         match deadline.kind {
             DeadlineKind::EscalationWindow(_) if deadline.due_on < today => {

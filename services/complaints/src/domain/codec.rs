@@ -126,6 +126,8 @@ events!(
     RegulatorReferralRecorded,
     ReferralRightRecorded,
     ContactRestricted,
+    ContactRestrictionLifted,
+    RestrictionReviewDue,
     DisclosureRecorded,
     InformationPermissionRecorded,
     ResolvedOutsideProcedure,

@@ -27,6 +27,7 @@ pub enum Command {
     CompleteAction(CompleteAction),
     RecordRegulatorReferral(RecordRegulatorReferral),
     RestrictContact(RestrictContact),
+    LiftRestriction(LiftRestriction),
     RecordDisclosure(RecordDisclosure),
     RecordInformationPermission(RecordInformationPermission),
     ResolveOutsideProcedure(ResolveOutsideProcedure),
@@ -34,6 +35,9 @@ pub enum Command {
     CloseUnescalated,
     MarkDeadlineApproaching(DeadlineKind),
     MarkDeadlineMissed(DeadlineKind),
+    /// R-UPC-1: the deadline watcher tells the handler the review date of
+    /// the restriction in force has come.
+    MarkRestrictionReviewDue,
 }
 
 impl Command {
@@ -48,8 +52,9 @@ impl Command {
     ///   complaint to the regulator after closure (R-REG-2).
     /// - `RecordDisclosure`: a legal requirement to disclose can arise at
     ///   any time, and every disclosure must be recorded (R-CONF-3).
-    /// - `RestrictContact`: persistent contact often follows a final
-    ///   outcome (R-UPC-1).
+    /// - `RestrictContact`, `LiftRestriction`, `MarkRestrictionReviewDue`:
+    ///   persistent contact often follows a final outcome, and the
+    ///   restriction is reviewed and lifted after it too (R-UPC-1).
     /// - `ReassignAction`, `CompleteAction`: follow-up and improvement
     ///   actions outlive the complaint and are tracked to completion
     ///   (R-OUT-3, R-OUT-4, R-MON-2).
@@ -60,6 +65,8 @@ impl Command {
                 | Command::RecordRegulatorReferral(_)
                 | Command::RecordDisclosure(_)
                 | Command::RestrictContact(_)
+                | Command::LiftRestriction(_)
+                | Command::MarkRestrictionReviewDue
                 | Command::ReassignAction(_)
                 | Command::CompleteAction(_)
         )
@@ -84,6 +91,7 @@ impl Command {
             Command::CompleteAction(_) => "CompleteAction",
             Command::RecordRegulatorReferral(_) => "RecordRegulatorReferral",
             Command::RestrictContact(_) => "RestrictContact",
+            Command::LiftRestriction(_) => "LiftRestriction",
             Command::RecordDisclosure(_) => "RecordDisclosure",
             Command::RecordInformationPermission(_) => "RecordInformationPermission",
             Command::ResolveOutsideProcedure(_) => "ResolveOutsideProcedure",
@@ -91,6 +99,7 @@ impl Command {
             Command::CloseUnescalated => "CloseUnescalated",
             Command::MarkDeadlineApproaching(_) => "MarkDeadlineApproaching",
             Command::MarkDeadlineMissed(_) => "MarkDeadlineMissed",
+            Command::MarkRestrictionReviewDue => "MarkRestrictionReviewDue",
         }
     }
 }
@@ -244,6 +253,12 @@ pub struct RecordRegulatorReferral {
 pub struct RestrictContact {
     pub reason: NonEmptyText,
     pub review_on: NaiveDate,
+}
+
+/// Lift the contact restriction in force after its review (R-UPC-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiftRestriction {
+    pub reason: NonEmptyText,
 }
 
 /// Record a disclosure to a third party (R-CONF-3).

@@ -80,6 +80,8 @@ fn decide_admitted(
         Command::CompleteAction(c) => actions::complete(state, c, ctx),
         Command::RecordRegulatorReferral(c) => records::regulator_referral(state, c, ctx),
         Command::RestrictContact(c) => records::restrict_contact(c, ctx),
+        Command::LiftRestriction(c) => records::lift_restriction(state, c, ctx),
+        Command::MarkRestrictionReviewDue => records::mark_restriction_review_due(state, ctx),
         Command::RecordDisclosure(c) => records::disclosure(c, ctx),
         Command::RecordInformationPermission(c) => records::information_permission(c, ctx),
         Command::ResolveOutsideProcedure(c) => closure::resolve_outside_procedure(state, c, ctx),

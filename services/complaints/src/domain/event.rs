@@ -35,6 +35,8 @@ pub enum Event {
     RegulatorReferralRecorded(RegulatorReferralRecorded),
     ReferralRightRecorded(ReferralRightRecorded),
     ContactRestricted(ContactRestricted),
+    ContactRestrictionLifted(ContactRestrictionLifted),
+    RestrictionReviewDue(RestrictionReviewDue),
     DisclosureRecorded(DisclosureRecorded),
     InformationPermissionRecorded(InformationPermissionRecorded),
     ResolvedOutsideProcedure(ResolvedOutsideProcedure),
@@ -254,6 +256,25 @@ pub struct ContactRestricted {
     pub reason: NonEmptyText,
     pub review_on: NaiveDate,
     pub restricted_on: NaiveDate,
+}
+
+/// The contact restriction in force was reviewed and lifted (R-UPC-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRestrictionLifted {
+    pub reason: NonEmptyText,
+    /// The review date the lifted restriction had.
+    pub review_on: NaiveDate,
+    pub lifted_on: NaiveDate,
+}
+
+/// The review date of the contact restriction in force has come
+/// (R-UPC-1): the deadline watcher raises it once per restriction so the
+/// handler reviews it (lifts it, or restricts again with a new date).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictionReviewDue {
+    pub review_on: NaiveDate,
+    pub restricted_on: NaiveDate,
+    pub marked_on: NaiveDate,
 }
 
 /// Information was disclosed to a third party under a legal requirement

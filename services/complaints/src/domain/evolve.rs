@@ -133,7 +133,17 @@ pub fn evolve(mut state: Complaint, event: &Event) -> Complaint {
         }
         Event::RegulatorReferralRecorded(e) => state.regulator_referrals.push(e.clone()),
         Event::ReferralRightRecorded(e) => state.referral_right = Some(e.clone()),
-        Event::ContactRestricted(e) => state.contact_restrictions.push(e.clone()),
+        Event::ContactRestricted(e) => {
+            state.contact_restrictions.push(e.clone());
+            state.restriction_in_force = Some(e.clone());
+            state.restriction_review_marked_on = None;
+        }
+        Event::ContactRestrictionLifted(e) => {
+            state.restriction_lifts.push(e.clone());
+            state.restriction_in_force = None;
+            state.restriction_review_marked_on = None;
+        }
+        Event::RestrictionReviewDue(e) => state.restriction_review_marked_on = Some(e.marked_on),
         Event::DisclosureRecorded(e) => state.disclosures.push(e.clone()),
         Event::InformationPermissionRecorded(e) => state.information_permissions.push(e.clone()),
         Event::ResolvedOutsideProcedure(e) => state.resolution_outside_procedure = Some(e.clone()),

@@ -5,8 +5,8 @@ mod records;
 pub use records::{Action, Deadline, StageRecord, StageStart};
 
 use super::event::{
-    ComplaintOpened, ContactRecorded, ContactRestricted, DisclosureRecorded,
-    InformationPermissionRecorded, NewIssuesRaised, ReferralRightRecorded,
+    ComplaintOpened, ContactRecorded, ContactRestricted, ContactRestrictionLifted,
+    DisclosureRecorded, InformationPermissionRecorded, NewIssuesRaised, ReferralRightRecorded,
     RegulatorReferralRecorded, ResolvedOutsideProcedure, TimescaleAgreed, UpdateRecorded,
 };
 use super::types::{ActionId, ComplaintRef, DeadlineKind, Qualification, Stage};
@@ -58,8 +58,15 @@ pub struct Complaint {
     pub deadlines: BTreeMap<DeadlineKind, Deadline>,
     /// R-OUT-3, R-OUT-4, R-MON-2: tracked actions.
     pub actions: BTreeMap<ActionId, Action>,
-    /// R-UPC-1: restrictions, the latest in force.
+    /// R-UPC-1: every restriction, oldest first.
     pub contact_restrictions: Vec<ContactRestricted>,
+    /// R-UPC-1: the restriction in force, if any (the latest, unless lifted).
+    pub restriction_in_force: Option<ContactRestricted>,
+    /// R-UPC-1: when the watcher marked the review of the restriction in
+    /// force as due; cleared by a new restriction.
+    pub restriction_review_marked_on: Option<NaiveDate>,
+    /// R-UPC-1: every lifting, oldest first.
+    pub restriction_lifts: Vec<ContactRestrictionLifted>,
     /// R-CONF-3.
     pub disclosures: Vec<DisclosureRecorded>,
     /// R-INT-5.
@@ -120,6 +127,15 @@ impl Complaint {
 
     /// The contact restriction in force, if any (R-UPC-1).
     pub fn contact_restriction(&self) -> Option<&ContactRestricted> {
-        self.contact_restrictions.last()
+        self.restriction_in_force.as_ref()
+    }
+
+    /// The review date of the restriction in force, while its review has
+    /// not yet been marked due (R-UPC-1): what the deadline watcher waits for.
+    pub fn restriction_review_pending(&self) -> Option<NaiveDate> {
+        self.restriction_in_force
+            .as_ref()
+            .filter(|_| self.restriction_review_marked_on.is_none())
+            .map(|r| r.review_on)
     }
 }

@@ -289,6 +289,18 @@ impl IntoCommand for pb::RestrictContactRequest {
     }
 }
 
+impl IntoCommand for pb::LiftRestrictionRequest {
+    fn into_command(self) -> Parsed {
+        let mut f = Fields::default();
+        let acting = f.acting(self.command);
+        let reason = f.text("reason", "R-UPC-1", &self.reason);
+        f.finish(|| {
+            let c = LiftRestriction { reason: reason? };
+            Some((acting?, Command::LiftRestriction(c)))
+        })
+    }
+}
+
 /// R-CONF-3: an unspecified legal basis is refused here with the domain's
 /// rule, so it is reported together with any other wrong field.
 impl IntoCommand for pb::RecordDisclosureRequest {

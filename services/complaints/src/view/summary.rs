@@ -85,6 +85,14 @@ pub fn summary(event: &Event) -> String {
             "Contact restricted under the Unreasonably Persistent Contact policy, review on {}",
             e.review_on
         ),
+        Event::ContactRestrictionLifted(e) => format!(
+            "Contact restriction reviewed and lifted (its review was due on {})",
+            e.review_on
+        ),
+        Event::RestrictionReviewDue(e) => format!(
+            "Contact restriction due for review (review date {}): the handler reviews it",
+            e.review_on
+        ),
         Event::DisclosureRecorded(e) => format!(
             "Disclosure to a third party recorded (legal basis: {}), made on {}",
             legal_basis(e.legal_basis),

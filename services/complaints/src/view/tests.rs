@@ -212,6 +212,7 @@ fn r_mon_1_a_stage_1_outcome_shows_met_deadlines_the_outcome_and_its_window() {
         raised_from: String::new(),
         new_complaints: vec![],
         version: case.log.len() as u64,
+        restriction_review_on: None,
     };
     assert_eq!(view, expected);
 }
@@ -398,6 +399,10 @@ fn r_upc_1_r_upc_2_restrictions_and_new_complaints_show_on_a_closed_complaint() 
     }));
     let view = case.view();
     assert!(view.contact_restricted);
+    assert_eq!(
+        view.restriction_review_on,
+        Some(wire(day(2026, 9, 1)).unwrap())
+    );
     assert_eq!(view.new_complaints, ["CMP-2026-000009"]);
     assert_eq!(view.version, case.log.len() as u64);
 }

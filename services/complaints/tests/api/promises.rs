@@ -4,7 +4,7 @@
 //! their review, new issues after closure, regulator notices, remedy dates
 //! and the words of findings.
 
-use crate::helpers::{Stack, acting, assign, date, outcome};
+use crate::helpers::{Stack, acting, assign, date, outcome, refused};
 use chrono::Duration;
 use complaints_proto::v1 as pb;
 use tonic::Code;
@@ -228,5 +228,79 @@ async fn r_s3_3_the_nominated_deputy_takes_stage_3_when_the_compliance_manager_d
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
     assert!(status.message().contains("R-S3-3"), "{status:?}");
     assert!(status.message().contains("ccm-deputy"), "{status:?}");
+    stack.cleanup().await;
+}
+
+async fn count_of(stack: &Stack, reference: &str, event_type: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM events WHERE stream_id = $1 AND event_type = $2")
+        .bind(reference)
+        .bind(event_type)
+        .fetch_one(stack.log.pool())
+        .await
+        .unwrap()
+}
+
+/// R-UPC-1: when a restriction's review date comes the deadline watcher
+/// raises `RestrictionReviewDue` once; the restriction is then lifted with
+/// a reason through `LiftRestriction`, and a second lift is refused.
+#[tokio::test]
+async fn r_upc_1_a_restriction_is_due_for_review_on_its_date_and_can_be_lifted() {
+    let mut stack = Stack::spawn().await;
+    let reference = stack.open_complaint("lift").await;
+    let view = stack
+        .complaints
+        .restrict_contact(pb::RestrictContactRequest {
+            command: acting(&reference, "manager-1"),
+            reason: "Forty calls in a week about the same point.".into(),
+            review_on: Some(date(2026, 3, 16)),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(view.restriction_review_on, Some(date(2026, 3, 16)));
+    let due = "complaints.v1.RestrictionReviewDue";
+    stack
+        .clock
+        .set(crate::helpers::start() + Duration::days(13));
+    stack.watcher.round().await.unwrap();
+    assert_eq!(count_of(&stack, &reference, due).await, 0, "not yet due");
+    stack
+        .clock
+        .set(crate::helpers::start() + Duration::days(14));
+    stack.watcher.round().await.unwrap();
+    stack.watcher.round().await.unwrap();
+    assert_eq!(count_of(&stack, &reference, due).await, 1, "due once");
+    refused(
+        stack
+            .complaints
+            .lift_restriction(pb::LiftRestrictionRequest {
+                command: acting(&reference, "manager-1"),
+                reason: "  ".into(),
+            })
+            .await,
+        Code::InvalidArgument,
+        "R-UPC-1",
+    );
+    let lift = || pb::LiftRestrictionRequest {
+        command: acting(&reference, "manager-1"),
+        reason: "Reviewed: contact has been reasonable since the outcome.".into(),
+    };
+    let view = stack
+        .complaints
+        .lift_restriction(lift())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!view.contact_restricted);
+    assert_eq!(view.restriction_review_on, None);
+    assert_eq!(
+        count_of(&stack, &reference, "complaints.v1.ContactRestrictionLifted").await,
+        1
+    );
+    refused(
+        stack.complaints.lift_restriction(lift()).await,
+        Code::FailedPrecondition,
+        "R-UPC-1",
+    );
     stack.cleanup().await;
 }

@@ -67,6 +67,46 @@ impl Wire for ev::ContactRestricted {
     }
 }
 
+impl Wire for ev::ContactRestrictionLifted {
+    type Proto = v1::ContactRestrictionLifted;
+
+    fn to_proto(&self) -> Self::Proto {
+        v1::ContactRestrictionLifted {
+            reason: self.reason.to_string(),
+            review_on: date(self.review_on),
+            lifted_on: date(self.lifted_on),
+        }
+    }
+
+    fn from_proto(p: Self::Proto) -> Result<Self, Invalid> {
+        Ok(Self {
+            reason: text("reason", &p.reason)?,
+            review_on: from_date("review_on", p.review_on)?,
+            lifted_on: from_date("lifted_on", p.lifted_on)?,
+        })
+    }
+}
+
+impl Wire for ev::RestrictionReviewDue {
+    type Proto = v1::RestrictionReviewDue;
+
+    fn to_proto(&self) -> Self::Proto {
+        v1::RestrictionReviewDue {
+            review_on: date(self.review_on),
+            restricted_on: date(self.restricted_on),
+            marked_on: date(self.marked_on),
+        }
+    }
+
+    fn from_proto(p: Self::Proto) -> Result<Self, Invalid> {
+        Ok(Self {
+            review_on: from_date("review_on", p.review_on)?,
+            restricted_on: from_date("restricted_on", p.restricted_on)?,
+            marked_on: from_date("marked_on", p.marked_on)?,
+        })
+    }
+}
+
 impl Wire for ev::DisclosureRecorded {
     type Proto = v1::DisclosureRecorded;
 

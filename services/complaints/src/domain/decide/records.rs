@@ -3,12 +3,13 @@
 
 use super::not_in_future;
 use crate::domain::command::{
-    RecordDisclosure, RecordInformationPermission, RecordRegulatorReferral, RestrictContact,
+    LiftRestriction, RecordDisclosure, RecordInformationPermission, RecordRegulatorReferral,
+    RestrictContact,
 };
 use crate::domain::context::Context;
 use crate::domain::event::{
-    ContactRestricted, DisclosureRecorded, Event, InformationPermissionRecorded,
-    RegulatorReferralRecorded,
+    ContactRestricted, ContactRestrictionLifted, DisclosureRecorded, Event,
+    InformationPermissionRecorded, RegulatorReferralRecorded, RestrictionReviewDue,
 };
 use crate::domain::refusal::Refusal;
 use crate::domain::state::{Complaint, Status};
@@ -29,6 +30,64 @@ pub(super) fn restrict_contact(c: RestrictContact, ctx: &Context) -> Result<Vec<
         reason: c.reason,
         review_on: c.review_on,
         restricted_on: ctx.today,
+    })])
+}
+
+/// R-UPC-1: the restriction in force is reviewed and lifted, with the
+/// reason. Only a restriction in force can be lifted. Nothing else changes:
+/// a restriction never changed what the procedure owes the complainant.
+pub(super) fn lift_restriction(
+    state: &Complaint,
+    c: LiftRestriction,
+    ctx: &Context,
+) -> Result<Vec<Event>, Refusal> {
+    let Some(restriction) = state.contact_restriction() else {
+        return Err(Refusal::precondition(
+            "R-UPC-1",
+            "no contact restriction is in force, so there is none to lift",
+        ));
+    };
+    Ok(vec![Event::ContactRestrictionLifted(
+        ContactRestrictionLifted {
+            reason: c.reason,
+            review_on: restriction.review_on,
+            lifted_on: ctx.today,
+        },
+    )])
+}
+
+/// R-UPC-1: once the review date of the restriction in force has come, the
+/// handler is told, once per restriction (a new restriction with a new
+/// review date is watched afresh).
+pub(super) fn mark_restriction_review_due(
+    state: &Complaint,
+    ctx: &Context,
+) -> Result<Vec<Event>, Refusal> {
+    let Some(restriction) = state.contact_restriction() else {
+        return Err(Refusal::precondition(
+            "R-UPC-1",
+            "no contact restriction is in force",
+        ));
+    };
+    if let Some(on) = state.restriction_review_marked_on {
+        return Err(Refusal::precondition(
+            "R-UPC-1",
+            format!("the review of the restriction was already marked due on {on}"),
+        ));
+    }
+    if restriction.review_on > ctx.today {
+        return Err(Refusal::precondition(
+            "R-UPC-1",
+            format!(
+                "the restriction is reviewed on {}, after today ({})",
+                restriction.review_on, ctx.today
+            ),
+        ));
+    }
+    Ok(vec![Event::RestrictionReviewDue(RestrictionReviewDue {
+        review_on: restriction.review_on,
+        restricted_on: restriction.restricted_on,
+        marked_on: ctx.today,
     })])
 }
 

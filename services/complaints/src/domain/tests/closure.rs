@@ -1,5 +1,6 @@
 use super::support::*;
 use crate::domain::command::*;
+use crate::domain::event::{Event, RestrictionReviewDue};
 use crate::domain::types::*;
 use crate::domain::{ClosedHow, RefusalKind, Status};
 
@@ -56,6 +57,9 @@ fn every_command(case: &Case) -> Vec<Command> {
             reason: text("daily calls to every member of staff"),
             review_on: later,
         }),
+        Command::LiftRestriction(LiftRestriction {
+            reason: text("reviewed: contact is reasonable again"),
+        }),
         Command::RecordDisclosure(RecordDisclosure {
             recipient: name("Ofqual"),
             legal_basis: Some(LegalBasis::Regulator),
@@ -78,6 +82,7 @@ fn every_command(case: &Case) -> Vec<Command> {
         Command::CloseUnescalated,
         Command::MarkDeadlineApproaching(DeadlineKind::Stage3Response),
         Command::MarkDeadlineMissed(DeadlineKind::Stage3Response),
+        Command::MarkRestrictionReviewDue,
     ]
 }
 
@@ -271,4 +276,92 @@ fn r_int_7_closing_withdraws_every_deadline_still_live() {
         0,
         "r_s3_6: nothing left due"
     );
+}
+
+fn restrict(review_on: chrono::NaiveDate) -> Command {
+    Command::RestrictContact(RestrictContact {
+        reason: text("twenty calls a day to several teams"),
+        review_on,
+    })
+}
+
+fn lift() -> Command {
+    Command::LiftRestriction(LiftRestriction {
+        reason: text("reviewed: contact has been reasonable for a month"),
+    })
+}
+
+#[test]
+fn r_upc_1_a_restriction_is_reviewed_when_due_and_lifted_with_a_reason() {
+    let mut case = Case::opened(date(2026, 3, 2));
+    case.refused_by(lift(), "R-UPC-1", RefusalKind::Precondition);
+    case.ok(restrict(date(2026, 6, 1)));
+    // Not due before its review date.
+    case.on(date(2026, 5, 29));
+    case.refused_by(
+        Command::MarkRestrictionReviewDue,
+        "R-UPC-1",
+        RefusalKind::Precondition,
+    );
+    case.on(date(2026, 6, 1));
+    let events = case.ok(Command::MarkRestrictionReviewDue);
+    assert_eq!(
+        events,
+        [Event::RestrictionReviewDue(RestrictionReviewDue {
+            review_on: date(2026, 6, 1),
+            restricted_on: date(2026, 3, 2),
+            marked_on: date(2026, 6, 1),
+        })]
+    );
+    // Once per restriction.
+    case.refused_by(
+        Command::MarkRestrictionReviewDue,
+        "R-UPC-1",
+        RefusalKind::Precondition,
+    );
+    assert_eq!(case.state.restriction_review_pending(), None);
+    // Kept after review: restricted again with a new date, watched afresh.
+    case.ok(restrict(date(2026, 9, 1)));
+    assert_eq!(
+        case.state.restriction_review_pending(),
+        Some(date(2026, 9, 1))
+    );
+    case.on(date(2026, 6, 2));
+    let events = case.ok(lift());
+    assert!(matches!(
+        &events[..],
+        [Event::ContactRestrictionLifted(l)] if l.review_on == date(2026, 9, 1) && l.lifted_on == date(2026, 6, 2)
+    ));
+    assert!(case.state.contact_restriction().is_none());
+    assert_eq!(case.state.restriction_review_pending(), None);
+    assert_eq!(
+        case.state.contact_restrictions.len(),
+        2,
+        "the history stays"
+    );
+    case.refused_by(lift(), "R-UPC-1", RefusalKind::Precondition);
+}
+
+#[test]
+fn r_upc_1_a_restriction_never_changes_what_the_procedure_decides() {
+    let steps = |restricted: bool| {
+        let mut case = Case::opened(date(2026, 3, 2));
+        if restricted {
+            case.ok(restrict(date(2026, 6, 1)));
+        }
+        let mut decided = Vec::new();
+        case.on(date(2026, 3, 10));
+        decided.push(case.ok(not_upheld(Stage::One)));
+        decided.push(case.ok(escalate(
+            Stage::Two,
+            &[Grounds::PointsNotAnswered],
+            date(2026, 3, 10),
+        )));
+        decided.push(case.ok(assign("manager", Role::Manager)));
+        decided.push(case.ok(outcome(Stage::Two, Decision::PartlyUpheld, vec![apology()])));
+        decided
+    };
+    // The same outcomes, windows and deadlines (the letters the procedure
+    // owes follow from these) with or without a restriction.
+    assert_eq!(steps(true), steps(false));
 }

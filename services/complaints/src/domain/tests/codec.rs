@@ -176,6 +176,16 @@ pub fn samples() -> Vec<Event> {
             review_on: d,
             restricted_on: d,
         }),
+        Event::ContactRestrictionLifted(ContactRestrictionLifted {
+            reason: text("reviewed"),
+            review_on: d,
+            lifted_on: d,
+        }),
+        Event::RestrictionReviewDue(RestrictionReviewDue {
+            review_on: d,
+            restricted_on: date(2026, 6, 1),
+            marked_on: d,
+        }),
         Event::DisclosureRecorded(DisclosureRecorded {
             recipient: name("Police"),
             legal_basis: LegalBasis::StatutoryBody,
@@ -225,7 +235,7 @@ fn every_event_survives_a_round_trip_through_its_protobuf_message() {
         seen.insert(event_type);
     }
     let all: std::collections::BTreeSet<_> = event_types().into_iter().collect();
-    assert_eq!(all.len(), 27);
+    assert_eq!(all.len(), 29);
     assert_eq!(seen, all, "a sample of every event type");
 }
 
