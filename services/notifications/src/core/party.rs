@@ -101,6 +101,15 @@ pub struct Party {
     pub replaced_reference: Option<String>,
     /// Whether a complaint was opened (`reference` is then the complaint's).
     pub opened: bool,
+    /// One reference (R-INT-8): the written submission was accepted before
+    /// its complaint was opened and the complainant held no reference yet,
+    /// so the automatic reply waits for the opening and gives the
+    /// complaint's reference, the only one they will ever need.
+    pub reply_on_opening: bool,
+    /// The submission's reference, kept when the first complaint opened
+    /// from it took over `reference`: a web form's or email's receipt may
+    /// have shown it, so the automatic reply says the new one replaces it.
+    pub submission_reference: Option<String>,
     /// R-UPC-2: the closed complaint the latest complaint was raised from.
     pub raised_from: Option<String>,
     /// The latest request for the next stage: to which stage, received when.
@@ -139,7 +148,11 @@ impl Party {
             if e.written {
                 let due = w.date("contact_due_on", e.contact_due_on.as_ref())?;
                 self.contact = due.map(|d| (WorkingDays::new(e.contact_within_working_days), d));
-                self.tell_reference();
+                if !self.opened && self.told_reference.is_none() {
+                    self.reply_on_opening = true;
+                } else {
+                    self.tell_reference();
+                }
             }
         } else if is::<pb::ComplaintRedirected>(event_type) {
             let e: pb::ComplaintRedirected = w.decode(payload)?;
@@ -166,7 +179,12 @@ impl Party {
         let event_type = w.0;
         if is::<pb::ComplaintOpened>(event_type) {
             let e: pb::ComplaintOpened = w.decode(payload)?;
-            self.reference = Some(w.text("reference", &e.reference)?);
+            let reference = w.text("reference", &e.reference)?;
+            if !self.opened {
+                self.submission_reference =
+                    self.reference.take().filter(|before| *before != reference);
+            }
+            self.reference = Some(reference);
             self.opened = true;
             self.by_post = e.correspondence_by_post;
             self.raised_from = non_empty(&e.raised_from);
@@ -176,7 +194,9 @@ impl Party {
             // another reference or spoke to us (no automatic reply comes);
             // for new issues, with the contact date (R-UPC-2); otherwise by
             // the automatic reply still to come.
-            if self.raised_from.is_none() && (self.told_reference.is_some() || !e.written) {
+            if self.raised_from.is_none()
+                && (self.told_reference.is_some() || !e.written || self.reply_on_opening)
+            {
                 self.tell_reference();
             }
             self.regulators = e
@@ -377,6 +397,8 @@ impl fmt::Debug for Party {
             .field("told_reference", &self.told_reference)
             .field("replaced_reference", &self.replaced_reference)
             .field("opened", &self.opened)
+            .field("reply_on_opening", &self.reply_on_opening)
+            .field("submission_reference", &self.submission_reference)
             .field("raised_from", &self.raised_from)
             .field("escalation", &self.escalation)
             .field("stage3_acknowledged", &self.stage3_acknowledged)

@@ -3,9 +3,9 @@
 
 use super::{PlanContext, PlanError, named, staff};
 use crate::core::letters::{
-    Alert, ComplaintReference, DelayUpdate, EscalationRight, FinalOutcome, Letter, NowDealtWithBy,
-    Remedy, StaffAddressee, StaffAlert, Stage2Acknowledgement, Stage3Acknowledgement, StageOutcome,
-    TimescaleAgreed,
+    Alert, AutomaticReply, ComplaintReference, DelayUpdate, EscalationRight, FinalOutcome, Letter,
+    NowDealtWithBy, Remedy, StaffAddressee, StaffAlert, Stage2Acknowledgement,
+    Stage3Acknowledgement, StageOutcome, TimescaleAgreed,
 };
 use crate::core::party::Party;
 use crate::core::vocabulary::{DeadlineKind, Ground, RemedyKind, Role, Stage};
@@ -178,9 +178,10 @@ fn response_due(party: &Party, stage: Stage) -> Option<chrono::NaiveDate> {
     party.deadlines.get(&kind).copied()
 }
 
-/// The complaint's reference introduced, once, when it was opened: to a
-/// complainant who spoke to us, or who holds the submission's reference
-/// (the party applied the opening and decided whether it is owed now).
+/// The complaint's reference introduced, once, when it was opened: in the
+/// automatic reply held for the opening (R-INT-8), to a complainant who
+/// spoke to us, or to one who holds the submission's reference, saying it
+/// replaces that (the party applied the opening and decided what is owed).
 /// New issues after closure are acknowledged with the contact date, so
 /// when their first-contact deadline is set (see [`deadline_set`]).
 fn opened(
@@ -190,6 +191,16 @@ fn opened(
 ) -> Result<Vec<Letter>, PlanError> {
     if !e.raised_from.trim().is_empty() || party.told_reference.as_ref() != Some(&reference) {
         return Ok(Vec::new());
+    }
+    if party.reply_on_opening && party.replaced_reference.is_none() {
+        // R-INT-8: the automatic reply, held for this moment (one
+        // reference), saying it replaces any the submission's receipt gave.
+        return Ok(vec![Letter::AutomaticReply(AutomaticReply {
+            reference,
+            contact: party.contact,
+            after_age_decision: false,
+            replaces: party.submission_reference.clone(),
+        })]);
     }
     Ok(vec![Letter::ComplaintReference(ComplaintReference {
         reference,

@@ -50,13 +50,16 @@ pub(super) fn letters(
 /// R-INT-8: a written submission gets the automatic reply, promising
 /// contact within the configured working days and by which date. It
 /// quotes the reference the party now holds: the complaint's, if the
-/// complaint was opened first, saying which reference it replaces.
+/// complaint was opened first, saying which reference it replaces. When
+/// the complainant holds no reference yet, it waits for the opening, a
+/// moment later, so the one reference they are given is the complaint's
+/// (see [`Party::reply_on_opening`]).
 fn accepted(
     w: Wire<'_>,
     e: pb::ComplaintAccepted,
     party: &Party,
 ) -> Result<Vec<Letter>, PlanError> {
-    if !e.written {
+    if !e.written || party.reply_on_opening {
         return Ok(Vec::new());
     }
     if e.contact_within_working_days == 0 {
@@ -70,7 +73,10 @@ fn accepted(
             w.required_date("contact_due_on", e.contact_due_on.as_ref())?,
         )),
         after_age_decision: party.age_reviewed,
-        replaces: party.replaced_reference.clone(),
+        replaces: party
+            .replaced_reference
+            .clone()
+            .or_else(|| party.submission_reference.clone()),
     })])
 }
 

@@ -219,22 +219,36 @@ fn r_int_8_a_telephone_submission_waiting_for_the_age_decision_gets_no_automatic
     assert!(sent.is_empty(), "{sent:?}");
 }
 
-/// One reference: the automatic reply gives the submission's reference;
-/// when the complaint is opened the complainant is told, plainly and once,
-/// that the complaint's reference replaces it; later letters quote only
-/// the complaint's and never "continue to quote" a number not given.
+/// One reference, R-INT-8: a written complaint accepted at once gets one
+/// automatic reply, sent when its complaint is opened, quoting the
+/// complaint's reference and the contact date; later letters quote the
+/// same reference and never "continue to quote" a number not given.
 #[test]
-fn one_reference_the_complaint_reference_replaces_the_submission_reference_plainly_once() {
+fn one_reference_a_written_complaint_gets_one_automatic_reply_quoting_the_complaint_reference() {
     let mut party = Party::default();
     let sent = opened_written(&mut party);
-    let templates: Vec<_> = sent.iter().map(|s| s.template).collect();
-    assert_eq!(templates, ["automatic_reply", "complaint_reference"]);
-    let told = &sent[1];
-    assert_eq!(told.subject, format!("Your complaint reference is {CMP}"));
-    assert!(told.body.contains(&format!(
-        "It replaces the reference {SUB} that we gave you before; please quote {CMP} from now on."
+    let [reply] = &sent[..] else {
+        panic!("one automatic reply: {sent:?}")
+    };
+    assert_eq!(reply.template, "automatic_reply");
+    assert_eq!(
+        reply.subject,
+        format!("We have received your complaint (reference {CMP})")
+    );
+    assert_eq!(
+        reply.body.matches(SUB).count(),
+        1,
+        "said once, plainly: {}",
+        reply.body
+    );
+    assert!(reply.body.contains(&format!(
+        "If you were given the reference {SUB} when you sent us your complaint, {CMP} replaces it"
     )));
-    assert!(told.body.contains("by Wednesday 13 January 2027"));
+    assert!(
+        reply
+            .body
+            .contains("within 7 working days, that is by Wednesday 13 January 2027")
+    );
     let later = handle(
         &mut party,
         Some(CMP),
@@ -254,6 +268,43 @@ fn one_reference_the_complaint_reference_replaces_the_submission_reference_plain
     assert!(!letter.body.contains("continue to quote"));
 }
 
+/// One reference: a complainant given the submission's reference (the
+/// reply while the matter's age waited for a decision) is told plainly,
+/// once, when the complaint is opened, that its reference replaces it.
+#[test]
+fn one_reference_the_complaint_reference_replaces_the_submission_reference_plainly_once() {
+    let mut party = Party::default();
+    handle(&mut party, None, received(true, false));
+    let first = handle(
+        &mut party,
+        None,
+        event(pb::OutOfTimeReviewRequired::default()),
+    );
+    assert!(first[0].subject.contains(SUB));
+    let accepted = handle(&mut party, None, accepted(true));
+    assert!(accepted[0].subject.contains(SUB));
+    let sent = handle(&mut party, Some(CMP), opened(CMP, true, ""));
+    let [told] = &sent[..] else {
+        panic!("one letter introducing the reference: {sent:?}")
+    };
+    assert_eq!(told.template, "complaint_reference");
+    assert_eq!(told.subject, format!("Your complaint reference is {CMP}"));
+    assert!(told.body.contains(&format!(
+        "It replaces the reference {SUB} that we gave you before; please quote {CMP} from now on."
+    )));
+    assert!(told.body.contains("by Wednesday 13 January 2027"));
+    let later = handle(
+        &mut party,
+        Some(CMP),
+        event(pb::TimescaleAgreed {
+            due_on: pb_date(2027, 2, 1),
+            agreed_on: pb_date(2027, 1, 12),
+        }),
+    );
+    assert!(later[0].subject.contains(CMP));
+    assert!(!later[0].body.contains(SUB));
+}
+
 /// One reference: when the complaint was opened before the acceptance was
 /// planned, the automatic reply already quotes the complaint's reference,
 /// and no second letter introduces it.
@@ -267,7 +318,7 @@ fn one_reference_an_automatic_reply_after_the_opening_quotes_the_complaint_refer
         panic!("one automatic reply: {sent:?}")
     };
     assert!(reply.subject.contains(CMP));
-    assert!(!reply.body.contains(SUB), "{}", reply.body);
+    assert_eq!(reply.body.matches(SUB).count(), 1, "{}", reply.body);
 }
 
 /// One reference: a telephone complainant who asked for post gets a first
