@@ -109,3 +109,50 @@ async fn three_hundred_metadata_entries_are_refused_and_the_service_stays_health
     assert!(accepted.is_ok(), "{accepted:?}");
     intake.cleanup().await;
 }
+
+/// R-MON-1: a Customer Service Manager monitors what is waiting at intake
+/// too: they read the triage queue and any submission (each read in the
+/// access audit), and decide nothing there without a staff role.
+#[tokio::test]
+async fn r_mon_1_a_customer_service_manager_reads_the_triage_queue_and_decides_nothing() {
+    let intake = TestIntake::spawn().await;
+    let portal = token("portal-a", &[Role::Portal], None);
+    let mut portal = IntakeClient::new(channel_as(intake.addr, Some(&portal)).await);
+    let mut old = web_form("old-matter");
+    old.matter_date = Some(crate::helpers::date(2026, 1, 5));
+    let receipt = portal.submit_complaint(old).await.unwrap().into_inner();
+
+    let csm = token("csm-1", &[Role::CustomerServiceManager], None);
+    let mut csm = IntakeClient::new(channel_as(intake.addr, Some(&csm)).await);
+    let queue = csm
+        .list_triage_queue(pb::ListTriageQueueRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(queue.submissions.len(), 1);
+    assert_eq!(queue.submissions[0].submission_id, receipt.submission_id);
+    csm.get_submission(pb::GetSubmissionRequest {
+        submission_id: receipt.submission_id.clone(),
+    })
+    .await
+    .unwrap();
+    let refused = csm
+        .record_compelling_reason(pb::RecordCompellingReasonRequest {
+            submission_id: receipt.submission_id.clone(),
+            reason: "Monitoring only.".into(),
+            decided_by: "csm-1".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied, "{refused:?}");
+    let audit: Vec<(String, String)> = access_audit(intake.addr, Some(&receipt.submission_id))
+        .await
+        .into_iter()
+        .map(|e| (e.subject, e.outcome))
+        .collect();
+    assert!(
+        audit.contains(&("csm-1".to_owned(), "read".to_owned())),
+        "{audit:?}"
+    );
+    intake.cleanup().await;
+}
