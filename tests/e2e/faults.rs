@@ -469,6 +469,9 @@ async fn faults(faults: Faults) {
         .await;
     }
     let exited = services.exited.clone();
+    // What the sender said about the claims it held through the outages
+    // (no personal data in it), shown below.
+    let notifications_log = services.running["notifications"].log.clone();
     for (name, process) in services.running {
         let status = process.terminate().await;
         assert!(status.success(), "{name} stops cleanly: {status}");
@@ -568,6 +571,11 @@ async fn faults(faults: Faults) {
                 (1, pb::NotificationStatus::Sent as i32),
                 "{address}: the automatic reply is sent once, or given up"
             );
+        }
+    }
+    for line in notifications_log.lock().unwrap().iter() {
+        if line.contains("claim") || line.contains("SMTP result") {
+            eprintln!("faults: notifications: {line}");
         }
     }
     if let Faults::Outages(_) = faults {

@@ -148,14 +148,28 @@ impl Sender {
     /// The email is claimed in a commit of its own before the SMTP exchange
     /// and its result recorded in a second one. A stop between the two
     /// leaves the claim behind, and [`Sender::recover_stalled`] gives the
-    /// email up instead of sending it again: nobody gets two copies.
+    /// email up instead of sending it again: nobody gets two copies. A
+    /// claim whose commit failed is released again
+    /// ([`Sender::release_through_outage`]): nothing was sent.
     async fn send_next(
         &self,
         connection: &mut Connection,
         stop: &CancellationToken,
     ) -> Result<bool, StoreError> {
-        let Some(row) = store::claim_next_due(&self.pool, self.clock.now()).await? else {
-            return Ok(false);
+        let claimed = store::claim_next_due(&self.pool, self.clock.as_ref(), |id| {
+            self.in_flight.hold(id)
+        })
+        .await;
+        let (row, _held) = match claimed {
+            Ok(Some(claimed)) => claimed,
+            Ok(None) => return Ok(false),
+            Err(store::ClaimError::Store(error)) => return Err(error),
+            Err(store::ClaimError::Uncommitted { id, since, error }) => {
+                let _held = self.in_flight.hold(id);
+                tracing::warn!(notification_id = %id, error = %error, claim.path = "claim-commit", "the commit of a claim failed; releasing it once the database answers (nothing was sent)");
+                self.release_through_outage(id, since, stop).await?;
+                return Err(error);
+            }
         };
         // The sender runs on its own schedule; the email still belongs to
         // the trace of the work that queued it. No address or text here.
@@ -171,11 +185,40 @@ impl Sender {
             row.traceparent.as_deref(),
             row.tracestate.as_deref(),
         );
-        let _held = self.in_flight.hold(row.notification_id);
         self.exchange(connection, &row, stop)
             .instrument(span)
             .await?;
         Ok(true)
+    }
+
+    /// Releases a claim whose commit failed, waiting out an outage as
+    /// [`Sender::record_through_outage`] does.
+    async fn release_through_outage(
+        &self,
+        id: uuid::Uuid,
+        since: chrono::DateTime<chrono::Utc>,
+        stop: &CancellationToken,
+    ) -> Result<(), StoreError> {
+        let mut pause = Duration::from_millis(200);
+        loop {
+            match store::release_claim(&self.pool, id, since).await {
+                Ok(released) => {
+                    tracing::info!(notification_id = %id, released, "a claim whose commit failed is settled");
+                    return Ok(());
+                }
+                Err(error) if transient(&error) || !self.database_answers().await => {
+                    tokio::select! {
+                        _ = stop.cancelled() => {
+                            tracing::warn!(notification_id = %id, claim.path = "claim-commit-stopped", "stopping before a claim whose commit failed could be released; it may be given up as interrupted");
+                            return Err(error);
+                        }
+                        _ = tokio::time::sleep(pause) => {}
+                    }
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// One SMTP exchange for a claimed email, and its result recorded.
@@ -215,24 +258,50 @@ impl Sender {
     /// the server's answer is known only here, and a claim left behind
     /// would later be given up as unknown although the email went (or be
     /// marked sent although it failed). Only a stop while the database is
-    /// away leaves the claim, for [`Sender::recover_stalled`].
+    /// away, or a database that answers but refuses the statement itself,
+    /// leaves the claim, for [`Sender::recover_stalled`].
+    ///
+    /// Every failure that is the database being away or busy ([`transient`])
+    /// is retried, whether or not a ping then answers: after PostgreSQL
+    /// comes back, the first statement can fail on a connection the restart
+    /// broke, or wait out the pool's acquire timeout while every consumer
+    /// catches up, while a ping on another connection succeeds. Giving up
+    /// there left the claim behind, and the reply the server had taken was
+    /// given up as unknown (found by the outage fault test).
     async fn record_through_outage(
         &self,
         id: uuid::Uuid,
         command: DeliveryCommand,
         stop: &CancellationToken,
     ) -> Result<(), StoreError> {
+        let mut failures = 0u32;
+        let mut pause = Duration::from_millis(200);
         loop {
             match self.record(id, command.clone()).await {
-                Ok(()) => return Ok(()),
-                Err(error) if !self.database_answers().await => {
-                    tracing::warn!(notification_id = %id, error = %error, "the database does not answer; keeping the SMTP result until it does");
-                    tokio::select! {
-                        _ = stop.cancelled() => return Err(error),
-                        _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                Ok(()) => {
+                    if failures > 0 {
+                        tracing::info!(notification_id = %id, failures, "the SMTP result is recorded after the database came back");
                     }
+                    return Ok(());
                 }
-                Err(error) => return Err(error),
+                Err(error) if transient(&error) || !self.database_answers().await => {
+                    failures += 1;
+                    if failures == 1 || failures.is_multiple_of(30) {
+                        tracing::warn!(notification_id = %id, error = %error, failures, "the database does not take the SMTP result; keeping it until it does");
+                    }
+                    tokio::select! {
+                        _ = stop.cancelled() => {
+                            tracing::warn!(notification_id = %id, claim.path = "record-stopped", "stopping before the database took the SMTP result; the claim is left and will be given up as interrupted");
+                            return Err(error);
+                        }
+                        _ = tokio::time::sleep(pause) => {}
+                    }
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+                Err(error) => {
+                    tracing::warn!(notification_id = %id, error = %error, claim.path = "record-refused", "the database refused the SMTP result; the claim is left and will be given up as interrupted");
+                    return Err(error);
+                }
             }
         }
     }
@@ -248,9 +317,34 @@ impl Sender {
 
     /// Records the result of an exchange, ends the claim, and raises a
     /// given-up email to staff, in one transaction.
+    ///
+    /// A notification that finished meanwhile (cancelled during the
+    /// exchange, or already recorded by an earlier attempt whose commit
+    /// answer was lost) refuses the result: its claim ends all the same, or
+    /// the recovery of interrupted exchanges would try it again and again.
     async fn record(&self, id: uuid::Uuid, command: DeliveryCommand) -> Result<(), StoreError> {
+        self.record_claimed(id, None, command).await
+    }
+
+    /// [`Sender::record`]; with `claim`, only while the email is still
+    /// claimed at that time (checked under its row lock), so the recovery
+    /// of interrupted exchanges never gives up an email whose claim ended
+    /// or was taken again after it looked.
+    async fn record_claimed(
+        &self,
+        id: uuid::Uuid,
+        claim: Option<chrono::DateTime<chrono::Utc>>,
+        command: DeliveryCommand,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let after = store::command(
+        if let Some(since) = claim
+            && !store::still_claimed(&mut tx, id, since).await?
+        {
+            tx.rollback().await?;
+            tracing::info!(notification_id = %id, "a claim that looked interrupted had ended; nothing is given up");
+            return Ok(());
+        }
+        let after = match store::command(
             &mut tx,
             id,
             command,
@@ -258,7 +352,19 @@ impl Sender {
             self.clock.now(),
             Actor::System("notifications-sender".into()),
         )
-        .await?;
+        .await
+        {
+            Ok(after) => after,
+            Err(StoreError::Refused(refusal)) => {
+                tx.rollback().await?;
+                let mut tx = self.pool.begin().await?;
+                store::end_sending(&mut tx, id).await?;
+                tx.commit().await?;
+                tracing::warn!(notification_id = %id, refusal = %refusal, "the notification had finished before its SMTP result was recorded; its claim ends");
+                return Ok(());
+            }
+            Err(other) => return Err(other),
+        };
         store::end_sending(&mut tx, id).await?;
         if matches!(after.delivery().status, crate::core::Status::GivenUp { .. }) {
             crate::consume::raise_given_up(&mut tx, &self.planner, &after).await?;
@@ -285,15 +391,19 @@ impl Sender {
         tx.commit().await?;
         // A claim this process's own sender still holds is not stalled: it
         // is waiting for the database to take the server's answer.
-        for id in stalled.into_iter().filter(|id| !self.in_flight.holds(id)) {
-            tracing::warn!(notification_id = %id, "an SMTP exchange was interrupted; giving the email up rather than risk a second copy");
+        for (id, since) in stalled
+            .into_iter()
+            .filter(|(id, _)| !self.in_flight.holds(id))
+        {
+            let age_ms = (self.clock.now() - since).num_milliseconds();
+            tracing::warn!(notification_id = %id, claim.age_ms = age_ms, claim.path = "recover-stalled", "an SMTP exchange was interrupted; giving the email up rather than risk a second copy");
             let command = DeliveryCommand::RecordFailure {
                 error: "the service stopped during the SMTP exchange, so whether the message arrived is unknown; \
                         it is not sent again so that nobody gets two copies"
                     .into(),
                 permanent: true,
             };
-            self.record(id, command).await?;
+            self.record_claimed(id, Some(since), command).await?;
         }
         Ok(())
     }
@@ -306,6 +416,36 @@ impl Sender {
     /// recipient).
     fn message(&self, row: &Row) -> Result<Message, String> {
         guarded_message(&self.smtp.from, row)
+    }
+}
+
+/// Whether `error` is the database being away or busy rather than a
+/// refusal of the statement: a lost, broken or refused connection, the
+/// pool's wait running out, a server shutting down or starting
+/// (SQLSTATE class 08, 57P), out of connections or resources (53), or a
+/// serialization failure or deadlock (40001, 40P01). The same statement
+/// can succeed once it passes.
+fn transient(error: &StoreError) -> bool {
+    let sql = match error {
+        StoreError::Database(e) => e,
+        StoreError::Log(eventlog::Error::Database { source, .. }) => source,
+        _ => return false,
+    };
+    match sql {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08")
+                || code.starts_with("57P")
+                || code.starts_with("53")
+                || code == "40001"
+                || code == "40P01"
+        }),
+        _ => false,
     }
 }
 

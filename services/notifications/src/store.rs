@@ -592,10 +592,6 @@ pub async fn print_queue(conn: &mut PgConnection, limit: usize) -> Result<Vec<Ro
     .await?)
 }
 
-/// The next email due, locked so no other sender takes it.
-/// Claims the next due email for one SMTP exchange: marks it as being sent
-/// in its own commit, so that if the service stops mid-exchange the email
-/// is never picked up and sent a second time.
 /// The channel on which a queued email wakes the senders at once, in
 /// this schema's deployment (`LISTEN`/`NOTIFY`, delivered at commit).
 pub fn email_due_channel(schema: &eventlog::SchemaName) -> String {
@@ -610,29 +606,111 @@ async fn wake_senders(tx: &mut PgConnection) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub async fn claim_next_due(
+/// Why no email was claimed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimError {
+    /// Nothing was claimed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The claim of `id` was written but its commit failed, so whether it
+    /// stands is unknown: nothing was sent, and the sender releases it
+    /// ([`release_claim`]) rather than leave it to be given up as an
+    /// interrupted exchange.
+    #[error("the claim of notification {id} may not have been committed: {error}")]
+    Uncommitted {
+        id: Uuid,
+        since: DateTime<Utc>,
+        #[source]
+        error: StoreError,
+    },
+}
+
+/// Claims the next due email for one SMTP exchange: locked so no other
+/// sender takes it (`FOR UPDATE SKIP LOCKED`), and marked as being sent
+/// (`sending_since`) in a commit of its own, so that if the service stops
+/// mid-exchange the email is never picked up and sent a second time.
+///
+/// `hold` runs while the row is still locked, before the commit: the
+/// recovery of interrupted exchanges (which skips locked rows) can see the
+/// claim only once its sender holds it, however long the commit or the
+/// sender's next turn on a busy machine takes. The claim is stamped with
+/// the clock read after the row is locked, not before the connection was
+/// acquired: after an outage the pool can make a sender wait for seconds,
+/// and a claim stamped before that wait looked interrupted the moment it
+/// was committed (the outage fault test found a reply given up so while
+/// its sender went on and the server took it).
+pub async fn claim_next_due<H>(
     pool: &sqlx::PgPool,
-    now: DateTime<Utc>,
-) -> Result<Option<Row>, StoreError> {
-    let mut tx = pool.begin().await?;
+    clock: &dyn platform::Clock,
+    hold: impl FnOnce(Uuid) -> H,
+) -> Result<Option<(Row, H)>, ClaimError> {
+    let mut tx = pool.begin().await.map_err(StoreError::from)?;
     let row: Option<Row> = sqlx::query_as(
         "SELECT * FROM notifications WHERE status IN (1, 2) AND channel = $1
             AND next_attempt_at <= $2 AND sending_since IS NULL
          ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
     )
     .bind(pb::DeliveryChannel::Email as i32)
-    .bind(now)
+    .bind(clock.now())
     .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(row) = &row {
-        sqlx::query("UPDATE notifications SET sending_since = $2 WHERE notification_id = $1")
-            .bind(row.notification_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+    .await
+    .map_err(StoreError::from)?;
+    let Some(row) = row else {
+        tx.commit().await.map_err(StoreError::from)?;
+        return Ok(None);
+    };
+    let held = hold(row.notification_id);
+    let since = clock.now();
+    sqlx::query("UPDATE notifications SET sending_since = $2 WHERE notification_id = $1")
+        .bind(row.notification_id)
+        .bind(since)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+    match tx.commit().await {
+        Ok(()) => Ok(Some((row, held))),
+        Err(error) => Err(ClaimError::Uncommitted {
+            id: row.notification_id,
+            since,
+            error: error.into(),
+        }),
     }
-    tx.commit().await?;
-    Ok(row)
+}
+
+/// Releases the claim `claim_next_due` made on `id` at `since`, if it
+/// stands: nothing was sent, so the email is due again as before. `false`
+/// when there was no such claim (its commit had failed after all).
+pub async fn release_claim(
+    pool: &sqlx::PgPool,
+    id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let released = sqlx::query(
+        "UPDATE notifications SET sending_since = NULL
+         WHERE notification_id = $1 AND sending_since = $2",
+    )
+    .bind(id)
+    .bind(since)
+    .execute(pool)
+    .await?;
+    Ok(released.rows_affected() > 0)
+}
+
+/// Whether `id` is still claimed at `since`, locking its row for the rest
+/// of the transaction: the recovery of interrupted exchanges gives up only
+/// the claim it found, not one taken or ended since.
+pub async fn still_claimed(
+    conn: &mut PgConnection,
+    id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let claimed: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
+        "SELECT sending_since FROM notifications WHERE notification_id = $1 FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(claimed.flatten() == Some(since))
 }
 
 /// Ends an SMTP exchange, with its result recorded in the same transaction.
@@ -645,13 +723,13 @@ pub async fn end_sending(conn: &mut PgConnection, id: Uuid) -> Result<(), StoreE
 }
 
 /// Emails whose SMTP exchange started before `before` and never recorded a
-/// result: the service stopped during it.
+/// result (the service stopped during it), with when each was claimed.
 pub async fn stalled(
     conn: &mut PgConnection,
     before: DateTime<Utc>,
-) -> Result<Vec<Uuid>, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT notification_id FROM notifications WHERE sending_since < $1
+) -> Result<Vec<(Uuid, DateTime<Utc>)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT notification_id, sending_since FROM notifications WHERE sending_since < $1
          ORDER BY sending_since FOR UPDATE SKIP LOCKED",
     )
     .bind(before)
