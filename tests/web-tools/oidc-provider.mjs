@@ -82,7 +82,9 @@ const defaultAccounts = {
   'handler-south': { name: 'Samir Okafor', roles: ['handler'], team: 'south' },
   'manager-north': { name: 'Morag Reid', roles: ['manager'], team: 'north' },
   'manager-south': { name: 'Tom Adeyemi', roles: ['manager'], team: 'south' },
-  'customer-service-manager': { name: 'Dawn Ellison', roles: ['customer_service_manager'] },
+  // A Customer Service Manager monitors every open complaint (R-MON-1)
+  // and, as the north team's manager too, allocates new ones.
+  'customer-service-manager': { name: 'Dawn Ellison', roles: ['customer_service_manager', 'manager'], team: 'north' },
   // The complaints service's COMPLIANCE_MANAGER_ID and COMPLIANCE_TEAM
   // by default: Stage 3 goes to this person.
   'corporate-compliance-manager': { name: 'Claire Whitfield', roles: ['compliance_manager'], team: 'Compliance' },
