@@ -1,5 +1,7 @@
 //! `healthcheck [ADDR]`: asks a service's `grpc.health.v1.Health` for its
 //! overall status and exits 0 when SERVING, 1 otherwise.
+//! `healthcheck http://HOST:PORT/PATH`: asks a web process (the console)
+//! and exits 0 when it answers 200, 1 otherwise.
 //!
 //! It ships in the service image for container health checks (compose),
 //! where no grpcurl or grpc_health_probe is installed. Without ADDR it
@@ -20,6 +22,15 @@ const TIMEOUT: Duration = Duration::from_secs(3);
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    if let Some(url) = std::env::args().nth(1).filter(|a| a.starts_with("http://")) {
+        return match http_check(&url).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(reason) => {
+                eprintln!("healthcheck: {url}: {reason}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let addr = match target() {
         Ok(addr) => addr,
         Err(reason) => {
@@ -83,6 +94,48 @@ async fn check(addr: SocketAddr) -> Result<ServingStatus, String> {
         .await
         .map_err(|status| format!("{}: {}", status.code(), status.message()))?;
     Ok(ServingStatus::try_from(response.into_inner().status).unwrap_or(ServingStatus::Unknown))
+}
+
+/// `GET` of a plain-HTTP URL on the container's own network: 200 passes.
+/// HTTP/1.0 with `Connection: close`, so the status line is all we read.
+async fn http_check(url: &str) -> Result<(), String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").ok_or("not an http:// URL")?;
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(authority)
+            .await
+            .map_err(|e| format!("cannot connect: {e}"))?;
+        let request =
+            format!("GET {path} HTTP/1.0\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut head = [0u8; 64];
+        let mut read = 0;
+        while read < 12 {
+            let n = stream
+                .read(&mut head[read..])
+                .await
+                .map_err(|e| e.to_string())?;
+            if n == 0 {
+                break;
+            }
+            read += n;
+        }
+        let status_line = String::from_utf8_lossy(&head[..read]).into_owned();
+        match status_line.split_whitespace().nth(1) {
+            Some("200") => Ok(()),
+            Some(code) => Err(format!("answered {code}")),
+            None => Err("no HTTP status line".to_owned()),
+        }
+    };
+    tokio::time::timeout(TIMEOUT, exchange)
+        .await
+        .map_err(|_| format!("no answer within {} s", TIMEOUT.as_secs()))?
 }
 
 /// An error and its causes on one line: tonic's own message alone is
