@@ -157,8 +157,7 @@ impl Period {
         if from.is_none() {
             errors.push(FieldError {
                 field: "from-day".into(),
-                message: "The start of the period must be a real date, for example 1 4 2026"
-                    .into(),
+                message: "The start of the period must be a real date, for example 1 4 2026".into(),
             });
         }
         if to.is_none() {
@@ -279,7 +278,7 @@ pub fn pounds(pence: i64) -> String {
     let whole = (pence / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -351,11 +350,7 @@ fn headlines(f: &pb::Figures) -> Vec<Headline> {
     all
 }
 
-async fn committee(
-    State(app): State<Shared>,
-    staff: Staff,
-    RawQuery(query): RawQuery,
-) -> Response {
+async fn committee(State(app): State<Shared>, staff: Staff, RawQuery(query): RawQuery) -> Response {
     let query = Fields::parse(query.unwrap_or_default().as_bytes());
     let today = calendar::uk_date(chrono::Utc::now());
     let (form, period) = Period::parse(&query, today);
@@ -477,11 +472,7 @@ async fn committee(
 }
 
 /// R-MON-3: the anonymised log of the period as a CSV attachment.
-async fn log_csv(
-    State(app): State<Shared>,
-    staff: Staff,
-    RawQuery(query): RawQuery,
-) -> Response {
+async fn log_csv(State(app): State<Shared>, staff: Staff, RawQuery(query): RawQuery) -> Response {
     let query = Fields::parse(query.unwrap_or_default().as_bytes());
     let today = calendar::uk_date(chrono::Utc::now());
     let period = match Period::parse(&query, today).1 {
@@ -524,7 +515,9 @@ async fn log_csv(
     )
         .into_response();
     if let Ok(v) = HeaderValue::from_str(&name) {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
     }
     response
 }

@@ -96,6 +96,7 @@ async fn complaint(
     let view = match complaints
         .get_complaint(pb::GetComplaintRequest {
             reference: reference.clone(),
+            ..Default::default()
         })
         .await
     {
@@ -105,6 +106,7 @@ async fn complaint(
     let history = match complaints
         .get_history(pb::GetHistoryRequest {
             reference: reference.clone(),
+            ..Default::default()
         })
         .await
     {
@@ -118,6 +120,7 @@ async fn complaint(
         .notifications(token)
         .list_correspondence(pb::ListCorrespondenceRequest {
             reference: reference.clone(),
+            ..Default::default()
         })
         .await
     {
@@ -253,6 +256,7 @@ async fn preview(
         .preview_template(pb::PreviewTemplateRequest {
             reference: reference.clone(),
             letter: letter.clone(),
+            ..Default::default()
         })
         .await
     {
@@ -293,6 +297,7 @@ async fn resend(
         .notifications(&staff.person.token)
         .resend_notification(pb::ResendNotificationRequest {
             notification_id: notification,
+            ..Default::default()
         })
         .await
     {

@@ -73,7 +73,8 @@ fn request(form: &Form) -> Result<pb::SubmitComplimentRequest, Vec<FieldError>> 
         email: form.email.clone(),
         ..Default::default()
     };
-    let anonymous = from.first_name.is_empty() && from.last_name.is_empty() && from.email.is_empty();
+    let anonymous =
+        from.first_name.is_empty() && from.last_name.is_empty() && from.email.is_empty();
     Ok(pb::SubmitComplimentRequest {
         idempotency_key: form.idempotency_key.clone(),
         channel: *channel as i32,
@@ -91,7 +92,11 @@ fn show_form(
     form: &Form,
     errors: &[FieldError],
 ) -> Response {
-    let report = staff.person.roles.iter().any(|r| REPORT_READERS.contains(r));
+    let report = staff
+        .person
+        .roles
+        .iter()
+        .any(|r| REPORT_READERS.contains(r));
     app.render(
         status,
         &staff.visit,

@@ -227,11 +227,7 @@ async fn correspondence(
     {
         Ok(answer) => answer.into_inner().items,
         Err(status) => {
-            return app.call_failed(
-                &staff.visit,
-                status.into(),
-                Some("/letters/correspondence"),
-            );
+            return app.call_failed(&staff.visit, status.into(), Some("/letters/correspondence"));
         }
     };
     let letters: Vec<Letter> = items

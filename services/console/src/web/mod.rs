@@ -4,10 +4,18 @@
 //! into pages in one place ([`App::call_failed`]).
 // A refusal is a ready response, axum's idiom for early returns.
 #![allow(clippy::result_large_err)]
+// Requests are built with `..Default::default()`: fields the contract adds
+// later (optional by its rules) must not stop the console building.
+#![allow(clippy::needless_update)]
 
 mod auth;
+mod committee;
 mod complaint;
+mod compliments;
+mod letters;
+mod monitoring;
 mod queue;
+mod records;
 pub mod steps;
 mod triage;
 
@@ -65,6 +73,84 @@ fn templates() -> Environment<'static> {
         ),
         ("step.html", include_str!("../../templates/step.html")),
         ("preview.html", include_str!("../../templates/preview.html")),
+        ("letters.html", include_str!("../../templates/letters.html")),
+        (
+            "letters_preview.html",
+            include_str!("../../templates/letters_preview.html"),
+        ),
+        (
+            "letters_correspondence.html",
+            include_str!("../../templates/letters_correspondence.html"),
+        ),
+        (
+            "compliments.html",
+            include_str!("../../templates/compliments.html"),
+        ),
+        (
+            "compliments_recognition.html",
+            include_str!("../../templates/compliments_recognition.html"),
+        ),
+        (
+            "monitoring.html",
+            include_str!("../../templates/monitoring.html"),
+        ),
+        (
+            "committee.html",
+            include_str!("../../templates/committee.html"),
+        ),
+        (
+            "committee_period.html",
+            include_str!("../../templates/committee_period.html"),
+        ),
+        ("records.html", include_str!("../../templates/records.html")),
+        (
+            "records_nav.html",
+            include_str!("../../templates/records_nav.html"),
+        ),
+        (
+            "records_problems.html",
+            include_str!("../../templates/records_problems.html"),
+        ),
+        (
+            "records_due.html",
+            include_str!("../../templates/records_due.html"),
+        ),
+        (
+            "records_run.html",
+            include_str!("../../templates/records_run.html"),
+        ),
+        (
+            "records_destroy.html",
+            include_str!("../../templates/records_destroy.html"),
+        ),
+        (
+            "records_destroy_confirm.html",
+            include_str!("../../templates/records_destroy_confirm.html"),
+        ),
+        (
+            "records_destroyed.html",
+            include_str!("../../templates/records_destroyed.html"),
+        ),
+        (
+            "records_destructions.html",
+            include_str!("../../templates/records_destructions.html"),
+        ),
+        (
+            "records_subject_access.html",
+            include_str!("../../templates/records_subject_access.html"),
+        ),
+        (
+            "records_access.html",
+            include_str!("../../templates/records_access.html"),
+        ),
+        (
+            "records_rebuild.html",
+            include_str!("../../templates/records_rebuild.html"),
+        ),
+        (
+            "records_rebuilt.html",
+            include_str!("../../templates/records_rebuilt.html"),
+        ),
     ] {
         // The templates are fixed at build time and every page is rendered
         // by the tests, so a syntax error cannot reach a running console;
@@ -147,6 +233,7 @@ impl App {
                 name => &p.name,
                 team => &p.team,
                 roles => p.roles.iter().map(|r| role_words(*r)).collect::<Vec<_>>(),
+                pages => staff_pages(&p.roles),
             }
         });
         let flash = visit
@@ -283,6 +370,25 @@ pub fn sign_in_again(app: &App, visit: &Visit) -> Response {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+/// The staff pages the navigation offers a person, by their roles: each
+/// page's module says whom it serves. The services still decide every
+/// call; this only spares people links they cannot use.
+pub fn staff_pages(roles: &[platform::auth::Role]) -> Vec<&'static str> {
+    [
+        ("letters", letters::MAY_USE),
+        ("compliments", compliments::MAY_USE),
+        ("monitoring", monitoring::MAY_USE),
+        ("committee", committee::MAY_USE),
+        ("records", records::MAY_USE),
+        ("access_audit", records::AUDIT_READERS),
+        ("rebuilds", records::REBUILDERS),
+    ]
+    .into_iter()
+    .filter(|(_, may)| roles.iter().any(|r| may.contains(r)))
+    .map(|(page, _)| page)
+    .collect()
 }
 
 /// A role as the header shows it.
@@ -493,6 +599,11 @@ pub fn router(app: Shared) -> Router {
         .merge(triage::routes())
         .merge(complaint::routes())
         .merge(steps::routes())
+        .merge(letters::routes())
+        .merge(compliments::routes())
+        .merge(monitoring::routes())
+        .merge(committee::routes())
+        .merge(records::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(app)

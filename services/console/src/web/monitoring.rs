@@ -145,7 +145,11 @@ async fn overdue_actions(
             }
         }
     }
-    overdue.sort_by(|a, b| a.due_iso.cmp(&b.due_iso).then(a.reference.cmp(&b.reference)));
+    overdue.sort_by(|a, b| {
+        a.due_iso
+            .cmp(&b.due_iso)
+            .then(a.reference.cmp(&b.reference))
+    });
     problems.sort();
     (overdue, problems)
 }
@@ -169,7 +173,10 @@ async fn all_time_figures(
         .await
         .map(tonic::Response::into_inner)
         .map_err(|status| match CallError::from(status) {
-            CallError::Denied(reason) | CallError::Refused { message: reason, .. } => reason,
+            CallError::Denied(reason)
+            | CallError::Refused {
+                message: reason, ..
+            } => reason,
             _ => "The reporting service did not answer; try again later.".to_owned(),
         })
 }
@@ -234,8 +241,10 @@ async fn monitoring(State(app): State<Shared>, staff: Staff) -> Response {
             .filter(|r| r.deadline.as_ref().is_some_and(|d| d.state == s))
             .count()
     };
-    let (missed_count, approaching_count) =
-        (state(DeadlineState::Missed), state(DeadlineState::Approaching));
+    let (missed_count, approaching_count) = (
+        state(DeadlineState::Missed),
+        state(DeadlineState::Approaching),
+    );
     let missed: Vec<&Row> = rows
         .iter()
         .filter(|r| {

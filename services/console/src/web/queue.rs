@@ -97,6 +97,7 @@ async fn work_queue(
         },
         page_size: PAGE_SIZE,
         page_token: filters.page.clone(),
+        ..Default::default()
     };
     let answer = match app
         .services

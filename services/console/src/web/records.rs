@@ -477,13 +477,7 @@ fn destroy_page(
 }
 
 async fn destroy_form(State(app): State<Shared>, staff: Staff) -> Response {
-    destroy_page(
-        &app,
-        &staff,
-        StatusCode::OK,
-        &DestroyForm::default(),
-        &[],
-    )
+    destroy_page(&app, &staff, StatusCode::OK, &DestroyForm::default(), &[])
 }
 
 /// The reference and reason of a destruction, or the errors.
@@ -911,7 +905,9 @@ async fn subject_access_export(State(app): State<Shared>, staff: Staff, body: By
     )
         .into_response();
     if let Ok(v) = HeaderValue::from_str(&name) {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
     }
     response
 }
@@ -1061,7 +1057,7 @@ async fn rebuild_read_model(State(app): State<Shared>, staff: Staff, body: Bytes
     }
     let done = last.as_ref().is_some_and(|m| m.done);
     let count_words = last
-        .map(|m| format!("{} complaints replayed", m.complaints))
+        .map(|m| format!("complaints replayed: {}", m.complaints))
         .unwrap_or_default();
     show_rebuilt(
         &app,
@@ -1109,7 +1105,7 @@ async fn rebuild_log(State(app): State<Shared>, staff: Staff, body: Bytes) -> Re
     let count_words = last
         .map(|m| {
             format!(
-                "{} events applied from {} of {} bus messages",
+                "events applied: {}, from {} of {} bus messages",
                 m.events, m.messages_read, m.messages_total
             )
         })
@@ -1150,10 +1146,7 @@ mod tests {
         assert!(why("claim received 1 March").is_some());
         assert_eq!(email("a@b"), None);
         assert_eq!(email("a b@example.org"), None);
-        assert_eq!(
-            email(" a@example.org ").as_deref(),
-            Some("a@example.org")
-        );
+        assert_eq!(email(" a@example.org ").as_deref(), Some("a@example.org"));
         let id = "0f8f6a53-4d0b-4a43-9d4c-1a2b3c4d5e6f";
         assert_eq!(audit_record(id).as_deref(), Some(id));
     }

@@ -140,6 +140,7 @@ impl Call {
         Some(pb::ComplaintCommand {
             reference: self.id.clone(),
             acting_user: self.acting.clone(),
+            ..Default::default()
         })
     }
 
@@ -382,6 +383,7 @@ fn planned(c: &mut Call, prefix: &str) -> Option<pb::PlannedActionInput> {
         description,
         owner,
         due_on,
+        ..Default::default()
     })
 }
 
@@ -425,6 +427,7 @@ pub static STEPS: &[Step] = &[
                         handler: c.text("handler"),
                         team: c.text("team"),
                         role,
+                        ..Default::default()
                     })
                     .await?
                     .into_inner();
@@ -478,6 +481,7 @@ pub static STEPS: &[Step] = &[
                         at: Some(at),
                         method,
                         summary: c.text("summary"),
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The contact is recorded.")
@@ -505,6 +509,7 @@ pub static STEPS: &[Step] = &[
                     .agree_timescale(pb::AgreeTimescaleRequest {
                         command: c.command(),
                         due_on,
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The agreed timescale is recorded.")
@@ -536,6 +541,7 @@ pub static STEPS: &[Step] = &[
                         command: c.command(),
                         reason: c.text("reason"),
                         revised_due_on,
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The update is recorded.")
@@ -560,6 +566,7 @@ pub static STEPS: &[Step] = &[
                         command: c.command(),
                         manager: c.text("manager"),
                         team: c.text("team"),
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The complaint is referred to the line manager at Stage 2.")
@@ -704,6 +711,7 @@ pub static STEPS: &[Step] = &[
                             description,
                             compensation,
                             expected_payment_on,
+                            ..Default::default()
                         });
                     }
                 }
@@ -723,6 +731,7 @@ pub static STEPS: &[Step] = &[
                         identify_affected_learners: identify,
                         correct_or_mitigate: correct,
                         prevent_recurrence: prevent,
+                        ..Default::default()
                     })
                     .await?
                     .into_inner();
@@ -781,6 +790,7 @@ pub static STEPS: &[Step] = &[
                         reasons: c.text("reasons"),
                         outcome_sought: String::new(),
                         received_on,
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The complaint is at Stage 2.")
@@ -826,6 +836,7 @@ pub static STEPS: &[Step] = &[
                         reasons: c.text("reasons"),
                         outcome_sought: c.text("outcome_sought"),
                         received_on,
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The complaint is at Stage 3, with the Corporate Compliance Manager.")
@@ -846,6 +857,7 @@ pub static STEPS: &[Step] = &[
                     .acknowledge_stage3(pb::ComplaintCommand {
                         reference: c.id.clone(),
                         acting_user: c.acting.clone(),
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The Stage 3 acknowledgement is recorded.")
@@ -875,6 +887,7 @@ pub static STEPS: &[Step] = &[
                         command: c.command(),
                         warranted: c.form.get("warranted") == "yes",
                         reason: c.text("reason"),
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The decision on investigation is recorded.")
@@ -917,6 +930,7 @@ pub static STEPS: &[Step] = &[
                         stage,
                         due_on,
                         reason: c.text("reason"),
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The deadline is extended.")
@@ -954,6 +968,7 @@ pub static STEPS: &[Step] = &[
                         description: c.text("description"),
                         owner: c.text("owner"),
                         due_on,
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The action is added.")
@@ -987,6 +1002,7 @@ pub static STEPS: &[Step] = &[
                         action_id,
                         owner: c.text("owner"),
                         reason: c.text("reason"),
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The action is reassigned.")
@@ -1018,6 +1034,7 @@ pub static STEPS: &[Step] = &[
                         command: c.command(),
                         action_id,
                         note: c.text("note"),
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The action is complete.")
@@ -1049,6 +1066,7 @@ pub static STEPS: &[Step] = &[
                         command: c.command(),
                         regulator: c.text("regulator"),
                         referred_on,
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The referral to the regulator is recorded.")
@@ -1080,6 +1098,7 @@ pub static STEPS: &[Step] = &[
                         command: c.command(),
                         reason: c.text("reason"),
                         review_on,
+                        ..Default::default()
                     })
                     .await?;
                 c.done("Contact is restricted.")
@@ -1131,6 +1150,7 @@ pub static STEPS: &[Step] = &[
                         legal_basis,
                         what: c.text("what"),
                         disclosed_on,
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The disclosure is recorded.")
@@ -1171,6 +1191,7 @@ pub static STEPS: &[Step] = &[
                         scope: c.text("scope"),
                         given_on,
                         in_writing: c.checked("in_writing"),
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The permission is recorded.")
@@ -1191,6 +1212,7 @@ pub static STEPS: &[Step] = &[
                     .resolve_outside_procedure(pb::ResolveOutsideProcedureRequest {
                         command: c.command(),
                         how: c.text("how"),
+                        ..Default::default()
                     })
                     .await?;
                 c.done("The resolution is recorded. The complaint is closed.")
@@ -1212,6 +1234,7 @@ pub static STEPS: &[Step] = &[
                     .raise_new_issues(pb::RaiseNewIssuesRequest {
                         command: c.command(),
                         description: c.text("description"),
+                        ..Default::default()
                     })
                     .await?
                     .into_inner();
@@ -1240,6 +1263,7 @@ pub static STEPS: &[Step] = &[
                         submission_id: c.id.clone(),
                         reason: c.text("reason"),
                         decided_by: c.acting.clone(),
+                        ..Default::default()
                     })
                     .await?
                     .into_inner();
@@ -1270,6 +1294,7 @@ pub static STEPS: &[Step] = &[
                         submission_id: c.id.clone(),
                         reason: c.text("reason"),
                         decided_by: c.acting.clone(),
+                        ..Default::default()
                     })
                     .await?
                     .into_inner();
@@ -1312,6 +1337,7 @@ pub static STEPS: &[Step] = &[
                         evidence: c.text("evidence"),
                         given_on,
                         recorded_by: c.acting.clone(),
+                        ..Default::default()
                     })
                     .await?
                     .into_inner();
@@ -1349,6 +1375,7 @@ pub static STEPS: &[Step] = &[
                         submission_id: c.id.clone(),
                         withdrawn_on,
                         recorded_by: c.acting.clone(),
+                        ..Default::default()
                     })
                     .await?
                     .into_inner();
@@ -1409,6 +1436,7 @@ pub static STEPS: &[Step] = &[
                         received_on,
                         review_owner: c.text("review_owner"),
                         review_due_on,
+                        ..Default::default()
                     })
                     .await?
                     .into_inner();
@@ -1442,6 +1470,7 @@ pub static STEPS: &[Step] = &[
                         acting_user: c.acting.clone(),
                         notice_id: c.id.clone(),
                         findings: c.text("findings"),
+                        ..Default::default()
                     })
                     .await?;
                 Ok(Done {
@@ -1536,7 +1565,7 @@ fn field_views(step: &Step, form: &Fields, errors: &[FieldError]) -> Vec<FieldVi
             };
             let error = errors
                 .iter()
-                .filter(|e| e.field == f.name || e.field.starts_with(&format!("{}_", f.name)))
+                .filter(|e| form_field_of(step, &e.field) == Some(f.name))
                 .map(|e| e.message.clone())
                 .collect::<Vec<_>>();
             FieldView {
@@ -1553,6 +1582,22 @@ fn field_views(step: &Step, form: &Fields, errors: &[FieldError]) -> Vec<FieldVi
             }
         })
         .collect()
+}
+
+/// Where the service's `field` is shown on `step`'s form: the field of
+/// that name; else the field it is part of (`remedies_0_kind` for
+/// `remedies_0_kind_x`); else the first field within it (`remedies_0_kind`
+/// for `remedies`); a whole group of fields by its switch.
+fn form_field_of(step: &Step, field: &str) -> Option<&'static str> {
+    let field = match field {
+        "assessment_failure_actions" => "assessment_failure_found",
+        other => other,
+    };
+    let names = || step.fields.iter().map(|f| f.name);
+    names()
+        .find(|n| *n == field)
+        .or_else(|| names().find(|n| field.starts_with(&format!("{n}_"))))
+        .or_else(|| names().find(|n| n.starts_with(&format!("{field}_"))))
 }
 
 fn base_path(target: Target, id: &str) -> String {
@@ -1587,22 +1632,9 @@ fn render_form(
     // Errors against no field of the form are shown in the summary only.
     let summary: Vec<FieldError> = errors
         .into_iter()
-        .map(|e| {
-            let known = step
-                .fields
-                .iter()
-                .any(|f| e.field == f.name || e.field.starts_with(&format!("{}_", f.name)));
-            FieldError {
-                field: if known {
-                    step.fields
-                        .iter()
-                        .find(|f| e.field == f.name || e.field.starts_with(&format!("{}_", f.name)))
-                        .map_or(String::new(), |f| f.name.to_owned())
-                } else {
-                    "form".into()
-                },
-                message: e.message,
-            }
+        .map(|e| FieldError {
+            field: form_field_of(step, &e.field).unwrap_or("form").to_owned(),
+            message: e.message,
         })
         .collect();
     let target_label = match step.target {
@@ -1641,6 +1673,7 @@ async fn complaint_version(app: &App, staff: &Staff, reference: &str) -> Result<
         .complaints(&staff.person.token)
         .get_complaint(pb::GetComplaintRequest {
             reference: reference.to_owned(),
+            ..Default::default()
         })
         .await?
         .into_inner()

@@ -51,6 +51,7 @@ async fn triage(State(app): State<Shared>, staff: Staff, RawQuery(query): RawQue
             status,
             page_size: 100,
             page_token,
+            ..Default::default()
         })
         .await
     {
