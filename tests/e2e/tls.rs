@@ -3,6 +3,8 @@
 //! certificate signed by a private CA made for the test. A service given
 //! that CA connects and serves; one given another CA (or, for NATS, none)
 //! refuses to start, says which connection failed, and exits non-zero.
+//! And the services' own gRPC port over TLS, with a certificate made by
+//! the test and a client that trusts its CA.
 
 use end_to_end::clients;
 use end_to_end::private::{PrivateNats, PrivatePostgres, TestCa};
@@ -110,5 +112,137 @@ async fn a_service_reaches_nats_over_tls_with_nats_ca_file_and_not_without_it() 
     env.remove("NATS_CA_FILE");
     let said = refuses(&env).await;
     assert!(said.contains("TLS"), "it says TLS failed: {said}");
+    isolation.cleanup().await;
+}
+
+/// A channel to `process` over TLS, trusting only the CA at `ca`, with the
+/// harness's token on every call.
+async fn tls_channel(
+    process: &ServiceProcess,
+    ca: &std::path::Path,
+) -> Result<
+    tonic::service::interceptor::InterceptedService<
+        tonic::transport::Channel,
+        clients::CallMetadata,
+    >,
+    tonic::transport::Error,
+> {
+    use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
+    let pem = std::fs::read(ca).expect("reading the test CA");
+    let channel = Endpoint::from_shared(format!("https://localhost:{}", process.addr.port()))
+        .expect("a valid endpoint")
+        .tls_config(
+            ClientTlsConfig::new()
+                .ca_certificate(Certificate::from_pem(pem))
+                .domain_name("localhost"),
+        )?
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .connect()
+        .await?;
+    Ok(tonic::service::interceptor::InterceptedService::new(
+        channel,
+        clients::CallMetadata::untraced(),
+    ))
+}
+
+/// gRPC over TLS on the service's own port (`GRPC_TLS_CERT_FILE` and
+/// `GRPC_TLS_KEY_FILE`), for deployments without a mesh: a client that
+/// trusts the certificate's CA gets health and reflection, a plaintext
+/// client and one trusting another CA get nothing, and one of the two
+/// settings alone stops the service at start, naming the other.
+#[tokio::test]
+async fn a_service_serves_grpc_health_and_reflection_over_tls_on_its_own_port_with_its_certificate()
+{
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+
+    let ca = TestCa::new("complaints-test-grpc-ca");
+    let other = TestCa::new("some-other-ca");
+    let cert = ca.server_cert("grpc");
+    let isolation = Isolation::fresh("grpctls");
+    let mut env = isolation.env(SERVICE);
+    env.insert("GRPC_TLS_CERT_FILE".into(), cert.cert.display().to_string());
+    env.insert("GRPC_TLS_KEY_FILE".into(), cert.key.display().to_string());
+    let process = ServiceProcess::spawn(SERVICE, &env).await;
+
+    // Health over TLS, trusting the test's CA.
+    let channel = tls_channel(&process, &ca.cert)
+        .await
+        .expect("a client trusting the CA connects over TLS");
+    let status = tonic_health::pb::health_client::HealthClient::new(channel.clone())
+        .check(HealthCheckRequest {
+            service: String::new(),
+        })
+        .await
+        .expect("health over TLS")
+        .into_inner()
+        .status;
+    assert_eq!(status, ServingStatus::Serving as i32);
+
+    // Reflection over TLS, with a token as on plaintext.
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let answer = ServerReflectionClient::new(channel)
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .expect("reflection over TLS")
+        .into_inner()
+        .message()
+        .await
+        .expect("a reflection answer")
+        .expect("one answer");
+    let services: Vec<String> = match answer.message_response {
+        Some(MessageResponse::ListServicesResponse(list)) => {
+            list.service.into_iter().map(|s| s.name).collect()
+        }
+        other => panic!("unexpected reflection answer {other:?}"),
+    };
+    assert!(
+        services.iter().any(|s| s == "complaints.v1.Reporting")
+            && services.iter().any(|s| s == "grpc.health.v1.Health"),
+        "{services:?}"
+    );
+
+    // Plaintext on the same port gets no answer.
+    let plaintext = tonic::transport::Endpoint::from_shared(process.endpoint())
+        .expect("a valid endpoint")
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(5))
+        .connect_lazy();
+    let refused = tonic_health::pb::health_client::HealthClient::new(plaintext)
+        .check(HealthCheckRequest {
+            service: String::new(),
+        })
+        .await;
+    assert!(refused.is_err(), "plaintext is not served: {refused:?}");
+
+    // A client trusting another CA does not get through the handshake.
+    let untrusted = match tls_channel(&process, &other.cert).await {
+        Err(e) => Err(e.to_string()),
+        Ok(channel) => tonic_health::pb::health_client::HealthClient::new(channel)
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+    };
+    assert!(untrusted.is_err(), "a certificate of another CA is refused");
+
+    let exit = process.terminate().await;
+    assert!(exit.success(), "stops cleanly: {exit}");
+
+    // One of the pair alone: the service does not start, and names the other.
+    env.remove("GRPC_TLS_KEY_FILE");
+    let said = refuses(&env).await;
+    assert!(
+        said.contains("GRPC_TLS_KEY_FILE"),
+        "it names GRPC_TLS_KEY_FILE: {said}"
+    );
     isolation.cleanup().await;
 }

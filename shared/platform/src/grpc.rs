@@ -93,7 +93,13 @@ where
         .add_service(health)
         .add_service(reflection().build_v1().map_err(Error::Reflection)?)
         .add_service(reflection().build_v1alpha().map_err(Error::Reflection)?);
-    Server::builder()
+    let mut server = Server::builder();
+    if let Some(tls) = &settings.tls {
+        // Checked when the settings loaded; this cannot fail on a pair
+        // that passed there.
+        server = server.tls_config(tls.config()).map_err(Error::Serve)?;
+    }
+    server
         .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
         .timeout(settings.request_timeout)
         .concurrency_limit_per_connection(settings.concurrency_per_connection)

@@ -252,7 +252,7 @@ impl Runtime {
                 )
             });
         }
-        tracing::info!(service = %self.settings.service, addr = %self.addr, "serving gRPC");
+        tracing::info!(service = %self.settings.service, addr = %self.addr, tls = self.settings.grpc.tls.is_some(), "serving gRPC");
 
         let stop = self.stop.clone();
         let service = self.settings.service.clone();

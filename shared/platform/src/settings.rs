@@ -169,6 +169,101 @@ pub struct GrpcSettings {
     pub addr: SocketAddr,
     pub request_timeout: Duration,
     pub concurrency_per_connection: usize,
+    /// TLS on the service's own port, for deployments where no mesh
+    /// provides it; `None` serves plaintext (behind a mesh, or locally).
+    pub tls: Option<GrpcTls>,
+}
+
+/// `GRPC_TLS_CERT_FILE` (the certificate chain, PEM) and
+/// `GRPC_TLS_KEY_FILE` (its private key, PEM): both or neither. Read and
+/// checked when the settings load, so a missing file, a key that does not
+/// parse or one of the pair alone stops the service before it serves,
+/// naming the setting, never later at the first connection. Served with
+/// rustls on `ring` (tonic's `tls-ring`; no OpenSSL, no aws-lc). The key's
+/// bytes are never printed (`Debug` shows the file names only).
+#[derive(Clone)]
+pub struct GrpcTls {
+    pub cert_file: std::path::PathBuf,
+    pub key_file: std::path::PathBuf,
+    config: tonic::transport::ServerTlsConfig,
+}
+
+impl std::fmt::Debug for GrpcTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GrpcTls")
+            .field("cert_file", &self.cert_file)
+            .field("key_file", &self.key_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GrpcTls {
+    /// The server's TLS configuration.
+    pub fn config(&self) -> tonic::transport::ServerTlsConfig {
+        self.config.clone()
+    }
+
+    fn from_source(s: &Source) -> Result<Option<Self>, SettingsError> {
+        let error = |key: &str, reason: String| SettingsError {
+            key: key.into(),
+            reason,
+        };
+        let cert = s.raw("GRPC_TLS_CERT_FILE").filter(|v| !v.is_empty());
+        let key = s.raw("GRPC_TLS_KEY_FILE").filter(|v| !v.is_empty());
+        let (cert_file, key_file) = match (cert, key) {
+            (None, None) => return Ok(None),
+            (Some(_), None) => {
+                return Err(error(
+                    "GRPC_TLS_KEY_FILE",
+                    "is required with GRPC_TLS_CERT_FILE (set both or neither)".into(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(error(
+                    "GRPC_TLS_CERT_FILE",
+                    "is required with GRPC_TLS_KEY_FILE (set both or neither)".into(),
+                ));
+            }
+            (Some(cert), Some(key)) => (
+                std::path::PathBuf::from(cert),
+                std::path::PathBuf::from(key),
+            ),
+        };
+        let read = |setting: &str, path: &std::path::Path| {
+            std::fs::read(path).map_err(|e| error(setting, format!("cannot be read: {e}")))
+        };
+        let cert_pem = read("GRPC_TLS_CERT_FILE", &cert_file)?;
+        let key_pem = read("GRPC_TLS_KEY_FILE", &key_file)?;
+        if !String::from_utf8_lossy(&cert_pem).contains("-----BEGIN CERTIFICATE-----") {
+            return Err(error(
+                "GRPC_TLS_CERT_FILE",
+                "holds no PEM certificate".into(),
+            ));
+        }
+        if !String::from_utf8_lossy(&key_pem).contains("PRIVATE KEY-----") {
+            return Err(error(
+                "GRPC_TLS_KEY_FILE",
+                "holds no PEM private key".into(),
+            ));
+        }
+        let identity = tonic::transport::Identity::from_pem(cert_pem, key_pem);
+        let config = tonic::transport::ServerTlsConfig::new().identity(identity);
+        // Building the acceptor parses both and checks the key is usable
+        // with rustls: done here, so a bad pair is refused at start.
+        tonic::transport::Server::builder()
+            .tls_config(config.clone())
+            .map_err(|e| {
+                error(
+                    "GRPC_TLS_KEY_FILE",
+                    format!("with GRPC_TLS_CERT_FILE is not a usable TLS identity: {e}"),
+                )
+            })?;
+        Ok(Some(Self {
+            cert_file,
+            key_file,
+            config,
+        }))
+    }
 }
 
 impl Settings {
@@ -179,6 +274,8 @@ impl Settings {
         "GRPC_ADDR",
         "GRPC_REQUEST_TIMEOUT_SECONDS",
         "GRPC_CONCURRENCY_PER_CONNECTION",
+        "GRPC_TLS_CERT_FILE",
+        "GRPC_TLS_KEY_FILE",
         "METRICS_ADDR",
         "DATABASE_URL",
         "DATABASE_SCHEMA",
@@ -275,6 +372,7 @@ impl Settings {
                     Duration::from_secs,
                 )?,
                 concurrency_per_connection: s.get("GRPC_CONCURRENCY_PER_CONNECTION", 256)?,
+                tls: GrpcTls::from_source(s)?,
             },
             metrics_addr: s.get(
                 "METRICS_ADDR",
@@ -579,6 +677,69 @@ mod tests {
                 "{error}"
             );
         }
+    }
+
+    /// `GRPC_TLS_CERT_FILE` and `GRPC_TLS_KEY_FILE` go together, and a
+    /// pair that cannot be read or used stops the service at start, naming
+    /// the setting (a usable pair is served: `tests/e2e/tls.rs`).
+    #[test]
+    fn grpc_tls_takes_both_files_or_neither_and_refuses_an_unusable_pair_at_start() {
+        let dir = std::env::temp_dir().join(format!("grpc-tls-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (cert, key, junk) = (dir.join("cert.pem"), dir.join("key.pem"), dir.join("junk"));
+        std::fs::write(
+            &cert,
+            "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &key,
+            "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
+        )
+        .unwrap();
+        std::fs::write(&junk, "just words\n").unwrap();
+        let (cert, key, junk) = (
+            cert.to_str().unwrap(),
+            key.to_str().unwrap(),
+            junk.to_str().unwrap(),
+        );
+        let refused = |pairs: &[(&str, &str)]| {
+            let mut all = vec![SECRET];
+            all.extend_from_slice(pairs);
+            Settings::from_source("intake", 50051, source(&all)).unwrap_err()
+        };
+        let plain = Settings::from_source("intake", 50051, source(&[SECRET])).unwrap();
+        assert!(plain.grpc.tls.is_none(), "neither: plaintext");
+        assert_eq!(
+            refused(&[("GRPC_TLS_CERT_FILE", cert)]).key,
+            "GRPC_TLS_KEY_FILE"
+        );
+        assert_eq!(
+            refused(&[("GRPC_TLS_KEY_FILE", key)]).key,
+            "GRPC_TLS_CERT_FILE"
+        );
+        let missing = refused(&[
+            ("GRPC_TLS_CERT_FILE", "/nonexistent/cert.pem"),
+            ("GRPC_TLS_KEY_FILE", key),
+        ]);
+        assert_eq!(missing.key, "GRPC_TLS_CERT_FILE");
+        assert_eq!(
+            refused(&[("GRPC_TLS_CERT_FILE", junk), ("GRPC_TLS_KEY_FILE", key)]).key,
+            "GRPC_TLS_CERT_FILE"
+        );
+        assert_eq!(
+            refused(&[("GRPC_TLS_CERT_FILE", cert), ("GRPC_TLS_KEY_FILE", junk)]).key,
+            "GRPC_TLS_KEY_FILE"
+        );
+        // PEM framing around bytes that are no key: refused at start, not
+        // at the first connection.
+        let unusable = refused(&[("GRPC_TLS_CERT_FILE", cert), ("GRPC_TLS_KEY_FILE", key)]);
+        assert_eq!(unusable.key, "GRPC_TLS_KEY_FILE");
+        assert!(
+            unusable.reason.contains("not a usable TLS identity"),
+            "{unusable}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

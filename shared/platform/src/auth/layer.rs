@@ -119,6 +119,21 @@ pub struct AuthService<S> {
     layer: AuthLayer,
 }
 
+/// The caller's address, over plaintext or over TLS on the service's own
+/// port (`GRPC_TLS_*`, where tonic wraps the TCP connection's info).
+fn peer_ip(extensions: &http::Extensions) -> Option<IpAddr> {
+    use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
+    extensions
+        .get::<TcpConnectInfo>()
+        .or_else(|| {
+            extensions
+                .get::<TlsConnectInfo<TcpConnectInfo>>()
+                .map(|tls| tls.get_ref())
+        })
+        .and_then(|info| info.remote_addr())
+        .map(|addr| addr.ip())
+}
+
 /// A gRPC error answer, with no body.
 fn refuse<B: Default>(status: &tonic::Status) -> http::Response<B> {
     status.clone().into_http()
@@ -154,11 +169,7 @@ where
             Err(e) => {
                 tracing::info!(method = %path, reason = %e, "refused: not authenticated");
                 let status = tonic::Status::unauthenticated(e.to_string());
-                let peer = request
-                    .extensions()
-                    .get::<tonic::transport::server::TcpConnectInfo>()
-                    .and_then(|info| info.remote_addr())
-                    .map(|addr| addr.ip());
+                let peer = peer_ip(request.extensions());
                 let recording = self.layer.budget.take(peer, Instant::now());
                 let log = self.layer.log.clone();
                 return Box::pin(async move {
