@@ -29,7 +29,9 @@ impl NotificationsApi {
         }
     }
 
-    /// Refuses (and records) a caller who may not reach `row`'s complaint.
+    /// Refuses (and records) a caller who may not act on `row`'s
+    /// complaint: resending and marking posted are handling, which
+    /// monitoring alone does not give (R-MON-1, R-CONF-1).
     async fn reach_row(
         &self,
         conn: &mut PgConnection,
@@ -41,7 +43,7 @@ impl NotificationsApi {
             conn,
             &self.audit,
             who,
-            &reach::method(name),
+            (&reach::method(name), reach::Need::Handle),
             &row.reference,
             &row.party_key,
         )
@@ -216,7 +218,15 @@ impl pb::notifications_server::Notifications for NotificationsApi {
             .map_err(store_status)?
             .ok_or_else(|| Status::not_found(format!("{reference} is not known here")))?;
         let method = reach::method("ListCorrespondence");
-        reach::check(&mut conn, &self.audit, &who, &method, &reference, &party).await?;
+        reach::check(
+            &mut conn,
+            &self.audit,
+            &who,
+            (&method, reach::Need::Read),
+            &reference,
+            &party,
+        )
+        .await?;
         reach::read(&self.audit, &who, &method, &reference).await?;
         let rows = store::of_party(&mut conn, &party, platform::limits::MAX_LIST_ROWS)
             .await
@@ -313,7 +323,15 @@ impl pb::notifications_server::Notifications for NotificationsApi {
             .ok_or_else(|| Status::not_found(format!("{reference} is not known here")))?;
         // The preview is the letter as the complainant gets it: their data.
         let method = reach::method("PreviewTemplate");
-        reach::check(&mut conn, &self.audit, &who, &method, reference, &party_key).await?;
+        reach::check(
+            &mut conn,
+            &self.audit,
+            &who,
+            (&method, reach::Need::Read),
+            reference,
+            &party_key,
+        )
+        .await?;
         reach::read(&self.audit, &who, &method, reference).await?;
         let rows = store::of_party(&mut conn, &party_key, platform::limits::MAX_LIST_ROWS)
             .await

@@ -28,6 +28,29 @@ pub async fn holder(
         .unwrap_or_default())
 }
 
+/// What a caller wants of a complaint's letters: to read them (the
+/// monitors of R-MON-1 read every team's), or to act on them (resend, mark
+/// posted), which stays with the team holding the complaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Read,
+    Handle,
+}
+
+/// Whether `who` may act on the party's complaint's letters (R-CONF-1):
+/// monitoring gives no more than reading.
+pub async fn may_handle(
+    conn: &mut PgConnection,
+    who: &Principal,
+    party_key: &str,
+) -> Result<bool, StoreError> {
+    if who.handles_everything() {
+        return Ok(true);
+    }
+    let (handler, team) = holder(conn, party_key).await?;
+    Ok(who.may_handle(&handler, &team))
+}
+
 /// Whether `who` may reach the party's complaint.
 pub async fn may_reach(
     conn: &mut PgConnection,
@@ -42,16 +65,20 @@ pub async fn may_reach(
 }
 
 /// Refuses, and records the refusal, unless `who` may reach the party's
-/// complaint `reference`.
+/// complaint `reference` as `need` asks.
 pub async fn check(
     conn: &mut PgConnection,
     audit: &AccessAudit,
     who: &Principal,
-    method: &str,
+    (method, need): (&str, Need),
     reference: &str,
     party_key: &str,
 ) -> Result<(), Status> {
-    match may_reach(conn, who, party_key).await {
+    let allowed = match need {
+        Need::Read => may_reach(conn, who, party_key).await,
+        Need::Handle => may_handle(conn, who, party_key).await,
+    };
+    match allowed {
         Ok(true) => Ok(()),
         Ok(false) => Err(audit.refused(who, method, reference).await),
         Err(e) => Err(crate::grpc::store_status(e)),

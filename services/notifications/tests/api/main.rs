@@ -8,5 +8,6 @@ mod delivery;
 mod helpers;
 mod hostile;
 mod letters;
+mod monitors;
 mod retention;
 mod smtp;
