@@ -125,7 +125,7 @@ echo "Traces of every call: $target/debug/trace-catcher list, then trace-catcher
 
 echo
 echo "Every call but health needs a bearer token. A development token for each role:"
-for role in portal handler manager compliance_manager head_of_customer_experience committee data_protection_officer operator; do
+for role in portal handler manager compliance_manager head_of_customer_experience customer_service_manager committee data_protection_officer operator; do
   printf '  %-28s (set -a; . .run/auth.env; %s/debug/dev-token %s --team north)\n' "$role" "$target" "$role"
 done
 echo "then call with:  grpcurl -plaintext -H \"authorization: Bearer \$TOKEN\" 127.0.0.1:50052 list"

@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: dev-token ROLE[,ROLE...] [--subject ID] [--team TEAM] [--hours N]\n\
-roles: portal handler manager compliance_manager head_of_customer_experience committee \
-data_protection_officer operator";
+roles: portal handler manager compliance_manager head_of_customer_experience \
+customer_service_manager committee data_protection_officer operator";
 
 fn main() -> ExitCode {
     match token(std::env::args().skip(1).collect()) {
