@@ -7,13 +7,15 @@ use crate::core::{AnonymisedRecord, GoOn, Stage};
 use crate::labels;
 use chrono::NaiveDate;
 
-/// The columns, in order. Every coded value has two: the code (`..._code`,
-/// the protobuf name, for machines and joins with other exports) and its
-/// label for people ("Web form", "Not upheld", "First contact: met").
+/// The columns, in order: first what a reader opens the file for, every
+/// coded value written for people ("Web form", "Not upheld", "First
+/// contact: met"); then, in columns of their own at the end, the codes
+/// (the protobuf names) for machines and joins with other exports. The
+/// first columns are as they always were, so readers of the old layout
+/// keep finding `row`, `received_on`, `channel` and `query_category`.
 pub const COLUMNS: [&str; 45] = [
     "row",
     "received_on",
-    "channel_code",
     "channel",
     "query_category",
     "customer_type",
@@ -25,30 +27,22 @@ pub const COLUMNS: [&str; 45] = [
     "accepted",
     "stage_reached",
     "stage1_started_on",
-    "stage1_decision_code",
     "stage1_decision",
-    "stage1_remedy_codes",
     "stage1_remedies",
     "stage1_compensation_pence",
     "stage1_outcome_on",
     "stage2_started_on",
-    "stage2_decision_code",
     "stage2_decision",
-    "stage2_remedy_codes",
     "stage2_remedies",
     "stage2_compensation_pence",
     "stage2_outcome_on",
     "stage3_started_on",
-    "stage3_decision_code",
     "stage3_decision",
-    "stage3_remedy_codes",
     "stage3_remedies",
     "stage3_compensation_pence",
     "stage3_outcome_on",
-    "deadline_codes",
     "deadlines",
     "closed_on",
-    "closure_code",
     "closure",
     "open_actions",
     "completed_actions",
@@ -56,6 +50,15 @@ pub const COLUMNS: [&str; 45] = [
     "compensation_pence",
     "compensation",
     "final_decision",
+    "channel_code",
+    "stage1_decision_code",
+    "stage1_remedy_codes",
+    "stage2_decision_code",
+    "stage2_remedy_codes",
+    "stage3_decision_code",
+    "stage3_remedy_codes",
+    "deadline_codes",
+    "closure_code",
 ];
 
 /// The header line, naming every column.
@@ -77,111 +80,117 @@ pub fn csv_checked<E>(records: &[AnonymisedRecord], go_on: GoOn<'_, E>) -> Resul
     out.push_str("\r\n");
     for (n, r) in records.iter().enumerate() {
         crate::core::every(n, go_on)?;
-        let mut cells: Vec<String> = vec![
-            (n + 1).to_string(),
-            date(r.received_on),
-            r.channel.as_str_name().to_owned(),
-            labels::channel(r.channel).to_owned(),
-            text(&r.query_category),
-            text(&r.customer_type),
-            labels::yes_no(r.third_party).to_owned(),
-            labels::yes_no(r.regulated_qualification).to_owned(),
-            labels::yes_no(r.redirected).to_owned(),
-            labels::yes_no(r.resolved_outside_procedure).to_owned(),
-            labels::yes_no(r.declined_out_of_time).to_owned(),
-            labels::yes_no(r.accepted).to_owned(),
-            r.stage_reached
-                .map(|s| s.number().to_string())
-                .unwrap_or_default(),
-        ];
-        for stage in Stage::ALL {
-            let s = r.stage(stage);
-            cells.push(date(s.started_on));
-            cells.push(
-                s.decision
-                    .map(|d| d.as_str_name().to_owned())
-                    .unwrap_or_default(),
-            );
-            cells.push(
-                s.decision
-                    .map(|d| labels::decision(d).to_owned())
-                    .unwrap_or_default(),
-            );
-            cells.push(
-                s.remedies
-                    .iter()
-                    .map(|k| k.as_str_name())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-            );
-            cells.push(
-                s.remedies
-                    .iter()
-                    .map(|k| labels::remedy(*k))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            );
-            cells.push(s.compensation_pence.to_string());
-            cells.push(date(s.outcome_on));
-        }
-        cells.push(
-            r.deadlines
-                .iter()
-                .map(|(kind, result)| {
-                    format!(
-                        "{}={}",
-                        kind.as_str_name(),
-                        labels::deadline_result_code(*result)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(";"),
-        );
-        cells.push(
-            r.deadlines
-                .iter()
-                .map(|(kind, result)| {
-                    format!(
-                        "{}: {}",
-                        labels::deadline(*kind),
-                        labels::deadline_result(*result)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        );
-        cells.push(date(r.closed_on));
-        cells.push(
-            r.closure
-                .map(|c| c.as_str_name().to_owned())
-                .unwrap_or_default(),
-        );
-        cells.push(
-            r.closure
-                .map(|c| labels::closure(c).to_owned())
-                .unwrap_or_default(),
-        );
-        cells.push(r.open_actions.len().to_string());
-        cells.push(r.completed_actions.len().to_string());
-        cells.push(
-            r.completed_actions
-                .values()
-                .filter(|late| **late)
-                .count()
-                .to_string(),
-        );
-        cells.push(r.compensation_pence().to_string());
-        cells.push(crate::report::html::pounds(r.compensation_pence()));
-        cells.push(
-            r.final_decision()
-                .map(|d| labels::decision(d).to_owned())
-                .unwrap_or_default(),
-        );
-        let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
+        let line: Vec<String> = cells(n + 1, r).iter().map(|c| field(c)).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
     Ok(out)
+}
+
+/// The cells of row `row`, in the order of [`COLUMNS`].
+fn cells(row: usize, r: &AnonymisedRecord) -> Vec<String> {
+    let mut cells: Vec<String> = vec![
+        row.to_string(),
+        date(r.received_on),
+        labels::channel(r.channel).to_owned(),
+        text(&r.query_category),
+        text(&r.customer_type),
+        labels::yes_no(r.third_party).to_owned(),
+        labels::yes_no(r.regulated_qualification).to_owned(),
+        labels::yes_no(r.redirected).to_owned(),
+        labels::yes_no(r.resolved_outside_procedure).to_owned(),
+        labels::yes_no(r.declined_out_of_time).to_owned(),
+        labels::yes_no(r.accepted).to_owned(),
+        r.stage_reached
+            .map(|s| s.number().to_string())
+            .unwrap_or_default(),
+    ];
+    let mut codes: Vec<String> = vec![r.channel.as_str_name().to_owned()];
+    for stage in Stage::ALL {
+        let s = r.stage(stage);
+        cells.push(date(s.started_on));
+        cells.push(
+            s.decision
+                .map(|d| labels::decision(d).to_owned())
+                .unwrap_or_default(),
+        );
+        cells.push(
+            s.remedies
+                .iter()
+                .map(|k| labels::remedy(*k))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        cells.push(s.compensation_pence.to_string());
+        cells.push(date(s.outcome_on));
+        codes.push(
+            s.decision
+                .map(|d| d.as_str_name().to_owned())
+                .unwrap_or_default(),
+        );
+        codes.push(
+            s.remedies
+                .iter()
+                .map(|k| k.as_str_name())
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+    }
+    cells.push(
+        r.deadlines
+            .iter()
+            .map(|(kind, result)| {
+                format!(
+                    "{}: {}",
+                    labels::deadline(*kind),
+                    labels::deadline_result(*result)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    cells.push(date(r.closed_on));
+    cells.push(
+        r.closure
+            .map(|c| labels::closure(c).to_owned())
+            .unwrap_or_default(),
+    );
+    cells.push(r.open_actions.len().to_string());
+    cells.push(r.completed_actions.len().to_string());
+    cells.push(
+        r.completed_actions
+            .values()
+            .filter(|late| **late)
+            .count()
+            .to_string(),
+    );
+    cells.push(r.compensation_pence().to_string());
+    cells.push(crate::report::html::pounds(r.compensation_pence()));
+    cells.push(
+        r.final_decision()
+            .map(|d| labels::decision(d).to_owned())
+            .unwrap_or_default(),
+    );
+    codes.push(
+        r.deadlines
+            .iter()
+            .map(|(kind, result)| {
+                format!(
+                    "{}={}",
+                    kind.as_str_name(),
+                    labels::deadline_result_code(*result)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
+    codes.push(
+        r.closure
+            .map(|c| c.as_str_name().to_owned())
+            .unwrap_or_default(),
+    );
+    cells.extend(codes);
+    cells
 }
 
 fn date(d: Option<NaiveDate>) -> String {
