@@ -16,6 +16,7 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
         Letter::AutomaticReply(l) => vec![
             ("contact_within", l.contact.map(|(d, _)| d.get()).into()),
             ("contact_by", l.contact.map(|(_, by)| iso(by)).into()),
+            ("awaiting_age_decision", l.awaiting_age_decision.into()),
             ("after_age_decision", l.after_age_decision.into()),
             ("replaces", l.replaces.as_deref().map(text).into()),
         ],
@@ -87,6 +88,7 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
                 Alert::Assigned { stage, role } => ("assigned", Some(stage), Some(role), None),
                 Alert::DeadlineApproaching(k) => ("deadline_approaching", None, None, Some(k)),
                 Alert::DeadlineMissed(k) => ("deadline_missed", None, None, Some(k)),
+                Alert::RestrictionReviewDue => ("restriction_review_due", None, None, None),
                 Alert::DeliveryGivenUp { .. } => ("delivery_given_up", None, None, None),
             };
             let (letter, undelivered_to) = match l.alert {

@@ -142,6 +142,9 @@ pub struct AutomaticReply {
     /// contact; `None` while the matter's age waits for a staff decision
     /// (R-INT-2), when no date can be promised yet.
     pub contact: Option<(WorkingDays, NaiveDate)>,
+    /// R-INT-2: the matter's age waits for a staff decision; the reply
+    /// says so.
+    pub awaiting_age_decision: bool,
     /// The reply that went on receipt said the matter's age needed a
     /// decision; this one says the complaint is now accepted.
     pub after_age_decision: bool,
@@ -352,6 +355,8 @@ pub enum Alert {
     },
     DeadlineApproaching(DeadlineKind),
     DeadlineMissed(DeadlineKind),
+    /// R-UPC-1: the review date of the contact restriction in force came.
+    RestrictionReviewDue,
     /// R-INT-8: an email was given up after the configured attempts (or a
     /// permanent refusal); staff must reach the recipient another way.
     /// `letter` is the template of the letter that did not go.

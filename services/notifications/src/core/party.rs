@@ -132,7 +132,15 @@ impl Party {
             self.written = e.written;
         } else if is::<pb::OutOfTimeReviewRequired>(event_type) {
             // R-INT-2 with R-INT-8: the automatic reply goes now, quoting
-            // the submission's reference.
+            // the submission's reference and, when intake gave it, the
+            // contact date.
+            let e: pb::OutOfTimeReviewRequired = w.decode(payload)?;
+            self.written |= e.written;
+            if let Some(due) = w.date("contact_due_on", e.contact_due_on.as_ref())?
+                && e.contact_within_working_days > 0
+            {
+                self.contact = Some((WorkingDays::new(e.contact_within_working_days), due));
+            }
             if self.written {
                 self.age_reviewed = true;
                 self.tell_reference();
@@ -228,6 +236,8 @@ impl Party {
                 restricted_on: w.required_date("restricted_on", e.restricted_on.as_ref())?,
                 review_on: w.required_date("review_on", e.review_on.as_ref())?,
             });
+        } else if is::<pb::ContactRestrictionLifted>(event_type) {
+            self.restriction = None;
         } else if is::<pb::UpdateRecorded>(event_type) {
             let e: pb::UpdateRecorded = w.decode(payload)?;
             let stage = w.stage("stage", e.stage)?;

@@ -184,6 +184,7 @@ async fn r_conf_2_destroying_one_of_two_complaints_sharing_a_party_keeps_the_par
         .raise_new_issues(pb::RaiseNewIssuesRequest {
             command: acting(&first, "handler-1"),
             description: "The reissued certificate has the wrong name.".into(),
+            ..Default::default()
         })
         .await
         .unwrap()

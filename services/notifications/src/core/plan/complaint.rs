@@ -112,6 +112,29 @@ pub(super) fn letters(
         Ok(vec![stage3_acknowledgement(reference()?, party, ctx)])
     } else if is::<pb::OutcomeRecorded>(t) {
         outcome(reference()?, w, w.decode(payload)?, party)
+    } else if is::<pb::RestrictionReviewDue>(t) {
+        // R-UPC-1: the handler reviews the restriction; with nobody
+        // allocated, the monitors do.
+        let e: pb::RestrictionReviewDue = w.decode(payload)?;
+        let due = w.required_date("review_on", e.review_on.as_ref())?;
+        let mut ids: Vec<&str> = party.handler.iter().map(|h| h.staff_id.as_str()).collect();
+        if ids.is_empty() {
+            ids.extend(ctx.settings.monitors.iter().map(String::as_str));
+        }
+        let reference = reference()?;
+        Ok(ids
+            .into_iter()
+            .map(|id| {
+                let StaffAddressee { to, unlisted } = staff(ctx, id);
+                Letter::StaffAlert(StaffAlert {
+                    to,
+                    unlisted,
+                    reference: reference.clone(),
+                    alert: Alert::RestrictionReviewDue,
+                    due_on: Some(due),
+                })
+            })
+            .collect())
     } else if is::<pb::DeadlineApproaching>(t) {
         let e: pb::DeadlineApproaching = w.decode(payload)?;
         let kind = w.deadline_kind("kind", e.kind)?;
@@ -198,6 +221,7 @@ fn opened(
         return Ok(vec![Letter::AutomaticReply(AutomaticReply {
             reference,
             contact: party.contact,
+            awaiting_age_decision: false,
             after_age_decision: false,
             replaces: party.submission_reference.clone(),
         })]);

@@ -72,6 +72,7 @@ fn accepted(
             WorkingDays::new(e.contact_within_working_days),
             w.required_date("contact_due_on", e.contact_due_on.as_ref())?,
         )),
+        awaiting_age_decision: false,
         after_age_decision: party.age_reviewed,
         replaces: party
             .replaced_reference
@@ -82,12 +83,13 @@ fn accepted(
 
 /// R-INT-8 with R-INT-2: every written submission gets the automatic reply,
 /// one about a matter too old to consider without a compelling reason too:
-/// it says a member of staff will decide, and no contact date yet.
+/// it says a member of staff will decide, and when they will make contact.
 fn age_review(party: &Party) -> Vec<Letter> {
     match (&party.reference, party.written) {
         (Some(reference), true) => vec![Letter::AutomaticReply(AutomaticReply {
             reference: reference.clone(),
-            contact: None,
+            contact: party.contact,
+            awaiting_age_decision: true,
             after_age_decision: false,
             replaces: None,
         })],

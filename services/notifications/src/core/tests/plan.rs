@@ -39,6 +39,7 @@ fn r_int_8_a_written_acceptance_calls_for_the_automatic_reply() {
         vec![Letter::AutomaticReply(AutomaticReply {
             reference: "SUB-2027-000042".into(),
             contact: Some((WorkingDays::new(7), date(2027, 1, 6))),
+            awaiting_age_decision: false,
             after_age_decision: false,
             replaces: None,
         })]

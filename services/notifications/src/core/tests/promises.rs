@@ -170,6 +170,10 @@ fn r_int_8_a_written_submission_waiting_for_the_age_decision_gets_the_automatic_
         event(pb::OutOfTimeReviewRequired {
             matter_date: pb_date(2026, 1, 2),
             limit_date: pb_date(2026, 7, 4),
+            reference: SUB.into(),
+            written: true,
+            contact_within_working_days: 7,
+            contact_due_on: pb_date(2027, 1, 13),
             ..Default::default()
         }),
     );
@@ -743,4 +747,51 @@ fn a_remedy_restates_its_kind_only_when_its_opening_words_say_it() {
         .restates_kind()
     );
     let _ = date(2027, 1, 1);
+}
+
+/// R-UPC-1: when a restriction's review date comes, the handler is alerted
+/// to review it; a lifted restriction is no longer on the party.
+#[test]
+fn r_upc_1_a_restriction_review_due_alerts_the_handler() {
+    let mut party = Party::default();
+    opened_written(&mut party);
+    handle(
+        &mut party,
+        Some(CMP),
+        event(pb::HandlerAssigned {
+            stage: pb::Stage::Stage1 as i32,
+            staff_id: "s-handler".into(),
+            role: pb::HandlerRole::Handler as i32,
+            ..Default::default()
+        }),
+    );
+    restrict(&mut party);
+    let sent = handle(
+        &mut party,
+        Some(CMP),
+        event(pb::RestrictionReviewDue {
+            review_on: pb_date(2027, 6, 1),
+            restricted_on: pb_date(2027, 3, 1),
+            marked_on: pb_date(2027, 6, 1),
+        }),
+    );
+    let [alert] = &sent[..] else {
+        panic!("one alert: {sent:?}")
+    };
+    assert_eq!(alert.to, RecipientKind::Staff("s-handler".into()));
+    assert_eq!(
+        alert.subject,
+        format!("Contact restriction due for review: complaint {CMP}")
+    );
+    assert!(alert.body.contains("due for review on Tuesday 1 June 2027"));
+    handle(
+        &mut party,
+        Some(CMP),
+        event(pb::ContactRestrictionLifted {
+            reason: "Calls have stopped.".into(),
+            review_on: pb_date(2027, 6, 1),
+            lifted_on: pb_date(2027, 6, 2),
+        }),
+    );
+    assert!(party.restriction.is_none());
 }

@@ -64,6 +64,7 @@ fn samples() -> Vec<Letter> {
         Letter::AutomaticReply(AutomaticReply {
             reference: "SUB-2027-000042".into(),
             contact: Some((WorkingDays::new(7), date(2027, 1, 6))),
+            awaiting_age_decision: false,
             after_age_decision: false,
             replaces: None,
         }),

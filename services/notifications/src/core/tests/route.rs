@@ -227,6 +227,7 @@ fn a_letter_with_no_known_complainant_is_withheld_for_want_of_contact_details() 
     let letter = Letter::AutomaticReply(AutomaticReply {
         reference: "SUB-1".into(),
         contact: Some((WorkingDays::new(7), date(2027, 1, 6))),
+        awaiting_age_decision: false,
         after_age_decision: false,
         replaces: None,
     });
