@@ -1446,6 +1446,7 @@ async fn through_the_procedure(
     let raise = |t: &dyn Fn(Rule) -> String| pb::RaiseNewIssuesRequest {
         command: by("ccm-1"),
         description: t(fields::FREE_TEXT),
+        ..Default::default()
     };
     let first = staff.raise_new_issues(raise(&hostile)).await;
     retry(case, "RaiseNewIssues", &["description"], first, || {

@@ -87,6 +87,7 @@ pub const POLICY: Policy = Policy {
         (rpc!("RecordInformationPermission"), STAFF),
         (rpc!("ResolveOutsideProcedure"), STAFF),
         (rpc!("RaiseNewIssues"), STAFF),
+        (rpc!("DecideNewIssues"), STAFF),
         (rpc!("RecordRegulatorNotice"), CCM),
         (rpc!("CompleteRegulatorReview"), CCM),
         SUBJECT_ACCESS_EXPORT,

@@ -21,7 +21,7 @@ mod never_panics;
 mod tests;
 
 use crate::domain::Command;
-use crate::domain::command::RaiseNewIssues;
+use crate::domain::command::{DecideNewIssues, RaiseNewIssues};
 use crate::domain::types::{ComplaintRef, StaffId};
 use complaints_proto::v1 as pb;
 use fields::Fields;
@@ -60,12 +60,33 @@ pub fn raise_new_issues(
     let mut f = Fields::default();
     let acting = f.acting(r.command);
     let description = f.text("description", "R-UPC-2", &r.description);
+    let became_aware_on = f.opt_date("became_aware_on", "R-UPC-2", r.became_aware_on);
     f.finish(|| {
         let command = RaiseNewIssues {
             new_reference,
             description: description?,
+            became_aware_on: became_aware_on?,
         };
         Some((acting?, Command::RaiseNewIssues(command)))
+    })
+}
+
+/// R-UPC-2: the staff decision on new issues waiting for one; a compelling
+/// reason opens them as `new_reference`, which the shell allocates.
+pub fn decide_new_issues(
+    r: pb::DecideNewIssuesRequest,
+    new_reference: ComplaintRef,
+) -> Result<(Acting, Command), Vec<FieldViolation>> {
+    let mut f = Fields::default();
+    let acting = f.acting(r.command);
+    let reason = f.text("reason", "R-UPC-2", &r.reason);
+    f.finish(|| {
+        let command = DecideNewIssues {
+            new_reference,
+            compelling_reason: r.compelling_reason,
+            reason: reason?,
+        };
+        Some((acting?, Command::DecideNewIssues(command)))
     })
 }
 

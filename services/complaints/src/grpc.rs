@@ -31,6 +31,11 @@ pub struct ComplaintsApi {
 
 type Reply<T> = Result<Response<T>, Status>;
 
+/// Reads a follow-on request (new issues, a decision on them) given the
+/// reference the shell drew for the complaint it may open (R-UPC-2).
+type FollowOnParser<R> =
+    fn(R, ComplaintRef) -> Result<(Acting, Command), Vec<edge::FieldViolation>>;
+
 impl ComplaintsApi {
     pub fn new(
         store: Store,
@@ -130,11 +135,15 @@ impl ComplaintsApi {
     }
 
     /// R-UPC-2: new issues after closure are recorded on the closed
-    /// complaint and open a new complaint linked to it, in one transaction.
-    async fn raise_new_issues(
+    /// complaint and, when the decision says they are considered (raised in
+    /// time, or a compelling reason recorded), open a new complaint linked
+    /// to it, in one transaction; the answer is the new complaint, or the
+    /// closed one when nothing was opened (waiting for a decision, declined).
+    async fn follow_on<R>(
         &self,
         who: &Principal,
-        request: pb::RaiseNewIssuesRequest,
+        request: R,
+        parse: FollowOnParser<R>,
     ) -> Result<pb::ComplaintView, ComplaintsError> {
         let now = self.clock.now();
         let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);
@@ -146,13 +155,20 @@ impl ComplaintsApi {
             .await
             .context("beginning new issues")?;
         let new_reference = Store::next_reference(&mut tx, ctx.today.year()).await?;
-        let (acting, command) =
-            edge::raise_new_issues(request, new_reference).map_err(ComplaintsError::Invalid)?;
+        let (acting, command) = parse(request, new_reference).map_err(ComplaintsError::Invalid)?;
         let old = self.loaded(&acting.reference).await?;
         reach::check_command(&self.audit, who, &acting, &command, &old).await?;
         let events = decide(&old, command, &ctx).map_err(ComplaintsError::Refused)?;
         let metadata = Metadata::new(Actor::User(acting.user.as_str().to_owned()));
-        Store::append(&mut tx, &old, &events, &metadata, ctx.today).await?;
+        let after = Store::append(&mut tx, &old, &events, &metadata, ctx.today).await?;
+        let opens = events.iter().any(|e| {
+            matches!(e, crate::domain::Event::NewIssuesRaised(n) if n.new_reference == new_reference)
+        });
+        if !opens {
+            // The drawn number stays unused: numbers are never reused.
+            tx.commit().await.context("committing new issues")?;
+            return Ok(view::complaint_view(&after));
+        }
         let opened = old
             .opened
             .as_ref()
@@ -544,8 +560,20 @@ impl Complaints for ComplaintsApi {
         &self,
         r: Request<pb::RaiseNewIssuesRequest>,
     ) -> Reply<pb::ComplaintView> {
+        let who = Principal::of(&r)?.clone();
         Ok(Response::new(
-            ComplaintsApi::raise_new_issues(self, &Principal::of(&r)?.clone(), r.into_inner())
+            self.follow_on(&who, r.into_inner(), edge::raise_new_issues)
+                .await?,
+        ))
+    }
+
+    async fn decide_new_issues(
+        &self,
+        r: Request<pb::DecideNewIssuesRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        let who = Principal::of(&r)?.clone();
+        Ok(Response::new(
+            self.follow_on(&who, r.into_inner(), edge::decide_new_issues)
                 .await?,
         ))
     }

@@ -47,6 +47,7 @@ impl ComplaintsSettings {
         "STAGE3_RESPONSE_WORKING_DAYS",
         "ESCALATION_WINDOW_DAYS",
         "DEADLINE_WARNING_WORKING_DAYS",
+        "NEW_ISSUES_WITHIN_MONTHS",
         "QUALIFICATIONS_FILE",
         "BANK_HOLIDAYS_FILE",
         "OFFICE_CLOSURES_FILE",
@@ -89,6 +90,11 @@ impl ComplaintsSettings {
             return Err(invalid("ESCALATION_WINDOW_DAYS", "must be at least 1"));
         }
         policy.deadline_warning = working_days(source, "DEADLINE_WARNING_WORKING_DAYS", 2)?;
+        // R-UPC-2: the prescribed timescale for new issues after closure.
+        policy.new_issues_within_months = source.get("NEW_ISSUES_WITHIN_MONTHS", 6)?;
+        if policy.new_issues_within_months == 0 {
+            return Err(invalid("NEW_ISSUES_WITHIN_MONTHS", "must be at least 1"));
+        }
         let qualifications = match source.raw("QUALIFICATIONS_FILE") {
             None => Qualifications::parse(APPENDIX_D),
             Some(path) => std::fs::read_to_string(path)

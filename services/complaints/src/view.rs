@@ -52,6 +52,7 @@ pub fn complaint_view(state: &Complaint) -> pb::ComplaintView {
             .collect(),
         version: state.version,
         restriction_review_on: state.contact_restriction().map(|r| date(r.review_on)),
+        new_issues_awaiting_decision: state.new_issues_awaiting.is_some(),
     }
 }
 

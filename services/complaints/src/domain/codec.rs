@@ -132,5 +132,7 @@ events!(
     InformationPermissionRecorded,
     ResolvedOutsideProcedure,
     NewIssuesRaised,
+    NewIssuesAwaitingDecision,
+    NewIssuesDecided,
     ComplaintClosed,
 );

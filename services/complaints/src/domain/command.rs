@@ -32,6 +32,7 @@ pub enum Command {
     RecordInformationPermission(RecordInformationPermission),
     ResolveOutsideProcedure(ResolveOutsideProcedure),
     RaiseNewIssues(RaiseNewIssues),
+    DecideNewIssues(DecideNewIssues),
     CloseUnescalated,
     MarkDeadlineApproaching(DeadlineKind),
     MarkDeadlineMissed(DeadlineKind),
@@ -46,8 +47,9 @@ impl Command {
     /// (R-S3-6), so it refuses every command but these, which record what
     /// still happens after closure without reopening anything:
     ///
-    /// - `RaiseNewIssues`: new issues are the one way back in (R-UPC-2);
-    ///   they are dealt with as a new complaint linked to this one.
+    /// - `RaiseNewIssues`, `DecideNewIssues`: new issues are the one way
+    ///   back in (R-UPC-2); they are dealt with as a new complaint linked
+    ///   to this one, after a staff decision when raised late.
     /// - `RecordRegulatorReferral`: the complainant refers an exhausted
     ///   complaint to the regulator after closure (R-REG-2).
     /// - `RecordDisclosure`: a legal requirement to disclose can arise at
@@ -62,6 +64,7 @@ impl Command {
         matches!(
             self,
             Command::RaiseNewIssues(_)
+                | Command::DecideNewIssues(_)
                 | Command::RecordRegulatorReferral(_)
                 | Command::RecordDisclosure(_)
                 | Command::RestrictContact(_)
@@ -96,6 +99,7 @@ impl Command {
             Command::RecordInformationPermission(_) => "RecordInformationPermission",
             Command::ResolveOutsideProcedure(_) => "ResolveOutsideProcedure",
             Command::RaiseNewIssues(_) => "RaiseNewIssues",
+            Command::DecideNewIssues(_) => "DecideNewIssues",
             Command::CloseUnescalated => "CloseUnescalated",
             Command::MarkDeadlineApproaching(_) => "MarkDeadlineApproaching",
             Command::MarkDeadlineMissed(_) => "MarkDeadlineMissed",
@@ -293,4 +297,16 @@ pub struct ResolveOutsideProcedure {
 pub struct RaiseNewIssues {
     pub new_reference: ComplaintRef,
     pub description: NonEmptyText,
+    /// When the complainant became aware of them; `None`: the day they are
+    /// raised.
+    pub became_aware_on: Option<NaiveDate>,
+}
+
+/// R-UPC-2: staff decide on new issues raised outside the timescale: a
+/// compelling reason opens them as `new_reference`, or they are declined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecideNewIssues {
+    pub new_reference: ComplaintRef,
+    pub compelling_reason: bool,
+    pub reason: NonEmptyText,
 }

@@ -86,6 +86,7 @@ fn decide_admitted(
         Command::RecordInformationPermission(c) => records::information_permission(c, ctx),
         Command::ResolveOutsideProcedure(c) => closure::resolve_outside_procedure(state, c, ctx),
         Command::RaiseNewIssues(c) => closure::raise_new_issues(state, c, ctx),
+        Command::DecideNewIssues(c) => closure::decide_new_issues(state, c, ctx),
         Command::CloseUnescalated => closure::close_unescalated(state, ctx),
     }
 }

@@ -41,6 +41,8 @@ pub enum Event {
     InformationPermissionRecorded(InformationPermissionRecorded),
     ResolvedOutsideProcedure(ResolvedOutsideProcedure),
     NewIssuesRaised(NewIssuesRaised),
+    NewIssuesAwaitingDecision(NewIssuesAwaitingDecision),
+    NewIssuesDecided(NewIssuesDecided),
     ComplaintClosed(ComplaintClosed),
 }
 
@@ -310,6 +312,25 @@ pub struct NewIssuesRaised {
     pub new_reference: ComplaintRef,
     pub description: NonEmptyText,
     pub raised_on: NaiveDate,
+}
+
+/// New issues were raised longer than the prescribed timescale after the
+/// complainant became aware of them (R-UPC-2): recorded on the closed
+/// complaint, waiting for a staff decision, not opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewIssuesAwaitingDecision {
+    pub description: NonEmptyText,
+    pub became_aware_on: NaiveDate,
+    pub raised_on: NaiveDate,
+}
+
+/// Staff decided on new issues waiting for a decision (R-UPC-2): with a
+/// compelling reason a `NewIssuesRaised` follows; otherwise declined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewIssuesDecided {
+    pub compelling_reason: bool,
+    pub reason: NonEmptyText,
+    pub decided_on: NaiveDate,
 }
 
 /// The complaint is closed (R-S3-6, R-INT-7, R-S2-1, R-S3-1).

@@ -148,6 +148,11 @@ pub fn evolve(mut state: Complaint, event: &Event) -> Complaint {
         Event::InformationPermissionRecorded(e) => state.information_permissions.push(e.clone()),
         Event::ResolvedOutsideProcedure(e) => state.resolution_outside_procedure = Some(e.clone()),
         Event::NewIssuesRaised(e) => state.new_issues.push(e.clone()),
+        Event::NewIssuesAwaitingDecision(e) => state.new_issues_awaiting = Some(e.clone()),
+        Event::NewIssuesDecided(e) => {
+            state.new_issues_awaiting = None;
+            state.new_issues_decisions.push(e.clone());
+        }
         Event::ComplaintClosed(e) => {
             state.status = Status::Closed {
                 how: e.how,

@@ -25,6 +25,10 @@ pub struct Policy {
     /// A deadline counts as approaching this many working days before it is
     /// due (default 2).
     pub deadline_warning: WorkingDays,
+    /// R-UPC-2: new issues after closure are considered within this many
+    /// months of the complainant becoming aware of them (default 6, as a
+    /// matter at intake, R-INT-2); later ones wait for a staff decision.
+    pub new_issues_within_months: u32,
     /// R-S3-3: the Corporate Compliance Manager, to whom Stage 3 is allocated.
     pub compliance_manager: StaffId,
     /// R-S3-3: the Corporate Compliance Manager's team.
@@ -47,6 +51,7 @@ impl Policy {
             stage3_response: WorkingDays::new(20),
             escalation_window: 14,
             deadline_warning: WorkingDays::new(2),
+            new_issues_within_months: 6,
             compliance_manager,
             compliance_team,
             stage3_deputy: None,

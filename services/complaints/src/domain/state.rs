@@ -6,8 +6,9 @@ pub use records::{Action, Deadline, StageRecord, StageStart};
 
 use super::event::{
     ComplaintOpened, ContactRecorded, ContactRestricted, ContactRestrictionLifted,
-    DisclosureRecorded, InformationPermissionRecorded, NewIssuesRaised, ReferralRightRecorded,
-    RegulatorReferralRecorded, ResolvedOutsideProcedure, TimescaleAgreed, UpdateRecorded,
+    DisclosureRecorded, InformationPermissionRecorded, NewIssuesAwaitingDecision, NewIssuesDecided,
+    NewIssuesRaised, ReferralRightRecorded, RegulatorReferralRecorded, ResolvedOutsideProcedure,
+    TimescaleAgreed, UpdateRecorded,
 };
 use super::types::{ActionId, ComplaintRef, DeadlineKind, Qualification, Stage};
 use chrono::NaiveDate;
@@ -79,6 +80,10 @@ pub struct Complaint {
     pub resolution_outside_procedure: Option<ResolvedOutsideProcedure>,
     /// R-UPC-2: complaints raised from this one.
     pub new_issues: Vec<NewIssuesRaised>,
+    /// R-UPC-2: new issues raised late, waiting for a staff decision.
+    pub new_issues_awaiting: Option<NewIssuesAwaitingDecision>,
+    /// R-UPC-2: staff decisions on late new issues, oldest first.
+    pub new_issues_decisions: Vec<NewIssuesDecided>,
 }
 
 impl Complaint {

@@ -762,10 +762,12 @@ fn r_upc_2_new_issues_go_to_the_reference_the_shell_allocated() {
     let request = pb::RaiseNewIssuesRequest {
         command: command(),
         description: "a new point about the resit".into(),
+        became_aware_on: None,
     };
     let expected = RaiseNewIssues {
         new_reference,
         description: text("a new point about the resit"),
+        became_aware_on: None,
     };
     let parsed = accepted(raise_new_issues(request, new_reference));
     assert_eq!(parsed, Command::RaiseNewIssues(expected));
@@ -776,7 +778,35 @@ fn r_upc_2_new_issues_without_a_description_are_refused() {
     let request = pb::RaiseNewIssuesRequest {
         command: command(),
         description: String::new(),
+        became_aware_on: None,
     };
     let parsed = raise_new_issues(request, ComplaintRef::new(2026, 77).unwrap());
     assert_eq!(refused(parsed), one("description", "R-UPC-2"));
+}
+
+#[test]
+fn r_upc_2_the_date_the_complainant_became_aware_is_read_and_a_decision_needs_a_reason() {
+    let new_reference = ComplaintRef::new(2026, 77).unwrap();
+    let request = pb::RaiseNewIssuesRequest {
+        command: command(),
+        description: "a new point about the resit".into(),
+        became_aware_on: Some(pb::Date {
+            year: 2025,
+            month: 2,
+            day: 30,
+        }),
+    };
+    assert_eq!(
+        refused(raise_new_issues(request, new_reference)),
+        one("became_aware_on", "R-UPC-2")
+    );
+    let decision = pb::DecideNewIssuesRequest {
+        command: command(),
+        compelling_reason: true,
+        reason: " ".into(),
+    };
+    assert_eq!(
+        refused(decide_new_issues(decision, new_reference)),
+        one("reason", "R-UPC-2")
+    );
 }

@@ -103,6 +103,15 @@ pub fn summary(event: &Event) -> String {
             e.given_on
         ),
         Event::ResolvedOutsideProcedure(_) => "Resolved outside the procedure".to_owned(),
+        Event::NewIssuesAwaitingDecision(e) => format!(
+            "New issues raised, which the complainant became aware of on {}: outside the \
+             timescale, waiting for a staff decision",
+            e.became_aware_on
+        ),
+        Event::NewIssuesDecided(e) if e.compelling_reason => {
+            "New issues to be considered: a compelling reason was recorded".to_owned()
+        }
+        Event::NewIssuesDecided(_) => "New issues declined by staff".to_owned(),
         Event::NewIssuesRaised(e) => {
             format!("New issues raised: dealt with as {}", e.new_reference)
         }

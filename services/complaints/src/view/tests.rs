@@ -213,6 +213,7 @@ fn r_mon_1_a_stage_1_outcome_shows_met_deadlines_the_outcome_and_its_window() {
         new_complaints: vec![],
         version: case.log.len() as u64,
         restriction_review_on: None,
+        new_issues_awaiting_decision: false,
     };
     assert_eq!(view, expected);
 }
@@ -396,6 +397,7 @@ fn r_upc_1_r_upc_2_restrictions_and_new_complaints_show_on_a_closed_complaint() 
     case.ok(Command::RaiseNewIssues(RaiseNewIssues {
         new_reference: ComplaintRef::new(2026, 9).unwrap(),
         description: text("the certificate is wrong again"),
+        became_aware_on: None,
     }));
     let view = case.view();
     assert!(view.contact_restricted);

@@ -304,3 +304,61 @@ async fn r_upc_1_a_restriction_is_due_for_review_on_its_date_and_can_be_lifted()
     );
     stack.cleanup().await;
 }
+
+/// R-UPC-2: new issues raised more than 6 months after the complainant
+/// became aware of them are recorded as waiting for a staff decision, not
+/// opened; a compelling reason then opens the new complaint.
+#[tokio::test]
+async fn r_upc_2_late_new_issues_wait_for_a_staff_decision_then_open_a_complaint() {
+    let mut stack = Stack::spawn().await;
+    let reference = stack.open_complaint("late-issues").await;
+    stack
+        .complaints
+        .resolve_outside_procedure(pb::ResolveOutsideProcedureRequest {
+            command: acting(&reference, "handler-1"),
+            how: "Reissued the certificate the same day.".into(),
+        })
+        .await
+        .unwrap();
+    stack
+        .clock
+        .set(crate::helpers::start() + Duration::days(220));
+    let raise = |aware| pb::RaiseNewIssuesRequest {
+        command: acting(&reference, "handler-1"),
+        description: "The reissued certificate has the wrong name.".into(),
+        became_aware_on: Some(aware),
+    };
+    let old = stack
+        .complaints
+        .raise_new_issues(raise(date(2026, 3, 2)))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(old.reference, reference, "nothing new was opened");
+    assert!(old.new_issues_awaiting_decision);
+    assert!(old.new_complaints.is_empty());
+    refused(
+        stack
+            .complaints
+            .raise_new_issues(raise(date(2026, 9, 1)))
+            .await,
+        Code::FailedPrecondition,
+        "R-UPC-2",
+    );
+    let new = stack
+        .complaints
+        .decide_new_issues(pb::DecideNewIssuesRequest {
+            command: acting(&reference, "handler-1"),
+            compelling_reason: true,
+            reason: "The complainant was abroad and could not see the certificate.".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_ne!(new.reference, reference);
+    assert_eq!(new.raised_from, reference);
+    let old = stack.view(&reference).await;
+    assert!(!old.new_issues_awaiting_decision);
+    assert_eq!(old.new_complaints, vec![new.reference.clone()]);
+    stack.cleanup().await;
+}

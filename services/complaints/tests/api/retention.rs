@@ -175,6 +175,7 @@ async fn r_conf_2_complaints_sharing_a_submission_fall_due_together_after_the_la
         .raise_new_issues(pb::RaiseNewIssuesRequest {
             command: acting(&first, "handler-1"),
             description: "The reissued certificate has the wrong name.".into(),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -391,6 +392,7 @@ async fn r_conf_2_destroying_one_of_two_complaints_sharing_a_submission_keeps_it
         .raise_new_issues(pb::RaiseNewIssuesRequest {
             command: acting(&first, "handler-1"),
             description: "The reissued certificate has the wrong name.".into(),
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -303,6 +303,7 @@ async fn r_upc_2_a_closed_complaint_refuses_commands_but_new_issues_open_a_linke
         .raise_new_issues(pb::RaiseNewIssuesRequest {
             command: acting(&reference, "handler-1"),
             description: "The reissued certificate has the wrong name.".into(),
+            ..Default::default()
         })
         .await
         .unwrap()

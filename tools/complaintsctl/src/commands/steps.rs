@@ -197,6 +197,7 @@ pub async fn run(clients: &Clients, cli_command: Command) -> Result<Output, Erro
                 .raise_new_issues(pb::RaiseNewIssuesRequest {
                     command: command(reference, acting.user),
                     description,
+                    ..Default::default()
                 })
                 .await
         }

@@ -107,6 +107,46 @@ impl Wire for ev::RestrictionReviewDue {
     }
 }
 
+impl Wire for ev::NewIssuesAwaitingDecision {
+    type Proto = v1::NewIssuesAwaitingDecision;
+
+    fn to_proto(&self) -> Self::Proto {
+        v1::NewIssuesAwaitingDecision {
+            description: self.description.to_string(),
+            became_aware_on: date(self.became_aware_on),
+            raised_on: date(self.raised_on),
+        }
+    }
+
+    fn from_proto(p: Self::Proto) -> Result<Self, Invalid> {
+        Ok(Self {
+            description: text("description", &p.description)?,
+            became_aware_on: from_date("became_aware_on", p.became_aware_on)?,
+            raised_on: from_date("raised_on", p.raised_on)?,
+        })
+    }
+}
+
+impl Wire for ev::NewIssuesDecided {
+    type Proto = v1::NewIssuesDecided;
+
+    fn to_proto(&self) -> Self::Proto {
+        v1::NewIssuesDecided {
+            compelling_reason: self.compelling_reason,
+            reason: self.reason.to_string(),
+            decided_on: date(self.decided_on),
+        }
+    }
+
+    fn from_proto(p: Self::Proto) -> Result<Self, Invalid> {
+        Ok(Self {
+            compelling_reason: p.compelling_reason,
+            reason: text("reason", &p.reason)?,
+            decided_on: from_date("decided_on", p.decided_on)?,
+        })
+    }
+}
+
 impl Wire for ev::DisclosureRecorded {
     type Proto = v1::DisclosureRecorded;
 

@@ -1,12 +1,16 @@
 //! Ways a complaint ends, and what follows.
 
-use super::current_stage;
-use crate::domain::command::{RaiseNewIssues, ResolveOutsideProcedure};
+use super::{current_stage, not_in_future};
+use crate::domain::command::{DecideNewIssues, RaiseNewIssues, ResolveOutsideProcedure};
 use crate::domain::context::Context;
-use crate::domain::event::{ComplaintClosed, Event, NewIssuesRaised, ResolvedOutsideProcedure};
+use crate::domain::event::{
+    ComplaintClosed, Event, NewIssuesAwaitingDecision, NewIssuesDecided, NewIssuesRaised,
+    ResolvedOutsideProcedure,
+};
 use crate::domain::refusal::Refusal;
 use crate::domain::state::{ClosedHow, Complaint};
-use crate::domain::types::{DeadlineKind, Stage};
+use crate::domain::types::{ComplaintRef, DeadlineKind, Stage};
+use chrono::Months;
 
 /// R-INT-7: a quick issue is resolved outside the procedure, at Stage 1
 /// before any outcome; it is recorded as such and closed, not lost.
@@ -44,8 +48,12 @@ pub(super) fn resolve_outside_procedure(
 }
 
 /// R-UPC-2: a closed complaint is not revisited unless new issues are
-/// raised; they become a new complaint (opened by the shell with
-/// `raised_from`), linked here.
+/// raised within the prescribed timescale (`new_issues_within_months` of
+/// the complainant becoming aware of them, 6 by default); they become a
+/// new complaint (opened by the shell with `raised_from`), linked here.
+/// Later ones are recorded as waiting for a staff decision, as a matter
+/// out of time at intake waits for a compelling reason (R-INT-2), and are
+/// not opened until staff decide ([`decide_new_issues`]).
 pub(super) fn raise_new_issues(
     state: &Complaint,
     c: RaiseNewIssues,
@@ -57,7 +65,72 @@ pub(super) fn raise_new_issues(
             "the complaint is still open: new issues are dealt with within it",
         ));
     }
-    if state.reference() == Some(c.new_reference) {
+    if let Some(waiting) = &state.new_issues_awaiting {
+        return Err(Refusal::precondition(
+            "R-UPC-2",
+            format!(
+                "new issues raised on {} are waiting for a staff decision; decide on them first",
+                waiting.raised_on
+            ),
+        ));
+    }
+    check_new_reference(state, c.new_reference)?;
+    let became_aware_on = c.became_aware_on.unwrap_or(ctx.today);
+    not_in_future("R-UPC-2", "became_aware_on", became_aware_on, ctx)?;
+    let months = ctx.policy.new_issues_within_months;
+    let earliest = ctx
+        .today
+        .checked_sub_months(Months::new(months))
+        .unwrap_or(chrono::NaiveDate::MIN);
+    if became_aware_on < earliest {
+        return Ok(vec![Event::NewIssuesAwaitingDecision(
+            NewIssuesAwaitingDecision {
+                description: c.description,
+                became_aware_on,
+                raised_on: ctx.today,
+            },
+        )]);
+    }
+    Ok(vec![Event::NewIssuesRaised(NewIssuesRaised {
+        new_reference: c.new_reference,
+        description: c.description,
+        raised_on: ctx.today,
+    })])
+}
+
+/// R-UPC-2: staff decide on new issues waiting for a decision: a
+/// compelling reason opens them as a new complaint (the shell opens it
+/// from the `NewIssuesRaised` that follows), a decline ends the matter.
+pub(super) fn decide_new_issues(
+    state: &Complaint,
+    c: DecideNewIssues,
+    ctx: &Context,
+) -> Result<Vec<Event>, Refusal> {
+    let Some(waiting) = &state.new_issues_awaiting else {
+        return Err(Refusal::precondition(
+            "R-UPC-2",
+            "no new issues are waiting for a staff decision",
+        ));
+    };
+    check_new_reference(state, c.new_reference)?;
+    let mut events = vec![Event::NewIssuesDecided(NewIssuesDecided {
+        compelling_reason: c.compelling_reason,
+        reason: c.reason,
+        decided_on: ctx.today,
+    })];
+    if c.compelling_reason {
+        events.push(Event::NewIssuesRaised(NewIssuesRaised {
+            new_reference: c.new_reference,
+            description: waiting.description.clone(),
+            raised_on: ctx.today,
+        }));
+    }
+    Ok(events)
+}
+
+/// New issues go to a new complaint, each to its own.
+fn check_new_reference(state: &Complaint, new_reference: ComplaintRef) -> Result<(), Refusal> {
+    if state.reference() == Some(new_reference) {
         return Err(Refusal::invalid(
             "R-UPC-2",
             "new_reference",
@@ -67,18 +140,14 @@ pub(super) fn raise_new_issues(
     if state
         .new_issues
         .iter()
-        .any(|n| n.new_reference == c.new_reference)
+        .any(|n| n.new_reference == new_reference)
     {
         return Err(Refusal::precondition(
             "R-UPC-2",
-            format!("new issues were already raised as {}", c.new_reference),
+            format!("new issues were already raised as {new_reference}"),
         ));
     }
-    Ok(vec![Event::NewIssuesRaised(NewIssuesRaised {
-        new_reference: c.new_reference,
-        description: c.description,
-        raised_on: ctx.today,
-    })])
+    Ok(())
 }
 
 /// Closes a complaint whose Stage 1 or Stage 2 outcome was not taken

@@ -78,6 +78,12 @@ fn every_command(case: &Case) -> Vec<Command> {
         Command::RaiseNewIssues(RaiseNewIssues {
             new_reference: reference(99),
             description: text("a new matter"),
+            became_aware_on: None,
+        }),
+        Command::DecideNewIssues(DecideNewIssues {
+            new_reference: reference(98),
+            compelling_reason: true,
+            reason: text("a compelling reason"),
         }),
         Command::CloseUnescalated,
         Command::MarkDeadlineApproaching(DeadlineKind::Stage3Response),
@@ -196,6 +202,7 @@ fn r_upc_2_new_issues_are_raised_only_on_a_closed_complaint_and_linked_once() {
         Command::RaiseNewIssues(RaiseNewIssues {
             new_reference: reference(n),
             description: text("the certificate was then issued with the wrong name"),
+            became_aware_on: None,
         })
     };
     let mut open_case = Case::opened(date(2026, 3, 2));
@@ -364,4 +371,88 @@ fn r_upc_1_a_restriction_never_changes_what_the_procedure_decides() {
     // The same outcomes, windows and deadlines (the letters the procedure
     // owes follow from these) with or without a restriction.
     assert_eq!(steps(true), steps(false));
+}
+
+fn raise_aware(n: u32, became_aware_on: chrono::NaiveDate) -> Command {
+    Command::RaiseNewIssues(RaiseNewIssues {
+        new_reference: reference(n),
+        description: text("the certificate is wrong again"),
+        became_aware_on: Some(became_aware_on),
+    })
+}
+
+fn decide_new(n: u32, compelling_reason: bool) -> Command {
+    Command::DecideNewIssues(DecideNewIssues {
+        new_reference: reference(n),
+        compelling_reason,
+        reason: text("the complainant was in hospital"),
+    })
+}
+
+#[test]
+fn r_upc_2_new_issues_within_6_months_of_awareness_open_a_new_complaint() {
+    let mut case = Case::closed_after_stage3(date(2026, 3, 2));
+    case.on(date(2026, 9, 10));
+    let events = case.ok(raise_aware(2, date(2026, 3, 10)));
+    assert!(
+        matches!(&events[..], [Event::NewIssuesRaised(n)] if n.new_reference == reference(2)),
+        "{events:?}"
+    );
+    case.refused_by(
+        raise_aware(3, date(2026, 9, 11)),
+        "R-UPC-2",
+        RefusalKind::InvalidArgument,
+    );
+}
+
+#[test]
+fn r_upc_2_new_issues_outside_6_months_wait_for_a_staff_decision() {
+    let mut case = Case::closed_after_stage3(date(2026, 3, 2));
+    case.refused_by(decide_new(2, true), "R-UPC-2", RefusalKind::Precondition);
+    case.on(date(2026, 9, 10));
+    let events = case.ok(raise_aware(2, date(2026, 3, 9)));
+    assert_eq!(
+        events,
+        [Event::NewIssuesAwaitingDecision(
+            crate::domain::event::NewIssuesAwaitingDecision {
+                description: text("the certificate is wrong again"),
+                became_aware_on: date(2026, 3, 9),
+                raised_on: date(2026, 9, 10),
+            }
+        )]
+    );
+    assert!(case.state.new_issues.is_empty(), "no new complaint yet");
+    // One matter at a time: more new issues wait for this decision.
+    case.refused_by(
+        raise_aware(3, date(2026, 9, 1)),
+        "R-UPC-2",
+        RefusalKind::Precondition,
+    );
+    // A compelling reason opens them as a new complaint.
+    let events = case.ok(decide_new(4, true));
+    assert!(matches!(
+        &events[..],
+        [Event::NewIssuesDecided(d), Event::NewIssuesRaised(n)]
+            if d.compelling_reason && n.new_reference == reference(4)
+                && n.description == text("the certificate is wrong again")
+    ));
+    assert!(case.state.new_issues_awaiting.is_none());
+    case.refused_by(decide_new(5, true), "R-UPC-2", RefusalKind::Precondition);
+}
+
+#[test]
+fn r_upc_2_staff_may_decline_new_issues_raised_late() {
+    let mut case = Case::closed_after_stage3(date(2026, 3, 2));
+    case.on(date(2027, 1, 4));
+    case.ok(raise_aware(2, date(2026, 3, 2)));
+    let events = case.ok(decide_new(3, false));
+    assert!(matches!(
+        &events[..],
+        [Event::NewIssuesDecided(d)] if !d.compelling_reason
+    ));
+    assert!(case.state.new_issues.is_empty());
+    assert!(case.state.new_issues_awaiting.is_none());
+    // Other new issues, raised in time, are still considered.
+    case.ok(raise_aware(4, date(2026, 12, 20)));
+    assert_eq!(case.state.new_issues.len(), 1);
 }

@@ -206,6 +206,16 @@ pub fn samples() -> Vec<Event> {
             description: text("d"),
             raised_on: d,
         }),
+        Event::NewIssuesAwaitingDecision(NewIssuesAwaitingDecision {
+            description: text("d"),
+            became_aware_on: date(2026, 1, 2),
+            raised_on: d,
+        }),
+        Event::NewIssuesDecided(NewIssuesDecided {
+            compelling_reason: true,
+            reason: text("r"),
+            decided_on: d,
+        }),
     ]);
     for how in [
         ClosedHow::ClosedAfterStage3,
@@ -235,7 +245,7 @@ fn every_event_survives_a_round_trip_through_its_protobuf_message() {
         seen.insert(event_type);
     }
     let all: std::collections::BTreeSet<_> = event_types().into_iter().collect();
-    assert_eq!(all.len(), 29);
+    assert_eq!(all.len(), 31);
     assert_eq!(seen, all, "a sample of every event type");
 }
 

@@ -142,6 +142,7 @@ fn command(choice: u8, seed: u32, state: &Complaint, now: DateTime<Utc>) -> Comm
         20 => Command::RaiseNewIssues(RaiseNewIssues {
             new_reference: reference(2 + seed % 3),
             description: text("d"),
+            became_aware_on: None,
         }),
         21 => Command::CloseUnescalated,
         22 => Command::MarkDeadlineApproaching(pick(&KINDS, seed)),
