@@ -45,7 +45,9 @@ pub struct Rendered {
 
 /// The report's CSS for screen and for print on A4, every rule scoped
 /// under `.committee-report` so it styles nothing else of a page that
-/// embeds the report.
+/// embeds the report. A chart is drawn at most 40rem (640 px, its natural
+/// width) and at least 35rem wide, scrolling sideways in a narrower
+/// container, so its 14-unit text never reads under 12 px.
 pub const STYLESHEET: &str = "\
 .committee-report{font-family:Georgia,'Times New Roman',serif;color:#1a1a1a;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.45;font-size:1rem}\n\
 .committee-report h1{font-size:1.7rem;margin:0 0 .2rem}\n\
@@ -59,9 +61,9 @@ pub const STYLESHEET: &str = "\
 .committee-report .suppressed{font-style:italic;color:#555}\n\
 .committee-report .meta,.committee-report .note{color:#555}\n\
 .committee-report .empty{padding:.6rem .8rem;background:#f5f5f5;border-left:4px solid #999}\n\
-.committee-report figure{margin:.6rem 0}\n\
+.committee-report figure{margin:.6rem 0;overflow-x:auto}\n\
 .committee-report figcaption{font-size:.9rem;color:#444}\n\
-.committee-report svg.chart{display:block;width:100%;max-width:40rem;height:auto}\n\
+.committee-report svg.chart{display:block;width:100%;max-width:40rem;min-width:35rem;height:auto}\n\
 .committee-report nav ol{columns:2;padding-left:1.4rem}\n\
 @page{size:A4 portrait;margin:16mm 14mm}\n\
 @media print{\

@@ -481,6 +481,12 @@ fn r_mon_3_the_fragment_and_its_stylesheet_embed_in_another_page() {
             );
         }
     }
+    // The narrowest a chart is drawn keeps its text at 12 px or more.
+    let min_width_px = 35 * 16;
+    assert!(
+        STYLESHEET.contains("svg.chart{display:block;width:100%;max-width:40rem;min-width:35rem;")
+    );
+    assert!(min_width_px * super::svg::FONT >= MIN_FONT * super::svg::WIDTH);
     for print in [
         "@page{size:A4",
         "@media print{",

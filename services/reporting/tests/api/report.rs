@@ -129,6 +129,15 @@ async fn r_mon_3_the_committee_report_has_every_chart_and_is_valid_html() {
     ] {
         assert!(!html.contains(personal), "{personal:?} is in the report");
     }
+    // R-OUT-2: the figures count the outcome's remedy by kind.
+    let march = stack.march().await;
+    assert_eq!(
+        crate::helpers::march_group(&march).stages[0].remedies,
+        vec![pb::RemedyCount {
+            kind: pb::RemedyKind::Apology as i32,
+            count: 1,
+        }]
+    );
     stack.cleanup().await;
 }
 
