@@ -172,15 +172,48 @@ pub fn four_quarters(q: &Figures) -> String {
             ],
         );
     }
-    part(
-        "cr-quarters",
-        QUARTERS_TITLE,
-        &chart_with_table(
-            &chart,
-            &table,
-            "No complaints were received in the last four quarters.",
-        ),
-    )
+    let mut body = chart_with_table(
+        &chart,
+        &table,
+        "No complaints were received in the last four quarters.",
+    );
+    if chart.has_data() {
+        body.push_str(&categories_by_quarter(q).render());
+    }
+    part("cr-quarters", QUARTERS_TITLE, &body)
+}
+
+/// Each category's complaints quarter by quarter, so a category that grows
+/// or recurs stands out (R-MON-3: "patterns").
+fn categories_by_quarter(q: &Figures) -> Table {
+    let mut names: BTreeMap<String, u64> = BTreeMap::new();
+    for g in &q.groups {
+        for (k, n) in &g.volumes.by_category {
+            *names.entry(category_label(k)).or_default() += n;
+        }
+    }
+    let mut head: Vec<&str> = vec!["Category"];
+    head.extend(q.groups.iter().map(|g| g.label.as_str()));
+    head.push("All four");
+    let mut table = Table::new("Complaints by category, quarter by quarter", &head);
+    for (name, all) in ranked(&names) {
+        let mut cells: Vec<String> = q
+            .groups
+            .iter()
+            .map(|g| {
+                g.volumes
+                    .by_category
+                    .iter()
+                    .filter(|(k, _)| category_label(k) == name)
+                    .map(|(_, n)| *n)
+                    .sum::<u64>()
+                    .to_string()
+            })
+            .collect();
+        cells.push(all.to_string());
+        table.row(name, cells);
+    }
+    table
 }
 
 /// How the period's complaints came and where intake sent them.
