@@ -11,3 +11,4 @@ mod letters;
 mod monitors;
 mod retention;
 mod smtp;
+mod staff_directory;
