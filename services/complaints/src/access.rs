@@ -90,6 +90,8 @@ pub const POLICY: Policy = Policy {
         (rpc!("DecideNewIssues"), STAFF),
         (rpc!("RecordRegulatorNotice"), CCM),
         (rpc!("CompleteRegulatorReview"), CCM),
+        (rpc!("ListRegulatorNotices"), CCM),
+        (rpc!("GetRegulatorNotice"), CCM),
         SUBJECT_ACCESS_EXPORT,
     ],
 };

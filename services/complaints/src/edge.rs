@@ -25,7 +25,7 @@ use crate::domain::command::{DecideNewIssues, RaiseNewIssues};
 use crate::domain::types::{ComplaintRef, StaffId};
 use complaints_proto::v1 as pb;
 use fields::Fields;
-pub use notice::{complete_review, record_notice};
+pub use notice::{complete_review, notice_filter, notice_id, record_notice};
 
 /// Who acts on which complaint; from the `command` field of every request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -597,7 +597,7 @@ impl Complaints for ComplaintsApi {
             &metadata,
         )
         .await?;
-        Ok(Response::new(regulator_notice::view(&state)))
+        Ok(Response::new(regulator_notice::view(&state, today)))
     }
 
     async fn complete_regulator_review(
@@ -613,7 +613,32 @@ impl Complaints for ComplaintsApi {
         let metadata = Metadata::new(Actor::User(by.as_str().to_owned()));
         let state =
             regulator_notice::save(self.store.log(), id, &state, &events, &metadata).await?;
-        Ok(Response::new(regulator_notice::view(&state)))
+        Ok(Response::new(regulator_notice::view(&state, today)))
+    }
+
+    async fn list_regulator_notices(
+        &self,
+        r: Request<pb::ListRegulatorNoticesRequest>,
+    ) -> Reply<pb::ListRegulatorNoticesResponse> {
+        let filter = edge::notice_filter(r.get_ref()).map_err(ComplaintsError::Invalid)?;
+        let today = calendar::uk_date(self.clock.now());
+        let notices = regulator_notice::storage::load_all(self.store.log()).await?;
+        Ok(Response::new(pb::ListRegulatorNoticesResponse {
+            notices: regulator_notice::listing::listed(&notices, filter, today),
+        }))
+    }
+
+    async fn get_regulator_notice(
+        &self,
+        r: Request<pb::GetRegulatorNoticeRequest>,
+    ) -> Reply<pb::RegulatorNoticeView> {
+        let id = edge::notice_id(r.get_ref()).map_err(ComplaintsError::Invalid)?;
+        let today = calendar::uk_date(self.clock.now());
+        let state = regulator_notice::load(self.store.log(), id).await?;
+        if state.received.is_none() {
+            return Err(Status::not_found(format!("no regulator notice {id}")));
+        }
+        Ok(Response::new(regulator_notice::view(&state, today)))
     }
 
     type RebuildReadModelStream = ReceiverStream<Result<pb::RebuildReadModelResponse, Status>>;

@@ -4,6 +4,11 @@
 //! A notice is not a complaint: it has a stream of its own (type
 //! "regulator-notice"), with a pure core like the complaint's — `decide`
 //! from the notice's state and a command, `evolve` to apply an event.
+//! [`listing`] (pure) filters and orders notices for staff; [`storage`]
+//! reads every notice's stream (SQL only).
+
+pub mod listing;
+pub mod storage;
 
 use crate::domain::Refusal;
 use crate::domain::types::{Name, NonEmptyText, StaffId};
@@ -123,7 +128,9 @@ pub fn evolve(mut state: Notice, event: &NoticeEvent) -> Notice {
     state
 }
 
-pub fn view(state: &Notice) -> pb::RegulatorNoticeView {
+/// The notice for staff, as of `today` (whether its review is overdue).
+pub fn view(state: &Notice, today: NaiveDate) -> pb::RegulatorNoticeView {
+    let overdue = listing::is_overdue(state, today);
     let received = state.received.clone().unwrap_or_default();
     pb::RegulatorNoticeView {
         notice_id: received.notice_id,
@@ -133,6 +140,26 @@ pub fn view(state: &Notice) -> pb::RegulatorNoticeView {
         review_owner: received.review_owner,
         review_due_on: received.review_due_on,
         review_completed_on: state.completed.as_ref().and_then(|c| c.completed_on),
+        failure: received.failure,
+        findings: state
+            .completed
+            .as_ref()
+            .map(|c| c.findings.clone())
+            .unwrap_or_default(),
+        overdue,
+    }
+}
+
+/// A notice event from its stored type and bytes; why not, otherwise.
+pub fn decode(event_type: &str, payload: &[u8]) -> Result<NoticeEvent, String> {
+    match event_type {
+        t if t == pb::RegulatorNoticeReceived::full_name() => Message::decode(payload)
+            .map(NoticeEvent::Received)
+            .map_err(|e| e.to_string()),
+        t if t == pb::RegulatorReviewCompleted::full_name() => Message::decode(payload)
+            .map(NoticeEvent::ReviewCompleted)
+            .map_err(|e| e.to_string()),
+        other => Err(format!("{other} is not a notice event")),
     }
 }
 
@@ -149,15 +176,7 @@ pub async fn load(log: &EventLog, id: Uuid) -> Result<Notice, ComplaintsError> {
             event_id: recorded.event_id,
             reason,
         };
-        let event = match recorded.event_type.as_str() {
-            t if t == pb::RegulatorNoticeReceived::full_name() => NoticeEvent::Received(
-                Message::decode(recorded.payload.as_slice()).map_err(|e| corrupt(e.to_string()))?,
-            ),
-            t if t == pb::RegulatorReviewCompleted::full_name() => NoticeEvent::ReviewCompleted(
-                Message::decode(recorded.payload.as_slice()).map_err(|e| corrupt(e.to_string()))?,
-            ),
-            other => return Err(corrupt(format!("{other} is not a notice event"))),
-        };
+        let event = decode(&recorded.event_type, &recorded.payload).map_err(corrupt)?;
         state = evolve(state, &event);
     }
     Ok(state)
@@ -220,13 +239,13 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
         let events = record(Uuid::nil(), notice(), today).unwrap();
         let state = events.iter().fold(Notice::default(), evolve);
-        assert_eq!(view(&state).review_owner, "assessment-lead");
+        assert_eq!(view(&state, today).review_owner, "assessment-lead");
         let findings = || CompleteReview {
             findings: NonEmptyText::new("Our double-keying check prevents this.").unwrap(),
         };
         let done = complete(&state, findings(), today).unwrap();
         let state = done.iter().fold(state, evolve);
-        assert!(view(&state).review_completed_on.is_some());
+        assert!(view(&state, today).review_completed_on.is_some());
         assert_eq!(
             complete(&state, findings(), today).unwrap_err().rule,
             "R-REG-4"

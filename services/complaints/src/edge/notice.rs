@@ -3,6 +3,7 @@
 use super::FieldViolation;
 use super::fields::Fields;
 use crate::domain::types::StaffId;
+use crate::regulator_notice::listing::Filter;
 use crate::regulator_notice::{CompleteReview, RecordNotice};
 use complaints_proto::v1 as pb;
 use uuid::Uuid;
@@ -34,6 +35,22 @@ pub fn record_notice(
             },
         ))
     })
+}
+
+/// Which notices to list.
+pub fn notice_filter(r: &pb::ListRegulatorNoticesRequest) -> Result<Filter, Vec<FieldViolation>> {
+    let mut f = Fields::default();
+    let filter = f.value("filter", RULE, Filter::from_wire(r.filter));
+    f.finish(|| filter)
+}
+
+/// The notice asked for.
+pub fn notice_id(r: &pb::GetRegulatorNoticeRequest) -> Result<Uuid, Vec<FieldViolation>> {
+    let mut f = Fields::default();
+    let id = Uuid::parse_str(r.notice_id.trim())
+        .map_err(|_| f.violation("notice_id", RULE, "is not a notice id"))
+        .ok();
+    f.finish(|| id)
 }
 
 /// A review to complete, and who completes it.

@@ -362,3 +362,118 @@ async fn r_upc_2_late_new_issues_wait_for_a_staff_decision_then_open_a_complaint
     assert_eq!(old.new_complaints, vec![new.reference.clone()]);
     stack.cleanup().await;
 }
+
+/// R-REG-4: regulator notices and their reviews can be listed (open,
+/// overdue, completed) and read, by the roles that record them.
+#[tokio::test]
+async fn r_reg_4_regulator_notices_are_listed_by_state_and_read_one_by_one() {
+    let mut stack = Stack::spawn().await;
+    let record = |due| pb::RecordRegulatorNoticeRequest {
+        acting_user: "ccm-1".into(),
+        regulator: "Ofqual".into(),
+        awarding_organisation: "Another Awarding Body".into(),
+        failure: "Marks were transposed between candidates.".into(),
+        received_on: Some(date(2026, 3, 2)),
+        review_owner: "assessment-lead".into(),
+        review_due_on: Some(due),
+    };
+    let early = stack
+        .complaints
+        .record_regulator_notice(record(date(2026, 3, 20)))
+        .await
+        .unwrap()
+        .into_inner();
+    let late = stack
+        .complaints
+        .record_regulator_notice(record(date(2026, 6, 30)))
+        .await
+        .unwrap()
+        .into_inner();
+    let done = stack
+        .complaints
+        .record_regulator_notice(record(date(2026, 3, 10)))
+        .await
+        .unwrap()
+        .into_inner();
+    stack
+        .complaints
+        .complete_regulator_review(pb::CompleteRegulatorReviewRequest {
+            acting_user: "assessment-lead".into(),
+            notice_id: done.notice_id.clone(),
+            findings: "Our double-keying check prevents this failure.".into(),
+        })
+        .await
+        .unwrap();
+    stack
+        .clock
+        .set(crate::helpers::start() + Duration::days(30));
+    let list = |filter: pb::RegulatorNoticeFilter| {
+        let mut client = stack.complaints.clone();
+        async move {
+            client
+                .list_regulator_notices(pb::ListRegulatorNoticesRequest {
+                    filter: filter as i32,
+                })
+                .await
+                .unwrap()
+                .into_inner()
+                .notices
+                .into_iter()
+                .map(|n| n.notice_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let ids = |views: &[&pb::RegulatorNoticeView]| {
+        views
+            .iter()
+            .map(|v| v.notice_id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        list(pb::RegulatorNoticeFilter::Unspecified).await,
+        ids(&[&done, &early, &late])
+    );
+    assert_eq!(
+        list(pb::RegulatorNoticeFilter::Open).await,
+        ids(&[&early, &late])
+    );
+    assert_eq!(
+        list(pb::RegulatorNoticeFilter::Overdue).await,
+        ids(&[&early])
+    );
+    assert_eq!(
+        list(pb::RegulatorNoticeFilter::Completed).await,
+        ids(&[&done])
+    );
+    let read = stack
+        .complaints
+        .get_regulator_notice(pb::GetRegulatorNoticeRequest {
+            notice_id: done.notice_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        read.findings,
+        "Our double-keying check prevents this failure."
+    );
+    assert_eq!(read.failure, "Marks were transposed between candidates.");
+    assert!(read.review_completed_on.is_some() && !read.overdue);
+    let unknown = stack
+        .complaints
+        .get_regulator_notice(pb::GetRegulatorNoticeRequest {
+            notice_id: uuid::Uuid::nil().to_string(),
+        })
+        .await
+        .expect_err("no such notice");
+    assert_eq!(unknown.code(), Code::NotFound);
+    refused(
+        stack
+            .complaints
+            .list_regulator_notices(pb::ListRegulatorNoticesRequest { filter: 42 })
+            .await,
+        Code::InvalidArgument,
+        "filter",
+    );
+    stack.cleanup().await;
+}
