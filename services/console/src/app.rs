@@ -12,6 +12,8 @@ use std::sync::Arc;
 pub enum StartError {
     #[error("binding CONSOLE_ADDR {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error("binding PUBLIC_ADDR {0}: {1}")]
+    PublicBind(SocketAddr, std::io::Error),
     #[error("a service URL is not usable: {0}")]
     Service(#[from] tonic::transport::Error),
 }
@@ -21,6 +23,8 @@ pub enum StartError {
 pub struct Application {
     listener: tokio::net::TcpListener,
     app: Arc<App>,
+    /// The public forms' own listener and state, unless `PUBLIC_ADDR=off`.
+    public: Option<(tokio::net::TcpListener, Arc<crate::public::PublicApp>)>,
 }
 
 impl Application {
@@ -31,9 +35,24 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(settings.addr)
             .await
             .map_err(|e| StartError::Bind(settings.addr, e))?;
+        let public = match &settings.public {
+            crate::public::PublicSettings::On(side) => {
+                let public_listener = tokio::net::TcpListener::bind(side.addr)
+                    .await
+                    .map_err(|e| StartError::PublicBind(side.addr, e))?;
+                let public_app = crate::public::PublicApp::new(
+                    side.clone(),
+                    services.clone(),
+                    settings.calendar.clone(),
+                );
+                Some((public_listener, Arc::new(public_app)))
+            }
+            crate::public::PublicSettings::Off => None,
+        };
         Ok(Self {
             listener,
             app: Arc::new(App::new(settings, services)),
+            public,
         })
     }
 
@@ -41,6 +60,13 @@ impl Application {
         self.listener
             .local_addr()
             .unwrap_or_else(|_| self.app.settings.addr)
+    }
+
+    /// Where the public forms listen, unless they are off.
+    pub fn public_addr(&self) -> Option<SocketAddr> {
+        self.public
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight
@@ -52,6 +78,19 @@ impl Application {
         let grace = self.app.settings.shutdown_grace;
         let stopping = tokio_util::sync::CancellationToken::new();
         let signal = stopping.clone();
+        if let Some((listener, public)) = self.public {
+            let stop = stopping.clone();
+            let router =
+                crate::public::router(public).into_make_service_with_connect_info::<SocketAddr>();
+            tokio::spawn(async move {
+                let served = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move { stop.cancelled().await })
+                    .await;
+                if let Err(error) = served {
+                    tracing::error!(%error, "the public listener stopped");
+                }
+            });
+        }
         let served =
             axum::serve(self.listener, router(self.app)).with_graceful_shutdown(async move {
                 shutdown.await;

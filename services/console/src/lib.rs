@@ -12,6 +12,8 @@
 //! - [`error`]: what a refused call means on a page, in one place.
 //! - [`present`]: dates in words, deadline states, the procedure's words.
 //! - `web`: the router, security headers, pages and the generic step form.
+//! - [`public`]: the complaint and compliment forms for the public, on a
+//!   listener of their own (`PUBLIC_ADDR`) with no staff page behind it.
 //!
 //! # Adding a page
 //!
@@ -39,6 +41,7 @@ pub mod error;
 mod http_client;
 pub mod oidc;
 pub mod present;
+pub mod public;
 pub mod services;
 pub mod session;
 pub mod settings;

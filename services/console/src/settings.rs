@@ -24,6 +24,8 @@ pub struct Settings {
     pub calendar: calendar::Calendar,
     pub telemetry: TelemetrySettings,
     pub shutdown_grace: Duration,
+    /// The public complaint and compliment forms' own listener (`PUBLIC_*`).
+    pub public: crate::public::PublicSettings,
 }
 
 /// The four services' gRPC endpoints. Each also serves `Retention`,
@@ -166,6 +168,14 @@ impl Settings {
         "LOG_FORMAT",
         "LOG_FILTER",
         "SHUTDOWN_GRACE_SECONDS",
+        "PUBLIC_ADDR",
+        "PUBLIC_URL",
+        "PUBLIC_CLIENT_ID",
+        "PUBLIC_CLIENT_SECRET",
+        "PUBLIC_SUBMIT_BURST",
+        "PUBLIC_SUBMIT_REFILL_SECONDS",
+        "PUBLIC_ATTACHMENT_MAX_BYTES",
+        "PUBLIC_TRUST_FORWARDED_FOR",
     ];
 
     /// Reads the settings from the environment (and `CONFIG_FILE`).
@@ -204,6 +214,7 @@ impl Settings {
             })?,
         };
         let log_format: LogFormat = s.get("LOG_FORMAT", LogFormat::Json)?;
+        let public = crate::public::PublicSettings::from_source(s, &sign_in)?;
         Ok(Self {
             addr,
             public_url,
@@ -218,6 +229,7 @@ impl Settings {
                 log_filter: s.string("LOG_FILTER", "info"),
             },
             shutdown_grace: s.duration("SHUTDOWN_GRACE_SECONDS", 10, Duration::from_secs)?,
+            public,
         })
     }
 }

@@ -1,0 +1,179 @@
+//! The public side's settings: where it listens, its external URL, how it
+//! gets the `portal` token it submits with, and its abuse limits.
+//!
+//! It is on by default (127.0.0.1:8081) and off with `PUBLIC_ADDR=off`.
+//! With an identity provider it needs its own client (`PUBLIC_CLIENT_ID`,
+//! `PUBLIC_CLIENT_SECRET`, client-credentials grant): when `PUBLIC_ADDR`
+//! is set and the client is not, the console does not start; when neither
+//! is set the public side stays off (and says so at start), so a console
+//! deployed before the public side existed starts unchanged.
+
+use crate::settings::{PublicUrl, SignIn};
+use platform::{SettingsError, Source};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The keys [`PublicSettings::from_source`] reads.
+pub const KEYS: [&str; 8] = [
+    "PUBLIC_ADDR",
+    "PUBLIC_URL",
+    "PUBLIC_CLIENT_ID",
+    "PUBLIC_CLIENT_SECRET",
+    "PUBLIC_SUBMIT_BURST",
+    "PUBLIC_SUBMIT_REFILL_SECONDS",
+    "PUBLIC_ATTACHMENT_MAX_BYTES",
+    "PUBLIC_TRUST_FORWARDED_FOR",
+];
+
+/// The public side: off, or on with its settings.
+#[derive(Debug, Clone)]
+pub enum PublicSettings {
+    Off,
+    On(PublicSide),
+}
+
+/// The public listener's settings, checked.
+#[derive(Debug, Clone)]
+pub struct PublicSide {
+    /// Where complainants reach the forms (`PUBLIC_ADDR`).
+    pub addr: SocketAddr,
+    /// The external base URL (`PUBLIC_URL`): cookies are `Secure` unless
+    /// it is loopback.
+    pub url: PublicUrl,
+    /// How the forms get the `portal` token they submit with.
+    pub credentials: PortalCredentials,
+    /// Submissions one client address may make at once (`PUBLIC_SUBMIT_BURST`).
+    pub submit_burst: u32,
+    /// One more submission is allowed every this long (`PUBLIC_SUBMIT_REFILL_SECONDS`).
+    pub submit_refill: Duration,
+    /// The largest file accepted (`PUBLIC_ATTACHMENT_MAX_BYTES`); set it
+    /// to intake's `ATTACHMENT_MAX_BYTES`. The largest request body is two
+    /// of these plus the form's text.
+    pub attachment_max_bytes: usize,
+    /// Whether the client address is the last one in `X-Forwarded-For`
+    /// (behind one trusted proxy) rather than the connection's peer.
+    pub trust_forwarded_for: bool,
+}
+
+/// The `portal` credentials of the public forms.
+#[derive(Clone)]
+pub enum PortalCredentials {
+    /// Minted here with the development secret.
+    Development {
+        secret: String,
+        issuer: String,
+        audience: String,
+    },
+    /// The client-credentials grant at the identity provider.
+    ClientCredentials {
+        issuer: String,
+        client_id: String,
+        client_secret: String,
+        resource: String,
+    },
+}
+
+impl std::fmt::Debug for PortalCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Development { issuer, .. } => f
+                .debug_struct("Development")
+                .field("issuer", issuer)
+                .finish_non_exhaustive(),
+            Self::ClientCredentials {
+                issuer, client_id, ..
+            } => f
+                .debug_struct("ClientCredentials")
+                .field("issuer", issuer)
+                .field("client_id", client_id)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+fn invalid(key: &str, reason: impl Into<String>) -> SettingsError {
+    SettingsError {
+        key: key.into(),
+        reason: reason.into(),
+    }
+}
+
+impl PublicSettings {
+    /// Reads every key in [`KEYS`] (whether on or off, so the published
+    /// keys are the keys read) and checks them against the staff sign-in.
+    pub fn from_source(s: &Source, sign_in: &SignIn) -> Result<Self, SettingsError> {
+        let addr_given = s.raw("PUBLIC_ADDR").map(str::to_owned);
+        let url = s.raw("PUBLIC_URL").map(str::to_owned);
+        let client_id = s.raw("PUBLIC_CLIENT_ID").map(str::to_owned);
+        let client_secret = s.raw("PUBLIC_CLIENT_SECRET").map(str::to_owned);
+        let submit_burst: u32 = s.get("PUBLIC_SUBMIT_BURST", 5)?;
+        if submit_burst == 0 {
+            return Err(invalid("PUBLIC_SUBMIT_BURST", "must be at least 1"));
+        }
+        let submit_refill = s.duration("PUBLIC_SUBMIT_REFILL_SECONDS", 120, Duration::from_secs)?;
+        let attachment_max_bytes: usize = s.get("PUBLIC_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)?;
+        if attachment_max_bytes == 0 {
+            return Err(invalid("PUBLIC_ATTACHMENT_MAX_BYTES", "must be at least 1"));
+        }
+        let trust_forwarded_for: bool = s.get("PUBLIC_TRUST_FORWARDED_FOR", false)?;
+        if addr_given
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case("off"))
+        {
+            return Ok(Self::Off);
+        }
+        let addr: SocketAddr = match &addr_given {
+            Some(a) => a.parse().map_err(|e| {
+                invalid("PUBLIC_ADDR", format!("{a:?} is not valid: {e} (or `off`)"))
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8081)),
+        };
+        let credentials = match sign_in {
+            SignIn::Development(dev) => PortalCredentials::Development {
+                secret: dev.secret.clone(),
+                issuer: dev.issuer.clone(),
+                audience: dev.audience.clone(),
+            },
+            SignIn::Oidc(oidc) => match (client_id, client_secret) {
+                (Some(client_id), Some(client_secret)) => PortalCredentials::ClientCredentials {
+                    issuer: oidc.issuer.clone(),
+                    client_id,
+                    client_secret,
+                    resource: oidc.resource.clone(),
+                },
+                (None, None) if addr_given.is_none() => {
+                    tracing::warn!(
+                        "the public complaint forms are off: set PUBLIC_ADDR, PUBLIC_CLIENT_ID and PUBLIC_CLIENT_SECRET to serve them"
+                    );
+                    return Ok(Self::Off);
+                }
+                (None, _) => {
+                    return Err(invalid(
+                        "PUBLIC_CLIENT_ID",
+                        "the public forms submit as the member portal: give their OIDC client (client-credentials grant), or set PUBLIC_ADDR=off",
+                    ));
+                }
+                (Some(_), None) => {
+                    return Err(invalid(
+                        "PUBLIC_CLIENT_SECRET",
+                        "required with PUBLIC_CLIENT_ID",
+                    ));
+                }
+            },
+        };
+        let url = PublicUrl::parse(
+            url.as_deref()
+                .unwrap_or(&format!("http://127.0.0.1:{}", addr.port())),
+        )
+        .map_err(|e| invalid("PUBLIC_URL", e))?;
+        Ok(Self::On(PublicSide {
+            addr,
+            url,
+            credentials,
+            submit_burst,
+            submit_refill,
+            attachment_max_bytes,
+            trust_forwarded_for,
+        }))
+    }
+}
