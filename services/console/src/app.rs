@@ -37,15 +37,21 @@ impl Application {
             .map_err(|e| StartError::Bind(settings.addr, e))?;
         let public = match &settings.public {
             crate::public::PublicSettings::On(side) => {
-                let public_listener = tokio::net::TcpListener::bind(side.addr)
-                    .await
-                    .map_err(|e| StartError::PublicBind(side.addr, e))?;
-                let public_app = crate::public::PublicApp::new(
-                    side.clone(),
-                    services.clone(),
-                    settings.calendar.clone(),
-                );
-                Some((public_listener, Arc::new(public_app)))
+                match tokio::net::TcpListener::bind(side.addr).await {
+                    Ok(public_listener) => {
+                        let public_app = crate::public::PublicApp::new(
+                            side.clone(),
+                            services.clone(),
+                            settings.calendar.clone(),
+                        );
+                        Some((public_listener, Arc::new(public_app)))
+                    }
+                    Err(e) if side.addr_given => return Err(StartError::PublicBind(side.addr, e)),
+                    Err(error) => {
+                        tracing::warn!(addr = %side.addr, %error, "the default public address is taken: the public forms are off (set PUBLIC_ADDR)");
+                        None
+                    }
+                }
             }
             crate::public::PublicSettings::Off => None,
         };

@@ -53,6 +53,11 @@ pub struct PublicSide {
     /// Whether the client address is the last one in `X-Forwarded-For`
     /// (behind one trusted proxy) rather than the connection's peer.
     pub trust_forwarded_for: bool,
+    /// Whether `PUBLIC_ADDR` was given. The default address is a
+    /// convenience: when it is taken (another console on the machine, tests
+    /// running side by side) the console starts with the public side off
+    /// and says so; an address given explicitly must be bound.
+    pub addr_given: bool,
 }
 
 /// The `portal` credentials of the public forms.
@@ -174,6 +179,7 @@ impl PublicSettings {
             submit_refill,
             attachment_max_bytes,
             trust_forwarded_for,
+            addr_given: addr_given.is_some(),
         }))
     }
 }
