@@ -7,6 +7,7 @@ mod cli;
 mod cli_stage3;
 mod crash_recovery;
 mod console;
+mod console_pages;
 mod deploy_files;
 mod destruction;
 mod faults;

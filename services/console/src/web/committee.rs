@@ -459,7 +459,7 @@ async fn committee(State(app): State<Shared>, staff: Staff, RawQuery(query): Raw
             characteristics => value(&choices),
             period => period.words(),
             csv_query => form.query(),
-            report => minijinja::Value::from_safe_string(report.fragment),
+            report => minijinja::Value::from_safe_string(one_h1(&report.fragment)),
             headlines => value(&headlines(&figures)),
             groups => value(&groups),
             compliments => value(&compliments),
@@ -469,6 +469,13 @@ async fn committee(State(app): State<Shared>, staff: Staff, RawQuery(query): Raw
             threshold => equality.threshold,
         },
     )
+}
+
+/// The report's own title is an `<h1>`; inside this page, whose `<h1>` is
+/// "Committee report", it becomes an `<h2>` so the page keeps one `<h1>`
+/// and its headings stay in order.
+fn one_h1(fragment: &str) -> String {
+    fragment.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
 }
 
 /// R-MON-3: the anonymised log of the period as a CSV attachment.

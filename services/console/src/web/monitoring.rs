@@ -162,7 +162,11 @@ async fn all_time_figures(
     staff: &Staff,
     today: NaiveDate,
 ) -> Result<pb::Figures, String> {
-    let from = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(today);
+    // The longest period reporting answers for: ten years to today.
+    let from = today
+        .checked_sub_months(chrono::Months::new(120))
+        .and_then(|d| d.succ_opt())
+        .unwrap_or(today);
     app.services
         .reporting(&staff.person.token)
         .get_figures(pb::GetFiguresRequest {
