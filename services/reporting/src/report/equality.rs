@@ -2,7 +2,7 @@
 //! monitored characteristic; suppressed groups are named but not shown, and
 //! when every group is suppressed no chart is drawn, a sentence says why.
 
-use super::html::{empty, part};
+use super::html::{empty, subpart};
 use super::svg::{BarChart, Category, Direction, Scale, Series, escape, percent};
 use crate::core::{Characteristic, EqualityTable};
 use std::fmt::Write;
@@ -33,7 +33,7 @@ fn id(c: Characteristic) -> &'static str {
     }
 }
 
-/// One part per characteristic: a chart of the shown groups' upheld rates
+/// One subpart per characteristic: a chart of the shown groups' upheld rates
 /// (or a sentence when there is none to draw) and a table in which
 /// suppressed groups read "fewer than N, not shown".
 pub fn section(tables: &[EqualityTable]) -> String {
@@ -42,7 +42,7 @@ pub fn section(tables: &[EqualityTable]) -> String {
         let name = label(table.characteristic);
         let part_id = id(table.characteristic).replace("cr-chart-", "cr-");
         if table.rows.is_empty() {
-            out.push_str(&part(
+            out.push_str(&subpart(
                 &part_id,
                 name,
                 &empty("No complainant answered this question in the period."),
@@ -132,7 +132,7 @@ pub fn section(tables: &[EqualityTable]) -> String {
                 n = table.threshold
             );
         }
-        out.push_str(&part(&part_id, name, &body));
+        out.push_str(&subpart(&part_id, name, &body));
     }
     out
 }

@@ -84,8 +84,19 @@ pub fn table_or(table: &Table, sentence: &str) -> String {
     }
 }
 
-/// A part of a section, under an `<h3>`.
+/// One part of the report, under an `<h2>`: a chart and its table, or a
+/// table, or a sentence.
 pub fn part(id: &str, title: &str, body: &str) -> String {
+    format!(
+        "<section class=\"part\" id=\"{}\"><h2>{}</h2>{body}</section>",
+        escape(id),
+        escape(title)
+    )
+}
+
+/// A part within a part, under an `<h3>` (one characteristic of the
+/// equality analysis).
+pub fn subpart(id: &str, title: &str, body: &str) -> String {
     format!(
         "<section class=\"part\" id=\"{}\"><h3>{}</h3>{body}</section>",
         escape(id),
@@ -93,13 +104,10 @@ pub fn part(id: &str, title: &str, body: &str) -> String {
     )
 }
 
-/// A section of the report, under an `<h2>`; each starts a new printed page.
-pub fn section(id: &str, title: &str, body: &str) -> String {
-    format!(
-        "<section class=\"section\" id=\"{}\"><h2>{}</h2>{body}</section>",
-        escape(id),
-        escape(title)
-    )
+/// The parts that answer one of the committee's questions, together: each
+/// such group starts a new page when printed.
+pub fn sheet(id: &str, body: &str) -> String {
+    format!("<div class=\"sheet\" id=\"{}\">{body}</div>", escape(id))
 }
 
 /// `part` of `whole` as a whole percentage, "–" when there is no whole.

@@ -1,7 +1,9 @@
 //! The committee report: the summary, then one section per question the
 //! committee asks (R-MON-3: volumes, circumstances, categories, stages,
 //! outcomes and timeliness, with trends and patterns; R-MON-2: actions;
-//! R-MON-4: equality), each starting a new page when printed on A4.
+//! R-MON-4: equality). Each part is a section under an `<h2>`; the parts
+//! answering one question are kept together in a sheet that starts a new
+//! page when printed on A4.
 //!
 //! The report is one `<article class="committee-report">` ([`Rendered::fragment`]),
 //! styled only by [`STYLESHEET`], whose every rule is scoped under that
@@ -10,7 +12,7 @@
 //! content serves [`STYLESHEET`] as a stylesheet of its own and inserts the
 //! fragment as it is. Neither holds a script or an external resource.
 
-use super::html::{Table, pounds, section, share};
+use super::html::{Table, part, pounds, share, sheet};
 use super::{deadlines, equality, outcomes, remedies, volumes};
 use crate::core::{AnonymisedRecord, EqualityTable, Figures, Grouping};
 use calendar::Calendar;
@@ -69,8 +71,8 @@ pub const STYLESHEET: &str = "\
 @media print{\
 .committee-report{max-width:none;margin:0;padding:0;font-size:10.5pt}\
 .committee-report nav{display:none}\
-.committee-report section.section{break-before:page}\
-.committee-report section.section:first-of-type{break-before:auto}\
+.committee-report div.sheet{break-before:page}\
+.committee-report div.sheet:first-of-type{break-before:auto}\
 .committee-report h2,.committee-report h3,.committee-report caption{break-after:avoid}\
 .committee-report figure,.committee-report svg.chart,.committee-report tr,.committee-report .empty{break-inside:avoid}\
 .committee-report svg.chart{max-width:100%;max-height:120mm}\
@@ -78,7 +80,8 @@ pub const STYLESHEET: &str = "\
 .committee-report thead th,.committee-report .empty{background:none}\
 .committee-report a{color:inherit;text-decoration:none}}\n";
 
-/// The sections, by id and title, in the order the report shows them.
+/// The groups of parts, each starting a printed page, by id and the name
+/// the contents give them, in the order the report shows them.
 pub const SECTIONS: [(&str, &str); 7] = [
     ("cr-summary", "Summary"),
     ("cr-volumes-and-trends", "Volumes and trends"),
@@ -138,10 +141,14 @@ pub fn render(input: &ReportInput<'_>) -> Rendered {
         remedies::by_kind(input.records)
             + &remedies::compensation(input.records)
             + &remedies::actions(&f.backlog),
-        equality::section(input.equality),
+        part(
+            "cr-equality-differences",
+            equality::TITLE,
+            &equality::section(input.equality),
+        ),
     ];
-    for ((id, title), body) in SECTIONS.iter().zip(bodies) {
-        article.push_str(&section(id, title, &body));
+    for ((id, _), body) in SECTIONS.iter().zip(bodies) {
+        article.push_str(&sheet(id, &body));
     }
     article.push_str("</article>");
     let document = format!(
@@ -222,5 +229,5 @@ fn headline(f: &Figures) -> String {
     for (name, value) in rows {
         table.row(name, vec![value]);
     }
-    super::html::part("cr-headline", "Headline figures", &table.render())
+    part("cr-headline", "Headline figures", &table.render())
 }

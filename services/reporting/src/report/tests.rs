@@ -286,12 +286,18 @@ fn check_chart(svg: &Element) -> String {
 fn check_report(article: &Element) -> Vec<String> {
     assert_eq!(article.name, "article");
     assert!(article.has_class("committee-report"));
-    let sections: Vec<_> = article
-        .find_all("section")
+    let sheets: Vec<_> = article
+        .find_all("div")
         .into_iter()
-        .filter(|s| s.has_class("section"))
+        .filter(|s| s.has_class("sheet"))
         .collect();
-    assert_eq!(sections.len(), super::page::SECTIONS.len());
+    assert_eq!(sheets.len(), super::page::SECTIONS.len());
+    for sheet in sheets {
+        assert!(
+            !sheet.find_all("section").is_empty(),
+            "a sheet without parts"
+        );
+    }
     for s in article.find_all("section") {
         let heading = s
             .descendants()
@@ -358,6 +364,21 @@ fn r_mon_3_every_chart_is_readable_and_every_section_has_data_or_a_sentence() {
         );
     }
     assert!(titles.len() >= 12, "{titles:?}");
+    // The parts readers of earlier reports (and tools) look for keep
+    // their headings.
+    let document = render(&data().input()).document;
+    for heading in [
+        "Headline figures",
+        "Complaints received over time",
+        "Outcomes by stage",
+        "Deadline compliance by kind",
+        "Equality differences in upheld rates",
+    ] {
+        assert!(
+            document.contains(&format!("<h2>{heading}</h2>")),
+            "{heading}"
+        );
+    }
 }
 
 /// R-MON-3: a period without complaints draws no chart at all: every
@@ -490,7 +511,7 @@ fn r_mon_3_the_fragment_and_its_stylesheet_embed_in_another_page() {
     for print in [
         "@page{size:A4",
         "@media print{",
-        "section.section{break-before:page}",
+        "div.sheet{break-before:page}",
         "svg.chart{max-width:100%",
         "break-inside:avoid",
     ] {
