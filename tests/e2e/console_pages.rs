@@ -397,14 +397,55 @@ const MONITORED: Person = Person {
 
 #[tokio::test]
 async fn r_mon_1_monitors_see_every_open_complaint_with_its_deadlines() {
-    let stack = Stack::spawn("console_monitoring").await;
+    // The services' clock is three weeks back: the complaint was received
+    // then, and its first-contact deadline has passed by the console's today.
+    let then = chrono::Utc::now() - chrono::Duration::days(21);
+    let stack = Stack::spawn_with(
+        "console_monitoring",
+        Some(platform::FixedClock::at(then)),
+        &[],
+    )
+    .await;
     let console = Console::start(&stack).await;
-    let reference = complaint(&stack, &MONITORED, false).await;
+    let mut submission = MONITORED.submission();
+    let day = then.date_naive();
+    submission.matter_date = Some(pb::Date {
+        year: chrono::Datelike::year(&day),
+        month: chrono::Datelike::month(&day),
+        day: chrono::Datelike::day(&day),
+    });
+    let mut intake = IntakeClient::new(channel(stack.addrs[0]).await);
+    let receipt = intake
+        .submit_complaint(submission)
+        .await
+        .expect("intake takes the complaint")
+        .into_inner();
+    let reference = stack.reference_of(&receipt.submission_id).await;
 
     let mut csm = console
         .sign_in("csm-1", &["customer_service_manager"], "")
         .await;
     let page = csm.wait_for("/monitoring", &reference).await;
+    // Its missed deadline is listed among the deadlines missed.
+    assert!(
+        page.body.contains("id=\"missed-count\">1<"),
+        "{}",
+        page.body
+    );
+    let missed = page
+        .body
+        .split("id=\"missed\"")
+        .nth(1)
+        .expect("the deadlines missed");
+    assert!(
+        missed
+            .split("</table>")
+            .next()
+            .unwrap()
+            .contains(&reference),
+        "{}",
+        page.body
+    );
     assert_eq!(page.status, 200);
     assert!(nav(&page.body).contains("/monitoring"));
     assert!(page.body.contains("First contact"), "{}", page.body);
