@@ -79,6 +79,8 @@ done
 # The staff console: signs staff in with the development secret (it says so
 # on every page) unless OIDC_ISSUER_URL names an identity provider.
 console_addr="${CONSOLE_ADDR:-127.0.0.1:8080}"
+# The public complaint and compliment forms, on a listener of their own.
+public_addr="${PUBLIC_ADDR:-127.0.0.1:8081}"
 pidfile="$run/console.pid"
 if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   echo "[up] console already running (pid $(cat "$pidfile"))"
@@ -92,7 +94,7 @@ else
   else
     console_auth=(AUTH_DEV_SECRET=)
   fi
-  env "${console_auth[@]}" CONSOLE_ADDR="$console_addr" \
+  env "${console_auth[@]}" CONSOLE_ADDR="$console_addr" PUBLIC_ADDR="$public_addr" \
     INTAKE_URL="http://127.0.0.1:${ports[intake]}" COMPLAINTS_URL="http://127.0.0.1:${ports[complaints]}" \
     NOTIFICATIONS_URL="http://127.0.0.1:${ports[notifications]}" REPORTING_URL="http://127.0.0.1:${ports[reporting]}" \
     nohup "$target/debug/console" >>"$log" 2>&1 &
@@ -117,6 +119,7 @@ done
 printf '  %-14s http://%s  (pid %s)\n' "console" "$console_addr" "$(cat "$run/console.pid")"
 echo
 echo "Open the staff console in a browser: http://$console_addr"
+echo "The public complaint form (what complainants use, no account): http://$public_addr"
 if [ -z "${OIDC_ISSUER_URL:-}" ]; then
   echo "  Sign in with the development sign-in: pick a staff id, role and team (this works only"
   echo "  because the development secret in .run/auth.env is configured; production uses OIDC_ISSUER_URL)."

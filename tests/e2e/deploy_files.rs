@@ -390,7 +390,7 @@ fn kubernetes_base_deploys_each_service_with_a_service_a_config_map_and_a_disrup
     }
     for (_, service) in of_kind(&documents, "Service") {
         let name = name_of(service);
-        if name == CONSOLE {
+        if name == CONSOLE || name.starts_with("console-") {
             continue;
         }
         let (.., container) = deployments(&documents)

@@ -99,6 +99,21 @@ fn compose_runs_the_console_from_the_platform_image_with_an_http_health_check_an
             .any(|p| p == format!("127.0.0.1:{port}:{port}")),
         "published on the host's loopback only"
     );
+    let console::public::PublicSettings::On(public) = &settings.public else {
+        panic!("compose serves the public forms");
+    };
+    let public_port = public.addr.port();
+    assert_ne!(
+        public_port, port,
+        "the public forms have a listener of their own"
+    );
+    assert!(
+        seq_at(console, &["ports"])
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|p| p == format!("127.0.0.1:{public_port}:{public_port}")),
+        "the public forms are published on their own port"
+    );
     for service in SERVICES {
         assert_eq!(
             str_at(console, &["depends_on", service, "condition"]),
@@ -229,6 +244,38 @@ fn kubernetes_runs_the_console_non_root_probed_over_http_with_settings_it_starts
         "listens on its container port"
     );
 
+    let console::public::PublicSettings::On(public) = &settings.public else {
+        panic!("the cluster serves the public forms");
+    };
+    assert!(
+        public.url.secure_cookies(),
+        "an https public address for the forms"
+    );
+    let public_port = seq_at(container, &["ports"])
+        .iter()
+        .find(|p| p.get("name").and_then(Value::as_str) == Some("public"))
+        .and_then(|p| p.get("containerPort"))
+        .and_then(Value::as_u64);
+    assert_eq!(
+        public_port,
+        Some(u64::from(public.addr.port())),
+        "a container port named public for PUBLIC_ADDR"
+    );
+    // The internet-facing Service carries the public port alone.
+    let public_service = of_kind(&base, "Service")
+        .into_iter()
+        .find(|(_, d)| name_of(d) == "console-public")
+        .expect("a Service for the public forms");
+    let targets: Vec<&str> = seq_at(&public_service.1, &["spec", "ports"])
+        .iter()
+        .filter_map(|p| p.get("targetPort").and_then(Value::as_str))
+        .collect();
+    assert_eq!(
+        targets,
+        ["public"],
+        "nothing of the staff console behind it"
+    );
+
     let service = of_kind(&base, "Service")
         .into_iter()
         .find(|(_, d)| name_of(d) == CONSOLE)
@@ -278,7 +325,10 @@ fn only_the_ingress_reaches_the_console_and_the_console_reaches_only_the_service
             .iter()
             .filter_map(|p| p.get("port").and_then(Value::as_str))
             .collect();
-        assert_eq!(ports, ["http"], "only the web port");
+        assert!(
+            ports == ["http"] || ports == ["public"],
+            "only the staff or the public web port, one per rule: {ports:?}"
+        );
         let from = seq_at(rule, &["from"]);
         assert!(!from.is_empty(), "no rule lets everyone in");
         for peer in from {
