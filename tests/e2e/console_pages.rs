@@ -396,7 +396,8 @@ const MONITORED: Person = Person {
 };
 
 #[tokio::test]
-async fn r_mon_1_monitors_see_every_open_complaint_with_its_deadlines() {
+async fn r_mon_1_r_mon_2_monitors_see_every_open_complaint_with_its_deadlines_missed_and_actions_overdue()
+ {
     // The services' clock is three weeks back: the complaint was received
     // then, and its first-contact deadline has passed by the console's today.
     let then = chrono::Utc::now() - chrono::Duration::days(21);
@@ -421,6 +422,33 @@ async fn r_mon_1_monitors_see_every_open_complaint_with_its_deadlines() {
         .expect("intake takes the complaint")
         .into_inner();
     let reference = stack.reference_of(&receipt.submission_id).await;
+    // A follow-up action due a week after receipt, not completed: overdue.
+    let ccm_token = platform::testing::token(
+        "ccm-1",
+        &[platform::auth::Role::ComplianceManager],
+        Some("Compliance"),
+    );
+    let due = day + chrono::Duration::days(7);
+    let mut complaints = complaints_proto::v1::complaints_client::ComplaintsClient::new(
+        platform::testing::channel_as(stack.addrs[1], Some(&ccm_token)).await,
+    );
+    complaints
+        .add_action(pb::AddActionRequest {
+            command: Some(pb::ComplaintCommand {
+                reference: reference.clone(),
+                acting_user: "ccm-1".into(),
+            }),
+            kind: pb::ActionKind::FollowUp as i32,
+            description: "Stork-almanac: call the exams office back".into(),
+            owner: "handler-7".into(),
+            due_on: Some(pb::Date {
+                year: chrono::Datelike::year(&due),
+                month: chrono::Datelike::month(&due),
+                day: chrono::Datelike::day(&due),
+            }),
+        })
+        .await
+        .expect("the compliance manager adds an action");
 
     let mut csm = console
         .sign_in("csm-1", &["customer_service_manager"], "")
@@ -450,9 +478,20 @@ async fn r_mon_1_monitors_see_every_open_complaint_with_its_deadlines() {
     assert!(nav(&page.body).contains("/monitoring"));
     assert!(page.body.contains("First contact"), "{}", page.body);
     assert!(page.body.contains("id=\"open-count\">1<"), "{}", page.body);
+    // R-MON-2: the overdue action, with its owner, from the complaint.
+    let overdue = page
+        .body
+        .split("id=\"actions-overdue\"")
+        .nth(1)
+        .expect("the actions overdue");
+    let overdue = overdue.split("</table>").next().unwrap();
+    assert!(overdue.contains(&reference), "{}", page.body);
+    assert!(overdue.contains("Stork-almanac"), "{}", page.body);
+    assert!(overdue.contains("handler-7"), "{}", page.body);
     assert!(
+        page.body.contains("id=\"actions-overdue-count\">1<"),
+        "{}",
         page.body
-            .contains("No action on an open complaint is overdue")
     );
     // Reporting's counts are not for a customer service manager: the page
     // says so with reporting's reason.
