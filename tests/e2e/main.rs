@@ -19,6 +19,7 @@ mod metrics;
 mod nats_auth;
 mod one_trace;
 mod processes;
+mod public_pages;
 mod retention;
 mod stack;
 mod subject_access;
