@@ -26,6 +26,7 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
             ("contact_by", l.contact_by.map(iso).into()),
             ("written", l.written.into()),
         ],
+        Letter::NewIssuesNotice(l) => vec![("declined", l.declined.as_deref().map(text).into())],
         Letter::Stage2Acknowledgement(l) => vec![
             ("received_on", iso(l.received_on)),
             ("respond_by", iso(l.respond_by)),

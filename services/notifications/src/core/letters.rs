@@ -16,6 +16,7 @@ use std::fmt;
 pub enum Letter {
     AutomaticReply(AutomaticReply),
     ComplaintReference(ComplaintReference),
+    NewIssuesNotice(NewIssuesNotice),
     Stage2Acknowledgement(Stage2Acknowledgement),
     RedirectNotice(RedirectNotice),
     OutOfTimeDeclined(OutOfTimeDeclined),
@@ -35,6 +36,7 @@ pub enum Letter {
 pub const TEMPLATES: &[&str] = &[
     "automatic_reply",
     "complaint_reference",
+    "new_issues_notice",
     "stage2_acknowledgement",
     "redirect_notice",
     "out_of_time_declined",
@@ -62,6 +64,7 @@ impl Letter {
         match self {
             Letter::AutomaticReply(_) => "automatic_reply",
             Letter::ComplaintReference(_) => "complaint_reference",
+            Letter::NewIssuesNotice(_) => "new_issues_notice",
             Letter::Stage2Acknowledgement(_) => "stage2_acknowledgement",
             Letter::RedirectNotice(_) => "redirect_notice",
             Letter::OutOfTimeDeclined(_) => "out_of_time_declined",
@@ -84,6 +87,7 @@ impl Letter {
         match self {
             Letter::AutomaticReply(l) => &l.reference,
             Letter::ComplaintReference(l) => &l.reference,
+            Letter::NewIssuesNotice(l) => &l.reference,
             Letter::Stage2Acknowledgement(l) => &l.reference,
             Letter::RedirectNotice(l) => &l.reference,
             Letter::OutOfTimeDeclined(l) => &l.reference,
@@ -168,6 +172,17 @@ pub struct ComplaintReference {
     pub contact_by: Option<NaiveDate>,
     /// The submission came in writing (else by telephone or in person).
     pub written: bool,
+}
+
+/// R-UPC-2 with R-INT-8: new issues about a closed complaint raised more
+/// than the prescribed time after the complainant became aware of them are
+/// acknowledged while staff decide whether to consider them, and a decline
+/// is explained. `reference` is the closed complaint's.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewIssuesNotice {
+    pub reference: String,
+    /// `None` while staff decide; the reason when they declined.
+    pub declined: Option<String>,
 }
 
 /// R-S2-1, R-S2-4: the request for Stage 2 was received, and the date by
@@ -409,6 +424,7 @@ redacted_debug!(
     StaffAddressee,
     AutomaticReply,
     ComplaintReference,
+    NewIssuesNotice,
     Stage2Acknowledgement,
     RedirectNotice,
     OutOfTimeDeclined,

@@ -16,6 +16,7 @@ macro_rules! shipped {
 shipped!(
     "automatic_reply.txt.j2",
     "complaint_reference.txt.j2",
+    "new_issues_notice.txt.j2",
     "stage2_acknowledgement.txt.j2",
     "redirect_notice.txt.j2",
     "out_of_time_declined.txt.j2",

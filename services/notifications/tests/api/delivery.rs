@@ -183,6 +183,7 @@ async fn r_s3_6_a_complaint_walked_through_all_three_stages_gets_each_letter_exa
             description: "Refund of the resit fee.".into(),
             compensation: Some(pb::Money { pence: 9_500 }),
             expected_payment_on: Some(crate::helpers::date(2026, 4, 30)),
+            ..Default::default()
         }],
     )
     .await;

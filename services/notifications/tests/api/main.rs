@@ -9,6 +9,7 @@ mod helpers;
 mod hostile;
 mod letters;
 mod monitors;
+mod promises;
 mod retention;
 mod smtp;
 mod staff_directory;

@@ -4,7 +4,7 @@
 use super::{PlanContext, PlanError, named, staff};
 use crate::core::letters::{
     Alert, AutomaticReply, ComplaintReference, DelayUpdate, EscalationRight, FinalOutcome, Letter,
-    NowDealtWithBy, Remedy, StaffAddressee, StaffAlert, Stage2Acknowledgement,
+    NewIssuesNotice, NowDealtWithBy, Remedy, StaffAddressee, StaffAlert, Stage2Acknowledgement,
     Stage3Acknowledgement, StageOutcome, TimescaleAgreed,
 };
 use crate::core::party::Party;
@@ -112,6 +112,23 @@ pub(super) fn letters(
         Ok(vec![stage3_acknowledgement(reference()?, party, ctx)])
     } else if is::<pb::OutcomeRecorded>(t) {
         outcome(reference()?, w, w.decode(payload)?, party)
+    } else if is::<pb::NewIssuesAwaitingDecision>(t) {
+        // R-UPC-2 with R-INT-8: acknowledged while staff decide.
+        Ok(vec![Letter::NewIssuesNotice(NewIssuesNotice {
+            reference: reference()?,
+            declined: None,
+        })])
+    } else if is::<pb::NewIssuesDecided>(t) {
+        // R-UPC-2: a decline is explained; a compelling reason opens a new
+        // complaint, acknowledged when its first contact is set.
+        let e: pb::NewIssuesDecided = w.decode(payload)?;
+        if e.compelling_reason {
+            return Ok(Vec::new());
+        }
+        Ok(vec![Letter::NewIssuesNotice(NewIssuesNotice {
+            reference: reference()?,
+            declined: Some(w.text("reason", &e.reason)?),
+        })])
     } else if is::<pb::RestrictionReviewDue>(t) {
         // R-UPC-1: the handler reviews the restriction; with nobody
         // allocated, the monitors do.

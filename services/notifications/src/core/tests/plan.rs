@@ -285,6 +285,7 @@ fn outcome(stage: pb::Stage, window_ends: Option<pb::Date>) -> (String, Vec<u8>)
                 description: "Refund".into(),
                 compensation: Some(pb::Money { pence: 9500 }),
                 expected_payment_on: pb_date(2027, 2, 19),
+                ..Default::default()
             },
             pb::Remedy {
                 kind: pb::RemedyKind::Apology as i32,
@@ -292,6 +293,7 @@ fn outcome(stage: pb::Stage, window_ends: Option<pb::Date>) -> (String, Vec<u8>)
                 // Money on a non-financial remedy is not carried over.
                 compensation: Some(pb::Money { pence: 1 }),
                 expected_payment_on: None,
+                ..Default::default()
             },
         ],
         issued_on: pb_date(2027, 1, 6),

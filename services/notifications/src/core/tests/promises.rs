@@ -795,3 +795,62 @@ fn r_upc_1_a_restriction_review_due_alerts_the_handler() {
     );
     assert!(party.restriction.is_none());
 }
+
+/// R-UPC-2 with R-INT-8: new issues raised too long after the complainant
+/// became aware of them are acknowledged while staff decide, and a decline
+/// is explained with its reason; a compelling reason sends nothing yet (the
+/// new complaint is acknowledged when opened).
+#[test]
+fn r_upc_2_new_issues_awaiting_a_decision_are_acknowledged_and_a_decline_explained() {
+    let mut party = Party::default();
+    opened_written(&mut party);
+    let sent = handle(
+        &mut party,
+        Some(CMP),
+        event(pb::NewIssuesAwaitingDecision {
+            description: "The refund never arrived.".into(),
+            became_aware_on: pb_date(2026, 1, 5),
+            raised_on: pb_date(2027, 4, 1),
+        }),
+    );
+    let [ack] = &sent[..] else {
+        panic!("one acknowledgement: {sent:?}")
+    };
+    assert_eq!(
+        ack.subject,
+        format!("We have received the new issues you raised (reference {CMP})")
+    );
+    assert!(ack.body.contains("a member of staff will first decide"));
+    let sent = handle(
+        &mut party,
+        Some(CMP),
+        event(pb::NewIssuesDecided {
+            compelling_reason: false,
+            reason: "The refund was paid on 3 February 2026.".into(),
+            decided_on: pb_date(2027, 4, 8),
+        }),
+    );
+    let [declined] = &sent[..] else {
+        panic!("one decline: {sent:?}")
+    };
+    assert!(
+        declined
+            .body
+            .contains("The refund was paid on 3 February 2026.")
+    );
+    assert!(
+        declined
+            .body
+            .contains("we are not able to consider these new issues")
+    );
+    let considered = handle(
+        &mut party,
+        Some(CMP),
+        event(pb::NewIssuesDecided {
+            compelling_reason: true,
+            reason: "Staff gave the wrong advice.".into(),
+            decided_on: pb_date(2027, 4, 8),
+        }),
+    );
+    assert!(considered.is_empty());
+}

@@ -134,6 +134,10 @@ fn samples() -> Vec<Letter> {
             contact_by: Some(date(2027, 1, 6)),
             written: true,
         }),
+        Letter::NewIssuesNotice(NewIssuesNotice {
+            reference: REF.into(),
+            declined: None,
+        }),
         Letter::Stage2Acknowledgement(Stage2Acknowledgement {
             reference: REF.into(),
             received_on: date(2027, 1, 4),
