@@ -183,6 +183,17 @@ impl Call {
         }
     }
 
+    /// A date whose form says "leave empty for today".
+    fn date_or_today(&mut self, name: &str) -> Option<pb::Date> {
+        let all_empty = ["day", "month", "year"]
+            .iter()
+            .all(|p| self.form.get(&format!("{name}-{p}")).is_empty());
+        if all_empty {
+            return Some(present::pb_date(calendar::uk_date(chrono::Utc::now())));
+        }
+        self.date(name)
+    }
+
     /// An amount in pence from pounds and pence ("125.50", "£125").
     fn money(&mut self, name: &str) -> Option<pb::Money> {
         let text = self.form.get(name).trim_start_matches('£').replace(',', "");
@@ -569,7 +580,14 @@ pub static STEPS: &[Step] = &[
                         ..Default::default()
                     })
                     .await?;
-                c.done("The complaint is referred to the line manager at Stage 2.")
+                // The complaint may now be out of the person's reach: back to the queue.
+                Ok(Done {
+                    flash: format!(
+                        "{}: {}",
+                        c.id, "The complaint is referred to the line manager at Stage 2."
+                    ),
+                    redirect: Some("/queue".into()),
+                })
             })
         },
     },
@@ -767,7 +785,7 @@ pub static STEPS: &[Step] = &[
         ],
         call: |mut c| {
             boxed(async move {
-                let received_on = c.date("received_on");
+                let received_on = c.date_or_today("received_on");
                 c.check()?;
                 let grounds = c
                     .form
@@ -793,7 +811,11 @@ pub static STEPS: &[Step] = &[
                         ..Default::default()
                     })
                     .await?;
-                c.done("The complaint is at Stage 2.")
+                // The complaint may now be out of the person's reach: back to the queue.
+                Ok(Done {
+                    flash: format!("{}: {}", c.id, "The complaint is at Stage 2."),
+                    redirect: Some("/queue".into()),
+                })
             })
         },
     },
@@ -826,7 +848,7 @@ pub static STEPS: &[Step] = &[
         ],
         call: |mut c| {
             boxed(async move {
-                let received_on = c.date("received_on");
+                let received_on = c.date_or_today("received_on");
                 c.check()?;
                 c.complaints()
                     .request_escalation(pb::RequestEscalationRequest {
@@ -839,7 +861,14 @@ pub static STEPS: &[Step] = &[
                         ..Default::default()
                     })
                     .await?;
-                c.done("The complaint is at Stage 3, with the Corporate Compliance Manager.")
+                // The complaint may now be out of the person's reach: back to the queue.
+                Ok(Done {
+                    flash: format!(
+                        "{}: {}",
+                        c.id, "The complaint is at Stage 3, with the Corporate Compliance Manager."
+                    ),
+                    redirect: Some("/queue".into()),
+                })
             })
         },
     },
@@ -1141,7 +1170,7 @@ pub static STEPS: &[Step] = &[
                         ("insurer", L::Insurer as i32),
                     ],
                 );
-                let disclosed_on = c.date("disclosed_on");
+                let disclosed_on = c.date_or_today("disclosed_on");
                 c.check()?;
                 c.complaints()
                     .record_disclosure(pb::RecordDisclosureRequest {
@@ -1182,7 +1211,7 @@ pub static STEPS: &[Step] = &[
         ],
         call: |mut c| {
             boxed(async move {
-                let given_on = c.date("given_on");
+                let given_on = c.date_or_today("given_on");
                 c.check()?;
                 c.complaints()
                     .record_information_permission(pb::RecordInformationPermissionRequest {
@@ -1328,7 +1357,7 @@ pub static STEPS: &[Step] = &[
         ],
         call: |mut c| {
             boxed(async move {
-                let given_on = c.date("given_on");
+                let given_on = c.date_or_today("given_on");
                 c.check()?;
                 let summary = c
                     .intake()
@@ -1367,7 +1396,7 @@ pub static STEPS: &[Step] = &[
         )],
         call: |mut c| {
             boxed(async move {
-                let withdrawn_on = c.date("withdrawn_on");
+                let withdrawn_on = c.date_or_today("withdrawn_on");
                 c.check()?;
                 let summary = c
                     .intake()
@@ -1423,7 +1452,7 @@ pub static STEPS: &[Step] = &[
         ],
         call: |mut c| {
             boxed(async move {
-                let received_on = c.date("received_on");
+                let received_on = c.date_or_today("received_on");
                 let review_due_on = c.date("review_due_on");
                 c.check()?;
                 let notice = c
@@ -1493,7 +1522,7 @@ fn contact_time(date: Option<pb::Date>) -> prost_types::Timestamp {
     };
     prost_types::Timestamp {
         seconds: at.timestamp(),
-        nanos: 0,
+        nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0),
     }
 }
 
