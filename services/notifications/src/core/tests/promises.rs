@@ -854,3 +854,47 @@ fn r_upc_2_new_issues_awaiting_a_decision_are_acknowledged_and_a_decline_explain
     );
     assert!(considered.is_empty());
 }
+
+/// R-INT-8 with R-INT-4: a third party who raised the complaint with the
+/// individual's consent is told, like the complainant, within how many
+/// working days and by which date staff will make contact.
+#[test]
+fn r_int_8_a_consenting_third_party_is_told_the_contact_date() {
+    let mut party = Party::default();
+    handle(
+        &mut party,
+        None,
+        event(pb::ComplaintAccepted {
+            reference: SUB.into(),
+            complainant: Some(person("ada@example.org", false)),
+            third_party: Some(third_party()),
+            third_party_consent: true,
+            written: true,
+            contact_within_working_days: 7,
+            contact_due_on: pb_date(2027, 1, 13),
+            ..Default::default()
+        }),
+    );
+    let sent = handle(&mut party, Some(CMP), opened(CMP, true, ""));
+    let to: Vec<_> = sent.iter().map(|s| (s.to.clone(), s.template)).collect();
+    assert_eq!(
+        to,
+        [
+            (RecipientKind::Complainant, "automatic_reply"),
+            (RecipientKind::ThirdParty, "automatic_reply")
+        ]
+    );
+    for s in &sent {
+        assert!(
+            s.body
+                .contains("within 7 working days, that is by Wednesday 13 January 2027"),
+            "{}",
+            s.body
+        );
+    }
+    assert!(
+        sent[1]
+            .body
+            .contains("the person you represent has given their consent")
+    );
+}
