@@ -266,8 +266,10 @@ impl Sender {
     /// comes back, the first statement can fail on a connection the restart
     /// broke, or wait out the pool's acquire timeout while every consumer
     /// catches up, while a ping on another connection succeeds. Giving up
-    /// there left the claim behind, and the reply the server had taken was
-    /// given up as unknown (found by the outage fault test).
+    /// there would leave the claim behind, and the reply the server had
+    /// taken would be given up as unknown: one of the two ways found to
+    /// produce what the outage fault test once saw (the other is in
+    /// [`store::claim_next_due`]).
     async fn record_through_outage(
         &self,
         id: uuid::Uuid,

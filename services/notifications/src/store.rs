@@ -637,8 +637,10 @@ pub enum ClaimError {
 /// the clock read after the row is locked, not before the connection was
 /// acquired: after an outage the pool can make a sender wait for seconds,
 /// and a claim stamped before that wait looked interrupted the moment it
-/// was committed (the outage fault test found a reply given up so while
-/// its sender went on and the server took it).
+/// was committed, so it could be given up while its sender went on and
+/// the server took the email: what the outage fault test once saw after
+/// PostgreSQL came back (the race is narrow; it was found by reading, not
+/// caught in a run).
 pub async fn claim_next_due<H>(
     pool: &sqlx::PgPool,
     clock: &dyn platform::Clock,
