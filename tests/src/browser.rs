@@ -576,6 +576,9 @@ impl Browser {
                 ],
             }),
         );
+        // What the page says on its console (CSP refusals among it), for
+        // failure messages.
+        capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(driver_url)
@@ -608,8 +611,28 @@ impl Browser {
             }
             assert!(
                 tokio::time::Instant::now() < deadline,
-                "the browser did not reach {prefix} within {within:?}; it is at {url}, showing: {}",
-                self.text().await
+                "the browser did not reach {prefix} within {within:?}; it is at {url}, showing: {}\nits console said: {}",
+                self.text().await,
+                self.console_log().await.join("\n  ")
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the browser shows a page whose path is `path` (any
+    /// origin, any query).
+    pub async fn wait_for_path(&self, path: &str, within: Duration) -> url::Url {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let url = self.current_url().await;
+            if url.path() == path {
+                return url;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the browser did not reach {path} within {within:?}; it is at {url}, showing: {}\nits console said: {}",
+                self.text().await,
+                self.console_log().await.join("\n  ")
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -743,6 +766,40 @@ impl Browser {
             .execute(script, Vec::new())
             .await
             .unwrap_or_else(|e| panic!("running a script in the page: {e}"))
+    }
+
+    /// What pages have written to the browser's console since last asked
+    /// (errors such as a Content-Security-Policy refusal among them).
+    pub async fn console_log(&self) -> Vec<String> {
+        let Ok(Some(session)) = self.client.session_id().await else {
+            return Vec::new();
+        };
+        let url = format!("{}/session/{session}/se/log", self.driver_url);
+        let Ok(request) = http::Request::post(&url)
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(r#"{"type":"browser"}"#)))
+        else {
+            return Vec::new();
+        };
+        let Ok((200, body)) = exchange(request).await else {
+            return Vec::new();
+        };
+        let json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        json["value"]
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{}: {}",
+                            e["level"].as_str().unwrap_or("?"),
+                            e["message"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Sends one Chrome DevTools Protocol command through chromedriver.
