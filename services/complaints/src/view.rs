@@ -140,8 +140,24 @@ fn outcome_views(state: &Complaint) -> Vec<pb::OutcomeView> {
             issued_on: Some(date(o.issued_on)),
             escalation_window_ends_on: (window_end(o.stage).or(o.escalation_window_ends_on))
                 .map(date),
+            remedies: o.remedies.iter().map(remedy_view).collect(),
         })
         .collect()
+}
+
+/// R-OUT-1, R-OUT-2: a remedy and the date by which it will be done.
+fn remedy_view(r: &crate::domain::types::Remedy) -> pb::RemedyView {
+    let compensation = r.compensation();
+    pb::RemedyView {
+        kind: voc::to_remedy_kind(r.kind()) as i32,
+        description: r.description().to_string(),
+        compensation: compensation.map(|c| pb::Money {
+            pence: i64::try_from(c.amount.pence()).unwrap_or(i64::MAX),
+        }),
+        expected_payment_on: compensation.map(|c| date(c.expected_payment_on)),
+        done_by: r.done_by().map(date),
+        action_id: r.action().map_or(0, |a| a.get()),
+    }
 }
 
 fn action_view(a: &Action) -> pb::ActionView {

@@ -48,6 +48,7 @@ fn remedy() -> impl Strategy<Value = pb::RemedyInput> {
                 description,
                 compensation: pence.map(|pence| pb::Money { pence }),
                 expected_payment_on,
+                ..Default::default()
             },
         )
 }

@@ -9,7 +9,7 @@ use crate::domain::Command;
 use crate::domain::command::{
     AssessmentFailureActions, PlannedAction, RecordOutcome, RequestEscalation,
 };
-use crate::domain::types::{Compensation, Money, Remedy};
+use crate::domain::types::{ActionId, Compensation, Money, Remedy};
 use complaints_proto::v1 as pb;
 
 const FINDINGS: &str = "R-OUT-1";
@@ -72,12 +72,22 @@ fn remedy(f: &mut Fields, i: usize, r: pb::RemedyInput) -> Option<Remedy> {
     );
     let description = f.text(&at("description"), REMEDIES, &r.description);
     let compensation = compensation(f, i, r.compensation, r.expected_payment_on);
+    // R-OUT-1: by when it will be done, directly or through an action.
+    let done_by = f.opt_date(&at("done_by"), FINDINGS, r.done_by);
+    let action = match r.action_id {
+        0 => Some(None),
+        n => f
+            .value(&at("action_id"), "R-OUT-3", ActionId::new(n))
+            .map(Some),
+    };
     let (kind, description, compensation) = (kind?, description?, compensation?);
+    let (done_by, action) = (done_by?, action?);
     f.value(
         &at("compensation"),
         REMEDIES,
         Remedy::new(kind, description, compensation),
     )
+    .map(|remedy| remedy.with_timescale(done_by, action))
 }
 
 /// R-OUT-2: an amount and an expected payment date come together, or

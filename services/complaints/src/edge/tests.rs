@@ -280,6 +280,7 @@ fn remedy(kind: pb::RemedyKind, pence: Option<i64>, paid: Option<pb::Date>) -> p
         description: "put right".into(),
         compensation: pence.map(|pence| pb::Money { pence }),
         expected_payment_on: paid,
+        ..Default::default()
     }
 }
 

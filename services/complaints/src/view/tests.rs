@@ -204,6 +204,11 @@ fn r_mon_1_a_stage_1_outcome_shows_met_deadlines_the_outcome_and_its_window() {
             decision: pb::Decision::Upheld as i32,
             issued_on: wire(day(2026, 3, 16)),
             escalation_window_ends_on: wire(day(2026, 3, 30)),
+            remedies: vec![pb::RemedyView {
+                kind: pb::RemedyKind::Apology as i32,
+                description: "sorry".into(),
+                ..Default::default()
+            }],
         }],
         actions: vec![],
         qualification_code: "L3-DIP".into(),

@@ -477,3 +477,56 @@ async fn r_reg_4_regulator_notices_are_listed_by_state_and_read_one_by_one() {
     );
     stack.cleanup().await;
 }
+
+/// R-OUT-1: a remedy carries the date by which it will be done, given
+/// directly or from its follow-up action's due date; the view shows it.
+#[tokio::test]
+async fn r_out_1_a_remedy_carries_the_date_it_will_be_done_by() {
+    let mut stack = Stack::spawn().await;
+    let reference = stack.open_complaint("remedy-dates").await;
+    stack
+        .complaints
+        .add_action(pb::AddActionRequest {
+            command: acting(&reference, "handler-1"),
+            kind: pb::ActionKind::FollowUp as i32,
+            description: "Reissue the certificate.".into(),
+            owner: "certificates-1".into(),
+            due_on: Some(date(2026, 4, 10)),
+        })
+        .await
+        .unwrap();
+    let remedies = vec![
+        pb::RemedyInput {
+            kind: pb::RemedyKind::TrainOrSuperviseStaff as i32,
+            description: "Staff will be trained on resit bookings.".into(),
+            done_by: Some(date(2026, 5, 29)),
+            ..Default::default()
+        },
+        pb::RemedyInput {
+            kind: pb::RemedyKind::ChangeDecision as i32,
+            description: "The certificate will be reissued with the right grade.".into(),
+            action_id: 1,
+            ..Default::default()
+        },
+    ];
+    let view = outcome(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::Stage::Stage1,
+        pb::Decision::Upheld,
+        remedies,
+    )
+    .await
+    .unwrap();
+    let done_by: Vec<_> = view.outcomes[0]
+        .remedies
+        .iter()
+        .map(|r| (r.done_by, r.action_id))
+        .collect();
+    assert_eq!(
+        done_by,
+        [(Some(date(2026, 5, 29)), 0), (Some(date(2026, 4, 10)), 1)]
+    );
+    stack.cleanup().await;
+}

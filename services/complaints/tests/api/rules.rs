@@ -513,6 +513,7 @@ async fn r_out_2_an_upheld_outcome_records_its_remedies() {
             description: "Refund of the fee.".into(),
             compensation: Some(pb::Money { pence: 4_500 }),
             expected_payment_on: Some(date(2026, 3, 31)),
+            ..Default::default()
         },
     ];
     let view = outcome(

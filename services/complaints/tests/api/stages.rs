@@ -107,6 +107,7 @@ async fn r_s3_6_a_complaint_walked_through_all_three_stages_ends_closed_and_fina
         description: "Refund of the resit fee.".into(),
         compensation: Some(pb::Money { pence: 9_500 }),
         expected_payment_on: Some(date(2026, 4, 30)),
+        ..Default::default()
     };
     let view = outcome(
         &mut stack,

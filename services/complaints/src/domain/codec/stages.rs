@@ -5,7 +5,8 @@ use super::scalars::*;
 use super::{Invalid, Wire};
 use crate::domain::event as ev;
 use crate::domain::types::{
-    Compensation, ComplaintRef, Money, Name, Qualification, Remedy, StaffId, SubmissionId, Team,
+    ActionId, Compensation, ComplaintRef, Money, Name, Qualification, Remedy, StaffId,
+    SubmissionId, Team,
 };
 use complaints_proto::v1;
 
@@ -178,6 +179,8 @@ fn remedy(r: &Remedy) -> v1::Remedy {
             pence: i64::try_from(c.amount.pence()).unwrap_or(i64::MAX),
         }),
         expected_payment_on: opt_date(compensation.map(|c| c.expected_payment_on)),
+        done_by: opt_date(r.done_by()),
+        action_id: r.action().map_or(0, |a| a.get()),
     }
 }
 
@@ -195,11 +198,17 @@ fn from_remedy(r: v1::Remedy) -> Result<Remedy, Invalid> {
         }
         (None, Some(_)) => return Err(Invalid::new(field, "a payment date without an amount")),
     };
+    let done_by = from_opt_date("remedies.done_by", r.done_by)?;
+    let action = match r.action_id {
+        0 => None,
+        n => Some(ActionId::new(n).map_err(|e| Invalid::new("remedies.action_id", e.to_string()))?),
+    };
     Remedy::new(
         from_remedy_kind("remedies.kind", r.kind)?,
         text("remedies.description", &r.description)?,
         compensation,
     )
+    .map(|remedy| remedy.with_timescale(done_by, action))
     .map_err(|e| Invalid::new(field, e.to_string()))
 }
 

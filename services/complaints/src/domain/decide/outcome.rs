@@ -24,6 +24,7 @@ pub(super) fn record_outcome(
     let stage = current_stage(state);
     check_stage(state, stage, c.stage)?;
     check_remedies(c.decision, &c.remedies, ctx)?;
+    let remedies = remedy_timescales(state, c.remedies, ctx)?;
     let planned = check_assessment_failure(
         c.assessment_failure_found,
         c.assessment_failure_actions,
@@ -37,7 +38,7 @@ pub(super) fn record_outcome(
         stage,
         decision: c.decision,
         findings: c.findings,
-        remedies: c.remedies,
+        remedies,
         assessment_failure_found: c.assessment_failure_found,
         issued_on: ctx.today,
         escalation_window_ends_on: window_ends_on,
@@ -167,6 +168,49 @@ fn check_remedies(decision: Decision, remedies: &[Remedy], ctx: &Context) -> Res
         }
     }
     Ok(())
+}
+
+/// R-OUT-1: how each remedy will be put right and by when. A remedy that
+/// names a follow-up action of the complaint (R-OUT-3) takes the action's
+/// due date as the date it will be done by; one given directly is not in
+/// the past. A remedy may carry neither (e.g. an apology given in the
+/// letter itself).
+fn remedy_timescales(
+    state: &Complaint,
+    remedies: Vec<Remedy>,
+    ctx: &Context,
+) -> Result<Vec<Remedy>, Refusal> {
+    remedies
+        .into_iter()
+        .map(|remedy| match (remedy.done_by(), remedy.action()) {
+            (given, Some(id)) => {
+                let Some(action) = state.actions.get(&id) else {
+                    return Err(Refusal::invalid(
+                        "R-OUT-3",
+                        "remedies",
+                        format!("{id} is not an action of this complaint"),
+                    ));
+                };
+                if given.is_some_and(|d| d != action.due_on) {
+                    return Err(Refusal::invalid(
+                        "R-OUT-1",
+                        "remedies",
+                        format!(
+                            "the remedy is done by its action {id}, due on {}: give the action or a date, not both",
+                            action.due_on
+                        ),
+                    ));
+                }
+                Ok(remedy.with_timescale(Some(action.due_on), Some(id)))
+            }
+            (Some(done_by), None) if done_by < ctx.today => Err(Refusal::invalid(
+                "R-OUT-1",
+                "remedies",
+                format!("the remedy's date {done_by} is in the past (today is {})", ctx.today),
+            )),
+            _ => Ok(remedy),
+        })
+        .collect()
 }
 
 /// R-OUT-4: an assessment failure opens three actions, each with an owner

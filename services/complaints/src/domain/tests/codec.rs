@@ -312,6 +312,7 @@ fn r_out_2_compensation_of_zero_or_without_a_payment_date_cannot_be_decoded() {
             description: "refund".into(),
             compensation,
             expected_payment_on,
+            ..Default::default()
         }],
         assessment_failure_found: false,
         issued_on: Some(v1::Date {

@@ -191,3 +191,71 @@ fn r_reg_2_an_unregulated_complaint_records_no_referral_right() {
     let case = Case::closed_after_stage3(date(2026, 3, 2));
     assert_eq!(case.state.referral_right, None);
 }
+
+#[test]
+fn r_out_1_every_remedy_can_say_by_when_it_will_be_done_or_follow_its_action() {
+    use crate::domain::command::AddAction;
+
+    let mut case = Case::opened(date(2026, 3, 2));
+    case.ok(Command::AddAction(AddAction {
+        kind: ActionKind::FollowUp,
+        description: text("correct the certificate"),
+        owner: staff("certificates"),
+        due_on: date(2026, 4, 10),
+    }));
+    case.on(date(2026, 3, 16));
+    let training = Remedy::new(
+        RemedyKind::TrainOrSuperviseStaff,
+        text("staff will be trained on resit bookings"),
+        None,
+    )
+    .unwrap();
+    // Not in the past.
+    case.refused_by(
+        outcome(
+            Stage::One,
+            Decision::Upheld,
+            vec![
+                training
+                    .clone()
+                    .with_timescale(Some(date(2026, 3, 13)), None),
+            ],
+        ),
+        "R-OUT-1",
+        RefusalKind::InvalidArgument,
+    );
+    // An action that does not exist.
+    case.refused_by(
+        outcome(
+            Stage::One,
+            Decision::Upheld,
+            vec![training.clone().with_timescale(None, ActionId::new(9).ok())],
+        ),
+        "R-OUT-3",
+        RefusalKind::InvalidArgument,
+    );
+    let events = case.ok(outcome(
+        Stage::One,
+        Decision::Upheld,
+        vec![
+            apology(),
+            training.with_timescale(Some(date(2026, 5, 29)), None),
+            Remedy::new(
+                RemedyKind::ChangeDecision,
+                text("the certificate will be reissued"),
+                None,
+            )
+            .unwrap()
+            .with_timescale(None, Some(ActionId::FIRST)),
+        ],
+    ));
+    let Some(Event::OutcomeRecorded(recorded)) = events.first() else {
+        panic!("{events:?}")
+    };
+    let dates: Vec<_> = recorded.remedies.iter().map(Remedy::done_by).collect();
+    assert_eq!(
+        dates,
+        [None, Some(date(2026, 5, 29)), Some(date(2026, 4, 10))],
+        "the action's due date feeds its remedy"
+    );
+}

@@ -1,4 +1,4 @@
-use super::{InvalidValue, Money, NonEmptyText, RemedyKind};
+use super::{ActionId, InvalidValue, Money, NonEmptyText, RemedyKind};
 use chrono::NaiveDate;
 
 /// A sum offered in compensation and when payment is expected (R-OUT-2,
@@ -16,6 +16,10 @@ pub struct Remedy {
     kind: RemedyKind,
     description: NonEmptyText,
     compensation: Option<Compensation>,
+    /// R-OUT-1: the date by which it will be done, when given.
+    done_by: Option<NaiveDate>,
+    /// R-OUT-3: the follow-up action that puts it right, when named.
+    action: Option<ActionId>,
 }
 
 impl Remedy {
@@ -34,12 +38,33 @@ impl Remedy {
                 kind,
                 description,
                 compensation,
+                done_by: None,
+                action: None,
             }),
             (_, Some(_)) => Err(InvalidValue::new(
                 "remedy",
                 "only financial compensation carries an amount",
             )),
         }
+    }
+
+    /// R-OUT-1: the remedy with the date by which it will be done and the
+    /// follow-up action that does it (either may be absent). Whether they
+    /// agree with the complaint's actions is the domain's `decide` to say.
+    pub fn with_timescale(mut self, done_by: Option<NaiveDate>, action: Option<ActionId>) -> Self {
+        self.done_by = done_by;
+        self.action = action;
+        self
+    }
+
+    /// R-OUT-1: the date by which it will be done, when given.
+    pub fn done_by(&self) -> Option<NaiveDate> {
+        self.done_by
+    }
+
+    /// R-OUT-3: the follow-up action that puts it right, when named.
+    pub fn action(&self) -> Option<ActionId> {
+        self.action
     }
 
     /// What kind of remedy.
