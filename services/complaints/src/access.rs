@@ -82,7 +82,6 @@ pub const POLICY: Policy = Policy {
         (rpc!("RecordRegulatorReferral"), CCM),
         (rpc!("RestrictContact"), STAFF),
         (rpc!("LiftRestriction"), STAFF),
-        (rpc!("LiftRestriction"), STAFF),
         (rpc!("RecordDisclosure"), STAFF),
         (rpc!("RecordInformationPermission"), STAFF),
         (rpc!("ResolveOutsideProcedure"), STAFF),
