@@ -233,6 +233,7 @@ impl ComplaintsApi {
     async fn work_queue(
         &self,
         request: pb::ListWorkQueueRequest,
+        with_unallocated: bool,
     ) -> Result<pb::ListWorkQueueResponse, ComplaintsError> {
         let today = calendar::uk_date(self.clock.now());
         let page_size = platform::limits::page_size("page_size", request.page_size)
@@ -291,6 +292,7 @@ impl ComplaintsApi {
                 stage,
                 handler,
                 team,
+                with_unallocated,
                 overdue: request.overdue,
                 due_by,
                 after,
@@ -325,21 +327,24 @@ impl ComplaintsApi {
 
 /// Narrows a work queue request to what the caller may see (R-CONF-1):
 /// handlers and managers their own team's complaints (a handler with no
-/// team, only their own); asking for another team is refused.
-fn within_reach(who: &Principal, filter: &mut pb::ListWorkQueueRequest) -> Result<(), Status> {
+/// team, only their own), and a manager also the complaints no team holds
+/// yet, which they allocate; asking for another team is refused. Answers
+/// whether the unallocated complaints are in.
+fn within_reach(who: &Principal, filter: &mut pb::ListWorkQueueRequest) -> Result<bool, Status> {
     if who.sees_everything() {
-        return Ok(());
+        return Ok(false);
     }
     match who.team.as_deref() {
         Some(team) if filter.team.trim().is_empty() || filter.team.trim() == team => {
+            let with_unallocated = who.has(Role::Manager) && filter.handler.trim().is_empty();
             filter.team = team.to_owned();
-            Ok(())
+            Ok(with_unallocated)
         }
         None if who.has(Role::Handler)
             && (filter.handler.trim().is_empty() || filter.handler.trim() == who.subject) =>
         {
             filter.handler.clone_from(&who.subject);
-            Ok(())
+            Ok(false)
         }
         _ => Err(who.denied("list another team's work queue")),
     }
@@ -403,8 +408,10 @@ impl Complaints for ComplaintsApi {
     ) -> Reply<pb::ListWorkQueueResponse> {
         let who = Principal::of(&request)?.clone();
         let mut filter = request.into_inner();
-        within_reach(&who, &mut filter)?;
-        Ok(Response::new(self.work_queue(filter).await?))
+        let with_unallocated = within_reach(&who, &mut filter)?;
+        Ok(Response::new(
+            self.work_queue(filter, with_unallocated).await?,
+        ))
     }
 
     async fn get_history(

@@ -324,7 +324,7 @@ impl Store {
              WHERE NOT closed
                AND ($1::int IS NULL OR stage = $1)
                AND ($2::text IS NULL OR handler = $2)
-               AND ($3::text IS NULL OR team = $3)
+               AND ($3::text IS NULL OR team = $3 OR ($9 AND team IS NULL))
                AND (NOT $4 OR overdue)
                AND ($5::date IS NULL OR next_due_on <= $5)
                AND ($6::text IS NULL OR (coalesce(next_due_on, 'infinity'::date), reference) > ($7, $6))
@@ -339,6 +339,7 @@ impl Store {
         .bind(filter.after.as_ref().map(|a| a.1.clone()))
         .bind(filter.after.as_ref().map(|a| a.0))
         .bind(i64::from(filter.page_size))
+        .bind(filter.with_unallocated)
         .fetch_all(self.log.pool())
         .await
         .context("listing the work queue")
@@ -351,6 +352,9 @@ pub struct QueueFilter {
     pub stage: Option<i32>,
     pub handler: Option<String>,
     pub team: Option<String>,
+    /// With `team`, also the complaints no team holds yet: a line manager
+    /// allocates those (R-S2-3, R-CONF-1).
+    pub with_unallocated: bool,
     pub overdue: bool,
     /// Only complaints with a live deadline due on or before this date.
     pub due_by: Option<NaiveDate>,

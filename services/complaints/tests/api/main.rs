@@ -3,6 +3,7 @@
 //! namespace, on a clock the test moves.
 
 mod access;
+mod allocation;
 mod concurrency;
 mod deadlines;
 mod helpers;
