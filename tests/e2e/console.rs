@@ -625,6 +625,27 @@ async fn r_conf_1_staff_take_a_complaint_through_three_stages_to_closure_in_the_
     assert!(page.body.contains("by handler-1"), "{}", page.body);
     assert!(page.body.contains(&format!("by {ccm_id}")), "{}", page.body);
 
+    // Its letters, each with a preview of what was sent.
+    let letters = ccm.get(&format!("/complaints/{reference}")).await;
+    let link = letters
+        .body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|href| href.replace("&#x2f;", "/"))
+        .find(|href| href.contains("/letters/") && href.ends_with("/preview"))
+        .unwrap_or_else(|| panic!("no letter to preview: {}", letters.body));
+    let preview = ccm.get(&link).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview.body.contains("Preview of the letter"),
+        "{}",
+        preview.body
+    );
+
+    // Ready: the four services answer their health checks.
+    assert_eq!(ccm.get("/readyz").await.status, 200);
+
     // Sign-out ends the session everywhere in the console.
     let mut second_window = Browser::new(&console);
     second_window.sign_in("handler-1", &["handler"], TEAM).await;
@@ -638,6 +659,81 @@ async fn r_conf_1_staff_take_a_complaint_through_three_stages_to_closure_in_the_
         200,
         "others stay signed in"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_int_2_a_matter_over_six_months_old_is_decided_from_the_triage_queue() {
+    let stack = Stack::spawn("console_triage").await;
+    let console = start_console(&stack.addrs, |_| {}).await;
+    let portal = token("portal", &[Role::Portal], None);
+    let mut intake = IntakeClient::new(channel_as(stack.addrs[0], Some(&portal)).await);
+    let old = chrono::Utc::now().date_naive() - chrono::Days::new(250);
+    let mut request = pb::SubmitComplaintRequest {
+        idempotency_key: "console-triage".into(),
+        channel: pb::Channel::WebForm as i32,
+        customer_status: "Member".into(),
+        customer_type: "Student".into(),
+        query_category: "Certificates".into(),
+        query_detail: "A certificate from last year is wrong.".into(),
+        complainant: Some(pb::Person {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            email: "ada@example.org".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    request.matter_date = Some(pb::Date {
+        year: chrono::Datelike::year(&old),
+        month: chrono::Datelike::month(&old),
+        day: chrono::Datelike::day(&old),
+    });
+    let receipt = intake.submit_complaint(request).await.unwrap().into_inner();
+    assert_eq!(
+        receipt.status,
+        pb::TriageStatus::AwaitingTimeDecision as i32
+    );
+
+    let mut handler = Browser::new(&console);
+    handler.sign_in("handler-1", &["handler"], TEAM).await;
+    let queue = handler.get("/triage").await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    assert!(queue.body.contains(&receipt.reference), "{}", queue.body);
+    assert!(queue.body.contains("Over 6 months old"), "{}", queue.body);
+    let path = format!(
+        "/submissions/{}/steps/compelling-reason",
+        receipt.submission_id
+    );
+    assert!(queue.body.contains(&path.replace('/', "&#x2f;")) || queue.body.contains(&path));
+    let form = handler.get(&path).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let csrf = form.hidden("csrf_token");
+    let sent = handler
+        .post(
+            &path,
+            &[
+                ("csrf_token", &csrf),
+                ("reason", "The error only came to light this month."),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(sent.location(), "/triage");
+    let after = handler.get("/triage").await;
+    assert!(
+        after.body.contains(&receipt.reference),
+        "the flash names it: {}",
+        after.body
+    );
+    assert!(
+        !after
+            .body
+            .contains(&format!("data-submission=\"{}\"", receipt.submission_id)),
+        "{}",
+        after.body
+    );
+    // Triage continued: the complaint is opened.
+    stack.reference_of(&receipt.submission_id).await;
 }
 
 #[tokio::test]
