@@ -622,15 +622,21 @@ impl Browser {
     /// Waits until the browser shows a page whose path is `path` (any
     /// origin, any query).
     pub async fn wait_for_path(&self, path: &str, within: Duration) -> url::Url {
+        self.wait_for_any_path(&[path], within).await
+    }
+
+    /// Waits until the browser shows a page whose path is one of `paths`.
+    pub async fn wait_for_any_path(&self, paths: &[&str], within: Duration) -> url::Url {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             let url = self.current_url().await;
-            if url.path() == path {
+            if paths.contains(&url.path()) {
                 return url;
             }
             assert!(
                 tokio::time::Instant::now() < deadline,
-                "the browser did not reach {path} within {within:?}; it is at {url}, showing: {}\nits console said: {}",
+                "the browser did not reach {} within {within:?}; it is at {url}, showing: {}\nits console said: {}",
+                paths.join(" or "),
                 self.text().await,
                 self.console_log().await.join("\n  ")
             );
