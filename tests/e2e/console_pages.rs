@@ -532,7 +532,19 @@ async fn r_mon_1_r_mon_2_monitors_see_every_open_complaint_with_its_deadlines_mi
 async fn r_mon_3_the_committee_reads_its_report_figures_equality_and_log_in_the_console() {
     let stack = Stack::spawn("console_committee").await;
     let console = Console::start(&stack).await;
-    complaint(&stack, &MONITORED, false).await;
+    // One complaint whose complainant answered the ethnicity question.
+    let mut submission = MONITORED.submission();
+    submission.equality_monitoring = Some(pb::EqualityMonitoring {
+        ethnicity: "Prefer not to say".into(),
+        ..Default::default()
+    });
+    let mut intake = IntakeClient::new(channel(stack.addrs[0]).await);
+    let receipt = intake
+        .submit_complaint(submission)
+        .await
+        .expect("intake takes the complaint")
+        .into_inner();
+    stack.reference_of(&receipt.submission_id).await;
     stack.settled_figures(1).await;
 
     let mut committee = console.sign_in("committee-1", &["committee"], "").await;
@@ -544,7 +556,15 @@ async fn r_mon_3_the_committee_reads_its_report_figures_equality_and_log_in_the_
     assert!(!page.body.contains("<style"), "no inline style");
     assert!(!page.body.contains(" style=\""), "no inline style");
     assert!(page.body.contains("id=\"from-day\""), "a GOV.UK date input");
-    assert!(page.body.contains("id=\"equality\"") || page.body.contains("id=\"equality-empty\""));
+    // R-MON-4: the group of one is shown, its cells suppressed.
+    let equality = page
+        .body
+        .split("id=\"equality\"")
+        .nth(1)
+        .expect("the equality table");
+    let equality = equality.split("</table>").next().unwrap();
+    assert!(equality.contains("Prefer not to say"), "{}", page.body);
+    assert!(equality.contains("Suppressed"), "{}", page.body);
     assert!(
         page.body
             .contains("Complaints received</dt><dd class=\"summary-list__value\">1<"),
