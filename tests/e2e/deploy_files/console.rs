@@ -23,10 +23,10 @@ fn console_starts_with(given: &BTreeMap<String, String>) -> Result<console::Sett
     let copies = context_copies(final_stage(&dockerfile()));
     let mut map: HashMap<String, String> = given.clone().into_iter().collect();
     for key in ["BANK_HOLIDAYS_FILE", "OFFICE_CLOSURES_FILE"] {
-        if let Some(path) = map.remove(key) {
-            if !image_has(&copies, &path) {
-                return Err(format!("{key}: the image has no {path}"));
-            }
+        if let Some(path) = map.remove(key)
+            && !image_has(&copies, &path)
+        {
+            return Err(format!("{key}: the image has no {path}"));
         }
     }
     let source = platform::Source::from_map(map).map_err(|e| e.to_string())?;
