@@ -671,9 +671,30 @@ async fn r_conf_2_the_data_protection_officer_holds_exports_and_destroys_a_compl
         );
     }
 
-    // The dry run answers from every service.
+    // The dry run answers from every service; nothing is due yet, and the
+    // run needs its confirmation.
     let due = dpo.get("/records/due").await;
     assert_eq!(due.status, 200, "{}", due.body);
+    assert!(
+        due.body.contains("Nothing is due for destruction"),
+        "{}",
+        due.body
+    );
+    let unconfirmed = dpo.post("/records/retention", &[]).await;
+    assert_eq!(unconfirmed.status, 422, "{}", unconfirmed.body);
+    refused_for_csrf(
+        &dpo.post_raw("/records/retention", &[("confirm", "yes")])
+            .await,
+    );
+    let run = dpo.post("/records/retention", &[("confirm", "yes")]).await;
+    assert_eq!(run.status, 200, "{}", run.body);
+    for service in ["intake", "complaints", "notifications", "reporting"] {
+        assert!(
+            run.body.contains(&format!("<td>{service}</td><td>0</td>")),
+            "{}",
+            run.body
+        );
+    }
 
     // Subject access: the email in the POST body, a JSON download.
     refused_for_csrf(
