@@ -375,17 +375,8 @@ impl pb::reporting_server::Reporting for ReportingApi {
             let figures =
                 core::figures_checked(&history, period, grouping, today, &calendar, &go_on)?;
             check.go_on()?;
-            let quarters = match report::volumes::last_four_quarters(period.to()) {
-                Some(window) => core::figures_checked(
-                    &history,
-                    window,
-                    Grouping::Quarter,
-                    today,
-                    &calendar,
-                    &go_on,
-                )?,
-                None => figures.clone(),
-            };
+            let quarters =
+                report::volumes::quarters_checked(&history, period.to(), &calendar, &go_on)?;
             check.go_on()?;
             let records: Vec<core::AnonymisedRecord> = history
                 .into_iter()

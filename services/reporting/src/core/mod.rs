@@ -37,7 +37,7 @@ pub use equality::{
     MonitoringAnswers, equality_analysis, equality_analysis_checked,
 };
 pub use fact::Fact;
-pub use figures::{Figures, Trend, figures, figures_checked};
+pub use figures::{Figures, Trend, figures, figures_checked, groups_checked};
 pub use group::{Circumstances, GroupFigures, NOT_RECORDED, StageFigures, Volumes};
 pub use period::{Grouping, InvalidPeriod, Period};
 pub use project::apply;

@@ -26,6 +26,15 @@ impl Period {
         Ok(Self { from, to })
     }
 
+    /// The period from `from` (moved back to `to` if it is later) to `to`:
+    /// for periods computed from a valid one, which cannot end too early.
+    pub fn clamped(from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            from: from.min(to),
+            to,
+        }
+    }
+
     pub fn from(&self) -> NaiveDate {
         self.from
     }

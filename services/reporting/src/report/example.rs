@@ -3,7 +3,6 @@
 //! of date; `UPDATE_DOCS=1 cargo test -p reporting report::example`
 //! rewrites it.
 
-use super::volumes::last_four_quarters;
 use super::{ReportInput, committee_report};
 use crate::core::{
     AnonymisedRecord, Channel, Characteristic, DEFAULT_THRESHOLD, DeadlineKind, Decision, Fact,
@@ -241,7 +240,7 @@ pub(super) fn records() -> (Vec<AnonymisedRecord>, Vec<MonitoringAnswers>) {
 /// of other records the same way.
 pub(super) struct Data {
     figures: crate::core::Figures,
-    quarters: crate::core::Figures,
+    quarters: super::volumes::Quarters,
     records: Vec<AnonymisedRecord>,
     equality: Vec<crate::core::EqualityTable>,
     calendar: Calendar,
@@ -258,12 +257,11 @@ impl Data {
     ) -> Self {
         let calendar = Calendar::england_and_wales();
         let today = today();
-        let quarters = figures(
+        let Ok(quarters) = super::volumes::quarters_checked::<std::convert::Infallible>(
             &history,
-            last_four_quarters(period.to()).unwrap(),
-            Grouping::Quarter,
-            today,
+            period.to(),
             &calendar,
+            &|| Ok(()),
         );
         let figures = figures(&history, period, Grouping::Month, today, &calendar);
         let records: Vec<AnonymisedRecord> = history

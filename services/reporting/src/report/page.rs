@@ -23,9 +23,9 @@ use std::fmt::Write;
 #[derive(Debug, Clone)]
 pub struct ReportInput<'a> {
     pub figures: &'a Figures,
-    /// The figures of the last four quarters to the end of the period,
-    /// by quarter ([`volumes::last_four_quarters`]), for the trend.
-    pub quarters: &'a Figures,
+    /// The figures of the last four quarters to the end of the period
+    /// ([`volumes::quarters_checked`]), for the trend.
+    pub quarters: &'a volumes::Quarters,
     /// The records received in the period.
     pub records: &'a [AnonymisedRecord],
     /// One table per monitored characteristic.

@@ -5,7 +5,7 @@
 
 use super::html::{Table, chart_with_table, part, share, table_or};
 use super::svg::{BarChart, Category, Direction, Scale, Series};
-use crate::core::{Channel, Figures, Grouping, NOT_RECORDED, Period};
+use crate::core::{Channel, Figures, GroupFigures, Grouping, NOT_RECORDED, Period};
 use crate::labels;
 use chrono::{Datelike, Months, NaiveDate};
 use std::collections::BTreeMap;
@@ -26,9 +26,7 @@ const ENTERED: Series = Series {
 
 /// The four calendar quarters ending with the one `to` falls in, cut at
 /// `to`: the window of the trend, whatever the report's own period.
-/// Always `Some` (its start is never after `to`); the type says the
-/// period was checked.
-pub fn last_four_quarters(to: NaiveDate) -> Option<Period> {
+pub fn last_four_quarters(to: NaiveDate) -> Period {
     let quarter_start = to
         .with_day(1)
         .and_then(|d| d.with_month(to.month0() / 3 * 3 + 1))
@@ -36,7 +34,29 @@ pub fn last_four_quarters(to: NaiveDate) -> Option<Period> {
     let from = quarter_start
         .checked_sub_months(Months::new(9))
         .unwrap_or(NaiveDate::MIN);
-    Period::new(from.min(to), to).ok()
+    Period::clamped(from, to)
+}
+
+/// The last four quarters' figures, for the trend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarters {
+    /// From the first day of the first quarter to the report's last day.
+    pub period: Period,
+    /// One per quarter, oldest first.
+    pub groups: Vec<GroupFigures>,
+}
+
+/// The last four quarters to `to`, computed from `records` received up to
+/// then, asking `go_on` as [`crate::core::groups_checked`] does.
+pub fn quarters_checked<E>(
+    records: &[crate::core::AnonymisedRecord],
+    to: NaiveDate,
+    calendar: &calendar::Calendar,
+    go_on: crate::core::GoOn<'_, E>,
+) -> Result<Quarters, E> {
+    let period = last_four_quarters(to);
+    let groups = crate::core::groups_checked(records, period, Grouping::Quarter, calendar, go_on)?;
+    Ok(Quarters { period, groups })
 }
 
 /// Complaints received and entering the procedure, per month or quarter
@@ -102,7 +122,7 @@ pub fn over_time(f: &Figures) -> String {
 
 /// The last four quarters side by side, each against the one before it,
 /// so a trend or a seasonal pattern shows whatever the report's period.
-pub fn four_quarters(q: &Figures) -> String {
+pub fn four_quarters(q: &Quarters) -> String {
     let chart = BarChart {
         id: "cr-chart-quarters",
         title: QUARTERS_TITLE,
@@ -185,7 +205,7 @@ pub fn four_quarters(q: &Figures) -> String {
 
 /// Each category's complaints quarter by quarter, so a category that grows
 /// or recurs stands out (R-MON-3: "patterns").
-fn categories_by_quarter(q: &Figures) -> Table {
+fn categories_by_quarter(q: &Quarters) -> Table {
     let mut names: BTreeMap<String, u64> = BTreeMap::new();
     for g in &q.groups {
         for (k, n) in &g.volumes.by_category {
@@ -370,9 +390,9 @@ mod tests {
     /// the report's last day.
     #[test]
     fn r_mon_3_the_trend_covers_the_four_quarters_to_the_end_of_the_period() {
-        let p = last_four_quarters(d(2026, 3, 31)).unwrap();
+        let p = last_four_quarters(d(2026, 3, 31));
         assert_eq!((p.from(), p.to()), (d(2025, 4, 1), d(2026, 3, 31)));
-        let p = last_four_quarters(d(2026, 5, 15)).unwrap();
+        let p = last_four_quarters(d(2026, 5, 15));
         assert_eq!((p.from(), p.to()), (d(2025, 7, 1), d(2026, 5, 15)));
     }
 }
