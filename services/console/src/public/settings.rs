@@ -183,3 +183,96 @@ impl PublicSettings {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+    use std::collections::HashMap;
+
+    const SECRET: &str = "a-development-secret-of-32-chars-or-more";
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_source(&Source::from_map(map).unwrap())
+    }
+
+    const OIDC: [(&str, &str); 3] = [
+        ("OIDC_ISSUER_URL", "https://id.example.org"),
+        ("OIDC_CLIENT_ID", "console"),
+        ("OIDC_RESOURCE", "complaints"),
+    ];
+
+    #[test]
+    fn the_public_side_is_on_by_default_with_the_development_secret_and_off_when_asked() {
+        let on = settings(&[("AUTH_DEV_SECRET", SECRET)]).unwrap();
+        let PublicSettings::On(side) = on.public else {
+            panic!("on by default");
+        };
+        assert_eq!(side.addr.to_string(), "127.0.0.1:8081");
+        assert_eq!(side.url.as_str(), "http://127.0.0.1:8081");
+        assert!(!side.addr_given);
+        assert!(matches!(
+            side.credentials,
+            PortalCredentials::Development { .. }
+        ));
+        let off = settings(&[("AUTH_DEV_SECRET", SECRET), ("PUBLIC_ADDR", "off")]).unwrap();
+        assert!(matches!(off.public, PublicSettings::Off));
+        let error =
+            settings(&[("AUTH_DEV_SECRET", SECRET), ("PUBLIC_ADDR", "nowhere")]).unwrap_err();
+        assert_eq!(error.key, "PUBLIC_ADDR");
+        let error = settings(&[
+            ("AUTH_DEV_SECRET", SECRET),
+            ("PUBLIC_URL", "http://complaints.example.org"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.key, "PUBLIC_URL", "https away from loopback");
+        let error =
+            settings(&[("AUTH_DEV_SECRET", SECRET), ("PUBLIC_SUBMIT_BURST", "0")]).unwrap_err();
+        assert_eq!(error.key, "PUBLIC_SUBMIT_BURST");
+    }
+
+    #[test]
+    fn with_an_identity_provider_the_forms_need_their_own_client_when_their_address_is_given() {
+        assert!(matches!(
+            settings(&OIDC).unwrap().public,
+            PublicSettings::Off
+        ));
+        let mut given = OIDC.to_vec();
+        given.push(("PUBLIC_ADDR", "0.0.0.0:8081"));
+        assert_eq!(settings(&given).unwrap_err().key, "PUBLIC_CLIENT_ID");
+        given.push(("PUBLIC_CLIENT_ID", "complaints-public-forms"));
+        assert_eq!(settings(&given).unwrap_err().key, "PUBLIC_CLIENT_SECRET");
+        given.push(("PUBLIC_CLIENT_SECRET", "s3cret"));
+        given.push(("PUBLIC_URL", "https://complaints.example.org"));
+        let PublicSettings::On(side) = settings(&given).unwrap().public else {
+            panic!("on");
+        };
+        assert!(side.url.secure_cookies());
+        match side.credentials {
+            PortalCredentials::ClientCredentials {
+                issuer, resource, ..
+            } => {
+                assert_eq!(issuer, "https://id.example.org");
+                assert_eq!(resource, "complaints");
+            }
+            PortalCredentials::Development { .. } => panic!("client credentials expected"),
+        }
+        assert!(
+            !format!(
+                "{:?}",
+                PortalCredentials::ClientCredentials {
+                    issuer: "i".into(),
+                    client_id: "c".into(),
+                    client_secret: "s3cret".into(),
+                    resource: "r".into(),
+                }
+            )
+            .contains("s3cret"),
+            "the secret is never printed"
+        );
+    }
+}
