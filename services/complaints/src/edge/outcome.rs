@@ -71,6 +71,12 @@ fn remedy(f: &mut Fields, i: usize, r: pb::RemedyInput) -> Option<Remedy> {
         vocabulary::remedy_kind,
     );
     let description = f.text(&at("description"), REMEDIES, &r.description);
+    let description = match (kind, description) {
+        (Some(kind), Some(text)) => {
+            f.value(&at("description"), REMEDIES, Remedy::described(kind, text))
+        }
+        (_, description) => description,
+    };
     let compensation = compensation(f, i, r.compensation, r.expected_payment_on);
     // R-OUT-1: by when it will be done, directly or through an action.
     let done_by = f.opt_date(&at("done_by"), FINDINGS, r.done_by);

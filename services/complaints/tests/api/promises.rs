@@ -530,3 +530,55 @@ async fn r_out_1_a_remedy_carries_the_date_it_will_be_done_by() {
     );
     stack.cleanup().await;
 }
+
+/// R-OUT-1, R-OUT-2: placeholder findings are refused naming `findings`; a
+/// remedy description that only repeats its kind is refused naming it, and
+/// one that opens with its kind is recorded without the repetition.
+#[tokio::test]
+async fn r_out_1_placeholder_findings_and_remedy_text_that_repeats_its_kind() {
+    let mut stack = Stack::spawn().await;
+    let reference = stack.open_complaint("findings-words").await;
+    let request = |findings: &str, apology: &str| pb::RecordOutcomeRequest {
+        command: acting(&reference, "handler-1"),
+        stage: pb::Stage::Stage1 as i32,
+        decision: pb::Decision::Upheld as i32,
+        findings: findings.into(),
+        remedies: vec![pb::RemedyInput {
+            kind: pb::RemedyKind::Apology as i32,
+            description: apology.into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let findings = "The results were released late because of a system fault.";
+    let status = stack
+        .complaints
+        .record_outcome(request("n/a", "For the delay."))
+        .await
+        .expect_err("placeholder findings");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(status.message().contains("findings"), "{status:?}");
+    let status = stack
+        .complaints
+        .record_outcome(request(findings, "An apology."))
+        .await
+        .expect_err("a remedy that only repeats its kind");
+    assert!(
+        status.message().contains("remedies[0].description"),
+        "{status:?}"
+    );
+    let view = stack
+        .complaints
+        .record_outcome(request(
+            findings,
+            "An apology for the delay in sending your results.",
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        view.outcomes[0].remedies[0].description,
+        "For the delay in sending your results."
+    );
+    stack.cleanup().await;
+}

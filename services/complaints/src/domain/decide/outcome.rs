@@ -10,7 +10,9 @@ use crate::domain::refusal::Refusal;
 use crate::domain::state::{ClosedHow, Complaint};
 use crate::domain::types::{ActionKind, DeadlineKind, Decision, Remedy, Role, Stage};
 
-/// Records the written findings of the current stage (R-OUT-1) with its
+/// Records the written findings of the current stage (R-OUT-1; findings
+/// that are only punctuation or a placeholder such as "n/a" or "tbc" are
+/// refused) with its
 /// remedies (R-OUT-2) and, when an assessment failure was found, the three
 /// actions it opens (R-OUT-4). After Stage 1 or 2 the escalation window
 /// starts (R-S2-1, R-S3-1); the Stage 3 outcome is final and closes the
@@ -23,6 +25,17 @@ pub(super) fn record_outcome(
 ) -> Result<Vec<Event>, Refusal> {
     let stage = current_stage(state);
     check_stage(state, stage, c.stage)?;
+    if c.findings.is_placeholder() {
+        return Err(Refusal::invalid(
+            "R-OUT-1",
+            "findings",
+            format!(
+                "{:?} is not written findings: say what happened, any mistakes acknowledged, \
+                 how they are put right and by when",
+                c.findings.as_str()
+            ),
+        ));
+    }
     check_remedies(c.decision, &c.remedies, ctx)?;
     let remedies = remedy_timescales(state, c.remedies, ctx)?;
     let planned = check_assessment_failure(

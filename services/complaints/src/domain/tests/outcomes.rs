@@ -259,3 +259,20 @@ fn r_out_1_every_remedy_can_say_by_when_it_will_be_done_or_follow_its_action() {
         "the action's due date feeds its remedy"
     );
 }
+
+#[test]
+fn r_out_1_findings_that_are_only_punctuation_or_a_placeholder_are_refused() {
+    for placeholder in ["...", "-", "n/a", "TBC", "tbd."] {
+        let mut case = Case::opened(date(2026, 3, 2));
+        let Command::RecordOutcome(mut c) = not_upheld(Stage::One) else {
+            unreachable!()
+        };
+        c.findings = text(placeholder);
+        let refusal = case.refused_by(
+            Command::RecordOutcome(c),
+            "R-OUT-1",
+            RefusalKind::InvalidArgument,
+        );
+        assert_eq!(refusal.field, Some("findings"), "{placeholder}: {refusal}");
+    }
+}

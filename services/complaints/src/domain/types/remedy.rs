@@ -67,6 +67,47 @@ impl Remedy {
         self.action
     }
 
+    /// R-OUT-2: a remedy's description as letters print it after the
+    /// kind's own name ("An apology: ..."): one that merely repeats the kind
+    /// ("Apology", "An apology.") says nothing and is refused; one that
+    /// opens with it ("An apology for the delay") loses the repetition
+    /// ("For the delay").
+    pub fn described(
+        kind: RemedyKind,
+        description: NonEmptyText,
+    ) -> Result<NonEmptyText, InvalidValue> {
+        let text = description.as_str();
+        let separators: &[char] = &[' ', ':', '-', ',', '.', ';', '\u{2013}', '\u{2014}'];
+        for name in kind_names(kind) {
+            let opens = text
+                .get(..name.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(name));
+            let Some(rest) = text.get(name.len()..).filter(|_| opens) else {
+                continue;
+            };
+            // A whole word only: "apologyx" is not the kind's name.
+            if !(rest.is_empty() || rest.starts_with(separators)) {
+                continue;
+            }
+            let rest = rest.trim_start_matches(separators);
+            if !rest.chars().any(char::is_alphanumeric) {
+                return Err(InvalidValue::new(
+                    "remedy",
+                    format!(
+                        "{text:?} only repeats the kind of remedy: say what will be done, e.g. what the apology is for"
+                    ),
+                ));
+            }
+            let mut chars = rest.chars();
+            let capitalised: String = chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            return NonEmptyText::new(capitalised);
+        }
+        Ok(description)
+    }
+
     /// What kind of remedy.
     pub fn kind(&self) -> RemedyKind {
         self.kind
@@ -83,12 +124,74 @@ impl Remedy {
     }
 }
 
+/// The ways a description names its kind, longest first, lower case.
+fn kind_names(kind: RemedyKind) -> &'static [&'static str] {
+    match kind {
+        RemedyKind::Apology => &["an apology", "apology"],
+        RemedyKind::Explanation => &["an explanation", "explanation"],
+        RemedyKind::AcknowledgementOfResponsibility => &[
+            "an acknowledgement of responsibility",
+            "acknowledgement of responsibility",
+        ],
+        RemedyKind::ChangeDecision => &[
+            "a change of decision",
+            "change of decision",
+            "change a decision",
+            "change the decision",
+        ],
+        RemedyKind::RevisePublishedMaterial => {
+            &["revise published material", "revised published material"]
+        }
+        RemedyKind::ReviseProcedures => &[
+            "revise procedures, policies or guidance",
+            "revise procedures",
+            "revised procedures",
+        ],
+        RemedyKind::TrainOrSuperviseStaff => &["train or supervise staff", "staff training"],
+        RemedyKind::FinancialCompensation => &["financial compensation", "compensation"],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn text() -> NonEmptyText {
         NonEmptyText::new("refund of the exam fee").unwrap()
+    }
+
+    #[test]
+    fn r_out_2_a_description_that_only_repeats_its_kind_is_refused_and_a_repeated_opening_dropped()
+    {
+        let described = |kind, text: &str| {
+            Remedy::described(kind, NonEmptyText::new(text).unwrap()).map(|t| t.to_string())
+        };
+        for bare in ["Apology", "An apology.", "AN APOLOGY", "apology -"] {
+            assert!(described(RemedyKind::Apology, bare).is_err(), "{bare}");
+        }
+        assert!(described(RemedyKind::FinancialCompensation, "Compensation").is_err());
+        assert_eq!(
+            described(
+                RemedyKind::Apology,
+                "An apology for the delay in sending your results"
+            ),
+            Ok("For the delay in sending your results".to_owned())
+        );
+        assert_eq!(
+            described(
+                RemedyKind::Apology,
+                "Apology: we are sorry the result was late"
+            ),
+            Ok("We are sorry the result was late".to_owned())
+        );
+        assert_eq!(
+            described(RemedyKind::Apology, "We are sorry the result was late"),
+            Ok("We are sorry the result was late".to_owned())
+        );
+        assert_eq!(
+            described(RemedyKind::Explanation, "Apologyx is not a word"),
+            Ok("Apologyx is not a word".to_owned())
+        );
     }
 
     #[test]

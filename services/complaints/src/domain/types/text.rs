@@ -22,6 +22,36 @@ impl NonEmptyText {
     }
 }
 
+impl NonEmptyText {
+    /// R-OUT-1: whether the text says nothing a reader could act on: only
+    /// punctuation and symbols ("...", "-", "?"), or a placeholder left for
+    /// later ("n/a", "tbc", "TBD", "todo", "none", "xxx").
+    pub fn is_placeholder(&self) -> bool {
+        let words: String = self
+            .0
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        const PLACEHOLDERS: &[&str] = &[
+            "na",
+            "tbc",
+            "tba",
+            "tbd",
+            "todo",
+            "none",
+            "nil",
+            "x",
+            "xx",
+            "xxx",
+            "placeholder",
+            "findings",
+            "test",
+        ];
+        words.is_empty() || PLACEHOLDERS.contains(&words.as_str())
+    }
+}
+
 /// A short single-line label: trimmed, not empty, at most
 /// [`Name::MAX_CHARS`] characters, no line breaks or control characters
 /// (a regulator, a recipient, a query category, a qualification code).
@@ -87,6 +117,21 @@ mod tests {
         let long = "x".repeat(NonEmptyText::MAX_CHARS + 1);
         assert!(NonEmptyText::new(&long).is_err());
         assert!(NonEmptyText::new(&long[1..]).is_ok());
+    }
+
+    #[test]
+    fn r_out_1_punctuation_and_placeholders_say_nothing() {
+        for empty in [
+            "...", "-", "n/a", "N/A", "tbc", "TBC.", "- tbd -", "?!", "xxx", "None",
+        ] {
+            assert!(
+                NonEmptyText::new(empty).unwrap().is_placeholder(),
+                "{empty}"
+            );
+        }
+        for said in ["We sent the result late.", "No", "A"] {
+            assert!(!NonEmptyText::new(said).unwrap().is_placeholder(), "{said}");
+        }
     }
 
     #[test]
