@@ -38,6 +38,7 @@ async fn r_int_1_the_complaint_form_at_320_px_passes_axe_on_every_page_and_submi
     let endpoint = |i: usize| format!("http://{}", stack.addrs[i]);
     let env: HashMap<String, String> = [
         ("CONSOLE_ADDR", "127.0.0.1:0".to_owned()),
+        ("CONSOLE_PUBLIC_URL", redirect.uri.replace("/callback", "")),
         ("PUBLIC_ADDR", "127.0.0.1:0".to_owned()),
         ("PUBLIC_CLIENT_ID", "portal".to_owned()),
         ("PUBLIC_CLIENT_SECRET", provider.portal_secret.clone()),

@@ -697,8 +697,138 @@ async fn the_public_side_is_off_when_public_addr_is_off() {
         ("OIDC_ISSUER_URL".into(), "https://id.example.org".into()),
         ("OIDC_CLIENT_ID".into(), "console".into()),
         ("OIDC_RESOURCE".into(), "complaints".into()),
+        (
+            "CONSOLE_PUBLIC_URL".into(),
+            "https://console.example.org".into(),
+        ),
     ]);
     let error =
         console::Settings::from_source(&platform::Source::from_map(env).unwrap()).unwrap_err();
     assert_eq!(error.key, "PUBLIC_CLIENT_ID");
+}
+
+#[tokio::test]
+async fn r_int_4_a_complaint_for_someone_else_asks_for_the_representative_and_a_refusal_from_intake_is_shown_with_its_rule()
+ {
+    let stack = Stack::spawn("public_third_party").await;
+    let console = start_console(&stack, &[]).await;
+    let mut b = Browser::new(console.public);
+    b.get("/complaint").await;
+    b.post("/complaint/start", &[]).await;
+    let page = b
+        .post("/complaint/who-for", &[("who_for", "Someone else")])
+        .await;
+    assert_eq!(page.location(), "/complaint/your-details");
+    b.get("/complaint/your-details").await;
+    // R-INT-4: the representative must be reachable.
+    let page = b
+        .post(
+            "/complaint/your-details",
+            &[
+                ("rep_name", "Bartholomew Fenwick-Oduya"),
+                ("rep_relationship", "Employer"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("href=\"#rep_email\""));
+    assert!(page.body.contains("R-INT-4: "));
+    let page = b
+        .post(
+            "/complaint/your-details",
+            &[
+                ("rep_name", "Bartholomew Fenwick-Oduya"),
+                ("rep_relationship", "Employer"),
+                ("rep_email", "b.fenwick-oduya@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(page.location(), "/complaint/contact");
+    let contact = b.get("/complaint/contact").await;
+    assert!(contact.body.contains("the person the complaint is for"));
+    let today = chrono::Utc::now().date_naive();
+    let (d, m, y) = (
+        chrono::Datelike::day(&today).to_string(),
+        chrono::Datelike::month(&today).to_string(),
+        chrono::Datelike::year(&today).to_string(),
+    );
+    for (path, pairs) in [
+        (
+            "/complaint/contact",
+            vec![
+                ("first_name", "Perpetua"),
+                ("last_name", "Ashdown-Reyes"),
+                ("email", "perpetua.ashdown-reyes@example.org"),
+            ],
+        ),
+        (
+            "/complaint/correspondence",
+            vec![("correspondence", "Email")],
+        ),
+        (
+            "/complaint/customer",
+            vec![
+                ("customer_status", "Student member"),
+                ("customer_type", "Learner or student"),
+            ],
+        ),
+        (
+            "/complaint/category",
+            vec![("query_category", "Exams and assessments")],
+        ),
+        (
+            "/complaint/detail",
+            vec![
+                ("matter_date_day", d.as_str()),
+                ("matter_date_month", m.as_str()),
+                ("matter_date_year", y.as_str()),
+                ("query_detail", "My learner's exam entry was lost."),
+            ],
+        ),
+    ] {
+        let page = b.post(path, &pairs).await;
+        assert_eq!(page.status, 303, "{path}: {}", page.body);
+    }
+    // A file named as text whose bytes are a PDF: the form takes it, intake
+    // checks the bytes and refuses it, naming the attachment (R-INT-1).
+    b.get("/complaint/files").await;
+    let page = b
+        .upload(&[File {
+            name: "notes.txt",
+            content_type: "text/plain",
+            bytes: pdf(),
+        }])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    b.post("/complaint/equality", &[("skip", "yes")]).await;
+    let check = b.get("/complaint/check-answers").await;
+    assert_eq!(check.status, 200, "{}", check.body);
+    assert!(check.body.contains("Bartholomew Fenwick-Oduya"));
+    let refused = b.post("/complaint/check-answers", &[]).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("href=\"#row-files\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("R-INT-1: "), "the service's rule id");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(triage_queue(&stack).await.is_empty(), "nothing stored");
+
+    // The file removed, the complaint goes, waiting for consent (R-INT-4).
+    let page = b.post("/complaint/files", &[("remove", "0")]).await;
+    assert_eq!(page.location(), "/complaint/files");
+    b.get("/complaint/check-answers").await;
+    let done = b.post("/complaint/check-answers", &[]).await;
+    assert_eq!(done.location(), "/complaint/confirmation", "{}", done.body);
+    let confirmation = b.get("/complaint/confirmation").await;
+    assert!(
+        confirmation.body.contains("consent"),
+        "{}",
+        confirmation.body
+    );
+    let queue = triage_queue(&stack).await;
+    assert_eq!(queue.len(), 1);
+    assert!(queue[0].third_party);
+    assert_eq!(queue[0].status, pb::TriageStatus::AwaitingConsent as i32);
 }
