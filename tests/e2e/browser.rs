@@ -419,10 +419,6 @@ fn in_days(days: u64) -> chrono::NaiveDate {
 /// the complaint. Every page visited breaks no WCAG 2.2 A or AA rule
 /// axe-core checks.
 #[tokio::test]
-#[ignore = "the console's Content-Security-Policy (form-action 'self') makes Chromium block the \
-            redirect from POST /auth/oidc to the identity provider, so nobody can sign in; \
-            with it allowing the provider's origin the whole test passes (cargo nextest run \
-            -p end-to-end --test e2e browser --run-ignored all)"]
 async fn r_conf_1_staff_signed_in_through_the_provider_take_a_web_form_complaint_through_three_stages_in_the_console()
  {
     let console = ConsoleUnderTest::start("browser_console").await;

@@ -115,10 +115,20 @@ async fn sign_in_page(State(app): State<Shared>, visit: Visit) -> Response {
         return see_other("/queue");
     }
     let (visit, cookie) = ensure_session(&app, visit);
-    with_cookie(
+    let mut page = with_cookie(
         sign_in_form(&app, &visit, StatusCode::OK, &DevForm::default(), vec![]),
         cookie,
-    )
+    );
+    // The "sign in with your organisation account" form answers with a
+    // redirect to the identity provider, which `form-action` must allow.
+    if let crate::settings::SignIn::Oidc(oidc) = &app.settings.sign_in
+        && let Some(origin) = super::origin_of(&oidc.issuer)
+        && let Ok(csp) = HeaderValue::from_str(&super::csp_with_form_action(&origin))
+    {
+        page.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    page
 }
 
 /// A staff id is a plain identifier: letters, digits and `.-_@`.

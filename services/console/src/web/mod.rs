@@ -38,6 +38,23 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
                        img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; \
                        base-uri 'none'";
 
+/// [`CSP`] with `form-action` also allowing `origin`: browsers apply
+/// `form-action` to the redirects after a form is sent, so the sign-in
+/// form, whose answer is a redirect to the identity provider, needs its
+/// origin there.
+pub fn csp_with_form_action(origin: &str) -> String {
+    CSP.replace(
+        "form-action 'self';",
+        &format!("form-action 'self' {origin};"),
+    )
+}
+
+/// `scheme://host[:port]` of `url`, if it has one.
+pub fn origin_of(url: &str) -> Option<String> {
+    let uri: http::Uri = url.parse().ok()?;
+    Some(format!("{}://{}", uri.scheme_str()?, uri.authority()?))
+}
+
 const CSS: &str = include_str!("../../assets/console.css");
 
 /// Everything a request handler needs; shared by every request.
@@ -528,10 +545,14 @@ async fn security_headers(
     let mut response = next.run(request).instrument(span.clone()).await;
     span.record("http.response.status_code", response.status().as_u16());
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A page may widen `form-action` for itself (the sign-in page, whose
+    // form leads to the identity provider); every other page gets [`CSP`].
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -634,4 +655,30 @@ where
     T: 'static,
 {
     post(handler)
+}
+
+#[cfg(test)]
+mod csp_tests {
+    use super::{CSP, csp_with_form_action, origin_of};
+
+    #[test]
+    fn r_conf_1_the_sign_in_page_lets_its_form_lead_to_the_identity_provider_and_nowhere_else() {
+        let origin = origin_of("https://id.example.org/realms/staff").expect("an origin");
+        assert_eq!(origin, "https://id.example.org");
+        let csp = csp_with_form_action(&origin);
+        assert!(
+            csp.contains("form-action 'self' https://id.example.org;"),
+            "{csp}"
+        );
+        assert_eq!(
+            csp.replace(" https://id.example.org", ""),
+            CSP,
+            "nothing else is widened"
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:4444").as_deref(),
+            Some("http://127.0.0.1:4444")
+        );
+        assert_eq!(origin_of("not a url"), None);
+    }
 }
