@@ -170,10 +170,12 @@ impl PublicApp {
         } else {
             ""
         };
+        // A session cookie: the form's idle expiry is kept on the server
+        // (renewed by every page), so a slow writer is not cut off by a
+        // fixed lifetime in the browser.
         format!(
-            "{}={id}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
-            self.cookie_name(),
-            state::IDLE.as_secs()
+            "{}={id}; HttpOnly; SameSite=Lax; Path=/{secure}",
+            self.cookie_name()
         )
     }
 
@@ -377,6 +379,7 @@ impl PublicApp {
             context! {
                 title => "The files are too large",
                 message => "Nothing was saved. Go back and choose smaller files.",
+                back => "/complaint/files",
                 errors => vec![context! {
                     field => "files",
                     message => format!("R-INT-1: The selected files must each be smaller than {limit} MB"),
