@@ -131,6 +131,7 @@ fn remedies(remedies: &[Remedy]) -> Value {
                 ("restates_kind", r.restates_kind().into()),
                 ("compensation_pence", r.compensation_pence.into()),
                 ("expected_payment_on", r.expected_payment_on.map(iso).into()),
+                ("done_by", r.done_by.map(iso).into()),
             ]
             .into_iter()
             .collect::<Value>()

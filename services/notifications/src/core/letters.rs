@@ -278,6 +278,8 @@ pub struct Remedy {
     pub compensation_pence: Option<i64>,
     /// Financial compensation only: when payment is expected.
     pub expected_payment_on: Option<NaiveDate>,
+    /// R-OUT-1: the date by which the remedy will be done, when given.
+    pub done_by: Option<NaiveDate>,
 }
 
 impl Remedy {

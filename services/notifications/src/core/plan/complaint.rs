@@ -368,7 +368,8 @@ fn outcome(
     })])
 }
 
-/// R-OUT-2: only financial compensation carries an amount and a date.
+/// R-OUT-2: only financial compensation carries an amount and a payment
+/// date; R-OUT-1: any remedy may carry the date it will be done by.
 fn remedy(w: Wire<'_>, r: &pb::Remedy) -> Result<Remedy, WireError> {
     let kind = w.remedy_kind("remedies.kind", r.kind)?;
     let money = kind == RemedyKind::FinancialCompensation;
@@ -388,6 +389,7 @@ fn remedy(w: Wire<'_>, r: &pb::Remedy) -> Result<Remedy, WireError> {
         description: r.description.trim().to_owned(),
         compensation_pence,
         expected_payment_on,
+        done_by: w.date("remedies.done_by", r.done_by.as_ref())?,
     })
 }
 

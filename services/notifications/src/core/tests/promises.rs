@@ -735,6 +735,7 @@ fn a_remedy_restates_its_kind_only_when_its_opening_words_say_it() {
         description: description.into(),
         compensation_pence: None,
         expected_payment_on: None,
+        done_by: None,
     };
     assert!(remedy(RemedyKind::Apology, "An apology for the delay.").restates_kind());
     assert!(remedy(RemedyKind::FinancialCompensation, "A refund of the fee.").restates_kind());
@@ -896,5 +897,36 @@ fn r_int_8_a_consenting_third_party_is_told_the_contact_date() {
         sent[1]
             .body
             .contains("the person you represent has given their consent")
+    );
+}
+
+/// R-OUT-1: a remedy carrying the date it will be done by states it in
+/// words in the outcome letter.
+#[test]
+fn r_out_1_a_remedy_with_a_date_states_it_in_words() {
+    let mut party = Party::default();
+    opened_written(&mut party);
+    let sent = handle(
+        &mut party,
+        Some(CMP),
+        event(pb::OutcomeRecorded {
+            stage: pb::Stage::Stage1 as i32,
+            decision: pb::Decision::Upheld as i32,
+            findings: "The guidance was unclear.".into(),
+            remedies: vec![pb::Remedy {
+                kind: pb::RemedyKind::RevisePublishedMaterial as i32,
+                description: "We will rewrite the resit guidance.".into(),
+                done_by: pb_date(2026, 12, 16),
+                ..Default::default()
+            }],
+            issued_on: pb_date(2026, 11, 2),
+            escalation_window_ends_on: pb_date(2026, 11, 16),
+            ..Default::default()
+        }),
+    );
+    let body = &sent[0].body;
+    assert!(
+        body.contains("We will have done this by Wednesday 16 December 2026."),
+        "{body}"
     );
 }

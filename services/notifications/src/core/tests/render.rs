@@ -19,12 +19,14 @@ fn remedies() -> Vec<Remedy> {
             description: "We are sorry that your exam result was delayed.".into(),
             compensation_pence: None,
             expected_payment_on: None,
+            done_by: None,
         },
         Remedy {
             kind: RemedyKind::FinancialCompensation,
             description: "A refund of your re-mark fee.".into(),
             compensation_pence: Some(9500),
             expected_payment_on: Some(date(2027, 2, 19)),
+            done_by: None,
         },
     ]
 }
