@@ -39,11 +39,8 @@ impl Application {
             crate::public::PublicSettings::On(side) => {
                 match tokio::net::TcpListener::bind(side.addr).await {
                     Ok(public_listener) => {
-                        let public_app = crate::public::PublicApp::new(
-                            side.clone(),
-                            services.clone(),
-                            settings.calendar.clone(),
-                        );
+                        let public_app =
+                            crate::public::PublicApp::new(side.clone(), services.clone());
                         Some((public_listener, Arc::new(public_app)))
                     }
                     Err(e) if side.addr_given => return Err(StartError::PublicBind(side.addr, e)),

@@ -61,7 +61,6 @@ pub struct PublicApp {
     pub token: credentials::PortalToken,
     pub forms: state::Forms,
     pub limit: limit::RateLimit,
-    pub calendar: calendar::Calendar,
     templates: Environment<'static>,
 }
 
@@ -136,13 +135,12 @@ pub struct Post {
 }
 
 impl PublicApp {
-    pub fn new(side: PublicSide, services: Services, calendar: calendar::Calendar) -> Self {
+    pub fn new(side: PublicSide, services: Services) -> Self {
         Self {
             token: credentials::PortalToken::new(side.credentials.clone()),
             limit: limit::RateLimit::new(side.submit_burst, side.submit_refill),
             forms: state::Forms::default(),
             services,
-            calendar,
             templates: templates(),
             side,
         }
