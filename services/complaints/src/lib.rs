@@ -56,6 +56,7 @@ impl Application {
             .metrics()
             .add_collector(Arc::new(metrics::ProcedureMetrics {
                 pool: runtime.log().pool().clone(),
+                clock: clock.clone(),
             }));
         let store = store::Store::new(runtime.log().clone());
         let opening = opening::OpenAccepted {

@@ -1,7 +1,8 @@
 //! The procedure's figures for Prometheus, read from the read model at
 //! scrape time (cheap grouped counts, no personal data): deadlines
-//! approaching and missed by kind, open complaints by stage, and open
-//! complaints with a deadline passed.
+//! approaching and missed by kind, open complaints by stage, open
+//! complaints with a deadline passed, and actions not completed by their
+//! due date (R-OUT-3, R-MON-2), counted only, never named.
 
 use complaints_proto::v1 as pb;
 use platform::metrics::{BoxFuture, Collector, Exposition, Kind};
@@ -11,11 +12,15 @@ use sqlx::PgPool;
 #[derive(Debug, Clone)]
 pub struct ProcedureMetrics {
     pub pool: PgPool,
+    /// The service's clock: an action is overdue after its due date, a UK
+    /// date of this clock.
+    pub clock: std::sync::Arc<dyn platform::Clock>,
 }
 
 const DEADLINES: &str = "complaints_procedure_deadlines";
 const OPEN: &str = "complaints_procedure_open_complaints";
 const OVERDUE: &str = "complaints_procedure_overdue_complaints";
+const ACTIONS_OVERDUE: &str = "complaints_procedure_overdue_actions";
 
 /// The kinds of deadline, as labels.
 const KINDS: [pb::DeadlineKind; 6] = [
@@ -50,6 +55,12 @@ impl ProcedureMetrics {
         .await?;
         let overdue: i64 =
             sqlx::query_scalar("SELECT count(*) FROM complaints WHERE NOT closed AND overdue")
+                .fetch_one(&self.pool)
+                .await?;
+        let today = calendar::uk_date(self.clock.now());
+        let actions_overdue: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM open_actions WHERE due_on < $1")
+                .bind(today)
                 .fetch_one(&self.pool)
                 .await?;
         out.describe(
@@ -89,6 +100,12 @@ impl ProcedureMetrics {
             "complaints not closed whose earliest live deadline has passed",
             &[],
             overdue as f64,
+        );
+        out.gauge(
+            ACTIONS_OVERDUE,
+            "follow-up and improvement actions not completed by their due date (R-OUT-3, R-MON-2)",
+            &[],
+            actions_overdue as f64,
         );
         Ok(())
     }

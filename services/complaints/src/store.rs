@@ -172,7 +172,7 @@ impl Store {
     ) -> Result<u64, ComplaintsError> {
         let pool = self.log.pool();
         let mut tx = pool.begin().await.context("beginning a rebuild")?;
-        sqlx::query("TRUNCATE live_deadlines, complaints")
+        sqlx::query("TRUNCATE live_deadlines, open_actions, complaints")
             .execute(&mut *tx)
             .await
             .context("clearing the read model")?;
@@ -415,9 +415,30 @@ struct DeadlineRow {
     missed: bool,
 }
 
-/// The read-model rows of one complaint's state: the one mapping both a
-/// command's write and a rebuild use, so the two cannot disagree.
-fn rows(state: &Complaint, today: NaiveDate) -> (ComplaintRow, Vec<DeadlineRow>) {
+/// The due dates of the complaint's actions not yet completed (R-OUT-3,
+/// R-MON-2), by action number, for `open_actions`.
+fn open_actions(state: &Complaint) -> Vec<(i32, NaiveDate)> {
+    state
+        .actions
+        .values()
+        .filter(|a| a.completed.is_none())
+        .map(|a| (i32::try_from(a.id.get()).unwrap_or(i32::MAX), a.due_on))
+        .collect()
+}
+
+/// The read-model rows of one complaint's state, its open actions
+/// included: the one mapping both a command's write and a rebuild use, so
+/// the two cannot disagree.
+fn rows_with_actions(
+    state: &Complaint,
+    today: NaiveDate,
+) -> (ComplaintRow, Vec<DeadlineRow>, Vec<(i32, NaiveDate)>) {
+    let (row, deadlines) = complaint_rows(state, today);
+    (row, deadlines, open_actions(state))
+}
+
+/// The complaint's row and its live deadlines.
+fn complaint_rows(state: &Complaint, today: NaiveDate) -> (ComplaintRow, Vec<DeadlineRow>) {
     let complaint = view::complaint_view(state);
     let next = view::next_deadline(state, today).map(|(kind, due_on, overdue)| {
         let (kind, stage) = view::deadline_kind(kind);
@@ -471,7 +492,7 @@ async fn project(
     state: &Complaint,
     today: NaiveDate,
 ) -> Result<(), ComplaintsError> {
-    let (row, deadlines) = rows(state, today);
+    let (row, deadlines, actions) = rows_with_actions(state, today);
     sqlx::query(
         "INSERT INTO complaints (reference, submission_id, stage, closed, handler, team, query_category, received_at,
                                  next_deadline, next_stage, next_due_on, overdue, version, closed_on,
@@ -522,6 +543,22 @@ async fn project(
         .await
         .context("writing the complaint's live deadlines")?;
     }
+    sqlx::query("DELETE FROM open_actions WHERE reference = $1")
+        .bind(&row.reference)
+        .execute(&mut *conn)
+        .await
+        .context("clearing the complaint's open actions")?;
+    let (ids, due): (Vec<i32>, Vec<NaiveDate>) = actions.into_iter().unzip();
+    sqlx::query(
+        "INSERT INTO open_actions (reference, action_id, due_on)
+         SELECT $1, * FROM UNNEST($2::int[], $3::date[])",
+    )
+    .bind(&row.reference)
+    .bind(&ids)
+    .bind(&due)
+    .execute(&mut *conn)
+    .await
+    .context("writing the complaint's open actions")?;
     Ok(())
 }
 
@@ -550,6 +587,9 @@ struct RowBatch {
     deadline_due: Vec<NaiveDate>,
     deadline_approaching: Vec<bool>,
     deadline_missed: Vec<bool>,
+    action_refs: Vec<String>,
+    action_ids: Vec<i32>,
+    action_due: Vec<NaiveDate>,
 }
 
 impl RowBatch {
@@ -564,7 +604,12 @@ impl RowBatch {
         if stream_id.parse::<ComplaintRef>().is_err() {
             return;
         }
-        let (row, deadlines) = rows(state, today);
+        let (row, deadlines, actions) = rows_with_actions(state, today);
+        for (id, due_on) in actions {
+            self.action_refs.push(row.reference.clone());
+            self.action_ids.push(id);
+            self.action_due.push(due_on);
+        }
         for d in deadlines {
             self.deadline_refs.push(row.reference.clone());
             self.deadline_kinds.push(d.kind);
@@ -636,6 +681,18 @@ impl RowBatch {
             .execute(&mut *conn)
             .await
             .context("writing a batch of the rebuilt live deadlines")?;
+        }
+        if !batch.action_refs.is_empty() {
+            sqlx::query(
+                "INSERT INTO open_actions (reference, action_id, due_on)
+                 SELECT * FROM UNNEST($1::text[], $2::int[], $3::date[])",
+            )
+            .bind(&batch.action_refs)
+            .bind(&batch.action_ids)
+            .bind(&batch.action_due)
+            .execute(&mut *conn)
+            .await
+            .context("writing a batch of the rebuilt open actions")?;
         }
         Ok(())
     }

@@ -582,3 +582,63 @@ async fn r_out_1_placeholder_findings_and_remedy_text_that_repeats_its_kind() {
     );
     stack.cleanup().await;
 }
+
+/// R-OUT-3, R-MON-2: actions not completed by their due date are counted in
+/// the `complaints_procedure_overdue_actions` gauge, by the service's clock,
+/// with no label naming a complaint or a person.
+#[tokio::test]
+async fn r_out_3_actions_overdue_are_a_gauge_without_personal_data() {
+    use platform::metrics::{Collector, Exposition};
+    let mut stack = Stack::spawn().await;
+    let reference = stack.open_complaint("actions-overdue").await;
+    for (description, due) in [("Refund the fee.", 10), ("Reissue the certificate.", 20)] {
+        stack
+            .complaints
+            .add_action(pb::AddActionRequest {
+                command: acting(&reference, "handler-1"),
+                kind: pb::ActionKind::FollowUp as i32,
+                description: description.into(),
+                owner: "finance-1".into(),
+                due_on: Some(date(2026, 3, due)),
+            })
+            .await
+            .unwrap();
+    }
+    let metrics = complaints::metrics::ProcedureMetrics {
+        pool: stack.log.pool().clone(),
+        clock: std::sync::Arc::new(stack.clock.clone()),
+    };
+    let gauge = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("complaints_procedure_overdue_actions"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let scrape = || async {
+        let mut out = Exposition::new("complaints");
+        metrics.collect(&mut out).await;
+        out.render()
+    };
+    // Monday 9 March: both due later.
+    stack.clock.set(crate::helpers::start() + Duration::days(7));
+    let lines = gauge(&scrape().await);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].ends_with(" 0"), "{lines:?}");
+    // Wednesday 11 March: the one due on the 10th is overdue.
+    stack.clock.set(crate::helpers::start() + Duration::days(9));
+    let lines = gauge(&scrape().await);
+    assert!(lines[0].ends_with(" 1"), "{lines:?}");
+    assert!(!lines[0].contains(&reference) && !lines[0].contains("finance-1"));
+    stack
+        .complaints
+        .complete_action(pb::CompleteActionRequest {
+            command: acting(&reference, "handler-1"),
+            action_id: 1,
+            note: String::new(),
+        })
+        .await
+        .unwrap();
+    let lines = gauge(&scrape().await);
+    assert!(lines[0].ends_with(" 0"), "{lines:?}");
+    stack.cleanup().await;
+}
