@@ -27,14 +27,22 @@ pub struct LoadConfig {
     pub profile: Duration,
 }
 
-struct Stack {
-    isolation: Isolation,
-    smtp: SmtpSink,
-    processes: Vec<ServiceProcess>,
+pub(crate) struct Stack {
+    pub(crate) isolation: Isolation,
+    pub(crate) smtp: SmtpSink,
+    pub(crate) processes: Vec<ServiceProcess>,
 }
 
 impl Stack {
     async fn start() -> Self {
+        Self::start_with(|_| None).await
+    }
+
+    /// As deployed, with `metrics_addr(service)` as its `METRICS_ADDR`
+    /// where it gives one.
+    pub(crate) async fn start_with(
+        metrics_addr: impl Fn(&str) -> Option<std::net::SocketAddr>,
+    ) -> Self {
         let smtp = SmtpSink::start();
         let isolation = Isolation::fresh("bench");
         let mut processes = Vec::new();
@@ -46,6 +54,9 @@ impl Stack {
             // Measured as deployed: the default pool, not the tests' small one.
             env.remove("DATABASE_MAX_CONNECTIONS");
             env.extend(smtp.env());
+            if let Some(addr) = metrics_addr(service) {
+                env.insert("METRICS_ADDR".into(), addr.to_string());
+            }
             processes.push(ServiceProcess::spawn(service, &env).await);
         }
         Self {
@@ -62,7 +73,7 @@ impl Stack {
             .collect()
     }
 
-    fn cpu(&self) -> Vec<u64> {
+    pub(crate) fn cpu(&self) -> Vec<u64> {
         self.pids()
             .iter()
             .map(|(_, pid)| cpu_ticks(*pid).unwrap_or(0))
@@ -73,7 +84,7 @@ impl Stack {
 /// What the machine spends beside the four services: PostgreSQL (every
 /// backend; the pools keep theirs for the whole run), NATS, and this
 /// process (the load generator and the SMTP server), in clock ticks.
-fn platform_cpu() -> Vec<u64> {
+pub(crate) fn platform_cpu() -> Vec<u64> {
     let sum = |name: &str| {
         pids_named(name)
             .into_iter()
@@ -352,7 +363,7 @@ fn peak_note(peaks: &[(String, u64)]) -> String {
 }
 
 /// Each process's CPU use over `elapsed`, as a share of one core.
-fn cpu_shares(before: &[u64], after: &[u64], elapsed: Duration) -> Vec<f64> {
+pub(crate) fn cpu_shares(before: &[u64], after: &[u64], elapsed: Duration) -> Vec<f64> {
     // Linux reports CPU time in ticks of 1/100 s (USER_HZ).
     after
         .iter()
@@ -363,7 +374,7 @@ fn cpu_shares(before: &[u64], after: &[u64], elapsed: Duration) -> Vec<f64> {
 
 /// Waits until every accepted submission of the phase went through every
 /// step, or `limit` passes; returns what was seen and whether all finished.
-async fn drain(
+pub(crate) async fn drain(
     stack: &Stack,
     pool: &PgPool,
     phase: &submit::Phase,

@@ -3,7 +3,7 @@
 //! figure, the command that made it, its plain-PostgreSQL baseline, the
 //! targets and a profile of whatever missed one.
 //!
-//! `bench [--quick] [--only append|replay|e2e] [--out FILE]`; the default
+//! `bench [--quick] [--only append|replay|e2e|scrape] [--out FILE]`; the default
 //! output is BENCHMARKS.md, or stdout with `--only`. Release builds only
 //! give figures worth reading (`make bench` builds them).
 #![forbid(unsafe_code)]
@@ -17,6 +17,7 @@ mod profile;
 mod replay;
 mod replay_profile;
 mod report;
+mod scrape;
 mod stats;
 mod submit;
 
@@ -46,8 +47,10 @@ fn options(args: &[String]) -> Result<Options, String> {
         }
     }
     match options.only.as_deref() {
-        None | Some("append" | "replay" | "e2e") => Ok(options),
-        Some(other) => Err(format!("--only takes append, replay or e2e, not {other:?}")),
+        None | Some("append" | "replay" | "e2e" | "scrape") => Ok(options),
+        Some(other) => Err(format!(
+            "--only takes append, replay, e2e or scrape, not {other:?}"
+        )),
     }
 }
 
@@ -74,7 +77,7 @@ async fn main() {
     let options = match options(&args) {
         Ok(options) => options,
         Err(e) => {
-            eprintln!("{e}\nusage: bench [--quick] [--only append|replay|e2e] [--out FILE]");
+            eprintln!("{e}\nusage: bench [--quick] [--only append|replay|e2e|scrape] [--out FILE]");
             std::process::exit(2);
         }
     };
@@ -146,6 +149,17 @@ async fn run(options: &Options) -> (Report, bool) {
         };
         let result = load::run(&config, &command(options, "e2e")).await;
         sections.push(section("End to end", result, &mut failed));
+    }
+    if wanted("scrape") {
+        eprintln!("metrics scraping...");
+        let config = scrape::ScrapeConfig {
+            rate: 50,
+            phase: Duration::from_secs(if quick { 15 } else { 60 }),
+            drain: Duration::from_secs(60),
+            rounds: if quick { 1 } else { 2 },
+        };
+        let result = scrape::run(&config, &command(options, "scrape")).await;
+        sections.push(section("Metrics scraping", result, &mut failed));
     }
     machine.push(("Load average at end".into(), machine::load_average()));
     (
