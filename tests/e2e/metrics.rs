@@ -279,6 +279,11 @@ async fn every_service_serves_metrics_that_move_with_a_complaint_and_name_no_one
         notifications,
         "complaints_notifications_letters_waiting"
     ));
+    // Staff missing from STAFF_DIRECTORY: counted, never named.
+    assert!(has(
+        notifications,
+        "complaints_notifications_unlisted_staff_total"
+    ));
 
     // Every name the dashboard and the alert rules use is in a live scrape.
     let used = metric_names_in_deploy_files();

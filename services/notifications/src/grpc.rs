@@ -355,8 +355,16 @@ impl pb::notifications_server::Notifications for NotificationsApi {
             staff: self.planner.staff.as_ref(),
             settings: &self.planner.settings,
         };
-        let letters = core::letters_for(&row.cause_event_type, &row.cause_payload, &party, &ctx)
-            .map_err(|e| Status::failed_precondition(e.to_string()))?;
+        // The letters as they were about this complaint: an event that
+        // opened another complaint (new issues) names its own reference.
+        let letters = core::letters_about(
+            Some(&row.reference),
+            &row.cause_event_type,
+            &row.cause_payload,
+            &party,
+            &ctx,
+        )
+        .map_err(|e| Status::failed_precondition(e.to_string()))?;
         let letter = letters
             .iter()
             .find(|l| l.template() == template)

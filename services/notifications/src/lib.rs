@@ -46,7 +46,7 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// | `NOTIFY_RETRY_BASE_MS` / `NOTIFY_RETRY_MAX_MS` | `60000` / `900000` | back-off after the first failure, doubling, capped |
 /// | `NOTIFY_POLL_INTERVAL_MS` | `250` | sender pause when nothing is due |
 /// | `TEMPLATES_DIR` | unset | operators' template folder; a file missing there falls back to the built-in one |
-/// | `STAFF_DIRECTORY` | empty | `id\|Name\|email;...`; staff not listed get no email (withheld, logged) |
+/// | `STAFF_DIRECTORY` | empty | the JSON of `deploy/local/staff-directory.json`, or `id\|Name\|email;...`; a member of staff not listed is named by role in letters, and letters for them go to the directory's unlisted mailbox (logged and counted) |
 /// | `NOTIFY_MONITORS` | empty | staff ids told of every missed deadline and every email given up (R-MON-1) |
 /// | `STAGE3_RESPONSE_WORKING_DAYS` | `20` | quoted in the Stage 3 acknowledgement; shared with the complaints service (R-S3-5) |
 #[derive(Debug, Clone)]
@@ -178,6 +178,9 @@ impl Application {
             .add_collector(Arc::new(metrics::DeliveryMetrics {
                 pool: runtime.log().pool().clone(),
             }));
+        runtime
+            .metrics()
+            .add_collector(Arc::new(consume::UnlistedStaffMetrics));
         let planner = consume::Planner {
             staff: Arc::new(notify.staff.clone()),
             settings: notify.plan.clone(),
