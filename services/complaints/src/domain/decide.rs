@@ -92,7 +92,8 @@ fn decide_admitted(
 }
 
 /// Whether the complaint's life allows the command at all: only `Open`
-/// before opening and never after; on a closed complaint only the
+/// before opening and never after (R-REC-1: a complaint is recorded once,
+/// and nothing is done to one never opened); on a closed complaint only the
 /// follow-ups of [`Command::allowed_after_closure`] (R-UPC-2, R-S3-6).
 fn admit(state: &Complaint, command: &Command) -> Result<(), Refusal> {
     let reference = state
@@ -101,14 +102,14 @@ fn admit(state: &Complaint, command: &Command) -> Result<(), Refusal> {
     match (&state.status, command) {
         (Status::NotOpened, Command::Open(_)) => Ok(()),
         (Status::NotOpened, _) => Err(Refusal::precondition(
-            "R-MON-1",
+            "R-REC-1",
             format!(
                 "{} needs an open complaint, and none has been opened",
                 command.name()
             ),
         )),
         (_, Command::Open(_)) => Err(Refusal::precondition(
-            "R-MON-1",
+            "R-REC-1",
             format!("{reference} has already been opened"),
         )),
         (Status::Closed { how, on }, c) if !c.allowed_after_closure() => {

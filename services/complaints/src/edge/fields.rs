@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use complaints_proto::v1 as pb;
 
 /// The rule cited for the identifiers every command carries.
-pub(super) const IDENTIFIERS: &str = "R-MON-1";
+pub(super) const IDENTIFIERS: &str = "R-REC-1";
 
 /// The wrong fields found so far in one request.
 #[derive(Debug, Default)]

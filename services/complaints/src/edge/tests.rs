@@ -52,12 +52,12 @@ fn one(field: &str, rule: &'static str) -> Vec<(String, &'static str)> {
 }
 
 #[test]
-fn r_mon_1_a_query_reference_is_parsed_or_refused_naming_the_field() {
+fn r_rec_1_a_query_reference_is_parsed_or_refused_naming_the_field() {
     assert_eq!(reference(REF, "reference").unwrap().to_string(), REF);
     let violations = reference("CMP-26-1", "reference").unwrap_err();
     assert_eq!(
         (violations[0].field.as_str(), violations[0].rule),
-        ("reference", "R-MON-1")
+        ("reference", "R-REC-1")
     );
 }
 
@@ -68,7 +68,7 @@ fn r_s3_4_the_bare_command_acknowledges_stage_3() {
 }
 
 #[test]
-fn r_mon_1_a_bare_command_names_its_own_wrong_fields() {
+fn r_rec_1_a_bare_command_names_its_own_wrong_fields() {
     let bare = pb::ComplaintCommand {
         reference: "nope".into(),
         acting_user: "two words".into(),
@@ -76,19 +76,19 @@ fn r_mon_1_a_bare_command_names_its_own_wrong_fields() {
     assert_eq!(
         refused(bare.into_command()),
         vec![
-            ("reference".into(), "R-MON-1"),
-            ("acting_user".into(), "R-MON-1")
+            ("reference".into(), "R-REC-1"),
+            ("acting_user".into(), "R-REC-1")
         ]
     );
 }
 
 #[test]
-fn r_mon_1_a_request_without_its_command_is_refused_naming_command() {
+fn r_rec_1_a_request_without_its_command_is_refused_naming_command() {
     let request = pb::AgreeTimescaleRequest {
         command: None,
         due_on: day(2026, 3, 20),
     };
-    assert_eq!(refused(request.into_command()), one("command", "R-MON-1"));
+    assert_eq!(refused(request.into_command()), one("command", "R-REC-1"));
 }
 
 #[test]
@@ -525,7 +525,7 @@ fn r_s3_5_an_extension_cites_the_rule_of_its_deadline() {
     request.due_on = None;
     assert_eq!(refused(request.into_command()), one("due_on", "R-S3-5"));
     let unspecified = extension(pb::DeadlineKind::Unspecified, pb::Stage::Unspecified);
-    assert_eq!(refused(unspecified.into_command()), one("kind", "R-MON-1"));
+    assert_eq!(refused(unspecified.into_command()), one("kind", "R-REC-1"));
 }
 
 fn add_action(kind: i32, due_on: Option<pb::Date>) -> pb::AddActionRequest {

@@ -3,11 +3,11 @@ use complaints_proto::v1 as pb;
 use futures::StreamExt;
 use prost::Message;
 
-/// R-MON-1: every complaint intake accepts is recorded here with a unique
+/// R-REC-1: every complaint intake accepts is recorded here with a unique
 /// reference and can be seen with its deadlines; a redelivered acceptance
 /// opens nothing twice.
 #[tokio::test]
-async fn r_mon_1_an_accepted_complaint_is_opened_once_with_its_own_reference() {
+async fn r_rec_1_an_accepted_complaint_is_opened_once_with_its_own_reference() {
     let mut stack = Stack::spawn().await;
     let first = stack.open_complaint("one").await;
     let second = stack.open_complaint("two").await;

@@ -101,7 +101,7 @@ fn r_s3_6_r_upc_2_a_closed_complaint_refuses_every_command_but_the_follow_ups() 
         match closed.run(command.clone()) {
             Ok(_) => assert!(allowed, "{name} was accepted on a closed complaint"),
             Err(refusal) if matches!(command, Command::Open(_)) => {
-                assert_eq!(refusal.rule, "R-MON-1")
+                assert_eq!(refusal.rule, "R-REC-1")
             }
             Err(refusal) if !allowed => {
                 assert_eq!(

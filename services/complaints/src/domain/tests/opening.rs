@@ -80,11 +80,11 @@ fn a_submission_received_in_the_future_is_refused() {
         RefusalKind::InvalidArgument,
     );
     assert_eq!(refusal.field, Some("received_at"));
-    case.refused_by(open(case.now, true), "R-MON-1", RefusalKind::Precondition);
+    case.refused_by(open(case.now, true), "R-REC-1", RefusalKind::Precondition);
 }
 
 #[test]
-fn no_command_but_open_is_accepted_before_the_complaint_is_opened() {
+fn r_rec_1_no_command_but_open_is_accepted_before_the_complaint_is_opened() {
     let mut fresh = Case {
         state: Complaint::default(),
         log: vec![],
@@ -93,7 +93,7 @@ fn no_command_but_open_is_accepted_before_the_complaint_is_opened() {
     };
     fresh.refused_by(
         Command::CloseUnescalated,
-        "R-MON-1",
+        "R-REC-1",
         RefusalKind::Precondition,
     );
 }
