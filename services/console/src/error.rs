@@ -94,7 +94,7 @@ fn field_name(field: &str) -> String {
         .to_owned()
 }
 
-/// The platform writes a violation as "reason (R-S2-1, say)"; shown with the
+/// The platform writes a violation as "reason (R-S2-1)", for example; shown with the
 /// rule id first, as the services' messages are.
 fn with_rule_first(description: &str) -> String {
     if let Some((reason, rest)) = description.rsplit_once(" (")
