@@ -22,6 +22,7 @@ mod one_trace;
 mod processes;
 mod public_pages;
 mod retention;
+mod rule_catalogue;
 mod stack;
 mod subject_access;
 mod support;
