@@ -1,7 +1,9 @@
 //! A complaint's page (R-MON-1): where it stands, its live deadlines in
 //! working days, its outcomes and actions with their owners, its history
 //! as a timeline (who, when, what, which rule), its correspondence with a
-//! preview of each letter and a resend, and the steps that may follow.
+//! preview of each letter and a resend, and the steps that may follow:
+//! a restriction's review date and a lift when one is in force (R-UPC-1),
+//! and new issues raised late waiting for a decision (R-UPC-2).
 
 use super::steps::{Target, steps_on};
 use super::{Shared, Staff, see_other, value};
@@ -202,6 +204,7 @@ async fn complaint(
         })
         .collect();
     let steps: Vec<StepLink> = steps_on(Target::Complaint)
+        .filter(|s| s.shown_for(&view))
         .map(|s| StepLink {
             slug: s.slug,
             title: s.title,
@@ -227,6 +230,8 @@ async fn complaint(
             qualification => &view.qualification_code,
             regulated => view.regulated,
             contact_restricted => view.contact_restricted,
+            restriction_review_on => words(view.restriction_review_on.as_ref()),
+            new_issues_awaiting_decision => view.new_issues_awaiting_decision,
             raised_from => &view.raised_from,
             new_complaints => &view.new_complaints,
             version => view.version,

@@ -113,7 +113,32 @@ pub struct Step {
     pub intro: &'static str,
     pub button: &'static str,
     pub fields: &'static [Field],
+    /// When the complaint's page offers it.
+    pub shown: Shown,
     pub call: fn(Call) -> Outcome,
+}
+
+/// When a complaint's page lists a step: most always (the service decides
+/// whether it is allowed), a few only when the complaint is in the state
+/// they act on, so the page does not offer what cannot apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Always,
+    /// R-UPC-1: a contact restriction is in force.
+    WhenRestricted,
+    /// R-UPC-2: new issues raised late wait for a staff decision.
+    WhenNewIssuesWaiting,
+}
+
+impl Step {
+    /// Whether the page of a complaint in `view`'s state offers this step.
+    pub fn shown_for(&self, view: &pb::ComplaintView) -> bool {
+        match self.shown {
+            Shown::Always => true,
+            Shown::WhenRestricted => view.contact_restricted,
+            Shown::WhenNewIssuesWaiting => view.new_issues_awaiting_decision,
+        }
+    }
 }
 
 impl std::fmt::Debug for Step {
@@ -355,6 +380,13 @@ const LEGAL_BASES: &[(&str, &str)] = &[
     ("insurer", "Our insurer"),
 ];
 const YES_NO: &[(&str, &str)] = &[("yes", "Yes"), ("no", "No")];
+const NEW_ISSUES_DECISIONS: &[(&str, &str)] = &[
+    (
+        "compelling",
+        "There is a compelling reason: open them as a new complaint",
+    ),
+    ("decline", "There is none: decline them"),
+];
 
 fn remedy_kind(value: &str) -> i32 {
     use pb::RemedyKind as R;
@@ -403,6 +435,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "assign",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Assign the complaint",
         who: "A line manager; at Stage 3 the Corporate Compliance Manager",
         intro: "Allocate the current stage: a member of staff at Stage 1, the relevant manager at Stage 2 (R-S2-3), the Corporate Compliance Manager at Stage 3 (R-S3-3).",
@@ -452,6 +485,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "record-contact",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record a contact with the complainant",
         who: "The member of staff dealing with it",
         intro: "Make contact within 7 working days of receiving a written complaint to discuss it and agree how it will be dealt with (R-S1-1, R-INT-9).",
@@ -502,6 +536,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "agree-timescale",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record the timescale agreed with the complainant",
         who: "The member of staff dealing with it",
         intro: "Agree with the complainant a timescale for responding (R-S1-2).",
@@ -530,6 +565,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "record-update",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record an update to the complainant",
         who: "Whoever deals with the current stage",
         intro: "If a response cannot be given in time, update the complainant with the reasons and a revised date (R-S1-2, R-S2-4, R-S3-5).",
@@ -562,6 +598,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "refer-to-line-manager",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Refer to the line manager",
         who: "The member of staff dealing with it at Stage 1",
         intro: "If the complaint cannot be resolved at Stage 1, refer it to your line manager: this is Stage 2 (R-S1-3).",
@@ -594,6 +631,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "record-outcome",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record the outcome",
         who: "Whoever deals with the current stage",
         intro: "Write to the complainant with the findings and the decision, and any remedy if the complaint is upheld or partly upheld (R-OUT-1, R-OUT-2). If a failure in the assessment process was found, plan the three actions (R-OUT-4).",
@@ -764,6 +802,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "request-stage-2",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record a request for Stage 2",
         who: "Whoever receives the complainant's request",
         intro: "The complainant may ask for Stage 2 within 14 days of receiving the Stage 1 outcome, on one or more of the grounds (R-S1-4, R-S2-1).",
@@ -822,6 +861,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "request-stage-3",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record a request for Stage 3",
         who: "Whoever receives the complainant's request",
         intro: "The complainant may ask for Stage 3 within 14 days of receiving the Stage 2 outcome, giving the reasons they are dissatisfied and the outcome they seek (R-S3-1, R-S3-2).",
@@ -875,6 +915,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "acknowledge-stage-3",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record the Stage 3 acknowledgement",
         who: "The Corporate Compliance Manager",
         intro: "Acknowledge a Stage 3 request within 5 working days, giving the reference (R-S3-4).",
@@ -896,6 +937,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "decide-investigation",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Decide whether further investigation is warranted",
         who: "The Corporate Compliance Manager",
         intro: "Review the complaint and decide whether further investigation is warranted, and why (R-S3-3).",
@@ -926,6 +968,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "extend-deadline",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Extend a deadline",
         who: "Whoever deals with the current stage",
         intro: "Move a live deadline later, giving the reason; the complainant is told.",
@@ -969,6 +1012,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "add-action",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Add a follow-up or improvement action",
         who: "Whoever deals with the current stage",
         intro: "Every action has one owner and a due date and is tracked to completion (R-OUT-3, R-MON-2).",
@@ -1007,6 +1051,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "reassign-action",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Give an action to another owner",
         who: "Whoever deals with the current stage",
         intro: "An action always has exactly one owner (R-OUT-3).",
@@ -1041,6 +1086,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "complete-action",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Complete an action",
         who: "The action's owner",
         intro: "Record that an action is done (R-MON-2).",
@@ -1073,6 +1119,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "regulator-referral",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record a referral to a regulator",
         who: "The Corporate Compliance Manager",
         intro: "Once the procedure is exhausted the complainant may refer the complaint to the regulator; the history is the evidence (R-REG-2).",
@@ -1105,6 +1152,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "restrict-contact",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Restrict contact",
         who: "A line manager or the Corporate Compliance Manager",
         intro: "Under the Unreasonably Persistent Contact policy, contact may be restricted, with the reason and a date to review it (R-UPC-1).",
@@ -1135,8 +1183,31 @@ pub static STEPS: &[Step] = &[
         },
     },
     Step {
+        slug: "lift-restriction",
+        target: Target::Complaint,
+        shown: Shown::WhenRestricted,
+        title: "Lift the contact restriction",
+        who: "A line manager or the Corporate Compliance Manager",
+        intro: "A contact restriction is reviewed by its review date and lifted when it is no longer needed, with the reason (R-UPC-1).",
+        button: "Lift the restriction",
+        fields: &[field("reason", "Why it is lifted", "", Kind::TextArea)],
+        call: |c| {
+            boxed(async move {
+                c.complaints()
+                    .lift_restriction(pb::LiftRestrictionRequest {
+                        command: c.command(),
+                        reason: c.text("reason"),
+                        ..Default::default()
+                    })
+                    .await?;
+                c.done("The contact restriction is lifted.")
+            })
+        },
+    },
+    Step {
         slug: "record-disclosure",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record a disclosure to a third party",
         who: "Whoever deals with the current stage",
         intro: "Information is disclosed to a third party only where the law requires it; record to whom, what and under which requirement (R-CONF-3).",
@@ -1189,6 +1260,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "information-permission",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Record permission to obtain information",
         who: "Whoever deals with the current stage",
         intro: "Information is obtained from a third party only with the individual's written permission (R-INT-5).",
@@ -1230,6 +1302,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "resolve-outside-procedure",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Resolve outside the procedure",
         who: "The member of staff dealing with it",
         intro: "A matter resolved at once need not go through the procedure, but it is recorded (R-INT-7).",
@@ -1251,24 +1324,38 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "raise-new-issues",
         target: Target::Complaint,
+        shown: Shown::Always,
         title: "Raise new issues",
         who: "Any member of staff dealing with the complainant",
-        intro: "New issues after closure are a new complaint, linked to this one (R-UPC-2).",
-        button: "Open a new complaint",
-        fields: &[field("description", "The new issues", "", Kind::TextArea)],
-        call: |c| {
+        intro: "New issues after closure are a new complaint, linked to this one, when raised within 6 months of the complainant becoming aware of them; later ones wait for a decision on whether there is a compelling reason to consider them (R-UPC-2).",
+        button: "Record the new issues",
+        fields: &[
+            field("description", "The new issues", "", Kind::TextArea),
+            field(
+                "became_aware_on",
+                "Date the complainant became aware of them",
+                "Leave empty for today",
+                Kind::Date,
+            ),
+        ],
+        call: |mut c| {
             boxed(async move {
+                let became_aware_on = c.date_or_today("became_aware_on");
+                c.check()?;
                 let view = c
                     .complaints()
                     .raise_new_issues(pb::RaiseNewIssuesRequest {
                         command: c.command(),
                         description: c.text("description"),
+                        became_aware_on,
                         ..Default::default()
                     })
                     .await?
                     .into_inner();
                 let opened = view.new_complaints.last().cloned().unwrap_or_default();
-                c.done(if opened.is_empty() {
+                c.done(if view.new_issues_awaiting_decision {
+                    "The new issues are recorded. They were raised more than 6 months after the complainant became aware of them, so they wait for a decision.".to_owned()
+                } else if opened.is_empty() {
                     "The new issues are recorded.".to_owned()
                 } else {
                     format!("The new issues are recorded as {opened}.")
@@ -1277,8 +1364,63 @@ pub static STEPS: &[Step] = &[
         },
     },
     Step {
+        slug: "decide-new-issues",
+        target: Target::Complaint,
+        shown: Shown::WhenNewIssuesWaiting,
+        title: "Decide on new issues raised late",
+        who: "Any member of staff dealing with the complainant",
+        intro: "New issues raised more than 6 months after the complainant became aware of them are considered only if there is a compelling reason; otherwise they are declined (R-UPC-2).",
+        button: "Record the decision",
+        fields: &[
+            field(
+                "decision",
+                "Decision",
+                "",
+                Kind::Radios(NEW_ISSUES_DECISIONS),
+            ),
+            field(
+                "reason",
+                "The compelling reason, or why they are declined",
+                "",
+                Kind::TextArea,
+            ),
+        ],
+        call: |mut c| {
+            boxed(async move {
+                let compelling_reason = match c.form.get("decision") {
+                    "compelling" => true,
+                    "decline" => false,
+                    _ => {
+                        c.error("decision", "Choose whether there is a compelling reason");
+                        false
+                    }
+                };
+                c.check()?;
+                let view = c
+                    .complaints()
+                    .decide_new_issues(pb::DecideNewIssuesRequest {
+                        command: c.command(),
+                        compelling_reason,
+                        reason: c.text("reason"),
+                        ..Default::default()
+                    })
+                    .await?
+                    .into_inner();
+                let opened = view.new_complaints.last().cloned().unwrap_or_default();
+                c.done(if compelling_reason && !opened.is_empty() {
+                    format!("The new issues are opened as {opened}.")
+                } else if compelling_reason {
+                    "The compelling reason is recorded: the new issues are opened as a new complaint, linked from this one.".to_owned()
+                } else {
+                    "The new issues are declined.".to_owned()
+                })
+            })
+        },
+    },
+    Step {
         slug: "compelling-reason",
         target: Target::Submission,
+        shown: Shown::Always,
         title: "Consider a matter over 6 months old",
         who: "A member of staff",
         intro: "A matter more than 6 months old is considered only if there is a compelling reason; record it and triage continues (R-INT-2).",
@@ -1310,6 +1452,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "decline-out-of-time",
         target: Target::Submission,
+        shown: Shown::Always,
         title: "Decline a matter over 6 months old",
         who: "A member of staff",
         intro: "Without a compelling reason, a matter more than 6 months old is declined (R-INT-2).",
@@ -1337,6 +1480,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "record-consent",
         target: Target::Submission,
+        shown: Shown::Always,
         title: "Record the individual's consent",
         who: "A member of staff",
         intro: "A complaint raised by a third party goes ahead only with the individual's express consent (R-INT-4).",
@@ -1384,6 +1528,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "withdraw-consent",
         target: Target::Submission,
+        shown: Shown::Always,
         title: "Record that consent was withdrawn",
         who: "A member of staff",
         intro: "The individual may withdraw consent at any stage; from then on nothing goes to the third party (R-INT-4).",
@@ -1418,6 +1563,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "record-regulator-notice",
         target: Target::Notice,
+        shown: Shown::Always,
         title: "Record a regulator's notice",
         who: "The Corporate Compliance Manager",
         intro: "A regulator's notice of a failure found at another awarding organisation calls for a review of our own assessment procedures, with one owner and a due date (R-REG-4).",
@@ -1482,6 +1628,7 @@ pub static STEPS: &[Step] = &[
     Step {
         slug: "complete-regulator-review",
         target: Target::Notice,
+        shown: Shown::Always,
         title: "Complete the review a regulator's notice called for",
         who: "The review's owner",
         intro: "Record what the review of our assessment procedures found and any action taken (R-REG-4).",
@@ -1504,7 +1651,7 @@ pub static STEPS: &[Step] = &[
                     .await?;
                 Ok(Done {
                     flash: "The review is complete.".into(),
-                    redirect: Some("/queue".into()),
+                    redirect: None,
                 })
             })
         },
@@ -1641,7 +1788,8 @@ fn back_to(target: Target, id: &str) -> String {
     match target {
         Target::Complaint => format!("/complaints/{id}"),
         Target::Submission => "/triage".into(),
-        Target::Notice => "/queue".into(),
+        Target::Notice if id == "new" => "/regulator-notices".into(),
+        Target::Notice => format!("/regulator-notices/{id}"),
     }
 }
 
