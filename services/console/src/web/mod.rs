@@ -14,6 +14,7 @@ mod complaint;
 mod compliments;
 mod letters;
 mod monitoring;
+mod notices;
 mod queue;
 mod records;
 pub mod steps;
@@ -84,6 +85,11 @@ fn templates() -> Environment<'static> {
         ("message.html", include_str!("../../templates/message.html")),
         ("queue.html", include_str!("../../templates/queue.html")),
         ("triage.html", include_str!("../../templates/triage.html")),
+        ("notices.html", include_str!("../../templates/notices.html")),
+        (
+            "notices_notice.html",
+            include_str!("../../templates/notices_notice.html"),
+        ),
         (
             "complaint.html",
             include_str!("../../templates/complaint.html"),
@@ -397,6 +403,7 @@ pub fn staff_pages(roles: &[platform::auth::Role]) -> Vec<&'static str> {
         ("letters", letters::MAY_USE),
         ("compliments", compliments::MAY_USE),
         ("monitoring", monitoring::MAY_USE),
+        ("notices", notices::MAY_USE),
         ("committee", committee::MAY_USE),
         ("records", records::MAY_USE),
         ("access_audit", records::AUDIT_READERS),
@@ -636,6 +643,7 @@ pub fn router(app: Shared) -> Router {
         .merge(letters::routes())
         .merge(compliments::routes())
         .merge(monitoring::routes())
+        .merge(notices::routes())
         .merge(committee::routes())
         .merge(records::routes())
         .fallback(not_found)
