@@ -23,12 +23,12 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-const TEAM: &str = "Customer Services";
+pub(crate) const TEAM: &str = "Customer Services";
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A console in front of `services` (the four gRPC addresses), with the
 /// development sign-in; `tweak` changes its settings before it starts.
-struct Console {
+pub(crate) struct Console {
     addr: SocketAddr,
     stop: CancellationToken,
 }
@@ -56,7 +56,7 @@ fn console_env(services: &[SocketAddr]) -> HashMap<String, String> {
     env
 }
 
-async fn start_console(
+pub(crate) async fn start_console(
     services: &[SocketAddr],
     tweak: impl FnOnce(&mut console::Settings),
 ) -> Console {
@@ -72,14 +72,14 @@ async fn start_console(
 }
 
 /// One answer, whole.
-struct Page {
-    status: u16,
-    headers: http::HeaderMap,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Page {
-    fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers
             .get(http::header::LOCATION)
             .and_then(|v| v.to_str().ok())
@@ -87,7 +87,7 @@ impl Page {
     }
 
     /// The value of the hidden input `name` in the page's (first) form.
-    fn hidden(&self, name: &str) -> String {
+    pub(crate) fn hidden(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
         let start = self
             .body
@@ -104,7 +104,7 @@ impl Page {
 
 /// A browser: an HTTP client with a cookie jar, which never follows
 /// redirects by itself, so each can be checked.
-struct Browser {
+pub(crate) struct Browser {
     client: Client<HttpConnector, Full<Bytes>>,
     base: String,
     cookies: BTreeMap<String, String>,
@@ -113,7 +113,7 @@ struct Browser {
 }
 
 impl Browser {
-    fn new(console: &Console) -> Self {
+    pub(crate) fn new(console: &Console) -> Self {
         Self {
             client: Client::builder(TokioExecutor::new()).build_http(),
             base: format!("http://{}", console.addr),
@@ -194,16 +194,16 @@ impl Browser {
         page
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         self.send("GET", path, None).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         self.send("POST", path, Some(form)).await
     }
 
     /// Signs in with the development form as `staff` with `roles` in `team`.
-    async fn sign_in(&mut self, staff: &str, roles: &[&str], team: &str) {
+    pub(crate) async fn sign_in(&mut self, staff: &str, roles: &[&str], team: &str) {
         let page = self.get("/sign-in").await;
         assert_eq!(page.status, 200, "{}", page.body);
         let csrf = page.hidden("csrf_token");
@@ -223,7 +223,12 @@ impl Browser {
     /// Opens the form of `step` on `reference`, fills it with `fields`
     /// (plus the CSRF token and version it carries) and sends it; answers
     /// the page after the redirect, or the refusal.
-    async fn step(&mut self, reference: &str, step: &str, fields: &[(&str, &str)]) -> Page {
+    pub(crate) async fn step(
+        &mut self,
+        reference: &str,
+        step: &str,
+        fields: &[(&str, &str)],
+    ) -> Page {
         let path = format!("/complaints/{reference}/steps/{step}");
         let form = self.get(&path).await;
         assert_eq!(form.status, 200, "{step}: {}", form.body);
@@ -243,11 +248,11 @@ impl Browser {
     }
 }
 
-fn in_days(days: u64) -> chrono::NaiveDate {
+pub(crate) fn in_days(days: u64) -> chrono::NaiveDate {
     chrono::Utc::now().date_naive() + chrono::Days::new(days)
 }
 
-async fn submit(stack: &Stack, key: &str) -> String {
+pub(crate) async fn submit(stack: &Stack, key: &str) -> String {
     let portal = token("portal", &[Role::Portal], None);
     let mut intake = IntakeClient::new(channel_as(stack.addrs[0], Some(&portal)).await);
     let today = chrono::Utc::now().date_naive();
@@ -279,7 +284,7 @@ async fn submit(stack: &Stack, key: &str) -> String {
     stack.reference_of(&receipt.submission_id).await
 }
 
-async fn view(stack: &Stack, reference: &str) -> pb::ComplaintView {
+pub(crate) async fn view(stack: &Stack, reference: &str) -> pb::ComplaintView {
     ComplaintsClient::new(channel(stack.addrs[1]).await)
         .get_complaint(pb::GetComplaintRequest {
             reference: reference.into(),
@@ -289,14 +294,14 @@ async fn view(stack: &Stack, reference: &str) -> pb::ComplaintView {
         .into_inner()
 }
 
-fn date_fields(name: &str, date: chrono::NaiveDate, out: &mut Vec<(String, String)>) {
+pub(crate) fn date_fields(name: &str, date: chrono::NaiveDate, out: &mut Vec<(String, String)>) {
     use chrono::Datelike;
     out.push((format!("{name}-day"), date.day().to_string()));
     out.push((format!("{name}-month"), date.month().to_string()));
     out.push((format!("{name}-year"), date.year().to_string()));
 }
 
-fn pairs(owned: &[(String, String)]) -> Vec<(&str, &str)> {
+pub(crate) fn pairs(owned: &[(String, String)]) -> Vec<(&str, &str)> {
     owned
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

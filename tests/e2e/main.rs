@@ -9,6 +9,7 @@ mod cli_stage3;
 mod crash_recovery;
 mod console;
 mod console_pages;
+mod console_procedure;
 mod deploy_files;
 mod destruction;
 mod faults;
