@@ -195,16 +195,16 @@ async fn r_conf_1_a_browser_sign_in_at_the_provider_gives_a_token_the_services_a
 
 /// The console in-process, signing staff in at a real provider and
 /// calling the four services (in-process too) with their access tokens.
-struct ConsoleUnderTest {
+pub(crate) struct ConsoleUnderTest {
     /// `http://127.0.0.1:<port>`, no trailing slash.
-    url: String,
-    provider: OidcProvider,
-    stack: Stack,
+    pub(crate) url: String,
+    pub(crate) provider: OidcProvider,
+    pub(crate) stack: Stack,
     stop: tokio_util::sync::CancellationToken,
 }
 
 impl ConsoleUnderTest {
-    async fn start(prefix: &str) -> Self {
+    pub(crate) async fn start(prefix: &str) -> Self {
         // The provider must know the console's redirect URI before the
         // console starts, and the console the provider's issuer: so the
         // console's port is chosen first.
@@ -248,7 +248,7 @@ impl ConsoleUnderTest {
         }
     }
 
-    fn page(&self, path: &str) -> String {
+    pub(crate) fn page(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
 
@@ -269,7 +269,7 @@ impl ConsoleUnderTest {
     /// page, its button to the provider, the provider's login form, and
     /// back. Cookies are cleared first, so whoever was signed in (at the
     /// console or at the provider, both on 127.0.0.1) is forgotten.
-    async fn sign_in(&self, browser: &Browser, user: &str) {
+    pub(crate) async fn sign_in(&self, browser: &Browser, user: &str) {
         browser.goto(&self.page("/sign-in")).await;
         browser
             .client

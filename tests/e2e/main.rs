@@ -3,6 +3,7 @@
 //! in its own schemas and bus namespace.
 
 mod browser;
+mod browser_pages;
 mod browser_public;
 mod cli;
 mod cli_stage3;

@@ -1,0 +1,275 @@
+//! Browser tests of the staff console's remaining pages: every page the
+//! three-stage test in `browser.rs` does not visit, each opened in headless
+//! Chromium by someone whose roles reach it, signed in through the real
+//! OpenID provider, and checked with axe-core against WCAG 2.2 A and AA.
+//!
+//! One browser and one console serve the whole test: a browser costs
+//! seconds. Violations are gathered page by page and reported together,
+//! so one run names every page that breaks a rule.
+
+use super::browser::ConsoleUnderTest;
+use super::stack::Person;
+use complaints_proto::v1 as pb;
+use complaints_proto::v1::intake_client::IntakeClient;
+use end_to_end::browser::{Browser, axe};
+use platform::testing::channel_as;
+use std::time::Duration;
+
+/// A complaint by post, so a letter waits in the print queue; its
+/// equality answer fills the committee's equality analysis.
+const POSTAL: Person = Person {
+    first_name: "Araminta",
+    last_name: "Quillfeather",
+    email: "araminta.quillfeather@example.org",
+    detail: "Heron-lantern: my certificate was sent to the wrong address.",
+    attachment: "",
+};
+
+/// What axe-core found, page by page.
+#[derive(Default)]
+struct Findings(Vec<String>);
+
+impl Findings {
+    /// Runs axe-core on the page the browser shows, which the test calls
+    /// `page`, and keeps any violation with its rule id and targets.
+    async fn check(&mut self, browser: &Browser, page: &str) {
+        let violations = axe(&browser.client).await;
+        if !violations.is_empty() {
+            let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            self.0.push(format!(
+                "{page} ({}):\n    {}",
+                browser.current_url().await,
+                list.join("\n    ")
+            ));
+        }
+    }
+}
+
+/// Opens `path` until its text contains `text` (the services' read models
+/// catch up with the bus), within 20 s.
+async fn open_when_showing(console: &ConsoleUnderTest, browser: &Browser, path: &str, text: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        browser.goto(&console.page(path)).await;
+        let shown = browser.text().await;
+        if shown.contains(text) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{path} never showed {text}; it shows: {shown}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// The heading of the page the browser shows.
+async fn heading(browser: &Browser) -> String {
+    browser.find("h1").await.text().await.unwrap_or_default()
+}
+
+/// Seeds, through intake's gRPC as the portal: a complaint by post (with
+/// an equality answer), a complaint about a matter over six months old
+/// (so it waits in triage) and a compliment. Answers the postal
+/// complaint's reference and the late submission's reference.
+async fn seed(console: &ConsoleUnderTest) -> (String, String) {
+    let portal = console.provider.portal_token().await;
+    let mut intake = IntakeClient::new(channel_as(console.stack.addrs[0], Some(&portal)).await);
+
+    let mut postal = POSTAL.submission();
+    postal.correspondence = pb::CorrespondencePreference::Post as i32;
+    if let Some(c) = postal.complainant.as_mut() {
+        c.postal_address = Some(pb::PostalAddress {
+            lines: vec!["12 Quillfeather Row".into(), "Bedford".into()],
+            postcode: "MK40 1AA".into(),
+        });
+    }
+    postal.equality_monitoring = Some(pb::EqualityMonitoring {
+        ethnicity: "Prefer not to say".into(),
+        ..Default::default()
+    });
+    let receipt = intake
+        .submit_complaint(postal)
+        .await
+        .expect("intake takes the postal complaint")
+        .into_inner();
+    let reference = console.stack.reference_of(&receipt.submission_id).await;
+
+    let old = chrono::Utc::now().date_naive() - chrono::Days::new(250);
+    let mut late = Person {
+        first_name: "Ada",
+        last_name: "Lovelace",
+        email: "ada.lovelace@example.org",
+        detail: "A certificate from last year is wrong.",
+        attachment: "",
+    }
+    .submission();
+    late.matter_date = Some(pb::Date {
+        year: chrono::Datelike::year(&old),
+        month: chrono::Datelike::month(&old),
+        day: chrono::Datelike::day(&old),
+    });
+    let late = intake
+        .submit_complaint(late)
+        .await
+        .expect("intake takes the late complaint")
+        .into_inner();
+    assert_eq!(
+        late.status,
+        pb::TriageStatus::AwaitingTimeDecision as i32,
+        "R-INT-2: a matter over six months old waits for a decision"
+    );
+
+    intake
+        .submit_compliment(pb::SubmitComplimentRequest {
+            idempotency_key: "browser-pages-compliment".into(),
+            channel: pb::Channel::Email as i32,
+            team: "Exams".into(),
+            about_person: "Ms Weatherby".into(),
+            message: "Kingfisher-compass: the exams team were very kind.".into(),
+            from: None,
+        })
+        .await
+        .expect("intake takes the compliment");
+    (reference, late.reference)
+}
+
+/// WCAG 2.2 A and AA through the console in a real browser, beyond the
+/// complaint's own pages: staff signed in at the identity provider open
+/// every other page their roles reach (the triage queue and a decision
+/// form; the letters to post, a letter's preview and the correspondence
+/// search; compliments and the recognition report; monitoring; the
+/// regulator notices; the committee's report for a period with its
+/// equality analysis; the data protection officer's records pages; the
+/// sign-in and signed-out pages; and a refused form with its error
+/// summary), and axe-core finds no rule broken on any of them.
+#[tokio::test]
+async fn r_conf_1_every_staff_page_of_the_console_breaks_no_wcag_rule_axe_checks() {
+    let console = ConsoleUnderTest::start("browser_pages").await;
+    let (reference, late) = seed(&console).await;
+    let browser = Browser::start().await;
+    let mut found = Findings::default();
+
+    browser.goto(&console.page("/sign-in")).await;
+    browser.find("#sign-in-oidc").await;
+    found.check(&browser, "the sign-in page").await;
+
+    // A handler: triage, a decision form, compliments, a refused form.
+    console.sign_in(&browser, "handler-north").await;
+    open_when_showing(&console, &browser, "/triage", &late).await;
+    found.check(&browser, "the triage queue").await;
+    browser.click("a[href^='/submissions/']").await;
+    browser.find("form button[type=submit]").await;
+    found
+        .check(
+            &browser,
+            &format!("a triage decision form ({})", heading(&browser).await),
+        )
+        .await;
+    browser.goto(&console.page("/compliments")).await;
+    browser.find("form[action='/compliments']").await;
+    found.check(&browser, "the compliment form").await;
+    browser
+        .click("form[action='/compliments'] button[type=submit]")
+        .await;
+    browser.find(".error-summary").await;
+    found
+        .check(
+            &browser,
+            "the compliment form refused, with its error summary",
+        )
+        .await;
+
+    // The Corporate Compliance Manager: letters, monitoring, notices,
+    // the access audit and rebuilds.
+    console
+        .sign_in(&browser, "corporate-compliance-manager")
+        .await;
+    open_when_showing(&console, &browser, "/letters", &reference).await;
+    found.check(&browser, "the letters to post").await;
+    browser
+        .click("tr[data-notification] a[href^='/letters/']")
+        .await;
+    browser.find("#letter-body").await;
+    found.check(&browser, "a letter's preview").await;
+    browser.goto(&console.page("/letters/correspondence")).await;
+    found.check(&browser, "the correspondence search").await;
+    open_when_showing(
+        &console,
+        &browser,
+        &format!("/letters/correspondence?reference={reference}"),
+        &reference,
+    )
+    .await;
+    found.check(&browser, "a complaint's correspondence").await;
+    browser.goto(&console.page("/monitoring")).await;
+    found.check(&browser, "monitoring").await;
+    browser.goto(&console.page("/regulator-notices")).await;
+    found.check(&browser, "the regulator notices").await;
+    browser.goto(&console.page("/records/rebuild")).await;
+    found.check(&browser, "the rebuild page").await;
+
+    // The Head of Customer Experience: the recognition report.
+    console.sign_in(&browser, "head-of-cx").await;
+    open_when_showing(&console, &browser, "/compliments/recognition", "Exams").await;
+    found.check(&browser, "the recognition report").await;
+
+    // The committee: a period's report with its equality analysis.
+    console.sign_in(&browser, "committee-member").await;
+    browser.goto(&console.page("/committee")).await;
+    found.check(&browser, "the committee's page").await;
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let period = format!(
+        "/committee?from-day=1&from-month=1&from-year={}&to-day=31&to-month=12&to-year={year}&grouping=quarter",
+        year - 1
+    );
+    open_when_showing(&console, &browser, &period, "Prefer not to say").await;
+    browser.find("#equality").await;
+    found
+        .check(
+            &browser,
+            "the committee's report for a period, with the equality analysis",
+        )
+        .await;
+
+    // The data protection officer: the records pages.
+    console.sign_in(&browser, "dpo").await;
+    for (path, page) in [
+        ("/records", "the legal holds"),
+        ("/records/due", "the retention page"),
+        ("/records/destructions", "the destructions"),
+        ("/records/access", "the access audit"),
+        ("/records/subject-access", "the subject access page"),
+        ("/records/destroy", "the destruction form"),
+    ] {
+        browser.goto(&console.page(path)).await;
+        browser.find("h1").await;
+        found.check(&browser, page).await;
+    }
+    browser.type_into("#reference", &reference).await;
+    browser.type_into("#reason", "Erasure request").await;
+    browser
+        .click("form[action='/records/destroy'] button[type=submit]")
+        .await;
+    browser
+        .find("form[action='/records/destroy/confirm']")
+        .await;
+    found.check(&browser, "the destruction's check page").await;
+
+    // Signing out.
+    browser
+        .click("form[action='/sign-out'] button[type=submit]")
+        .await;
+    browser
+        .wait_for_path("/signed-out", Duration::from_secs(10))
+        .await;
+    found.check(&browser, "the signed-out page").await;
+
+    browser.close().await;
+    assert!(
+        found.0.is_empty(),
+        "axe-core finds WCAG 2.2 A/AA violations on {} page(s):\n  {}",
+        found.0.len(),
+        found.0.join("\n  ")
+    );
+}
