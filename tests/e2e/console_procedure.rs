@@ -354,3 +354,110 @@ async fn r_reg_4_a_regulator_notice_recorded_in_the_console_is_listed_open_and_s
     let refused = handler.get("/regulator-notices").await;
     assert_ne!(refused.status, 200, "{}", refused.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_reg_4_a_notice_whose_review_date_has_passed_is_listed_overdue() {
+    let stack = Stack::spawn("console_notice_overdue").await;
+    let console = start_console(&stack.addrs, |_| {}).await;
+    let mut ccm = Browser::new(&console);
+    ccm.sign_in("ccm-1", &["compliance_manager"], "").await;
+    let form = ccm.get("/regulator-notices/new").await;
+    let csrf = form.hidden("csrf_token");
+    let today = chrono::Utc::now().date_naive();
+    let mut fields = vec![
+        ("csrf_token".to_owned(), csrf),
+        ("regulator".to_owned(), "Qualifications Wales".to_owned()),
+        (
+            "awarding_organisation".to_owned(),
+            "Western Awarding Body".to_owned(),
+        ),
+        (
+            "failure".to_owned(),
+            "Assessors were not standardised before marking.".to_owned(),
+        ),
+        ("review_owner".to_owned(), "ccm-1".to_owned()),
+    ];
+    date_fields("received_on", today - chrono::Days::new(30), &mut fields);
+    date_fields("review_due_on", today - chrono::Days::new(10), &mut fields);
+    let sent = ccm
+        .post(
+            "/regulator-notices/new/steps/record-regulator-notice",
+            &pairs(&fields),
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+
+    let overdue = ccm.get("/regulator-notices?filter=overdue").await;
+    assert_eq!(overdue.status, 200, "{}", overdue.body);
+    assert!(
+        overdue.body.contains("Western Awarding Body"),
+        "{}",
+        overdue.body
+    );
+    assert!(overdue.body.contains("Review overdue"), "{}", overdue.body);
+    let open = ccm.get("/regulator-notices?filter=open").await;
+    assert!(
+        open.body.contains("Western Awarding Body"),
+        "overdue is open too: {}",
+        open.body
+    );
+    let completed = ccm.get("/regulator-notices?filter=completed").await;
+    assert!(
+        completed.body.contains("id=\"no-notices\""),
+        "{}",
+        completed.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_upc_2_new_issues_raised_late_can_be_declined_and_open_nothing() {
+    let stack = Stack::spawn("console_late_declined").await;
+    let console = start_console(&stack.addrs, |_| {}).await;
+    let reference = submit(&stack, "console-late-declined").await;
+    let mut manager = Browser::new(&console);
+    assigned(&mut manager, &reference).await;
+    let page = manager
+        .step(
+            &reference,
+            "resolve-outside-procedure",
+            &[("how", "Sent the certificate by courier the same day.")],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let aware = chrono::Utc::now().date_naive() - chrono::Days::new(300);
+    let mut fields = vec![(
+        "description".to_owned(),
+        "The exam room was too cold last year.".to_owned(),
+    )];
+    date_fields("became_aware_on", aware, &mut fields);
+    let page = manager
+        .step(&reference, "raise-new-issues", &pairs(&fields))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(view(&stack, &reference).await.new_issues_awaiting_decision);
+
+    let page = manager
+        .step(
+            &reference,
+            "decide-new-issues",
+            &[
+                ("decision", "decline"),
+                ("reason", "No reason was given for raising them so late."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("The new issues are declined."),
+        "{}",
+        page.body
+    );
+    let decided = view(&stack, &reference).await;
+    assert!(!decided.new_issues_awaiting_decision);
+    assert!(decided.new_complaints.is_empty(), "{decided:?}");
+    assert!(
+        !page.body.contains("id=\"new-issues-waiting\""),
+        "{}",
+        page.body
+    );
+}
