@@ -423,33 +423,6 @@ fn fields_from(pairs: Vec<(String, String)>) -> crate::web::Fields {
     crate::web::Fields::parse(body.as_bytes())
 }
 
-/// Security headers on every public response: the console's CSP.
-async fn security_headers(request: Request, next: axum::middleware::Next) -> Response {
-    let is_asset = request.uri().path().starts_with("/assets/");
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(crate::web::CSP),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    let cache = if is_asset {
-        "public, max-age=3600"
-    } else {
-        "no-store"
-    };
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    response
-}
-
 async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
 }
@@ -485,6 +458,6 @@ pub fn router(app: Shared) -> Router {
         .merge(complaint::routes())
         .merge(compliment::routes())
         .fallback(not_found)
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(crate::web::security_headers))
         .with_state(app)
 }

@@ -531,8 +531,9 @@ impl FromRequestParts<Shared> for Staff {
     }
 }
 
-/// Security headers on every response; `no-store` on all but the CSS.
-async fn security_headers(
+/// Security headers on every response of both listeners (the staff
+/// console's and the public forms'); `no-store` on all but the CSS.
+pub(crate) async fn security_headers(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
