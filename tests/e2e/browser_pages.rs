@@ -137,12 +137,15 @@ async fn seed(console: &ConsoleUnderTest) -> (String, String) {
 /// WCAG 2.2 A and AA through the console in a real browser, beyond the
 /// complaint's own pages: staff signed in at the identity provider open
 /// every other page their roles reach (the triage queue and a decision
-/// form; the letters to post, a letter's preview and the correspondence
-/// search; compliments and the recognition report; monitoring; the
-/// regulator notices; the committee's report for a period with its
-/// equality analysis; the data protection officer's records pages; the
-/// sign-in and signed-out pages; and a refused form with its error
-/// summary), and axe-core finds no rule broken on any of them.
+/// form; the letters to post, a letter's preview, a letter marked posted
+/// and the correspondence search; compliments and the recognition report;
+/// monitoring; the regulator notices and the form for a new one; the
+/// rebuild page and a rebuild's result; the committee's report for a
+/// period with its equality analysis; the data protection officer's
+/// records pages, a legal hold placed, a destruction checked and refused
+/// for the hold (R-CONF-2), a retention run; the page not found; the
+/// sign-in and signed-out pages; and refused forms with their error
+/// summaries), and axe-core finds no rule broken on any of them.
 #[tokio::test]
 async fn r_conf_1_every_staff_page_of_the_console_breaks_no_wcag_rule_axe_checks() {
     let console = ConsoleUnderTest::start("browser_pages").await;
@@ -192,6 +195,14 @@ async fn r_conf_1_every_staff_page_of_the_console_breaks_no_wcag_rule_axe_checks
         .await;
     browser.find("#letter-body").await;
     found.check(&browser, "a letter's preview").await;
+    browser.goto(&console.page("/letters")).await;
+    browser
+        .click("tr[data-notification] form[action='/letters/posted'] button[type=submit]")
+        .await;
+    browser.find(".notification-banner--success").await;
+    found
+        .check(&browser, "the letters to post, one marked posted")
+        .await;
     browser.goto(&console.page("/letters/correspondence")).await;
     found.check(&browser, "the correspondence search").await;
     open_when_showing(
@@ -206,8 +217,25 @@ async fn r_conf_1_every_staff_page_of_the_console_breaks_no_wcag_rule_axe_checks
     found.check(&browser, "monitoring").await;
     browser.goto(&console.page("/regulator-notices")).await;
     found.check(&browser, "the regulator notices").await;
+    browser.goto(&console.page("/regulator-notices/new")).await;
+    browser.find("#form").await;
+    found
+        .check(&browser, "the form for a regulator notice")
+        .await;
+    browser.click("#form button[type=submit]").await;
+    browser.find(".error-summary").await;
+    found
+        .check(&browser, "the form for a regulator notice refused")
+        .await;
     browser.goto(&console.page("/records/rebuild")).await;
     found.check(&browser, "the rebuild page").await;
+    browser
+        .click("form[action='/records/rebuild/read-model'] button[type=submit]")
+        .await;
+    browser.find("#rebuilt").await;
+    found.check(&browser, "a rebuild's result").await;
+    browser.goto(&console.page("/no-such-page")).await;
+    found.check(&browser, "the page not found").await;
 
     // The Head of Customer Experience: the recognition report.
     console.sign_in(&browser, "head-of-cx").await;
@@ -234,6 +262,16 @@ async fn r_conf_1_every_staff_page_of_the_console_breaks_no_wcag_rule_axe_checks
 
     // The data protection officer: the records pages.
     console.sign_in(&browser, "dpo").await;
+    browser.goto(&console.page("/records")).await;
+    browser.type_into("#record", &reference).await;
+    browser.type_into("#reason", "A claim is expected").await;
+    browser
+        .click("form[action='/records/holds'] button[type=submit]")
+        .await;
+    browser.find("#holds").await;
+    found
+        .check(&browser, "the legal holds with one in place")
+        .await;
     for (path, page) in [
         ("/records", "the legal holds"),
         ("/records/due", "the retention page"),
@@ -255,6 +293,33 @@ async fn r_conf_1_every_staff_page_of_the_console_breaks_no_wcag_rule_axe_checks
         .find("form[action='/records/destroy/confirm']")
         .await;
     found.check(&browser, "the destruction's check page").await;
+    browser.click("#confirm").await;
+    browser
+        .click("form[action='/records/destroy/confirm'] button[type=submit]")
+        .await;
+    browser.find(".error-summary").await;
+    assert!(
+        browser.text().await.contains("hold"),
+        "R-CONF-2: a held complaint is not destroyed: {}",
+        browser.text().await
+    );
+    found
+        .check(&browser, "the destruction refused for the hold")
+        .await;
+    browser.goto(&console.page("/records/due")).await;
+    browser
+        .click("form[action='/records/retention'] button[type=submit]")
+        .await;
+    browser.find("#confirm-error").await;
+    found
+        .check(&browser, "the retention run refused unconfirmed")
+        .await;
+    browser.click("#confirm").await;
+    browser
+        .click("form[action='/records/retention'] button[type=submit]")
+        .await;
+    browser.find("#run-summary").await;
+    found.check(&browser, "a retention run's result").await;
 
     // Signing out.
     browser
