@@ -269,7 +269,7 @@ impl OidcProvider {
         }
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut lines = BufReader::new(stdout).lines();
-        let issuer = tokio::time::timeout(Duration::from_secs(30), async {
+        let issuer = tokio::time::timeout(Duration::from_secs(120), async {
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Some(issuer) = line.strip_prefix("issuer ") {
                     return issuer.trim().to_owned();
@@ -278,7 +278,7 @@ impl OidcProvider {
             panic!("the OpenID provider exited before serving (its errors are above)");
         })
         .await
-        .unwrap_or_else(|_| panic!("the OpenID provider did not start within 30 s"));
+        .unwrap_or_else(|_| panic!("the OpenID provider did not start within 120 s"));
         let discovery_url = format!("{issuer}/.well-known/openid-configuration");
         let mut discovery = Err(String::new());
         for _ in 0..100 {
