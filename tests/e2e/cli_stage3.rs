@@ -1,7 +1,9 @@
 //! `complaintsctl` alone takes one complaint through all three stages to
 //! closure and beyond (a regulator referral, new issues), works the print
-//! queue and the correspondence, takes a compliment, and stops quietly
-//! when the reader of its output goes away. Each step is checked in what
+//! queue and the correspondence, takes a compliment, lifts a contact
+//! restriction, decides on new issues raised late, lists and shows
+//! regulators' notices, and stops quietly when the reader of its output
+//! goes away. Each step is checked in what
 //! the service answers. The services run in-process; the tool is the real
 //! binary, each step with a token of the role it needs.
 
@@ -637,4 +639,321 @@ async fn output_into_a_pipe_closed_by_its_reader_ends_quietly_with_success() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert!(run.status.success(), "{args:?}: {:?} {stderr}", run.status);
     }
+}
+
+/// Runs the tool without `--json` as `who` and answers what it printed;
+/// fails the test with its stderr otherwise.
+async fn printed(stack: &Stack, who: &str, args: &[&str]) -> String {
+    let output = stack.complaintsctl(who, args).await;
+    assert!(
+        output.status.success(),
+        "complaintsctl {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The line of `text` that starts with `label`, e.g. "contact restricted:".
+fn line<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.starts_with(label))
+        .unwrap_or_else(|| panic!("no {label:?} line in:\n{text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_upc_1_r_upc_2_r_reg_4_complaintsctl_lifts_a_restriction_decides_late_new_issues_and_lists_and_shows_regulator_notices()
+ {
+    let stack = Stack::spawn("cli_new_rpcs").await;
+    let handler = token("handler-1", &[Role::Handler], Some(TEAM));
+    let supervisor = token("supervisor-1", &[Role::Manager], Some(TEAM));
+    let ccm = token("ccm-1", &[Role::ComplianceManager], None);
+
+    let receipt = ctl(
+        &stack,
+        &handler,
+        &[
+            "submit",
+            "--channel",
+            "email",
+            "--customer-status",
+            "Member",
+            "--customer-type",
+            "Student",
+            "--category",
+            "Certificates",
+            "--detail",
+            "My certificate has not arrived.",
+            "--first-name",
+            "Ada",
+            "--last-name",
+            "Lovelace",
+            "--email",
+            "ada@example.org",
+            "--matter-date",
+            &today().to_string(),
+        ],
+    )
+    .await;
+    assert_eq!(receipt["status"], "TRIAGE_STATUS_ACCEPTED", "{receipt}");
+    let reference = stack
+        .reference_of(receipt["submission_id"].as_str().unwrap_or_default())
+        .await;
+    ctl(
+        &stack,
+        &supervisor,
+        &[
+            "assign",
+            &reference,
+            "--handler",
+            "handler-1",
+            "--team",
+            TEAM,
+            "--as",
+            "supervisor-1",
+        ],
+    )
+    .await;
+
+    // R-UPC-1: restricted with a review date, then lifted with the reason.
+    let review_on = in_days(30);
+    let view = ctl(
+        &stack,
+        &handler,
+        &[
+            "restrict",
+            &reference,
+            "--reason",
+            "Daily calls on the same point.",
+            "--review-on",
+            &review_on,
+            "--as",
+            "handler-1",
+        ],
+    )
+    .await;
+    assert_eq!(view["contact_restricted"], true, "{view}");
+    assert_eq!(view["restriction_review_on"], review_on.as_str(), "{view}");
+    let shown = printed(&stack, &handler, &["show", &reference]).await;
+    assert!(
+        line(&shown, "contact restricted:").ends_with(" yes"),
+        "{shown}"
+    );
+    assert!(
+        line(&shown, "restriction review:").ends_with(&review_on),
+        "{shown}"
+    );
+    let before = view["version"].as_u64().unwrap_or_default();
+    let view = ctl(
+        &stack,
+        &handler,
+        &[
+            "lift-restriction",
+            &reference,
+            "--reason",
+            "The review found the calls have stopped.",
+            "--as",
+            "handler-1",
+        ],
+    )
+    .await;
+    assert_eq!(view["contact_restricted"], false, "{view}");
+    assert_eq!(view["restriction_review_on"], Value::Null, "{view}");
+    assert_eq!(view["version"].as_u64(), Some(before + 1), "{view}");
+    let shown = printed(&stack, &handler, &["show", &reference]).await;
+    assert_eq!(
+        line(&shown, "contact restricted:").trim_end(),
+        "contact restricted:",
+        "{shown}"
+    );
+    // Only a restriction in force can be lifted: refused, on stderr.
+    let again = stack
+        .complaintsctl(
+            &handler,
+            &[
+                "lift-restriction",
+                &reference,
+                "--reason",
+                "Again.",
+                "--as",
+                "handler-1",
+            ],
+        )
+        .await;
+    assert!(!again.status.success(), "{again:?}");
+    assert!(again.stdout.is_empty(), "{again:?}");
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("no contact restriction"),
+        "{again:?}"
+    );
+
+    // R-UPC-2: new issues the complainant became aware of 8 months ago
+    // wait for a decision; a compelling reason opens them.
+    let view = ctl(
+        &stack,
+        &handler,
+        &[
+            "resolve",
+            &reference,
+            "--how",
+            "The certificate was reissued on the call.",
+            "--as",
+            "handler-1",
+        ],
+    )
+    .await;
+    assert_eq!(view["closed"], true, "{view}");
+    let aware = (today() - chrono::Months::new(8)).to_string();
+    let view = ctl(
+        &stack,
+        &handler,
+        &[
+            "new-issues",
+            &reference,
+            "--description",
+            "The reissued certificate has the wrong name.",
+            "--became-aware-on",
+            &aware,
+            "--as",
+            "handler-1",
+        ],
+    )
+    .await;
+    assert_eq!(view["reference"], reference.as_str(), "{view}");
+    assert_eq!(view["new_issues_awaiting_decision"], true, "{view}");
+    assert_eq!(view["new_complaints"], serde_json::json!([]), "{view}");
+    let view = ctl(
+        &stack,
+        &handler,
+        &[
+            "new-issues-decision",
+            &reference,
+            "--decision",
+            "allow",
+            "--reason",
+            "The complainant was abroad and could not see the certificate.",
+            "--as",
+            "handler-1",
+        ],
+    )
+    .await;
+    assert_eq!(view["raised_from"], reference.as_str(), "{view}");
+    let linked = view["reference"].as_str().unwrap_or_default().to_owned();
+    assert!(linked.starts_with("CMP-") && linked != reference, "{view}");
+    let shown = ctl(&stack, &handler, &["show", &reference]).await;
+    assert_eq!(shown["new_issues_awaiting_decision"], false, "{shown}");
+    assert_eq!(shown["new_complaints"][0], linked.as_str(), "{shown}");
+
+    // R-REG-4: a notice recorded, listed (open, not completed) and shown.
+    let due = in_days(20);
+    let notice = ctl(
+        &stack,
+        &ccm,
+        &[
+            "regulator",
+            "notice",
+            "--regulator",
+            "Ofqual",
+            "--awarding-organisation",
+            "Northern Awards Ltd",
+            "--failure",
+            "Marks were transcribed wrongly.",
+            "--review-owner",
+            "ccm-1",
+            "--review-due",
+            &due,
+            "--as",
+            "ccm-1",
+        ],
+    )
+    .await;
+    let id = notice["notice_id"].as_str().unwrap_or_default().to_owned();
+    assert!(!id.is_empty(), "{notice}");
+    let listed = ctl(&stack, &ccm, &["regulator", "notices", "--state", "open"]).await;
+    assert!(has(&listed, "notice_id", &id), "{listed}");
+    assert_eq!(listed[0]["state"], "open", "{listed}");
+    assert_eq!(listed[0]["review_due_on"], due.as_str(), "{listed}");
+    let completed = ctl(
+        &stack,
+        &ccm,
+        &["regulator", "notices", "--state", "completed"],
+    )
+    .await;
+    assert_eq!(completed, serde_json::json!([]), "{completed}");
+    let table = printed(&stack, &ccm, &["regulator", "notices"]).await;
+    let mut rows = table.lines();
+    let header: Vec<&str> = rows
+        .next()
+        .unwrap_or_default()
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "NOTICE",
+            "REGULATOR",
+            "AWARDING ORGANISATION",
+            "REVIEW OWNER",
+            "REVIEW DUE",
+            "STATE"
+        ],
+        "{table}"
+    );
+    let row = rows
+        .find(|r| r.starts_with(&id))
+        .unwrap_or_else(|| panic!("no row for {id}:\n{table}"));
+    for cell in ["Ofqual", "Northern Awards Ltd", "ccm-1", due.as_str()] {
+        assert!(row.contains(cell), "no {cell} in {row}");
+    }
+    assert!(row.trim_end().ends_with("open"), "{row}");
+    let shown = ctl(&stack, &ccm, &["regulator", "show", &id]).await;
+    assert_eq!(
+        shown["failure"], "Marks were transcribed wrongly.",
+        "{shown}"
+    );
+    assert_eq!(shown["awarding_organisation"], "Northern Awards Ltd");
+    assert_eq!(shown["state"], "open", "{shown}");
+    let shown = printed(&stack, &ccm, &["regulator", "show", &id]).await;
+    assert!(
+        line(&shown, "failure:").ends_with("Marks were transcribed wrongly."),
+        "{shown}"
+    );
+    assert!(line(&shown, "state:").ends_with("open"), "{shown}");
+
+    // Once its review is done it is listed as completed, with the findings.
+    ctl(
+        &stack,
+        &ccm,
+        &[
+            "regulator",
+            "review-done",
+            &id,
+            "--findings",
+            "Our transcription is checked twice.",
+            "--as",
+            "ccm-1",
+        ],
+    )
+    .await;
+    let completed = ctl(
+        &stack,
+        &ccm,
+        &["regulator", "notices", "--state", "completed"],
+    )
+    .await;
+    assert!(has(&completed, "notice_id", &id), "{completed}");
+    assert_eq!(
+        completed[0]["findings"], "Our transcription is checked twice.",
+        "{completed}"
+    );
+    let open = ctl(&stack, &ccm, &["regulator", "notices", "--state", "open"]).await;
+    assert!(!has(&open, "notice_id", &id), "{open}");
+
+    // The notices are the Corporate Compliance Manager's alone.
+    let refused = stack
+        .complaintsctl(&handler, &["regulator", "notices"])
+        .await;
+    assert!(!refused.status.success(), "{refused:?}");
+    assert!(refused.stdout.is_empty(), "{refused:?}");
 }

@@ -152,6 +152,15 @@ pub enum Command {
         #[command(flatten)]
         acting: Acting,
     },
+    /// Lift the contact restriction in force, with the reason (R-UPC-1).
+    LiftRestriction {
+        reference: String,
+        /// Why it is lifted, e.g. what its review found.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        acting: Acting,
+    },
     /// Record a disclosure to a third party and its legal basis (R-CONF-3).
     Disclose(DiscloseArgs),
     /// Record the individual's written permission to obtain information from a third party (R-INT-5).
@@ -166,10 +175,27 @@ pub enum Command {
         acting: Acting,
     },
     /// New issues after closure: open a new complaint linked to this one (R-UPC-2).
+    ///
+    /// Raised more than 6 months after the complainant became aware of them,
+    /// they wait for a decision (new-issues-decision) instead.
     NewIssues {
         reference: String,
         #[arg(long)]
         description: String,
+        /// When the complainant became aware of them (YYYY-MM-DD); today when left out.
+        #[arg(long, value_parser = parse::date)]
+        became_aware_on: Option<NaiveDate>,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Decide on new issues waiting for a decision: allow (a compelling reason) opens them, or decline (R-UPC-2).
+    NewIssuesDecision {
+        reference: String,
+        #[arg(long, value_enum)]
+        decision: NewIssuesDecisionArg,
+        /// The compelling reason, or why they are declined.
+        #[arg(long)]
+        reason: String,
         #[command(flatten)]
         acting: Acting,
     },
@@ -564,6 +590,13 @@ pub enum RegulatorCommand {
         #[command(flatten)]
         acting: Acting,
     },
+    /// Regulators' notices, earliest review due first (Corporate Compliance Manager; R-REG-4).
+    Notices {
+        #[arg(long, value_enum, default_value = "all")]
+        state: NoticeStateArg,
+    },
+    /// One regulator's notice: the failure, its review and what the review found (R-REG-4).
+    Show { notice_id: String },
 }
 
 #[derive(Debug, Args)]
@@ -750,6 +783,27 @@ pub enum ContactMethodArg {
 pub enum InvestigationArg {
     Warranted,
     NotWarranted,
+}
+
+/// The staff decision on new issues raised late (R-UPC-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewIssuesDecisionArg {
+    /// There is a compelling reason: the new issues open a new complaint.
+    Allow,
+    /// They are not considered.
+    Decline,
+}
+
+/// Which regulator notices to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NoticeStateArg {
+    All,
+    /// Reviews not yet completed, overdue ones included.
+    Open,
+    /// Reviews not completed by their due date.
+    Overdue,
+    /// Completed reviews.
+    Completed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,7 +2,7 @@
 
 use crate::cli::{
     ActionKindArg, ChannelArg, CharacteristicArg, ContactMethodArg, DeadlineKindArg, DecisionArg,
-    GroundsArg, GroupingArg, LegalBasisArg, RoleArg, StageArg, TriageStatusArg,
+    GroundsArg, GroupingArg, LegalBasisArg, NoticeStateArg, RoleArg, StageArg, TriageStatusArg,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use clap::ValueEnum;
@@ -263,6 +263,17 @@ impl From<LegalBasisArg> for pb::LegalBasis {
             LegalBasisArg::StatutoryBody => Self::StatutoryBody,
             LegalBasisArg::LegalAdviser => Self::LegalAdviser,
             LegalBasisArg::Insurer => Self::Insurer,
+        }
+    }
+}
+
+impl From<NoticeStateArg> for pb::RegulatorNoticeFilter {
+    fn from(s: NoticeStateArg) -> Self {
+        match s {
+            NoticeStateArg::All => Self::Unspecified,
+            NoticeStateArg::Open => Self::Open,
+            NoticeStateArg::Overdue => Self::Overdue,
+            NoticeStateArg::Completed => Self::Completed,
         }
     }
 }

@@ -80,3 +80,32 @@ fn an_endpoint_that_is_not_a_url_is_named_with_its_flag() {
         stderr(&output)
     );
 }
+
+/// R-UPC-1, R-UPC-2, R-REG-4: every RPC of the complaints service staff
+/// may call is reachable, so the help names its command.
+#[test]
+fn the_help_lists_lifting_a_restriction_deciding_late_new_issues_and_reading_regulator_notices() {
+    let output = complaintsctl(&["--help"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for command in ["lift-restriction", "new-issues-decision"] {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(command)),
+            "no {command} in:\n{help}"
+        );
+    }
+    let output = complaintsctl(&["regulator", "--help"]);
+    let help = String::from_utf8_lossy(&output.stdout);
+    for command in ["notices", "show"] {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(command)),
+            "no {command} in:\n{help}"
+        );
+    }
+    let output = complaintsctl(&["new-issues", "--help"]);
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("--became-aware-on"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

@@ -140,6 +140,8 @@ pub fn complaint(v: &pb::ComplaintView) -> Output {
         "qualification_code": v.qualification_code,
         "regulated": v.regulated,
         "contact_restricted": v.contact_restricted,
+        "restriction_review_on": output::date_json(v.restriction_review_on.as_ref()),
+        "new_issues_awaiting_decision": v.new_issues_awaiting_decision,
         "raised_from": v.raised_from,
         "new_complaints": v.new_complaints,
         "version": v.version,
@@ -165,6 +167,16 @@ pub fn complaint(v: &pb::ComplaintView) -> Output {
         ("received at", output::time(v.received_at.as_ref())),
         ("qualification", v.qualification_code.clone()),
         ("contact restricted", output::yes(v.contact_restricted)),
+        // Labels no wider than "contact restricted", so the values stay
+        // where scripts reading the table expect them.
+        (
+            "restriction review",
+            output::date(v.restriction_review_on.as_ref()),
+        ),
+        (
+            "new issues waiting",
+            output::yes(v.new_issues_awaiting_decision),
+        ),
         ("version", v.version.to_string()),
     ]);
     if !v.deadlines.is_empty() {

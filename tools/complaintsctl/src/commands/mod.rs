@@ -43,10 +43,12 @@ pub async fn run(cli: Cli) -> Result<Output, Error> {
         | Command::Investigate { .. }
         | Command::Extend(_)
         | Command::Restrict { .. }
+        | Command::LiftRestriction { .. }
         | Command::Disclose(_)
         | Command::Permission(_)
         | Command::Resolve { .. }
         | Command::NewIssues { .. }
+        | Command::NewIssuesDecision { .. }
         | Command::Regulator(_)) => steps::run(&clients, command).await,
         Command::Actions(command) => actions::run(&clients, command).await,
         Command::Compliment(args) => compliment::run(&clients, *args).await,

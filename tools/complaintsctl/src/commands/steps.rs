@@ -1,19 +1,21 @@
 //! The steps of the procedure beyond assign, outcome and escalate: contact,
 //! timescale, updates, referral to the line manager, the Stage 3
 //! acknowledgement and investigation decision, deadline extensions,
-//! contact restriction, disclosure, information permission, resolution
-//! outside the procedure, new issues, and the regulator's referrals and
-//! notices. Each answers with what the service answered.
+//! contact restriction and its lifting, disclosure, information
+//! permission, resolution outside the procedure, new issues and the
+//! decision on those raised late, and the regulator's referrals and
+//! notices (recorded, listed, read). Each answers with what the service
+//! answered.
 
 use super::complaint::complaint;
 use super::today;
 use crate::cli::{
-    Command, ContactArgs, DiscloseArgs, ExtendArgs, InvestigationArg, PermissionArgs,
-    RegulatorCommand,
+    Command, ContactArgs, DiscloseArgs, ExtendArgs, InvestigationArg, NewIssuesDecisionArg,
+    PermissionArgs, RegulatorCommand,
 };
 use crate::clients::Clients;
 use crate::error::Error;
-use crate::output::{self, Output, fields};
+use crate::output::{self, Output, Table, fields};
 use crate::parse::{pb_date, pb_timestamp};
 use complaints_proto::v1 as pb;
 use serde_json::json;
@@ -140,6 +142,19 @@ pub async fn run(clients: &Clients, cli_command: Command) -> Result<Output, Erro
                 })
                 .await
         }
+        // R-UPC-1: the restriction in force is lifted, and why.
+        Command::LiftRestriction {
+            reference,
+            reason,
+            acting,
+        } => {
+            complaints
+                .lift_restriction(pb::LiftRestrictionRequest {
+                    command: command(reference, acting.user),
+                    reason,
+                })
+                .await
+        }
         Command::Disclose(DiscloseArgs {
             reference,
             recipient,
@@ -191,13 +206,31 @@ pub async fn run(clients: &Clients, cli_command: Command) -> Result<Output, Erro
         Command::NewIssues {
             reference,
             description,
+            became_aware_on,
             acting,
         } => {
             complaints
                 .raise_new_issues(pb::RaiseNewIssuesRequest {
                     command: command(reference, acting.user),
                     description,
-                    ..Default::default()
+                    // Absent: the service takes the day they are raised (R-UPC-2).
+                    became_aware_on: became_aware_on.map(pb_date),
+                })
+                .await
+        }
+        // R-UPC-2: new issues raised late are opened for a compelling
+        // reason, or declined.
+        Command::NewIssuesDecision {
+            reference,
+            decision,
+            reason,
+            acting,
+        } => {
+            complaints
+                .decide_new_issues(pb::DecideNewIssuesRequest {
+                    command: command(reference, acting.user),
+                    compelling_reason: decision == NewIssuesDecisionArg::Allow,
+                    reason,
                 })
                 .await
         }
@@ -264,25 +297,87 @@ async fn regulator(clients: &Clients, command_: RegulatorCommand) -> Result<Outp
                 })
                 .await
         }
+        RegulatorCommand::Notices { state } => {
+            let listed = complaints
+                .list_regulator_notices(pb::ListRegulatorNoticesRequest {
+                    filter: pb::RegulatorNoticeFilter::from(state) as i32,
+                })
+                .await
+                .map_err(failed)?
+                .into_inner();
+            return Ok(notices_output(&listed.notices));
+        }
+        RegulatorCommand::Show { notice_id } => {
+            complaints
+                .get_regulator_notice(pb::GetRegulatorNoticeRequest { notice_id })
+                .await
+        }
     };
     Ok(notice_output(&notice.map_err(failed)?.into_inner()))
 }
 
-/// A regulator's notice and where its review stands.
-fn notice_output(n: &pb::RegulatorNoticeView) -> Output {
-    let json = json!({
+/// Where a notice's review stands: completed, overdue (not completed by
+/// its due date) or open.
+fn state(n: &pb::RegulatorNoticeView) -> &'static str {
+    if n.review_completed_on.is_some() {
+        "completed"
+    } else if n.overdue {
+        "overdue"
+    } else {
+        "open"
+    }
+}
+
+fn notice_json(n: &pb::RegulatorNoticeView) -> serde_json::Value {
+    json!({
         "notice_id": n.notice_id,
         "regulator": n.regulator,
         "awarding_organisation": n.awarding_organisation,
+        "failure": n.failure,
         "received_on": output::date_json(n.received_on.as_ref()),
         "review_owner": n.review_owner,
         "review_due_on": output::date_json(n.review_due_on.as_ref()),
         "review_completed_on": output::date_json(n.review_completed_on.as_ref()),
-    });
+        "findings": n.findings,
+        "overdue": n.overdue,
+        "state": state(n),
+    })
+}
+
+/// Regulators' notices as a table, in the service's order (earliest
+/// review due first).
+fn notices_output(notices: &[pb::RegulatorNoticeView]) -> Output {
+    let mut table = Table::new(&[
+        "NOTICE",
+        "REGULATOR",
+        "AWARDING ORGANISATION",
+        "REVIEW OWNER",
+        "REVIEW DUE",
+        "STATE",
+    ]);
+    for n in notices {
+        table.row(vec![
+            n.notice_id.clone(),
+            n.regulator.clone(),
+            n.awarding_organisation.clone(),
+            n.review_owner.clone(),
+            output::date(n.review_due_on.as_ref()),
+            state(n).to_owned(),
+        ]);
+    }
+    Output::new(
+        serde_json::Value::Array(notices.iter().map(notice_json).collect()),
+        table.render(),
+    )
+}
+
+/// A regulator's notice and where its review stands.
+fn notice_output(n: &pb::RegulatorNoticeView) -> Output {
     let text = fields(&[
         ("notice", n.notice_id.clone()),
         ("regulator", n.regulator.clone()),
         ("awarding organisation", n.awarding_organisation.clone()),
+        ("failure", n.failure.clone()),
         ("received on", output::date(n.received_on.as_ref())),
         ("review owner", n.review_owner.clone()),
         ("review due on", output::date(n.review_due_on.as_ref())),
@@ -290,6 +385,8 @@ fn notice_output(n: &pb::RegulatorNoticeView) -> Output {
             "review completed on",
             output::date(n.review_completed_on.as_ref()),
         ),
+        ("findings", n.findings.clone()),
+        ("state", state(n).to_owned()),
     ]);
-    Output::new(json, text)
+    Output::new(notice_json(n), text)
 }
