@@ -246,6 +246,11 @@ impl GrpcTls {
                 "holds no PEM private key".into(),
             ));
         }
+        // rustls picks its crypto from the process default when more than
+        // one provider is compiled in (a workspace build also carries
+        // aws-lc through a test dependency): name ring, once, before any
+        // TLS configuration is built. Installed already is fine.
+        let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
         let identity = tonic::transport::Identity::from_pem(cert_pem, key_pem);
         let config = tonic::transport::ServerTlsConfig::new().identity(identity);
         // Building the acceptor parses both and checks the key is usable
