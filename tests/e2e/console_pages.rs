@@ -761,8 +761,8 @@ async fn r_conf_2_the_data_protection_officer_holds_exports_and_destroys_a_compl
     let unconfirmed = dpo.post("/records/destroy/confirm", &confirm[..3]).await;
     assert_eq!(unconfirmed.status, 422, "{}", unconfirmed.body);
     let held = dpo.post("/records/destroy/confirm", &confirm).await;
-    assert_eq!(held.status, 422, "{}", held.body);
-    assert!(held.body.contains("hold"), "{}", held.body);
+    assert_eq!(held.status, 409, "{}", held.body);
+    assert!(held.body.contains("legal hold"), "{}", held.body);
 
     let lifted = dpo
         .post(
@@ -780,6 +780,41 @@ async fn r_conf_2_the_data_protection_officer_holds_exports_and_destroys_a_compl
             .body
             .contains("No legal holds are in place")
     );
+    // A hold in one service alone (placed there over gRPC) stops the
+    // destruction in every service: nothing is destroyed anywhere first.
+    let dpo_token = platform::testing::token(
+        "dpo-1",
+        &[platform::auth::Role::DataProtectionOfficer],
+        None,
+    );
+    let mut complaints_retention = complaints_proto::v1::retention_client::RetentionClient::new(
+        platform::testing::channel_as(stack.addrs[1], Some(&dpo_token)).await,
+    );
+    let one_hold = pb::HoldRequest {
+        record: reference.clone(),
+        reason: "A claim against the complaints record alone".into(),
+    };
+    complaints_retention
+        .place_hold(one_hold.clone())
+        .await
+        .unwrap();
+    let held_once = dpo.post("/records/destroy/confirm", &confirm).await;
+    assert_eq!(held_once.status, 409, "{}", held_once.body);
+    assert!(
+        held_once.body.contains("legal hold in complaints"),
+        "{}",
+        held_once.body
+    );
+    let none_yet = dpo.get("/records/destructions").await;
+    for service in ["intake", "complaints", "notifications"] {
+        assert!(
+            !none_yet.body.contains(&format!("<td>{service}</td>")),
+            "nothing destroyed in {service} while complaints holds it: {}",
+            none_yet.body
+        );
+    }
+    complaints_retention.lift_hold(one_hold).await.unwrap();
+
     refused_for_csrf(&dpo.post_raw("/records/destroy/confirm", &confirm).await);
     let destroyed = dpo.post("/records/destroy/confirm", &confirm).await;
     assert_eq!(destroyed.status, 200, "{}", destroyed.body);

@@ -542,23 +542,7 @@ async fn destroy_check(State(app): State<Shared>, staff: Staff, body: Bytes) -> 
             return app.call_failed(&staff.visit, status.into(), Some("/records/destroy"));
         }
     };
-    let mut held = Vec::new();
-    let mut problems: Gathered<()> = Gathered::new();
-    for (service, mut client) in retention(&app, &staff.person.token) {
-        match client.list_holds(pb::ListHoldsRequest {}).await {
-            Ok(answer) => {
-                if answer
-                    .into_inner()
-                    .holds
-                    .iter()
-                    .any(|h| h.record == reference)
-                {
-                    held.push(service);
-                }
-            }
-            Err(status) => problems.failed(service, status),
-        }
-    }
+    let (held, problems) = holds_on(&app, &staff.person.token, &reference).await;
     form.reference = reference;
     form.reason = reason;
     form.submission_id = complaint.submission_id;
@@ -576,6 +560,29 @@ async fn destroy_check(State(app): State<Shared>, staff: Staff, body: Bytes) -> 
             problems => value(&problems.problems),
         },
     )
+}
+
+/// The services holding `reference` under a legal hold, and those that
+/// could not say.
+async fn holds_on(app: &App, token: &str, reference: &str) -> (Vec<&'static str>, Gathered<()>) {
+    let mut held = Vec::new();
+    let mut problems: Gathered<()> = Gathered::new();
+    for (service, mut client) in retention(app, token) {
+        match client.list_holds(pb::ListHoldsRequest {}).await {
+            Ok(answer) => {
+                if answer
+                    .into_inner()
+                    .holds
+                    .iter()
+                    .any(|h| h.record == reference)
+                {
+                    held.push(service);
+                }
+            }
+            Err(status) => problems.failed(service, status),
+        }
+    }
+    (held, problems)
 }
 
 #[derive(Debug, Serialize)]
@@ -643,6 +650,34 @@ async fn destroy_confirmed(State(app): State<Shared>, staff: Staff, body: Bytes)
             &staff.visit,
             "records_destroy_confirm.html",
             context! { form => value(&form), errors => value(&errors), held => Vec::<String>::new() },
+        );
+    }
+    // R-CONF-2: a hold in any one service stops the destruction in every
+    // service, so the holds are read again here, just before, and nothing
+    // is destroyed anywhere while one stands or a service cannot say.
+    let (held, problems) = holds_on(&app, &staff.person.token, &reference).await;
+    if !held.is_empty() || !problems.problems.is_empty() {
+        let errors = vec![FieldError {
+            field: "confirm".into(),
+            message: if held.is_empty() {
+                "Not every service could say whether the complaint is held; nothing was destroyed. Try again".into()
+            } else {
+                format!(
+                    "R-CONF-2: the complaint is under a legal hold in {}; nothing was destroyed",
+                    held.join(", ")
+                )
+            },
+        }];
+        return app.render(
+            StatusCode::CONFLICT,
+            &staff.visit,
+            "records_destroy_confirm.html",
+            context! {
+                form => value(&form),
+                errors => value(&errors),
+                held => held,
+                problems => value(&problems.problems),
+            },
         );
     }
     let mut done = Vec::new();
