@@ -168,8 +168,10 @@ impl Stack {
         reference: &str,
         ready: impl Fn(&[pb::Correspondence]) -> bool,
     ) -> Vec<pb::Correspondence> {
+        // Up to 30 s: the automatic reply waits for the complaints service
+        // to open the complaint, which a loaded machine can take seconds to.
         let mut last = Vec::new();
-        for _ in 0..400 {
+        for _ in 0..1200 {
             last = self.correspondence(reference).await;
             if ready(&last) {
                 return last;
