@@ -12,7 +12,7 @@ fn sorted(mut subjects: Vec<String>) -> Vec<String> {
 }
 
 async fn settle(stack: &Stack, to: &str, count: usize) {
-    for _ in 0..400 {
+    for _ in 0..1200 {
         if stack.mails_to(to).len() >= count {
             break;
         }

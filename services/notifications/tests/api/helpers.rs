@@ -190,7 +190,7 @@ impl Stack {
 
     /// Waits for the complaint opened from `submission_id`.
     pub async fn reference_for(&self, submission_id: &str) -> String {
-        for _ in 0..400 {
+        for _ in 0..1200 {
             let found: Option<String> = sqlx::query_scalar(
                 "SELECT reference FROM complaints WHERE submission_id = $1::uuid",
             )
@@ -219,7 +219,7 @@ impl Stack {
     /// Waits until an email to `to` whose subject contains `subject` has
     /// arrived, and returns it.
     pub async fn mail_when(&self, to: &str, subject: &str) -> Mail {
-        for _ in 0..400 {
+        for _ in 0..1200 {
             if let Some(mail) = self
                 .mails_to(to)
                 .into_iter()

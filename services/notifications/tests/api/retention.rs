@@ -65,7 +65,7 @@ async fn r_conf_2_notifications_destroys_a_closed_complaints_letters_once_it_is_
     let mut expected = vec![(held.clone(), true), (old.clone(), false)];
     expected.sort();
     let mut listed = Vec::new();
-    for _ in 0..400 {
+    for _ in 0..1200 {
         let due = retention
             .list_due(pb::ListDueRequest {})
             .await
@@ -128,7 +128,7 @@ async fn letters_of(stack: &Stack, party: &str) -> Vec<(String, i64)> {
 
 /// Waits until the party has a letter about `reference`.
 async fn letters_for(stack: &Stack, party: &str, reference: &str) {
-    for _ in 0..400 {
+    for _ in 0..1200 {
         if letters_of(stack, party)
             .await
             .iter()
@@ -192,7 +192,7 @@ async fn r_conf_2_destroying_one_of_two_complaints_sharing_a_party_keeps_the_par
         .reference;
     assign(&mut stack, &raised, "handler-1", pb::HandlerRole::Handler).await;
     letters_for(&stack, &party, &raised).await;
-    for _ in 0..400 {
+    for _ in 0..1200 {
         let linked: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM party_references \
              WHERE reference = $1 AND party_key = $2 AND complaint)",
