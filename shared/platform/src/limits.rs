@@ -13,6 +13,39 @@ pub const MAX_PAGE_SIZE: u32 = 500;
 /// Each call says which rows it keeps when there are more: the newest, or
 /// the first in its order.
 pub const MAX_LIST_ROWS: usize = 1000;
+/// A list of at most [`MAX_LIST_ROWS`] and whether rows were left out.
+///
+/// A list call asks its store for one row more than it answers, so it can
+/// tell a caller that the list is cut without counting the whole table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut<T> {
+    pub rows: Vec<T>,
+    pub truncated: bool,
+}
+
+impl<T> Cut<T> {
+    /// From up to `MAX_LIST_ROWS + 1` rows, oldest first, of which the
+    /// latest are wanted: an extra row is the oldest one, and goes.
+    pub fn keep_latest(mut rows: Vec<T>) -> Self {
+        let truncated = rows.len() > MAX_LIST_ROWS;
+        if truncated {
+            rows.drain(..rows.len() - MAX_LIST_ROWS);
+        }
+        Self { rows, truncated }
+    }
+
+    /// From rows in the order they are answered, of which the first are
+    /// wanted: everything past [`MAX_LIST_ROWS`] goes.
+    pub fn keep_first(mut rows: Vec<T>) -> Self {
+        let truncated = rows.len() > MAX_LIST_ROWS;
+        rows.truncate(MAX_LIST_ROWS);
+        Self { rows, truncated }
+    }
+}
+
+/// How many rows to ask a store for: one beyond what is answered.
+pub const LIST_ROWS_TO_FETCH: usize = MAX_LIST_ROWS + 1;
+
 /// The rows a page holds when the request does not say.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// The most entries a repeated field of a request may carry (links of a
@@ -149,5 +182,25 @@ mod tests {
     fn a_list_of_more_than_100_entries_is_refused() {
         assert!(list_length("links", 100).is_ok());
         assert_eq!(list_length("links", 101).unwrap_err().field, "links");
+    }
+
+    #[test]
+    fn a_cut_list_keeps_the_latest_or_the_first_rows_and_says_it_was_cut() {
+        let rows: Vec<usize> = (0..LIST_ROWS_TO_FETCH).collect();
+        let latest = Cut::keep_latest(rows.clone());
+        assert!(latest.truncated);
+        assert_eq!(latest.rows.len(), MAX_LIST_ROWS);
+        assert_eq!(latest.rows.first(), Some(&1), "the oldest row goes");
+        let first = Cut::keep_first(rows);
+        assert!(first.truncated);
+        assert_eq!(
+            first.rows.last(),
+            Some(&(MAX_LIST_ROWS - 1)),
+            "the last row goes"
+        );
+        let whole = Cut::keep_latest((0..MAX_LIST_ROWS).collect::<Vec<_>>());
+        assert!(!whole.truncated, "a full list that was not cut");
+        assert_eq!(whole.rows.len(), MAX_LIST_ROWS);
+        assert!(!Cut::keep_first(vec![1, 2]).truncated);
     }
 }

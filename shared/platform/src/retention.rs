@@ -678,11 +678,17 @@ impl pb::retention_server::Retention for Retention {
     ) -> Result<tonic::Response<ListDestructionsResponse>, tonic::Status> {
         let tombstones = self
             .log
-            .tombstones(crate::limits::MAX_LIST_ROWS)
+            .tombstones(crate::limits::LIST_ROWS_TO_FETCH)
             .await
             .map_err(|e| unavailable("the destructions cannot be read", &e))?;
+        let tombstones = crate::limits::Cut::keep_latest(tombstones);
         Ok(tonic::Response::new(ListDestructionsResponse {
-            tombstones: tombstones.into_iter().map(|t| self.tombstone(t)).collect(),
+            truncated: tombstones.truncated,
+            tombstones: tombstones
+                .rows
+                .into_iter()
+                .map(|t| self.tombstone(t))
+                .collect(),
         }))
     }
 }

@@ -43,6 +43,20 @@ impl Output {
     }
 }
 
+/// Text to add under a list when some services cut theirs at their bound
+/// (1000 rows), so an operator never takes a cut list for the whole; empty
+/// when none did.
+pub fn cut_note(cut_by: &[&str]) -> String {
+    if cut_by.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\nnote: {} answered only part of the list (at most 1000 rows each); more exist",
+            cut_by.join(", ")
+        )
+    }
+}
+
 /// Columns aligned on the widest cell, two spaces apart; the last column
 /// is not padded, so long text does not drag trailing blanks.
 #[derive(Debug, Clone)]

@@ -170,8 +170,9 @@ async fn list_access_answers_at_most_the_latest_thousand_entries() {
             })
             .await
             .unwrap()
-            .into_inner()
-            .entries;
+            .into_inner();
+        assert!(entries.truncated, "the answer says the list is cut");
+        let entries = entries.entries;
         assert_eq!(entries.len(), limit, "refused_only {refused_only}");
         assert_eq!(
             entries.last().map(|e| e.subject.as_str()),
@@ -181,6 +182,65 @@ async fn list_access_answers_at_most_the_latest_thousand_entries() {
             assert_eq!(entries[0].subject, "flood-6", "the oldest five are cut");
         }
     }
+    stack.cleanup().await;
+}
+
+/// The legal holds and the destructions are cut at the same bound, and
+/// each answer says whether it was cut: not for a short list, yes for one
+/// a row longer than the bound.
+#[tokio::test]
+async fn list_holds_and_destructions_say_when_they_were_cut() {
+    let stack = Stack::spawn().await;
+    let limit = platform::limits::MAX_LIST_ROWS;
+    let mut retention =
+        RetentionClient::new(platform::testing::channel(stack.complaints_addr).await);
+    let holds = retention
+        .list_holds(pb::ListHoldsRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!holds.truncated, "no hold, nothing cut");
+    for (table, rows) in [
+        (
+            "legal_holds",
+            "INSERT INTO legal_holds (record, action, reason, by_whom) \
+             SELECT 'CMP-2000-' || lpad(n::text, 6, '0'), 'placed', 'litigation', 'dpo-1' \
+             FROM generate_series(1, $1) n",
+        ),
+        (
+            "destructions",
+            "INSERT INTO destructions (stream_id, events_destroyed, reason, authorised_by) \
+             SELECT 'complaint-' || n, 1, 'retention', 'dpo-1' FROM generate_series(1, $1) n",
+        ),
+    ] {
+        sqlx::query(rows)
+            .bind(i64::try_from(limit).unwrap() + 1)
+            .execute(stack.log.pool())
+            .await
+            .unwrap_or_else(|e| panic!("filling {table}: {e}"));
+    }
+    let holds = retention
+        .list_holds(pb::ListHoldsRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(holds.truncated);
+    assert_eq!(holds.holds.len(), limit);
+    assert_eq!(
+        holds.holds[0].record, "CMP-2000-000001",
+        "the first by record"
+    );
+    let destructions = retention
+        .list_destructions(pb::ListDestructionsRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(destructions.truncated);
+    assert_eq!(destructions.tombstones.len(), limit);
+    assert_eq!(
+        destructions.tombstones[0].stream_id, "complaint-2",
+        "the oldest destruction is the one left out"
+    );
     stack.cleanup().await;
 }
 
@@ -206,8 +266,9 @@ async fn list_due_answers_at_most_the_thousand_due_soonest() {
         .list_due(pb::ListDueRequest {})
         .await
         .unwrap()
-        .into_inner()
-        .records;
+        .into_inner();
+    assert!(due.truncated, "the answer says the list is cut");
+    let due = due.records;
     assert_eq!(due.len(), limit);
     assert_eq!(due[0].record, "CMP-2000-000001");
     assert_eq!(due[limit - 1].record, format!("CMP-2000-{limit:06}"));

@@ -112,19 +112,22 @@ impl pb::access_audit_server::AccessAudit for AccessAudit {
     /// A record's accesses, or every refusal: the latest
     /// [`crate::limits::MAX_LIST_ROWS`] entries, oldest first (a record
     /// read more often than that, or a flood of refusals, is cut to the
-    /// newest).
+    /// newest, and the answer says `truncated`).
     async fn list_access(
         &self,
         request: tonic::Request<ListAccessRequest>,
     ) -> Result<tonic::Response<ListAccessResponse>, tonic::Status> {
-        let limit = crate::limits::MAX_LIST_ROWS;
+        let limit = crate::limits::LIST_ROWS_TO_FETCH;
         let entries = match access_query(&request.into_inner())? {
             AccessQuery::Refused => self.log.refused_accesses(limit).await,
             AccessQuery::Record(record) => self.log.accesses_to(&record, limit).await,
         }
         .map_err(|e| crate::status::storage("the access audit cannot be read", &e))?;
+        let entries = crate::limits::Cut::keep_latest(entries);
         Ok(tonic::Response::new(ListAccessResponse {
+            truncated: entries.truncated,
             entries: entries
+                .rows
                 .into_iter()
                 .map(|e| pb::AccessEntry {
                     at: Some(prost_types::Timestamp {

@@ -39,20 +39,23 @@ impl Retention {
 
     /// The dry run: the records due now, soonest due first, at most
     /// [`crate::limits::MAX_LIST_ROWS`] of them (the job itself destroys
-    /// every one due; a longer list is cut, and the rest follow once the
-    /// first are destroyed).
+    /// every one due; a longer list is cut, says `truncated`, and the rest
+    /// follow once the first are destroyed).
     pub(super) async fn list_due_rpc(&self) -> Result<ListDueResponse, tonic::Status> {
-        let mut due = self.due_now().await.map_err(|e| Self::job_failed(&e))?;
-        due.truncate(crate::limits::MAX_LIST_ROWS);
-        let mut records = Vec::with_capacity(due.len());
-        for record in due {
+        let due = self.due_now().await.map_err(|e| Self::job_failed(&e))?;
+        let due = crate::limits::Cut::keep_first(due);
+        let mut records = Vec::with_capacity(due.rows.len());
+        for record in due.rows {
             let held = self
                 .is_held(&record.record)
                 .await
                 .map_err(|e| Self::job_failed(&e))?;
             records.push(self.due_record(record, held));
         }
-        Ok(ListDueResponse { records })
+        Ok(ListDueResponse {
+            records,
+            truncated: due.truncated,
+        })
     }
 
     pub(super) async fn run_retention_rpc(&self) -> Result<RunRetentionResponse, tonic::Status> {
@@ -82,11 +85,14 @@ impl Retention {
     pub(super) async fn list_holds_rpc(&self) -> Result<ListHoldsResponse, tonic::Status> {
         let holds = self
             .log
-            .holds_in_place(crate::limits::MAX_LIST_ROWS)
+            .holds_in_place(crate::limits::LIST_ROWS_TO_FETCH)
             .await
             .map_err(|e| unavailable("the legal holds cannot be read", &e))?;
+        let holds = crate::limits::Cut::keep_first(holds);
         Ok(ListHoldsResponse {
+            truncated: holds.truncated,
             holds: holds
+                .rows
                 .into_iter()
                 .map(|h| pb::LegalHold {
                     record: h.record,

@@ -14,6 +14,7 @@ pub async fn run(
     refused_only: bool,
 ) -> Result<Output, Error> {
     let mut entries = Vec::new();
+    let mut cut_by = Vec::new();
     for (service, channel) in clients.every_service()? {
         let answer = AccessAuditClient::new(channel)
             .list_access(pb::ListAccessRequest {
@@ -23,6 +24,9 @@ pub async fn run(
             .await
             .map_err(Error::from(service))?
             .into_inner();
+        if answer.truncated {
+            cut_by.push(service);
+        }
         entries.extend(answer.entries.into_iter().map(|mut e| {
             if e.service.is_empty() {
                 service.clone_into(&mut e.service);
@@ -63,5 +67,8 @@ pub async fn run(
             })
             .collect(),
     );
-    Ok(Output::new(json, table.render()))
+    Ok(Output::new(
+        json,
+        table.render() + &output::cut_note(&cut_by),
+    ))
 }

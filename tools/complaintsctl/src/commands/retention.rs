@@ -86,13 +86,17 @@ fn due_row(service: &str, d: &pb::DueRecord) -> Vec<String> {
 async fn due(services: Services) -> Result<Output, Error> {
     let mut table = Table::new(&["SERVICE", "RECORD", "POLICY", "DUE ON", "HELD"]);
     let mut all = Vec::new();
+    let mut cut_by = Vec::new();
     for (service, mut client) in services {
-        let records = client
+        let answer = client
             .list_due(pb::ListDueRequest {})
             .await
             .map_err(Error::from(service))?
-            .into_inner()
-            .records;
+            .into_inner();
+        if answer.truncated {
+            cut_by.push(service);
+        }
+        let records = answer.records;
         for d in &records {
             table.row(due_row(service, d));
             all.push(due_json(d));
@@ -101,7 +105,7 @@ async fn due(services: Services) -> Result<Output, Error> {
     let text = if table.is_empty() {
         "nothing is due for destruction".to_owned()
     } else {
-        table.render()
+        table.render() + &crate::output::cut_note(&cut_by)
     };
     Ok(Output::new(Value::Array(all), text))
 }
@@ -197,13 +201,17 @@ async fn hold(services: Services, request: pb::HoldRequest, place: bool) -> Resu
 async fn holds(services: Services) -> Result<Output, Error> {
     let mut table = Table::new(&["SERVICE", "RECORD", "PLACED BY", "PLACED AT", "REASON"]);
     let mut all = Vec::new();
+    let mut cut_by = Vec::new();
     for (service, mut client) in services {
-        let holds = client
+        let answer = client
             .list_holds(pb::ListHoldsRequest {})
             .await
             .map_err(Error::from(service))?
-            .into_inner()
-            .holds;
+            .into_inner();
+        if answer.truncated {
+            cut_by.push(service);
+        }
+        let holds = answer.holds;
         for h in &holds {
             table.row(vec![
                 service.to_owned(),
@@ -224,7 +232,7 @@ async fn holds(services: Services) -> Result<Output, Error> {
     let text = if table.is_empty() {
         "no legal holds in place".to_owned()
     } else {
-        table.render()
+        table.render() + &crate::output::cut_note(&cut_by)
     };
     Ok(Output::new(Value::Array(all), text))
 }
@@ -239,13 +247,17 @@ async fn destructions(services: Services) -> Result<Output, Error> {
         "REASON",
     ]);
     let mut all = Vec::new();
+    let mut cut_by = Vec::new();
     for (service, mut client) in services {
-        let tombstones = client
+        let answer = client
             .list_destructions(pb::ListDestructionsRequest {})
             .await
             .map_err(Error::from(service))?
-            .into_inner()
-            .tombstones;
+            .into_inner();
+        if answer.truncated {
+            cut_by.push(service);
+        }
+        let tombstones = answer.tombstones;
         for t in &tombstones {
             table.row(vec![
                 service.to_owned(),
@@ -268,7 +280,7 @@ async fn destructions(services: Services) -> Result<Output, Error> {
     let text = if table.is_empty() {
         "nothing destroyed".to_owned()
     } else {
-        table.render()
+        table.render() + &crate::output::cut_note(&cut_by)
     };
     Ok(Output::new(Value::Array(all), text))
 }
