@@ -13,12 +13,14 @@
 //! - `<mac>`: HMAC-SHA256 under `LINK_SECRET` of everything before it,
 //!   base64url without padding.
 //!
-//! Who verifies: every service that answers a request made with a link
-//! (complaints, notifications, intake) checks the token itself for the
-//! record it is asked about, beside the caller's `portal` role, so the
-//! public listener cannot read or act on any other complaint with its
-//! portal token alone; the public listener checks it first, to answer a
-//! bad link at once. All share one secret.
+//! Who holds the secret and who verifies: notifications signs (it writes
+//! the letters); complaints, notifications and intake verify every token
+//! sent with a request for the record the request names, beside the
+//! caller's `portal` role, so the public listener cannot read or act on
+//! any other complaint with its portal token alone. The public listener
+//! holds no secret: it can neither make nor check a link, only read which
+//! record a token claims ([`peek`]) and pass the token on; a bad link is
+//! refused by the service and the page says only that it no longer works.
 //!
 //! Why a token is refused ([`LinkError`]) is kept apart for the record
 //! (a counter and a log line name the kind); a complainant is only ever
@@ -232,6 +234,71 @@ impl LinkKey {
     }
 }
 
+/// What a token claims, read WITHOUT checking it: for the public listener,
+/// which holds no secret and so can neither make nor check a link, to know
+/// which record to ask the services about (they check the token). `None`
+/// when it is not a token of this format.
+pub fn peek(token: &str) -> Option<(Purpose, &str)> {
+    if token.len() > 256 {
+        return None;
+    }
+    let mut parts = token.split('.');
+    let (Some(VERSION), Some(code), Some(record), Some(_), Some(_), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let purpose = Purpose::from_code(code)?;
+    record_ok(record).then_some((purpose, record))
+}
+
+/// Counts of refused links by kind, for a service's metrics: the kinds
+/// are fixed names, never anything from the token.
+#[derive(Debug, Default)]
+pub struct Refusals {
+    counts: [std::sync::atomic::AtomicU64; Refusals::KINDS.len()],
+}
+
+impl Refusals {
+    /// Every kind counted: [`LinkError::kind`]s, and `links_off` (no
+    /// `LINK_SECRET` set, so no link can be checked).
+    pub const KINDS: [&'static str; 7] = [
+        "malformed",
+        "unknown_version",
+        "tampered",
+        "expired",
+        "wrong_purpose",
+        "wrong_record",
+        "links_off",
+    ];
+
+    pub const fn new() -> Self {
+        Self {
+            counts: [const { std::sync::atomic::AtomicU64::new(0) }; Refusals::KINDS.len()],
+        }
+    }
+
+    /// Counts one refusal of `kind` (one of [`Refusals::KINDS`]).
+    pub fn record(&self, kind: &str) {
+        if let Some(i) = Self::KINDS.iter().position(|k| *k == kind) {
+            self.counts[i].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// Each kind with its count so far.
+    pub fn counts(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        Self::KINDS
+            .iter()
+            .zip(&self.counts)
+            .map(|(k, c)| (*k, c.load(std::sync::atomic::Ordering::Relaxed)))
+    }
+}
+
 /// `LINK_SECRET` as a setting: absent is `None` (links off: letters carry
 /// none and the services refuse every link), present is checked.
 pub fn from_setting(raw: Option<&str>) -> Result<Option<LinkKey>, KeyError> {
@@ -325,6 +392,21 @@ mod tests {
             key().verify(&token.replacen("v1.", "v2.", 1), Purpose::Follow, NOW),
             Err(LinkError::UnknownVersion)
         );
+    }
+
+    #[test]
+    fn peek_reads_what_a_token_claims_without_trusting_it() {
+        let token = key().sign(Purpose::Follow, "CMP-2026-000123", NOW).unwrap();
+        assert_eq!(peek(&token), Some((Purpose::Follow, "CMP-2026-000123")));
+        assert_eq!(peek("v1.f.CMP-1.1"), None);
+        assert_eq!(peek("v2.f.CMP-1.1.x"), None);
+        assert_eq!(peek("v1.x.CMP-1.1.x"), None);
+        let refusals = Refusals::new();
+        refusals.record("expired");
+        refusals.record("expired");
+        refusals.record("not a kind");
+        assert!(refusals.counts().any(|(k, n)| k == "expired" && n == 2));
+        assert_eq!(refusals.counts().map(|(_, n)| n).sum::<u64>(), 2);
     }
 
     #[test]
