@@ -98,6 +98,7 @@ async fn r_conf_1_a_browser_sign_in_at_the_provider_gives_a_token_the_services_a
             command: Some(pb::ComplaintCommand {
                 reference: reference.clone(),
                 acting_user: "manager-north".into(),
+                expected_version: None,
             }),
             handler: "handler-north".into(),
             team: "north".into(),

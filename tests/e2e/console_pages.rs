@@ -437,6 +437,7 @@ async fn r_mon_1_r_mon_2_monitors_see_every_open_complaint_with_its_deadlines_mi
             command: Some(pb::ComplaintCommand {
                 reference: reference.clone(),
                 acting_user: "ccm-1".into(),
+                expected_version: None,
             }),
             kind: pb::ActionKind::FollowUp as i32,
             description: "Stork-almanac: call the exams office back".into(),

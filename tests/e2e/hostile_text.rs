@@ -783,6 +783,7 @@ async fn work_the_complaint(
             reference: reference.to_owned(),
             acting_user: "handler-1".into(),
         })
+            expected_version: None,
     };
     let hostile = |rule: Rule| value.text(rule);
     let plain = |_: Rule| "Plain words.".to_owned();
@@ -1080,6 +1081,7 @@ async fn every_accepted_value_of_every_staff_step_is_applied_by_every_service() 
                 acting_user: "handler-1".into(),
             }),
             how: t(fields::FREE_TEXT),
+                expected_version: None,
         };
         let first = staff.resolve_outside_procedure(resolve(&hostile)).await;
         retry(&case, "ResolveOutsideProcedure", &["how"], first, || {
@@ -1139,6 +1141,7 @@ async fn every_accepted_value_of_every_staff_step_is_applied_by_every_service() 
                     acting_user: value.text(fields::ACTOR_ID),
                 }),
                 at: None,
+                    expected_version: None,
                 method: pb::ContactMethod::Telephone as i32,
                 summary: "Plain words.".into(),
             })
@@ -1229,6 +1232,7 @@ async fn through_the_procedure(
             acting_user: user.to_owned(),
         })
     };
+            expected_version: None,
     let ok = |step: &str, answer: Result<tonic::Response<pb::ComplaintView>, tonic::Status>| {
         answer
             .unwrap_or_else(|s| panic!("{case}: {step}: {s:?}"))

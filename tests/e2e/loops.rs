@@ -309,6 +309,7 @@ async fn killed_retention_jobs_and_fact_consumers_come_back_and_still_destroy_wh
             command: Some(pb::ComplaintCommand {
                 reference: reference.clone(),
                 acting_user: "handler-1".into(),
+                expected_version: None,
             }),
             how: "Resolved by telephone the same day".into(),
         })

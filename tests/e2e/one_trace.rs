@@ -84,6 +84,7 @@ fn command(reference: &str) -> Option<pb::ComplaintCommand> {
     Some(pb::ComplaintCommand {
         reference: reference.into(),
         acting_user: "handler-1".into(),
+        expected_version: None,
     })
 }
 

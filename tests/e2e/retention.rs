@@ -126,6 +126,7 @@ async fn r_conf_2_the_retention_jobs_alone_destroy_what_is_past_its_period_in_al
             command: Some(pb::ComplaintCommand {
                 reference: a_ref.clone(),
                 acting_user: "handler-1".into(),
+                expected_version: None,
             }),
             how: "Resolved by telephone the same day".into(),
         })

@@ -58,6 +58,7 @@ fn acting(reference: &str, user: &str) -> Option<pb::ComplaintCommand> {
     Some(pb::ComplaintCommand {
         reference: reference.into(),
         acting_user: user.into(),
+        expected_version: None,
     })
 }
 

@@ -32,6 +32,9 @@ pub use notice::{complete_review, notice_filter, notice_id, record_notice};
 pub struct Acting {
     pub reference: ComplaintRef,
     pub user: StaffId,
+    /// The version the sender decided on, if it gave one: the command is
+    /// refused, with nothing appended, when the complaint is elsewhere.
+    pub expected_version: Option<u64>,
 }
 
 /// One wrong field: its path, the rule it breaks and why.

@@ -14,6 +14,11 @@ pub enum ComplaintsError {
     Refused(Refusal),
     #[error("no complaint {0}")]
     NotFound(String),
+    /// The command gave the version it was decided on and the complaint
+    /// has moved on since (the same form sent twice, or someone else's
+    /// step in between); nothing was stored.
+    #[error("the complaint is at version {current}, not {expected}")]
+    Changed { expected: u64, current: u64 },
     /// The caller's role or team does not reach this complaint (R-CONF-1);
     /// the refusal is already in the access audit.
     #[error("{0}")]
@@ -82,6 +87,12 @@ impl From<ComplaintsError> for Status {
             ComplaintsError::NotFound(reference) => {
                 Status::not_found(format!("no complaint {reference}"))
             }
+            ComplaintsError::Changed { expected, current } => platform::grpc::stale_version(
+                "command.expected_version",
+                &format!(
+                    "the complaint changed since version {expected} (it is at version {current} now), so nothing was done: read it again before deciding whether to send this again"
+                ),
+            ),
             ComplaintsError::Log(eventlog::Error::Conflict { .. }) => Status::aborted(
                 "the complaint changed while this command was decided; read it again and retry",
             ),

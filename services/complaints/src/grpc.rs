@@ -106,6 +106,7 @@ impl ComplaintsApi {
                 );
             }
             reach::check_command(&self.audit, who, &acting, &command, &state).await?;
+            still_at(&acting, &state)?;
             let now = self.clock.now();
             let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);
             let events = decide(&state, command, &ctx).map_err(ComplaintsError::Refused)?;
@@ -158,6 +159,7 @@ impl ComplaintsApi {
         let (acting, command) = parse(request, new_reference).map_err(ComplaintsError::Invalid)?;
         let old = self.loaded(&acting.reference).await?;
         reach::check_command(&self.audit, who, &acting, &command, &old).await?;
+        still_at(&acting, &old)?;
         let events = decide(&old, command, &ctx).map_err(ComplaintsError::Refused)?;
         let metadata = Metadata::new(Actor::User(acting.user.as_str().to_owned()));
         let after = Store::append(&mut tx, &old, &events, &metadata, ctx.today).await?;
@@ -352,6 +354,21 @@ fn within_reach(who: &Principal, filter: &mut pb::ListWorkQueueRequest) -> Resul
 
 fn violation(field: &str, rule: &'static str, description: &str) -> ComplaintsError {
     ComplaintsError::Invalid(vec![edge::FieldViolation {
+/// Double submission: a command naming the version it was decided on
+/// (`command.expected_version`) is refused, with nothing appended, when the
+/// complaint is no longer there. Past this check the append expects
+/// exactly that version ([`Store::append`] expects the version loaded), so
+/// a command landing in between is refused too (ABORTED either way).
+fn still_at(acting: &Acting, state: &Complaint) -> Result<(), ComplaintsError> {
+    match acting.expected_version {
+        Some(expected) if expected != state.version => Err(ComplaintsError::Changed {
+            expected,
+            current: state.version,
+        }),
+        _ => Ok(()),
+    }
+}
+
         field: field.into(),
         rule,
         description: description.into(),

@@ -39,6 +39,21 @@ pub fn invalid_argument(violations: &[FieldViolation]) -> tonic::Status {
     tonic::Status::with_error_details(tonic::Code::InvalidArgument, message, details)
 }
 
+/// ABORTED because the version a request expected (`field`) no longer
+/// holds: the target changed since the caller read it. One
+/// google.rpc.BadRequest violation names the field, so a client tells this
+/// apart from a collision it may simply retry, and shows it for what it is.
+pub fn stale_version(field: &str, description: &str) -> tonic::Status {
+    use tonic_types::{ErrorDetails, StatusExt};
+    let mut details = ErrorDetails::new();
+    details.add_bad_request_violation(field, description);
+    tonic::Status::with_error_details(
+        tonic::Code::Aborted,
+        format!("{field}: {description}"),
+        details,
+    )
+}
+
 /// The most metadata (HTTP/2 header list, decoded) a request may carry.
 /// A request over it is refused by the transport before any service code
 /// runs (hyper answers HTTP 431 with no grpc-status), so a tonic client

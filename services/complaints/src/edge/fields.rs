@@ -184,6 +184,7 @@ impl Fields {
         Some(Acting {
             reference: reference?,
             user: user?,
+            expected_version: c.expected_version,
         })
     }
 

@@ -70,6 +70,7 @@ fn outcome() -> impl Strategy<Value = pb::RecordOutcomeRequest> {
                 command: Some(pb::ComplaintCommand {
                     reference,
                     acting_user,
+                    expected_version: None,
                 }),
                 stage,
                 decision,

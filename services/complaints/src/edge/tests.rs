@@ -11,6 +11,7 @@ fn command() -> Option<pb::ComplaintCommand> {
     Some(pb::ComplaintCommand {
         reference: REF.into(),
         acting_user: "s.jones".into(),
+        expected_version: None,
     })
 }
 
@@ -72,6 +73,7 @@ fn r_rec_1_a_bare_command_names_its_own_wrong_fields() {
     let bare = pb::ComplaintCommand {
         reference: "nope".into(),
         acting_user: "two words".into(),
+        expected_version: None,
     };
     assert_eq!(
         refused(bare.into_command()),
@@ -97,6 +99,7 @@ fn every_wrong_field_of_a_request_is_reported_at_once() {
         command: Some(pb::ComplaintCommand {
             reference: String::new(),
             acting_user: String::new(),
+            expected_version: None,
         }),
         at: None,
         method: 0,

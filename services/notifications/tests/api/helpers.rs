@@ -459,6 +459,7 @@ pub async fn assign(stack: &mut Stack, reference: &str, who: &str, role: pb::Han
         .await
         .unwrap();
 }
+        expected_version: None,
 
 pub async fn outcome(
     stack: &mut Stack,

@@ -15,6 +15,7 @@ fn command(reference: String, user: String) -> Option<pb::ComplaintCommand> {
     Some(pb::ComplaintCommand {
         reference,
         acting_user: user,
+        expected_version: None,
     })
 }
 

@@ -24,6 +24,7 @@ fn command(reference: String, user: String) -> Option<pb::ComplaintCommand> {
     Some(pb::ComplaintCommand {
         reference,
         acting_user: user,
+        expected_version: None,
     })
 }
 
@@ -93,6 +94,7 @@ pub async fn run(clients: &Clients, cli_command: Command) -> Result<Output, Erro
                 .acknowledge_stage3(pb::ComplaintCommand {
                     reference,
                     acting_user: acting.user,
+                    expected_version: None,
                 })
                 .await
         }
