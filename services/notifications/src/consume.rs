@@ -323,80 +323,25 @@ pub fn unlisted_lookups() -> u64 {
 }
 
 impl Directory {
+    /// Reads the setting with the platform's one reader of it
+    /// ([`platform::staff::Directory`], which the console uses too).
     pub fn parse(text: &str) -> Result<Self, String> {
-        if text.trim_start().starts_with('{') {
-            return Self::parse_json(text);
-        }
-        let mut directory = Self::default();
-        for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
-            let parts: Vec<&str> = entry.split('|').map(str::trim).collect();
-            let [id, name, email] = parts[..] else {
-                return Err(format!("{entry:?}: expected id|Name|email"));
-            };
-            directory.insert(id, name, email)?;
-        }
-        Ok(directory)
-    }
-
-    fn parse_json(text: &str) -> Result<Self, String> {
-        use serde_json::Value;
-        let expected = r#"expected {"staff": {"<id>": {"name": "...", "email": "..."}}, "unlisted": {"name": "...", "email": "..."}}"#;
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}; {expected}"))?;
-        let Value::Object(top) = value else {
-            return Err(expected.into());
-        };
-        let person = |id: &str, v: &Value| -> Result<(String, String), String> {
-            let field = |key: &str| {
-                v.get(key)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or_else(|| format!("{id:?}: \"{key}\" is required; {expected}"))
-            };
-            Ok((field("name")?, field("email")?))
+        let read = platform::staff::Directory::parse(text)?;
+        let contact = |m: &platform::staff::Member| letters::StaffContact {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            email: m.email.clone(),
         };
         let mut directory = Self::default();
-        for (key, v) in &top {
-            match (key.as_str(), v) {
-                ("staff", Value::Object(staff)) => {
-                    for (id, entry) in staff {
-                        if id.trim() == core::UNLISTED {
-                            return Err(
-                                "the unlisted mailbox is given as \"unlisted\", not as staff id \"*\""
-                                    .into(),
-                            );
-                        }
-                        let (name, email) = person(id, entry)?;
-                        directory.insert(id, &name, &email)?;
-                    }
-                }
-                ("unlisted", entry) => {
-                    let (name, email) = person("unlisted", entry)?;
-                    directory.insert(core::UNLISTED, &name, &email)?;
-                }
-                (other, _) => return Err(format!("{other:?} is not expected; {expected}")),
-            }
+        for member in read.members() {
+            directory.0.insert(member.id.clone(), contact(member));
+        }
+        if let Some(mailbox) = read.unlisted() {
+            directory
+                .0
+                .insert(core::UNLISTED.to_owned(), contact(mailbox));
         }
         Ok(directory)
-    }
-
-    fn insert(&mut self, id: &str, name: &str, email: &str) -> Result<(), String> {
-        let (id, name, email) = (id.trim(), name.trim(), email.trim());
-        if id.is_empty() || name.is_empty() {
-            return Err(format!("{id:?}: a staff id and a name are required"));
-        }
-        if !email.contains('@') {
-            return Err(format!("{id:?}: {email:?} is not an email address"));
-        }
-        self.0.insert(
-            id.to_owned(),
-            letters::StaffContact {
-                id: id.to_owned(),
-                name: name.to_owned(),
-                email: email.to_owned(),
-            },
-        );
-        Ok(())
     }
 }
 

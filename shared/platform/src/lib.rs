@@ -16,6 +16,7 @@
 //!   request may carry.
 //! - [`metrics`]: Prometheus metrics on their own port (`METRICS_ADDR`).
 //! - [`run`]: the whole life of a service process, for a thin `main.rs`.
+//! - [`staff`]: the staff directory (`STAFF_DIRECTORY`), staff ids to names.
 //! - [`supervise`]: every background loop is started again when it fails,
 //!   and health is NOT_SERVING while one is down; [`Faults`] lets tests
 //!   make loops fail.
@@ -36,6 +37,7 @@ mod run;
 mod runtime;
 mod settings;
 pub mod shutdown;
+pub mod staff;
 pub mod status;
 pub mod subject;
 pub mod supervise;
