@@ -352,8 +352,6 @@ fn within_reach(who: &Principal, filter: &mut pb::ListWorkQueueRequest) -> Resul
     }
 }
 
-fn violation(field: &str, rule: &'static str, description: &str) -> ComplaintsError {
-    ComplaintsError::Invalid(vec![edge::FieldViolation {
 /// Double submission: a command naming the version it was decided on
 /// (`command.expected_version`) is refused, with nothing appended, when the
 /// complaint is no longer there. Past this check the append expects
@@ -369,6 +367,8 @@ fn still_at(acting: &Acting, state: &Complaint) -> Result<(), ComplaintsError> {
     }
 }
 
+fn violation(field: &str, rule: &'static str, description: &str) -> ComplaintsError {
+    ComplaintsError::Invalid(vec![edge::FieldViolation {
         field: field.into(),
         rule,
         description: description.into(),
