@@ -782,8 +782,8 @@ async fn work_the_complaint(
         Some(pb::ComplaintCommand {
             reference: reference.to_owned(),
             acting_user: "handler-1".into(),
-        })
             expected_version: None,
+        })
     };
     let hostile = |rule: Rule| value.text(rule);
     let plain = |_: Rule| "Plain words.".to_owned();
@@ -1079,9 +1079,9 @@ async fn every_accepted_value_of_every_staff_step_is_applied_by_every_service() 
             command: Some(pb::ComplaintCommand {
                 reference: reference.clone(),
                 acting_user: "handler-1".into(),
+                expected_version: None,
             }),
             how: t(fields::FREE_TEXT),
-                expected_version: None,
         };
         let first = staff.resolve_outside_procedure(resolve(&hostile)).await;
         retry(&case, "ResolveOutsideProcedure", &["how"], first, || {
@@ -1139,9 +1139,9 @@ async fn every_accepted_value_of_every_staff_step_is_applied_by_every_service() 
                 command: Some(pb::ComplaintCommand {
                     reference: reference.clone(),
                     acting_user: value.text(fields::ACTOR_ID),
+                    expected_version: None,
                 }),
                 at: None,
-                    expected_version: None,
                 method: pb::ContactMethod::Telephone as i32,
                 summary: "Plain words.".into(),
             })
@@ -1230,9 +1230,9 @@ async fn through_the_procedure(
         Some(pb::ComplaintCommand {
             reference: reference.to_owned(),
             acting_user: user.to_owned(),
+            expected_version: None,
         })
     };
-            expected_version: None,
     let ok = |step: &str, answer: Result<tonic::Response<pb::ComplaintView>, tonic::Status>| {
         answer
             .unwrap_or_else(|s| panic!("{case}: {step}: {s:?}"))
