@@ -441,6 +441,7 @@ pub fn acting(reference: &str, user: &str) -> Option<pb::ComplaintCommand> {
     Some(pb::ComplaintCommand {
         reference: reference.into(),
         acting_user: user.into(),
+        expected_version: None,
     })
 }
 
@@ -459,7 +460,6 @@ pub async fn assign(stack: &mut Stack, reference: &str, who: &str, role: pb::Han
         .await
         .unwrap();
 }
-        expected_version: None,
 
 pub async fn outcome(
     stack: &mut Stack,
