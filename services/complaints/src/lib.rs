@@ -3,6 +3,8 @@
 //!
 //! - [`domain`]: the pure core, `decide` and `evolve`, every rule.
 //! - [`opening`]: opens a complaint for each acceptance intake publishes.
+//! - [`receipts`]: the escalation windows run from the outcome's receipt
+//!   the notifications service reports.
 //! - [`grpc`] with [`edge`] and [`view`]: commands and queries for staff.
 //! - [`store`]: the streams and the read model behind the work queue.
 //! - [`watcher`]: deadline-approaching and deadline-missed, exactly once.
@@ -17,6 +19,7 @@ pub mod metrics;
 pub mod opening;
 pub mod qualifications;
 pub mod reach;
+pub mod receipts;
 pub mod regulator_notice;
 pub mod retention;
 pub mod settings;
@@ -65,6 +68,19 @@ impl Application {
         };
         let consumer = ConsumerSettings::new(opening::CONSUMER, runtime.bus().all_from("intake"));
         runtime.consume(consumer, opening).await?;
+        // R-S2-1, R-S3-1: the escalation windows run from the receipt of
+        // the outcome notifications reports.
+        let receipts = receipts::RecordReceipts {
+            store: store.clone(),
+            settings: own.clone(),
+            clock: clock.clone(),
+        };
+        let only = <complaints_proto::v1::OutcomeDelivered as prost::Name>::full_name();
+        let consumer = ConsumerSettings::new(
+            receipts::CONSUMER,
+            runtime.bus().subject("notifications", &only),
+        );
+        runtime.consume(consumer, receipts).await?;
         let watcher = watcher::Watcher {
             store: store.clone(),
             settings: own.clone(),

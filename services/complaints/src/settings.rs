@@ -46,6 +46,7 @@ impl ComplaintsSettings {
         "STAGE3_ACKNOWLEDGEMENT_WORKING_DAYS",
         "STAGE3_RESPONSE_WORKING_DAYS",
         "ESCALATION_WINDOW_DAYS",
+        "POSTAL_DELIVERY_WORKING_DAYS",
         "DEADLINE_WARNING_WORKING_DAYS",
         "NEW_ISSUES_WITHIN_MONTHS",
         "QUALIFICATIONS_FILE",
@@ -89,6 +90,9 @@ impl ComplaintsSettings {
         if policy.escalation_window == 0 {
             return Err(invalid("ESCALATION_WINDOW_DAYS", "must be at least 1"));
         }
+        // R-S2-1, R-S3-1: 0 counts a posted outcome as received the day it
+        // is posted.
+        policy.postal_delivery = WorkingDays::new(source.get("POSTAL_DELIVERY_WORKING_DAYS", 2)?);
         policy.deadline_warning = working_days(source, "DEADLINE_WARNING_WORKING_DAYS", 2)?;
         // R-UPC-2: the prescribed timescale for new issues after closure.
         policy.new_issues_within_months = source.get("NEW_ISSUES_WITHIN_MONTHS", 6)?;

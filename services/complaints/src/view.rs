@@ -69,7 +69,24 @@ pub fn next_deadline(
     state
         .live_deadlines()
         .min_by_key(|d| (d.due_on, d.kind))
-        .map(|d| (d.kind, d.due_on, today > d.due_on))
+        .map(|d| {
+            (
+                d.kind,
+                d.due_on,
+                today > d.due_on && !awaits_receipt(state, d.kind),
+            )
+        })
+}
+
+/// R-S2-1, R-S3-1: an escalation window whose outcome has not yet been
+/// reported received is open whatever its expected end, so never overdue.
+fn awaits_receipt(state: &Complaint, kind: DeadlineKind) -> bool {
+    match kind {
+        DeadlineKind::EscalationWindow(stage) => state
+            .stage_record(stage)
+            .is_some_and(|r| r.outcome_received.is_none()),
+        _ => false,
+    }
 }
 
 /// Proto value of a domain deadline kind (and the stage for an escalation
@@ -141,6 +158,9 @@ fn outcome_views(state: &Complaint) -> Vec<pb::OutcomeView> {
             escalation_window_ends_on: (window_end(o.stage).or(o.escalation_window_ends_on))
                 .map(date),
             remedies: o.remedies.iter().map(remedy_view).collect(),
+            received_on: (state.stage_record(o.stage))
+                .and_then(|r| r.outcome_received.as_ref())
+                .map(|r| date(r.received_on)),
         })
         .collect()
 }

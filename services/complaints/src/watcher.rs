@@ -97,9 +97,10 @@ impl Watcher {
 }
 
 /// What the watcher asks of a complaint today: a missed escalation window
-/// closes it (R-S2-1, R-S3-1); other deadlines are marked approaching
-/// within the warning period and missed once past; a contact restriction
-/// whose review date has come is marked due for review (R-UPC-1).
+/// closes it once the outcome's receipt is known (R-S2-1, R-S3-1); other
+/// deadlines are marked approaching within the warning period and missed
+/// once past; a contact restriction whose review date has come is marked
+/// due for review (R-UPC-1).
 fn due_commands(
     state: &Complaint,
     today: chrono::NaiveDate,
@@ -114,7 +115,14 @@ fn due_commands(
     }
     for deadline in state.live_deadlines() {
         match deadline.kind {
-            DeadlineKind::EscalationWindow(_) if deadline.due_on < today => {
+            // R-S2-1, R-S3-1: counted from the complainant's receipt of
+            // the outcome; until it is known the window stays open.
+            DeadlineKind::EscalationWindow(stage)
+                if deadline.due_on < today
+                    && state
+                        .stage_record(stage)
+                        .is_some_and(|r| r.outcome_received.is_some()) =>
+            {
                 commands.push(Command::CloseUnescalated)
             }
             DeadlineKind::EscalationWindow(_) => {}

@@ -14,6 +14,7 @@
 pub mod access;
 pub mod consume;
 pub mod core;
+pub mod delivered;
 pub mod grpc;
 pub mod metrics;
 pub mod reach;

@@ -378,10 +378,23 @@ pub async fn command(
     let row = lock(tx, id).await?;
     let before = row.delivery();
     let events = decide(&before, command, policy)?;
-    let encoded: Vec<NewEvent> = events
+    let mut encoded: Vec<NewEvent> = events
         .iter()
         .map(|e| encode(id, e, Metadata::new(actor.clone())))
         .collect();
+    // R-S2-1, R-S3-1: an outcome reaching the complainant is the fact the
+    // escalation window counts from, published beside its sending.
+    if events
+        .iter()
+        .any(|e| matches!(e, DeliveryEvent::Sent { .. }))
+        && let Some(fact) = crate::delivered::outcome_delivered(&row, now)
+    {
+        encoded.push(NewEvent::new(
+            pb::OutcomeDelivered::full_name(),
+            fact.encode_to_vec(),
+            Metadata::new(actor.clone()),
+        ));
+    }
     let version = eventlog::append_in(
         tx,
         &stream_of(id),

@@ -111,6 +111,7 @@ events!(
     UpdateRecorded,
     ReferredToLineManager,
     OutcomeRecorded,
+    OutcomeReceived,
     StageEscalated,
     InvestigationDecided,
     Stage3Acknowledged,

@@ -18,6 +18,9 @@ pub enum Command {
     RecordUpdate(RecordUpdate),
     ReferToLineManager(ReferToLineManager),
     RecordOutcome(RecordOutcome),
+    /// R-S2-1, R-S3-1: the notifications service reports the outcome
+    /// delivered to the complainant.
+    RecordOutcomeReceipt(RecordOutcomeReceipt),
     RequestEscalation(RequestEscalation),
     DecideInvestigation(DecideInvestigation),
     AcknowledgeStage3,
@@ -85,6 +88,7 @@ impl Command {
             Command::RecordUpdate(_) => "RecordUpdate",
             Command::ReferToLineManager(_) => "ReferToLineManager",
             Command::RecordOutcome(_) => "RecordOutcome",
+            Command::RecordOutcomeReceipt(_) => "RecordOutcomeReceipt",
             Command::RequestEscalation(_) => "RequestEscalation",
             Command::DecideInvestigation(_) => "DecideInvestigation",
             Command::AcknowledgeStage3 => "AcknowledgeStage3",
@@ -124,6 +128,15 @@ pub struct Open {
     pub raised_from: Option<ComplaintRef>,
     /// The portal account that submitted it, if one did (R-CONF-1).
     pub submitted_by: Option<Name>,
+}
+
+/// The `stage` outcome reached the complainant's channel on `sent_on`:
+/// accepted by the mail server, or posted (R-S2-1, R-S3-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordOutcomeReceipt {
+    pub stage: Stage,
+    pub by_post: bool,
+    pub sent_on: NaiveDate,
 }
 
 /// Allocate the current stage to a member of staff.

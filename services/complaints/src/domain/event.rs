@@ -20,6 +20,7 @@ pub enum Event {
     UpdateRecorded(UpdateRecorded),
     ReferredToLineManager(ReferredToLineManager),
     OutcomeRecorded(OutcomeRecorded),
+    OutcomeReceived(OutcomeReceived),
     StageEscalated(StageEscalated),
     InvestigationDecided(InvestigationDecided),
     Stage3Acknowledged(Stage3Acknowledged),
@@ -122,12 +123,32 @@ pub struct OutcomeRecorded {
     /// R-OUT-4: a failure in the assessment process was found.
     pub assessment_failure_found: bool,
     pub issued_on: NaiveDate,
-    /// Last day to ask for the next stage (R-S2-1, R-S3-1); none at Stage 3.
+    /// Last day to ask for the next stage (R-S2-1, R-S3-1) if the outcome
+    /// is emailed on `issued_on`, what an email states; none at Stage 3.
+    /// The window enforced runs from the receipt ([`OutcomeReceived`]).
     pub escalation_window_ends_on: Option<NaiveDate>,
+    /// The same if the outcome is posted on `issued_on`, what a letter
+    /// states: posting day, the delivery working days, then the window.
+    /// `None` at Stage 3 and on outcomes stored before it was kept.
+    pub escalation_window_ends_on_by_post: Option<NaiveDate>,
     /// Who recorded the outcome (the acting user), a decider of the stage
     /// beside its handler; `None` only on outcomes stored before it was
     /// kept whose metadata named no staff member.
     pub recorded_by: Option<StaffId>,
+}
+
+/// The complainant received a stage's outcome (R-S2-1, R-S3-1): the day
+/// it was emailed, or the policy's delivery working days after it was
+/// posted, as the notifications service reported it. The escalation window
+/// now ends `window_ends_on`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeReceived {
+    pub stage: Stage,
+    pub by_post: bool,
+    /// The day it was emailed or posted.
+    pub sent_on: NaiveDate,
+    pub received_on: NaiveDate,
+    pub window_ends_on: NaiveDate,
 }
 
 /// The complainant's request for the next stage was accepted and the

@@ -46,6 +46,11 @@ pub fn evolve(mut state: Complaint, event: &Event) -> Complaint {
                 record.outcome = Some(e.clone());
             }
         }
+        Event::OutcomeReceived(e) => {
+            if let Some(record) = state.stages.get_mut(&e.stage) {
+                record.outcome_received = Some(e.clone());
+            }
+        }
         Event::StageEscalated(e) => {
             enter(
                 &mut state,

@@ -22,6 +22,10 @@ pub struct Policy {
     /// R-S2-1, R-S3-1: the next stage must be asked for within this many
     /// calendar days of receipt of an outcome (default 14).
     pub escalation_window: u32,
+    /// R-S2-1, R-S3-1: a posted outcome is received this many working days
+    /// after the day it is posted (default 2); an emailed one the day it is
+    /// sent.
+    pub postal_delivery: WorkingDays,
     /// A deadline counts as approaching this many working days before it is
     /// due (default 2).
     pub deadline_warning: WorkingDays,
@@ -50,6 +54,7 @@ impl Policy {
             stage3_acknowledgement: WorkingDays::new(5),
             stage3_response: WorkingDays::new(20),
             escalation_window: 14,
+            postal_delivery: WorkingDays::new(2),
             deadline_warning: WorkingDays::new(2),
             new_issues_within_months: 6,
             compliance_manager,

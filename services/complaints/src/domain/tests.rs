@@ -9,6 +9,7 @@ mod confidentiality;
 mod deadlines;
 mod opening;
 mod outcomes;
+mod receipt;
 mod sequences;
 
 mod stage1;

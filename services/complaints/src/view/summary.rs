@@ -36,6 +36,15 @@ pub fn summary(event: &Event) -> String {
             format!("Referred to the line manager ({}): now at Stage 2", e.team)
         }
         Event::OutcomeRecorded(e) => outcome(e),
+        Event::OutcomeReceived(e) => format!(
+            "{} outcome received by the complainant on {} ({} on {}): the window to ask for \
+             the next stage ends {}",
+            e.stage,
+            e.received_on,
+            if e.by_post { "posted" } else { "emailed" },
+            e.sent_on,
+            e.window_ends_on
+        ),
         Event::StageEscalated(e) => format!(
             "Escalated to {} at the complainant's request received {} ({})",
             e.to,

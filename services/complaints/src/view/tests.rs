@@ -209,6 +209,7 @@ fn r_mon_1_a_stage_1_outcome_shows_met_deadlines_the_outcome_and_its_window() {
                 description: "sorry".into(),
                 ..Default::default()
             }],
+            received_on: None,
         }],
         actions: vec![],
         qualification_code: "L3-DIP".into(),
@@ -225,9 +226,21 @@ fn r_mon_1_a_stage_1_outcome_shows_met_deadlines_the_outcome_and_its_window() {
 
 #[test]
 fn r_s2_1_the_escalation_window_is_next_and_overdue_once_it_has_passed() {
-    let case = Case::stage1_outcome();
+    let mut case = Case::stage1_outcome();
     let window = DeadlineKind::EscalationWindow(Stage::One);
     let due = day(2026, 3, 30);
+    assert_eq!(
+        next_deadline(&case.state, day(2026, 3, 31)),
+        Some((window, due, false)),
+        "not yet reported delivered: the window is open"
+    );
+    case.ok(Command::RecordOutcomeReceipt(
+        crate::domain::command::RecordOutcomeReceipt {
+            stage: Stage::One,
+            by_post: false,
+            sent_on: day(2026, 3, 16),
+        },
+    ));
     assert_eq!(
         next_deadline(&case.state, day(2026, 3, 30)),
         Some((window, due, false))
@@ -235,6 +248,10 @@ fn r_s2_1_the_escalation_window_is_next_and_overdue_once_it_has_passed() {
     assert_eq!(
         next_deadline(&case.state, day(2026, 3, 31)),
         Some((window, due, true))
+    );
+    assert_eq!(
+        case.view().outcomes[0].received_on,
+        Some(date(day(2026, 3, 16)))
     );
 }
 
@@ -446,6 +463,7 @@ fn r_out_1_an_outcome_line_gives_the_stage_decision_and_remedy_count() {
         assessment_failure_found: false,
         issued_on: day(2026, 3, 16),
         escalation_window_ends_on: Some(day(2026, 3, 30)),
+        escalation_window_ends_on_by_post: None,
         recorded_by: None,
     });
     assert_eq!(

@@ -12,6 +12,7 @@ mod monitors;
 mod opening;
 mod platform_edges;
 mod promises;
+mod receipts;
 mod retention;
 mod rules;
 mod stages;

@@ -194,8 +194,9 @@ async fn r_s2_2_stage_2_without_a_stage_1_outcome_is_refused() {
     stack.cleanup().await;
 }
 
-/// R-S3-1: a Stage 3 request on day 15 after the Stage 2 outcome is refused;
-/// day 14 would have been in time (R-S2-1 likewise for Stage 2).
+/// R-S3-1: a Stage 3 request on day 15 after the Stage 2 outcome, emailed
+/// the day it was issued, is refused; day 14 would have been in time (R-S2-1
+/// likewise for Stage 2).
 #[tokio::test]
 async fn r_s3_1_a_stage_3_request_on_day_15_is_refused() {
     let mut stack = Stack::spawn().await;
@@ -210,6 +211,7 @@ async fn r_s3_1_a_stage_3_request_on_day_15_is_refused() {
     )
     .await
     .unwrap();
+    emailed_on(&mut stack, &reference, pb::Stage::Stage1, date(2026, 3, 2)).await;
     stack
         .clock
         .set(crate::helpers::start() + Duration::days(15));
@@ -255,6 +257,7 @@ async fn r_s3_1_a_stage_3_request_on_day_15_is_refused() {
     )
     .await
     .unwrap();
+    emailed_on(&mut stack, &reference, pb::Stage::Stage2, date(2026, 3, 16)).await;
     // The Stage 2 outcome is issued on 16 March 2026: day 14 is 30 March, day 15 is 31 March.
     stack
         .clock
@@ -272,6 +275,15 @@ async fn r_s3_1_a_stage_3_request_on_day_15_is_refused() {
         "R-S3-1",
     );
     stack.cleanup().await;
+}
+
+/// Notifications reports the `stage` outcome emailed on `sent_on`, and the
+/// complaints service has taken it in (R-S2-1, R-S3-1).
+async fn emailed_on(stack: &mut Stack, reference: &str, stage: pb::Stage, sent_on: pb::Date) {
+    let email = pb::DeliveryChannel::Email;
+    let id = uuid::Uuid::now_v7();
+    crate::receipts::delivered(stack, id, reference, stage, email, sent_on).await;
+    crate::receipts::received(stack, reference, stage).await;
 }
 
 /// R-UPC-2: a closed complaint takes no more commands, but new issues open

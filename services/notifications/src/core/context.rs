@@ -118,6 +118,8 @@ fn escalation(e: &EscalationRight) -> Fields {
         ("grounds", e.grounds.iter().map(|g| g.key()).collect()),
         ("escalation_within_days", e.within_days.into()),
         ("escalation_last_date", iso(e.last_date)),
+        ("escalation_expected_by_post", iso(e.expected_by_post())),
+        ("escalation_last_date_by_post", iso(e.last_date_by_post)),
     ]
 }
 

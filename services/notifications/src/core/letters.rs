@@ -317,13 +317,38 @@ impl Remedy {
 }
 
 /// The right to ask for the next stage (R-S1-4, R-S2-1, R-S3-1).
+///
+/// The 14 days run from the complainant's receipt of the outcome. The
+/// complaints service works out the dates a letter states when it records
+/// the outcome, and counts the window it enforces from the delivery this
+/// service reports, which is never earlier, so a letter never promises
+/// more time than the complainant has:
+/// - an email is received the day it is sent, so it states the day it is
+///   sent (the outcome's day: it goes within minutes) plus 14 days;
+/// - a posted letter is received the configured delivery working days
+///   after it is posted, so it asks for a reply "within 14 days of
+///   receiving this letter" and states the date that gives when the letter
+///   is posted the day it is printed (the outcome's day): the expected day
+///   of receipt, and that day plus 14. A letter posted later, or an email
+///   sent later after a retry, leaves the complainant more time, never less.
 #[derive(Clone, PartialEq, Eq)]
 pub struct EscalationRight {
     pub to_stage: Stage,
     pub grounds: Vec<Ground>,
     /// Calendar days from the outcome to the last date.
     pub within_days: u32,
+    /// The last date if emailed on the outcome's day.
     pub last_date: NaiveDate,
+    /// The last date if posted on the outcome's day: `within_days` after
+    /// the day it is expected to arrive.
+    pub last_date_by_post: NaiveDate,
+}
+
+impl EscalationRight {
+    /// The day a letter posted on the outcome's day is expected to arrive.
+    pub fn expected_by_post(&self) -> NaiveDate {
+        self.last_date_by_post - chrono::Days::new(self.within_days.into())
+    }
 }
 
 /// R-OUT-1: the findings of Stage 1 or 2 and how to go further.

@@ -54,6 +54,19 @@ impl Stack {
     }
 
     pub async fn spawn_with(smtp: SmtpSink, extra: &[(&str, String)]) -> Self {
+        Self::spawn_clocked(smtp, extra, false).await
+    }
+
+    /// As [`Stack::spawn_with_staff`], with notifications on the shared
+    /// clock too, so the day an email is sent or a letter posted is the
+    /// day the test set (an email that failed is retried only once the
+    /// clock is moved on).
+    pub async fn spawn_on_one_clock(smtp: SmtpSink) -> Self {
+        let staff = [("STAFF_DIRECTORY", STAFF_DIRECTORY.to_owned())];
+        Self::spawn_clocked(smtp, &staff, true).await
+    }
+
+    async fn spawn_clocked(smtp: SmtpSink, extra: &[(&str, String)], one_clock: bool) -> Self {
         let namespace = bus::testing::fresh_settings("notifications")
             .namespace
             .as_str()
@@ -99,9 +112,14 @@ impl Stack {
         notify_env.extend(extra.iter().cloned());
         let notifications_settings =
             platform::testing::settings("notifications", &namespace, &notify_env);
+        let notifications_clock: Arc<dyn platform::Clock> = if one_clock {
+            Arc::new(clock.clone())
+        } else {
+            Arc::new(SystemClock)
+        };
         let notifications = notifications::Application::build_with_clock(
             notifications_settings.clone(),
-            Arc::new(SystemClock),
+            notifications_clock,
         )
         .await
         .unwrap();

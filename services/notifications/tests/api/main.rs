@@ -10,6 +10,7 @@ mod hostile;
 mod letters;
 mod monitors;
 mod promises;
+mod receipt;
 mod retention;
 mod smtp;
 mod staff_directory;

@@ -224,6 +224,7 @@ impl Wire for ev::OutcomeRecorded {
             assessment_failure_found: self.assessment_failure_found,
             issued_on: date(self.issued_on),
             escalation_window_ends_on: opt_date(self.escalation_window_ends_on),
+            escalation_window_ends_on_by_post: opt_date(self.escalation_window_ends_on_by_post),
             recorded_by: self
                 .recorded_by
                 .as_ref()
@@ -248,7 +249,35 @@ impl Wire for ev::OutcomeRecorded {
                 "escalation_window_ends_on",
                 p.escalation_window_ends_on,
             )?,
+            escalation_window_ends_on_by_post: from_opt_date(
+                "escalation_window_ends_on_by_post",
+                p.escalation_window_ends_on_by_post,
+            )?,
             recorded_by: parse_opt("recorded_by", &p.recorded_by, StaffId::new)?,
+        })
+    }
+}
+
+impl Wire for ev::OutcomeReceived {
+    type Proto = v1::OutcomeReceived;
+
+    fn to_proto(&self) -> Self::Proto {
+        v1::OutcomeReceived {
+            stage: stage(self.stage),
+            by_post: self.by_post,
+            sent_on: date(self.sent_on),
+            received_on: date(self.received_on),
+            window_ends_on: date(self.window_ends_on),
+        }
+    }
+
+    fn from_proto(p: Self::Proto) -> Result<Self, Invalid> {
+        Ok(Self {
+            stage: from_stage("stage", p.stage)?,
+            by_post: p.by_post,
+            sent_on: from_date("sent_on", p.sent_on)?,
+            received_on: from_date("received_on", p.received_on)?,
+            window_ends_on: from_date("window_ends_on", p.window_ends_on)?,
         })
     }
 }

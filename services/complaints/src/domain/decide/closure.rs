@@ -164,18 +164,28 @@ pub(super) fn close_unescalated(state: &Complaint, ctx: &Context) -> Result<Vec<
             ));
         }
     };
-    let Some(outcome) = state.current_record().and_then(|r| r.outcome.as_ref()) else {
+    let record = state.current_record();
+    if record.and_then(|r| r.outcome.as_ref()).is_none() {
         return Err(Refusal::precondition(
             rule,
             format!("the {stage} outcome has not been recorded, so no escalation window runs"),
+        ));
+    }
+    // The window runs from the complainant's receipt of the outcome; until
+    // it is known the complainant cannot have been late.
+    let Some(receipt) = record.and_then(|r| r.outcome_received.as_ref()) else {
+        return Err(Refusal::precondition(
+            rule,
+            format!(
+                "the {stage} outcome has not been reported delivered to the complainant, so \
+                 the escalation window is still open"
+            ),
         ));
     };
     let window_end = state
         .deadlines
         .get(&DeadlineKind::EscalationWindow(stage))
-        .map(|d| d.due_on)
-        .or(outcome.escalation_window_ends_on)
-        .unwrap_or(outcome.issued_on);
+        .map_or(receipt.window_ends_on, |d| d.due_on);
     if ctx.today <= window_end {
         return Err(Refusal::precondition(
             rule,

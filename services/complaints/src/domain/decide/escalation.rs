@@ -152,6 +152,9 @@ fn check_grounds(to: Stage, grounds: &[Grounds]) -> Result<(), Refusal> {
 
 /// The request follows the current stage's outcome and comes within its
 /// window (R-S2-1, R-S3-1), or relies on ground (c) at Stage 1 (R-S1-4).
+/// The window is 14 days from the complainant's receipt of the outcome
+/// (see [`super::receipt`]); until the notifications service reports the
+/// outcome delivered the complainant cannot be late, so the window is open.
 fn check_timing(
     state: &Complaint,
     from: Stage,
@@ -190,19 +193,23 @@ fn check_timing(
             ),
         ));
     }
+    let receipt = state
+        .current_record()
+        .and_then(|r| r.outcome_received.as_ref());
+    let Some(receipt) = receipt else {
+        return Ok(());
+    };
     let window_end = state
         .deadlines
         .get(&DeadlineKind::EscalationWindow(from))
-        .map(|d| d.due_on)
-        .or(outcome.escalation_window_ends_on)
-        .unwrap_or(outcome.issued_on);
+        .map_or(receipt.window_ends_on, |d| d.due_on);
     if received_on > window_end {
         return Err(Refusal::precondition(
             rule,
             format!(
                 "a {to} request must come within {} days of receipt of the {from} outcome \
-                 (received {received_on}, window ended {window_end})",
-                ctx.policy.escalation_window
+                 (outcome received {}, request received {received_on}, window ended {window_end})",
+                ctx.policy.escalation_window, receipt.received_on
             ),
         ));
     }

@@ -9,15 +9,17 @@ use crate::domain::event::{
 use crate::domain::refusal::Refusal;
 use crate::domain::state::{ClosedHow, Complaint};
 use crate::domain::types::{ActionKind, DeadlineKind, Decision, Remedy, Role, Stage};
+use chrono::NaiveDate;
 
 /// Records the written findings of the current stage (R-OUT-1; findings
 /// that are only punctuation or a placeholder such as "n/a" or "tbc" are
 /// refused) with its
 /// remedies (R-OUT-2) and, when an assessment failure was found, the three
 /// actions it opens (R-OUT-4). After Stage 1 or 2 the escalation window
-/// starts (R-S2-1, R-S3-1); the Stage 3 outcome is final and closes the
-/// complaint (R-S3-6), stating the right to refer a regulated qualification
-/// to its regulators (R-REG-2).
+/// starts (R-S2-1, R-S3-1), counted from the complainant's receipt of the
+/// outcome once it is known ([`LetterWindow`]); the Stage 3 outcome is
+/// final and closes the complaint (R-S3-6), stating the right to refer a
+/// regulated qualification to its regulators (R-REG-2).
 pub(super) fn record_outcome(
     state: &Complaint,
     c: RecordOutcome,
@@ -44,9 +46,7 @@ pub(super) fn record_outcome(
         ctx,
     )?;
 
-    let window_ends_on = stage
-        .next()
-        .map(|_| calendar::add_calendar_days(ctx.today, ctx.policy.escalation_window));
+    let window = LetterWindow::of(stage, ctx);
     let mut events = vec![Event::OutcomeRecorded(OutcomeRecorded {
         stage,
         decision: c.decision,
@@ -54,7 +54,8 @@ pub(super) fn record_outcome(
         remedies,
         assessment_failure_found: c.assessment_failure_found,
         issued_on: ctx.today,
-        escalation_window_ends_on: window_ends_on,
+        escalation_window_ends_on: window.map(|w| w.by_email),
+        escalation_window_ends_on_by_post: window.map(|w| w.by_post),
         recorded_by: Some(c.recorded_by),
     })];
     let response = match stage {
@@ -63,10 +64,14 @@ pub(super) fn record_outcome(
         Stage::Three => DeadlineKind::Stage3Response,
     };
     events.extend(meet(state, response, ctx.today));
-    if let Some(due_on) = window_ends_on {
+    if let Some(w) = window {
+        let by_post = state
+            .opened
+            .as_ref()
+            .is_some_and(|o| o.correspondence_by_post);
         events.push(Event::DeadlineSet(DeadlineSet {
             kind: DeadlineKind::EscalationWindow(stage),
-            due_on,
+            due_on: if by_post { w.by_post } else { w.by_email },
             set_on: ctx.today,
         }));
     }
@@ -95,6 +100,35 @@ pub(super) fn record_outcome(
         }));
     }
     Ok(events)
+}
+
+/// R-S2-1, R-S3-1: the last day to ask for the next stage as the outcome
+/// letter states it, counted from the letter's expected receipt: an email
+/// sent today is received today; a letter posted today is received after
+/// the policy's delivery working days. The window enforced runs from the
+/// receipt notifications reports ([`super::receipt`]), which is never
+/// earlier, so the date a letter states never promises more time than the
+/// complainant has. Until the receipt is known the escalation window's
+/// deadline is set to the date for the complainant's preferred channel.
+#[derive(Debug, Clone, Copy)]
+struct LetterWindow {
+    by_email: NaiveDate,
+    by_post: NaiveDate,
+}
+
+impl LetterWindow {
+    /// `None` at Stage 3, whose outcome is final (R-S3-6).
+    fn of(stage: Stage, ctx: &Context) -> Option<Self> {
+        stage.next()?;
+        let days = ctx.policy.escalation_window;
+        let posted_received = ctx
+            .calendar
+            .add_working_days(ctx.today, ctx.policy.postal_delivery);
+        Some(Self {
+            by_email: calendar::add_calendar_days(ctx.today, days),
+            by_post: calendar::add_calendar_days(posted_received, days),
+        })
+    }
 }
 
 /// The outcome is for the stage the complaint is at, once; Stage 2 needs its

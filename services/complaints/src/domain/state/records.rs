@@ -1,6 +1,6 @@
 use crate::domain::event::{
     ActionCompleted, ActionReassigned, DeadlineExtended, HandlerAssigned, InvestigationDecided,
-    OutcomeRecorded, StageEscalated,
+    OutcomeReceived, OutcomeRecorded, StageEscalated,
 };
 use crate::domain::types::{ActionId, ActionKind, DeadlineKind, NonEmptyText, StaffId, Stage};
 use chrono::NaiveDate;
@@ -28,6 +28,9 @@ pub struct StageRecord {
     pub previous_handlers: Vec<HandlerAssigned>,
     /// R-OUT-1: the stage's findings and outcome.
     pub outcome: Option<OutcomeRecorded>,
+    /// R-S2-1, R-S3-1: when the complainant received the outcome; until
+    /// then the escalation window is open.
+    pub outcome_received: Option<OutcomeReceived>,
     /// R-S3-3: Stage 3 only.
     pub investigation: Option<InvestigationDecided>,
     /// R-S3-4: Stage 3 only.
@@ -43,6 +46,7 @@ impl StageRecord {
             handler: None,
             previous_handlers: Vec::new(),
             outcome: None,
+            outcome_received: None,
             investigation: None,
             acknowledged_on: None,
         }

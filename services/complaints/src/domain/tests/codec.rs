@@ -89,7 +89,15 @@ pub fn samples() -> Vec<Event> {
             assessment_failure_found: true,
             issued_on: d,
             escalation_window_ends_on: Some(d),
+            escalation_window_ends_on_by_post: Some(d + chrono::Days::new(2)),
             recorded_by: Some(staff("recorder")),
+        }),
+        Event::OutcomeReceived(OutcomeReceived {
+            stage: Stage::Two,
+            by_post: true,
+            sent_on: d,
+            received_on: d + chrono::Days::new(2),
+            window_ends_on: d + chrono::Days::new(16),
         }),
         Event::StageEscalated(StageEscalated {
             to: Stage::Three,
@@ -245,7 +253,7 @@ fn every_event_survives_a_round_trip_through_its_protobuf_message() {
         seen.insert(event_type);
     }
     let all: std::collections::BTreeSet<_> = event_types().into_iter().collect();
-    assert_eq!(all.len(), 31);
+    assert_eq!(all.len(), 32);
     assert_eq!(seen, all, "a sample of every event type");
 }
 
@@ -321,6 +329,7 @@ fn r_out_2_compensation_of_zero_or_without_a_payment_date_cannot_be_decoded() {
             day: 2,
         }),
         escalation_window_ends_on: None,
+        escalation_window_ends_on_by_post: None,
         recorded_by: String::new(),
     };
     let paid = Some(v1::Date {

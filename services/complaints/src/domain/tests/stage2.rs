@@ -33,7 +33,7 @@ fn r_s2_1_a_stage_2_request_on_day_15_is_refused_with_a_clear_reason() {
     assert_eq!(
         refusal.to_string(),
         "R-S2-1: a Stage 2 request must come within 14 days of receipt of the Stage 1 outcome \
-         (received 2026-03-20, window ended 2026-03-19)"
+         (outcome received 2026-03-05, request received 2026-03-20, window ended 2026-03-19)"
     );
 }
 

@@ -124,6 +124,24 @@ pub fn escalate(to: Stage, grounds: &[Grounds], received_on: NaiveDate) -> Comma
     })
 }
 
+/// R-S2-1, R-S3-1: the `stage` outcome was emailed on `sent_on`.
+pub fn emailed(stage: Stage, sent_on: NaiveDate) -> Command {
+    Command::RecordOutcomeReceipt(RecordOutcomeReceipt {
+        stage,
+        by_post: false,
+        sent_on,
+    })
+}
+
+/// R-S2-1, R-S3-1: the `stage` outcome was posted on `posted_on`.
+pub fn posted(stage: Stage, posted_on: NaiveDate) -> Command {
+    Command::RecordOutcomeReceipt(RecordOutcomeReceipt {
+        stage,
+        by_post: true,
+        sent_on: posted_on,
+    })
+}
+
 pub fn decide_investigation() -> Command {
     Command::DecideInvestigation(DecideInvestigation {
         warranted: true,
@@ -169,19 +187,30 @@ impl Case {
         case
     }
 
-    /// A complaint with its Stage 1 outcome (not upheld) issued on `issued_on`.
+    /// A complaint with its Stage 1 outcome (not upheld) issued on
+    /// `issued_on`, emailed and so received that day.
     pub fn stage1_outcome(received_on: NaiveDate, issued_on: NaiveDate) -> Self {
+        let mut case = Case::stage1_outcome_unreceived(received_on, issued_on);
+        case.ok(emailed(Stage::One, issued_on));
+        case
+    }
+
+    /// A complaint with its Stage 1 outcome issued on `issued_on`, not yet
+    /// reported delivered.
+    pub fn stage1_outcome_unreceived(received_on: NaiveDate, issued_on: NaiveDate) -> Self {
         let mut case = Case::opened(received_on);
         case.on(issued_on).ok(not_upheld(Stage::One));
         case
     }
 
-    /// A complaint at Stage 2 with a manager, its outcome issued on `issued_on`.
+    /// A complaint at Stage 2 with a manager, its outcome issued on
+    /// `issued_on`, emailed and so received that day.
     pub fn stage2_outcome(received_on: NaiveDate, issued_on: NaiveDate) -> Self {
         let mut case = Case::stage1_outcome(received_on, received_on);
         case.ok(escalate(Stage::Two, &[Grounds::NotUnderstood], received_on));
         case.ok(assign("manager", Role::Manager));
         case.on(issued_on).ok(not_upheld(Stage::Two));
+        case.ok(emailed(Stage::Two, issued_on));
         case
     }
 

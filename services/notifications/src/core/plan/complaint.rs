@@ -352,6 +352,15 @@ fn outcome(
     let last_date = w.required_date(field, e.escalation_window_ends_on.as_ref())?;
     let within_days = u32::try_from((last_date - issued_on).num_days())
         .map_err(|_| w.invalid(field, "the window ends before the outcome was issued"))?;
+    // Outcomes recorded before the posted date was kept state the emailed one.
+    let field = "escalation_window_ends_on_by_post";
+    let last_date_by_post = w
+        .date(field, e.escalation_window_ends_on_by_post.as_ref())?
+        .unwrap_or(last_date);
+    if last_date_by_post < last_date {
+        let why = "a posted outcome's window ends before an emailed one's";
+        return Err(w.invalid(field, why).into());
+    }
     Ok(vec![Letter::StageOutcome(StageOutcome {
         reference,
         stage,
@@ -364,6 +373,7 @@ fn outcome(
             grounds: Ground::available_for(to_stage),
             within_days,
             last_date,
+            last_date_by_post,
         },
     })])
 }

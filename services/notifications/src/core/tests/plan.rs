@@ -325,6 +325,8 @@ fn r_s1_4_a_stage_1_outcome_carries_the_grounds_and_the_last_date_to_ask_for_sta
             ],
             within_days: 14,
             last_date: date(2027, 1, 20),
+            // An outcome without the posted date states the emailed one.
+            last_date_by_post: date(2027, 1, 20),
         }
     );
     assert_eq!(o.remedies[0].kind, RemedyKind::FinancialCompensation);

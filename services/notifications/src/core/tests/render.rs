@@ -45,6 +45,8 @@ fn stage_outcome(stage: Stage) -> StageOutcome {
             grounds: Ground::available_for(to_stage),
             within_days: 14,
             last_date: date(2027, 1, 20),
+            // Posted Wednesday 6 January, received Friday 8 January.
+            last_date_by_post: date(2027, 1, 22),
         },
     }
 }
@@ -333,6 +335,42 @@ fn r_s3_1_a_stage_2_outcome_gives_the_grounds_for_stage_3_and_the_last_date() {
             .contains("why you are dissatisfied with the outcome and what outcome you are seeking")
     );
     assert!(out.body.contains("the outcome of Stage 3 is final"));
+}
+
+/// R-S2-1: the 14 days run from receipt. An emailed outcome is received the
+/// day it is sent, so the email states that day plus 14; a posted one asks
+/// for a reply within 14 days of receiving the letter, and states the day
+/// it is expected to arrive if posted the day it was printed (two working
+/// days later) and the last day that gives.
+#[test]
+fn r_s2_1_a_posted_outcome_counts_the_14_days_from_receiving_the_letter() {
+    let letter = Letter::StageOutcome(stage_outcome(Stage::One));
+    let by_post = Recipient {
+        channel: Channel::Post {
+            lines: vec!["12 St James's Square".into()],
+            postcode: "SW1Y 4JH".into(),
+        },
+        ..complainant_by_email()
+    };
+    let posted = render(&letter, &by_post, &BuiltInTemplates).expect("renders");
+    let text = posted.body.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("please reply within 14 days of receiving this letter"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "We expect this letter to reach you by Friday 8 January 2027, which makes the last \
+             day Friday 22 January 2027."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("Wednesday 20 January 2027"), "{text}");
+    let emailed = rendered(&letter).body;
+    assert!(emailed.contains(
+        "please reply to this email within 14 days, that is by Wednesday 20 January 2027"
+    ));
+    assert!(!emailed.contains("receiving this letter"));
 }
 
 /// R-S3-6: final, closed, no further internal appeal, legal advice.
