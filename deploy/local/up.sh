@@ -38,8 +38,8 @@ if [ -z "${AUTH_DEV_SECRET:-}" ] && [ -z "${AUTH_JWKS_FILE:-}" ]; then
   set -a; . "$run/auth.env"; set +a
 fi
 
-# Staff names for letters (R-INT-8 and after): the sample directory, unless
-# the environment names the organisation's own.
+# Staff names for letters (R-INT-8 and after) and the console's pages: the
+# sample directory, unless the environment names the organisation's own.
 if [ -z "${STAFF_DIRECTORY:-}" ]; then
   export STAFF_DIRECTORY="$(cat deploy/local/staff-directory.json)"
 fi
@@ -97,6 +97,7 @@ else
   env "${console_auth[@]}" CONSOLE_ADDR="$console_addr" PUBLIC_ADDR="$public_addr" \
     INTAKE_URL="http://127.0.0.1:${ports[intake]}" COMPLAINTS_URL="http://127.0.0.1:${ports[complaints]}" \
     NOTIFICATIONS_URL="http://127.0.0.1:${ports[notifications]}" REPORTING_URL="http://127.0.0.1:${ports[reporting]}" \
+    STAFF_DIRECTORY="$STAFF_DIRECTORY" \
     nohup "$target/debug/console" >>"$log" 2>&1 &
   echo $! > "$pidfile"
   for _ in $(seq 1 60); do

@@ -784,3 +784,210 @@ async fn r_conf_1_the_console_refuses_to_start_with_the_development_sign_in_next
         "no sign-in at all is refused too"
     );
 }
+
+/// Double submission: the version a step form was shown with goes to the
+/// complaints service as `expected_version`; the same form sent twice is
+/// applied once, and the second sending is refused with "This complaint
+/// changed while you were working on it", what was typed kept, what
+/// changed since listed, and the form at the complaint's current version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_form_sent_twice_is_applied_once_and_the_second_sending_is_refused() {
+    let stack = Stack::spawn("console_twice").await;
+    let console = start_console(&stack.addrs, |_| {}).await;
+    let reference = submit(&stack, "console-twice").await;
+    let mut supervisor = Browser::new(&console);
+    supervisor.sign_in("supervisor-1", &["manager"], TEAM).await;
+    let page = supervisor
+        .step(
+            &reference,
+            "assign",
+            &[
+                ("handler", "handler-1"),
+                ("team", TEAM),
+                ("role", "handler"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+
+    let mut handler = Browser::new(&console);
+    handler.sign_in("handler-1", &["handler"], TEAM).await;
+    let path = format!("/complaints/{reference}/steps/record-contact");
+    let form = handler.get(&path).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let shown = view(&stack, &reference).await.version;
+    assert_eq!(form.hidden("expected_version"), shown.to_string());
+    let csrf = form.hidden("csrf_token");
+    let version = shown.to_string();
+    let sending = [
+        ("csrf_token", csrf.as_str()),
+        ("expected_version", version.as_str()),
+        ("method", "telephone"),
+        ("summary", "Talked through the missing certificate."),
+    ];
+    let first = handler.post(&path, &sending).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    let once = view(&stack, &reference).await;
+    assert!(once.version > shown, "the contact is recorded");
+
+    let second = handler.post(&path, &sending).await;
+    assert_eq!(second.status, 409, "{}", second.body);
+    assert!(
+        second
+            .body
+            .contains("This complaint changed while you were working on it"),
+        "{}",
+        second.body
+    );
+    assert!(
+        second
+            .body
+            .contains("Talked through the missing certificate."),
+        "what was typed is kept: {}",
+        second.body
+    );
+    assert!(
+        second.body.contains("id=\"changes\"") && second.body.contains("Contact recorded"),
+        "what changed since the form was shown: {}",
+        second.body
+    );
+    assert_eq!(
+        second.hidden("expected_version"),
+        once.version.to_string(),
+        "the form is at the complaint's current version"
+    );
+    let after = view(&stack, &reference).await;
+    assert_eq!(after.version, once.version, "the contact was recorded once");
+    let history = ComplaintsClient::new(channel(stack.addrs[1]).await)
+        .get_history(pb::GetHistoryRequest {
+            reference: reference.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        history
+            .entries
+            .iter()
+            .filter(|e| e.event_type.ends_with("ContactRecorded"))
+            .count(),
+        1,
+        "one contact event"
+    );
+}
+
+/// The staff directory of `deploy/local/staff-directory.json`, which
+/// `make up` gives the console and notifications alike.
+fn sample_staff_directory() -> std::sync::Arc<platform::staff::Directory> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../deploy/local/staff-directory.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    std::sync::Arc::new(platform::staff::Directory::parse(&text).unwrap())
+}
+
+/// Staff by name (`STAFF_DIRECTORY`): the header names who is signed in,
+/// the assign form offers staff by name and job title, and the queue, the
+/// complaint page, its timeline and its actions show names; an id the
+/// directory lacks is shown with "(not in the staff directory)".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_are_shown_by_name_from_the_staff_directory_and_an_unlisted_id_says_so() {
+    let stack = Stack::spawn("console_names").await;
+    let console = start_console(&stack.addrs, |s| s.staff = sample_staff_directory()).await;
+    let reference = submit(&stack, "console-names").await;
+
+    let mut manager = Browser::new(&console);
+    manager.sign_in("manager-1", &["manager"], TEAM).await;
+    let form = manager
+        .get(&format!("/complaints/{reference}/steps/assign"))
+        .await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body
+            .contains("You are signed in as <strong class=\"header__name\">Maria Moss</strong>"),
+        "the header names the person: {}",
+        form.body
+    );
+    assert!(
+        form.body
+            .contains("<select class=\"select\" id=\"handler\" name=\"handler\">"),
+        "who deals with it is chosen from the directory: {}",
+        form.body
+    );
+    assert!(
+        form.body.contains(
+            "<option value=\"handler-1\">Hannah Hughes, Customer Services Advisor</option>"
+        ),
+        "{}",
+        form.body
+    );
+    let page = manager
+        .step(
+            &reference,
+            "assign",
+            &[
+                ("handler", "handler-1"),
+                ("team", TEAM),
+                ("role", "handler"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("is assigned to Hannah Hughes."),
+        "the flash names them: {}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("id=\"handler\">Hannah Hughes, Customer Services Advisor (Handler"),
+        "the complaint page names who deals with it: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains(", by Maria Moss"),
+        "the timeline names who acted: {}",
+        page.body
+    );
+    let queue = manager.get("/queue?scope=team").await;
+    assert!(
+        queue.body.contains("<td>Hannah Hughes</td>"),
+        "the queue names the handler: {}",
+        queue.body
+    );
+
+    // An owner the directory lacks is shown as such, in the action list
+    // and in the form that reassigns it.
+    let mut handler = Browser::new(&console);
+    handler.sign_in("handler-1", &["handler"], TEAM).await;
+    let mut due = vec![
+        ("kind".to_owned(), "follow_up".to_owned()),
+        (
+            "description".to_owned(),
+            "Send the certificate again".to_owned(),
+        ),
+        ("owner".to_owned(), "print-room-7".to_owned()),
+    ];
+    date_fields("due_on", in_days(20), &mut due);
+    let page = handler.step(&reference, "add-action", &pairs(&due)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("<td>print-room-7 (not in the staff directory)</td>"),
+        "{}",
+        page.body
+    );
+    let reassign = handler
+        .get(&format!(
+            "/complaints/{reference}/steps/reassign-action?action_id=1&owner=print-room-7"
+        ))
+        .await;
+    assert!(
+        reassign.body.contains(
+            "<option value=\"print-room-7\" selected>print-room-7 (not in the staff directory)</option>"
+        ),
+        "{}",
+        reassign.body
+    );
+}

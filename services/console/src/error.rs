@@ -27,6 +27,10 @@ pub enum CallError {
     Denied(String),
     /// NOT_FOUND: the service's message.
     NotFound(String),
+    /// ABORTED naming `expected_version`: the complaint changed since the
+    /// form was shown (the form sent twice, or someone else's step in
+    /// between) and nothing was done.
+    Changed(String),
     /// UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED: try again.
     TryAgain(String),
     /// UNAUTHENTICATED: the token is gone or expired; sign in again.
@@ -62,6 +66,7 @@ impl From<tonic::Status> for CallError {
                 }
                 CallError::Refused { message, fields }
             }
+            Code::Aborted if names_expected_version(&status) => CallError::Changed(message),
             Code::PermissionDenied => CallError::Denied(message),
             Code::NotFound => CallError::NotFound(message),
             Code::Unavailable
@@ -73,6 +78,16 @@ impl From<tonic::Status> for CallError {
             _ => CallError::Failed(message),
         }
     }
+}
+
+/// Whether an ABORTED answer is the refusal of a stale
+/// `command.expected_version` (not a collision to retry).
+fn names_expected_version(status: &tonic::Status) -> bool {
+    status.get_details_bad_request().is_some_and(|bad| {
+        bad.field_violations
+            .iter()
+            .any(|v| field_name(&v.field) == "expected_version")
+    })
 }
 
 /// A FAILED_PRECONDITION naming its field ends `(field: due_on)`.
@@ -157,6 +172,17 @@ mod tests {
         assert!(matches!(
             CallError::from(tonic::Status::unauthenticated("expired")),
             CallError::SignInAgain
+        ));
+        assert!(matches!(
+            CallError::from(tonic::Status::aborted("collided")),
+            CallError::TryAgain(_)
+        ));
+        assert!(matches!(
+            CallError::from(platform::grpc::stale_version(
+                "command.expected_version",
+                "changed"
+            )),
+            CallError::Changed(_)
         ));
     }
 }

@@ -104,6 +104,8 @@ struct TokenAnswer {
 #[derive(Deserialize)]
 struct IdClaims {
     nonce: Option<String>,
+    /// The person's name (the `profile` scope), which the header shows.
+    name: Option<String>,
 }
 
 /// The claims of the access token the console reads for display.
@@ -224,9 +226,16 @@ impl Provider {
         }
         let tokens: TokenAnswer = serde_json::from_slice(&answer.body)
             .map_err(|e| OidcError::Document("token answer", e.to_string()))?;
-        self.verify_id_token(discovery, &tokens.id_token, &pending.nonce)
+        let id_name = self
+            .verify_id_token(discovery, &tokens.id_token, &pending.nonce)
             .await?;
-        person_from_access_token(&tokens.access_token)
+        let mut person = person_from_access_token(&tokens.access_token)?;
+        // The ID token says who the person is; the access token's name,
+        // if any, is only the services' copy.
+        if let Some(name) = id_name.filter(|n| !n.trim().is_empty()) {
+            person.name = Some(name);
+        }
+        Ok(person)
     }
 
     async fn verify_id_token(
@@ -234,7 +243,7 @@ impl Provider {
         discovery: &Discovery,
         id_token: &str,
         nonce: &str,
-    ) -> Result<(), OidcError> {
+    ) -> Result<Option<String>, OidcError> {
         use jsonwebtoken::{DecodingKey, Validation, decode, decode_header, jwk::JwkSet};
         let header = decode_header(id_token).map_err(|e| OidcError::IdToken(e.to_string()))?;
         let answer = http_client::send(Request {
@@ -262,7 +271,7 @@ impl Provider {
             .map_err(|e| OidcError::IdToken(e.to_string()))?
             .claims;
         match claims.nonce {
-            Some(sent) if crate::session::constant_time_eq(&sent, nonce) => Ok(()),
+            Some(sent) if crate::session::constant_time_eq(&sent, nonce) => Ok(claims.name),
             _ => Err(OidcError::IdToken("its nonce is not this sign-in's".into())),
         }
     }

@@ -5,6 +5,7 @@
 use calendar::Calendar;
 use chrono::{Datelike, NaiveDate};
 use complaints_proto::v1 as pb;
+use platform::staff::Directory;
 use serde::Serialize;
 
 /// "Wednesday 16 December 2026".
@@ -260,10 +261,66 @@ pub fn delivery_channel(value: i32) -> &'static str {
     }
 }
 
-/// "user:handler-1" as "handler-1", "system:deadlines" as "the system (deadlines)".
-pub fn actor(actor: &str) -> String {
+/// What an id missing from the staff directory is shown with, so the gap
+/// is seen and filled.
+pub const NOT_IN_DIRECTORY: &str = "(not in the staff directory)";
+
+/// R-ADJ-1: the reasonable adjustments a complainant asked for, one line
+/// each in words, for staff to honour; empty when none were.
+pub fn adjustments(asked: Option<&pb::ReasonableAdjustments>) -> Vec<String> {
+    let Some(a) = asked else { return Vec::new() };
+    let mut lines = Vec::new();
+    if a.large_print {
+        lines.push("Letters in large print".to_owned());
+    }
+    let mut add = |label: &str, text: &str| {
+        if !text.trim().is_empty() {
+            lines.push(format!("{label}: {}", text.trim()));
+        }
+    };
+    add("Letters also in", &a.other_format);
+    add("Contact by", &a.contact_method);
+    add("Contact at", &a.contact_time);
+    let relationship = a.representative_relationship.trim();
+    let speaks_for = if relationship.is_empty() {
+        a.representative_name.clone()
+    } else {
+        format!("{} ({relationship})", a.representative_name.trim())
+    };
+    add("Someone speaks for them", &speaks_for);
+    add("Also asked for", &a.other);
+    lines
+}
+
+/// A member of staff by name from the staff directory ("Hannah Hughes");
+/// an id it lacks as "handler-7 (not in the staff directory)"; no id as
+/// nothing.
+pub fn staff(directory: &Directory, id: &str) -> String {
+    let id = id.trim();
+    match directory.get(id) {
+        _ if id.is_empty() => String::new(),
+        Some(member) => member.name.clone(),
+        None => format!("{id} {NOT_IN_DIRECTORY}"),
+    }
+}
+
+/// [`staff`] with the job title where the directory gives one, for pages
+/// that say who someone is: "Hannah Hughes, Complaints handler".
+pub fn staff_with_title(directory: &Directory, id: &str) -> String {
+    match directory
+        .get(id.trim())
+        .and_then(|m| m.job_title.as_deref())
+    {
+        Some(title) => format!("{}, {title}", staff(directory, id)),
+        None => staff(directory, id),
+    }
+}
+
+/// "user:handler-1" by name ("Hannah Hughes"), "system:deadlines" as "the
+/// system (deadlines)".
+pub fn actor(directory: &Directory, actor: &str) -> String {
     if let Some(user) = actor.strip_prefix("user:") {
-        user.to_owned()
+        staff(directory, user)
     } else if let Some(system) = actor.strip_prefix("system:") {
         format!("the system ({system})")
     } else {
@@ -341,6 +398,38 @@ mod tests {
             rules_in("Outcome recorded (R-OUT-1, R-S1-4)."),
             vec!["R-OUT-1", "R-S1-4"]
         );
-        assert_eq!(actor("user:handler-1"), "handler-1");
+        let directory = Directory::parse(
+            r#"{"staff": {"handler-1": {"name": "Hannah Hughes", "email": "h@example.org", "job_title": "Complaints handler"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(actor(&directory, "user:handler-1"), "Hannah Hughes");
+        assert_eq!(
+            actor(&directory, "user:handler-7"),
+            "handler-7 (not in the staff directory)"
+        );
+        assert_eq!(
+            actor(&directory, "system:deadlines"),
+            "the system (deadlines)"
+        );
+    }
+
+    #[test]
+    fn staff_are_shown_by_name_and_an_id_missing_from_the_directory_says_so() {
+        let directory = Directory::parse(
+            r#"{"staff": {"handler-1": {"name": "Hannah Hughes", "email": "h@example.org", "job_title": "Complaints handler"},
+                          "manager-1": {"name": "Maria Moss", "email": "m@example.org"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(staff(&directory, "handler-1"), "Hannah Hughes");
+        assert_eq!(
+            staff_with_title(&directory, "handler-1"),
+            "Hannah Hughes, Complaints handler"
+        );
+        assert_eq!(staff_with_title(&directory, "manager-1"), "Maria Moss");
+        assert_eq!(
+            staff_with_title(&directory, "ccm-9"),
+            "ccm-9 (not in the staff directory)"
+        );
+        assert_eq!(staff(&directory, ""), "", "nobody allocated");
     }
 }

@@ -26,6 +26,9 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// The public complaint and compliment forms' own listener (`PUBLIC_*`).
     pub public: crate::public::PublicSettings,
+    /// Staff names and job titles by staff id (`STAFF_DIRECTORY`, read as
+    /// the notifications service reads it): pages show staff by name.
+    pub staff: std::sync::Arc<platform::staff::Directory>,
 }
 
 /// The four services' gRPC endpoints. Each also serves `Retention`,
@@ -176,6 +179,7 @@ impl Settings {
         "PUBLIC_SUBMIT_REFILL_SECONDS",
         "PUBLIC_ATTACHMENT_MAX_BYTES",
         "PUBLIC_TRUST_FORWARDED_FOR",
+        "STAFF_DIRECTORY",
     ];
 
     /// Reads the settings from the environment (and `CONFIG_FILE`).
@@ -215,6 +219,9 @@ impl Settings {
         };
         let log_format: LogFormat = s.get("LOG_FORMAT", LogFormat::Json)?;
         let public = crate::public::PublicSettings::from_source(s, &sign_in)?;
+        let staff = platform::staff::Directory::parse(&s.string("STAFF_DIRECTORY", ""))
+            .map_err(|e| invalid("STAFF_DIRECTORY", e))?
+            .into();
         Ok(Self {
             addr,
             public_url,
@@ -230,6 +237,7 @@ impl Settings {
             },
             shutdown_grace: s.duration("SHUTDOWN_GRACE_SECONDS", 10, Duration::from_secs)?,
             public,
+            staff,
         })
     }
 }
@@ -401,6 +409,28 @@ mod tests {
         ]))
         .unwrap_err();
         assert_eq!(error.key, "CONSOLE_PUBLIC_URL");
+    }
+
+    #[test]
+    fn the_staff_directory_is_read_as_the_notifications_service_reads_it() {
+        let settings = Settings::from_source(&source(&[
+            ("AUTH_DEV_SECRET", SECRET),
+            (
+                "STAFF_DIRECTORY",
+                r#"{"staff": {"handler-1": {"name": "Hannah Hughes", "email": "h@example.org", "job_title": "Complaints handler"}}}"#,
+            ),
+        ]))
+        .unwrap();
+        let hannah = settings.staff.get("handler-1").unwrap();
+        assert_eq!(hannah.name, "Hannah Hughes");
+        let error = Settings::from_source(&source(&[
+            ("AUTH_DEV_SECRET", SECRET),
+            ("STAFF_DIRECTORY", "handler-1|Hannah Hughes"),
+        ]))
+        .unwrap_err();
+        assert_eq!(error.key, "STAFF_DIRECTORY");
+        let settings = Settings::from_source(&source(&[("AUTH_DEV_SECRET", SECRET)])).unwrap();
+        assert!(settings.staff.is_empty(), "none by default");
     }
 
     #[test]

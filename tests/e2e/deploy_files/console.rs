@@ -130,6 +130,22 @@ fn compose_runs_the_console_from_the_platform_image_with_an_http_health_check_an
             "{key} names the {service} container and its port"
         );
     }
+    // Staff by name: the directory notifications names them from in letters.
+    assert_eq!(
+        environment.get("STAFF_DIRECTORY"),
+        at(
+            services,
+            &["notifications", "environment", "STAFF_DIRECTORY"]
+        )
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .as_ref(),
+        "the console's staff directory is the notifications service's"
+    );
+    assert!(
+        !settings.staff.is_empty(),
+        "the console shows staff by name"
+    );
     // Tokens the console mints for the development sign-in must be the
     // ones the services accept.
     for key in ["AUTH_DEV_SECRET", "AUTH_ISSUER", "AUTH_AUDIENCE"] {
@@ -225,11 +241,30 @@ fn kubernetes_runs_the_console_non_root_probed_over_http_with_settings_it_starts
         let value = str_at(variable, &["value"]).unwrap_or("placeholder-from-a-secret");
         given.insert(name, value.to_owned());
     }
+    // The staff directory is the operator's ConfigMap (deploy/k8s/README.md):
+    // here the sample of its shape.
+    let directory = seq_at(container, &["env"])
+        .iter()
+        .find(|v| str_at(v, &["name"]) == Some("STAFF_DIRECTORY"))
+        .expect("the console is given the staff directory");
+    assert_eq!(
+        str_at(directory, &["valueFrom", "configMapKeyRef", "name"]),
+        Some("complaints-staff-directory")
+    );
+    assert!(
+        read("deploy/k8s/README.md").contains("create configmap complaints-staff-directory"),
+        "the operator is told to create it"
+    );
+    given.insert(
+        "STAFF_DIRECTORY".into(),
+        read("deploy/local/staff-directory.json"),
+    );
     assert!(
         !given.contains_key("AUTH_DEV_SECRET"),
         "no development sign-in in a cluster"
     );
     let settings = console_starts_with(&given).expect("the console starts with these");
+    assert!(!settings.staff.is_empty(), "staff are shown by name");
     assert!(
         matches!(settings.sign_in, console::settings::SignIn::Oidc(_)),
         "staff sign in through the identity provider"
@@ -355,6 +390,23 @@ fn only_the_ingress_reaches_the_console_and_the_console_reaches_only_the_service
         egress,
         BTreeSet::from([53, 443, 4317, 50051, 50052, 50053, 50054]),
         "DNS, the identity provider, traces and the four services; no database, no NATS"
+    );
+}
+
+#[test]
+fn make_up_gives_the_console_the_staff_directory_it_gives_notifications() {
+    let up = read("deploy/local/up.sh");
+    assert!(
+        up.contains("export STAFF_DIRECTORY=\"$(cat deploy/local/staff-directory.json)\""),
+        "the sample directory unless the environment names one"
+    );
+    let console_start = up
+        .split("console_auth=()")
+        .nth(1)
+        .expect("up.sh starts the console");
+    assert!(
+        console_start.contains("STAFF_DIRECTORY=\"$STAFF_DIRECTORY\""),
+        "the console is started with it"
     );
 }
 

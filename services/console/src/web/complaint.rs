@@ -6,7 +6,7 @@
 //! and new issues raised late waiting for a decision (R-UPC-2).
 
 use super::steps::{Target, steps_on};
-use super::{Shared, Staff, see_other, value};
+use super::{App, Shared, Staff, see_other, value};
 use crate::present::{self, Deadline};
 use axum::Router;
 use axum::body::Bytes;
@@ -39,13 +39,28 @@ fn plain(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
 }
 
-#[derive(Serialize)]
-struct Event {
+/// One entry of a complaint's history, as the timeline shows it.
+#[derive(Debug, Serialize)]
+pub(super) struct Event {
     when: String,
     who: String,
     what: String,
     summary: String,
     rules: Vec<String>,
+}
+
+/// History entries as the timeline shows them: who, when, what, which rule.
+pub(super) fn timeline(app: &App, entries: &[pb::HistoryEntry]) -> Vec<Event> {
+    entries
+        .iter()
+        .map(|e| Event {
+            when: present::timestamp_words(e.occurred_at.as_ref().or(e.recorded_at.as_ref())),
+            who: present::actor(&app.settings.staff, &e.actor),
+            what: present::event_words(&e.event_type),
+            rules: present::rules_in(&e.summary),
+            summary: e.summary.clone(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -162,7 +177,7 @@ async fn complaint(
             id: a.action_id,
             kind: present::action_kind(a.kind),
             description: a.description.clone(),
-            owner: a.owner.clone(),
+            owner: present::staff(&app.settings.staff, &a.owner),
             due_on: words(a.due_on.as_ref()),
             completed_on: words(a.completed_on.as_ref()),
         })
@@ -174,19 +189,17 @@ async fn complaint(
             stage: present::stage(o.stage),
             decision: present::decision(o.decision),
             issued_on: words(o.issued_on.as_ref()),
-            window_ends_on: words(o.escalation_window_ends_on.as_ref()),
+            // R-S2-1, R-S3-1: counted from the complainant's receipt.
+            window_ends_on: match (&o.escalation_window_ends_on, &o.received_on) {
+                (Some(end), None) => format!(
+                    "{} if delivered as expected (14 days from receipt, not yet reported)",
+                    words(Some(end))
+                ),
+                (end, _) => words(end.as_ref()),
+            },
         })
         .collect();
-    let events: Vec<Event> = history
-        .iter()
-        .map(|e| Event {
-            when: present::timestamp_words(e.occurred_at.as_ref().or(e.recorded_at.as_ref())),
-            who: present::actor(&e.actor),
-            what: present::event_words(&e.event_type),
-            rules: present::rules_in(&e.summary),
-            summary: e.summary.clone(),
-        })
-        .collect();
+    let events = timeline(&app, &history);
     let letters: Vec<Letter> = letters
         .into_iter()
         .map(|l| Letter {
@@ -221,7 +234,7 @@ async fn complaint(
             stage => present::stage(view.stage),
             closed => view.closed,
             closure => present::closure(view.closure),
-            handler => &view.handler,
+            handler => present::staff_with_title(&app.settings.staff, &view.handler),
             team => &view.team,
             role => present::handler_role(view.role),
             channel => present::channel(view.channel),
@@ -232,6 +245,7 @@ async fn complaint(
             contact_restricted => view.contact_restricted,
             restriction_review_on => words(view.restriction_review_on.as_ref()),
             new_issues_awaiting_decision => view.new_issues_awaiting_decision,
+            adjustments => present::adjustments(view.adjustments.as_ref()),
             raised_from => &view.raised_from,
             new_complaints => &view.new_complaints,
             version => view.version,

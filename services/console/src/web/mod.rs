@@ -15,6 +15,7 @@ mod compliments;
 mod letters;
 mod monitoring;
 mod notices;
+mod progress;
 mod queue;
 mod records;
 pub mod steps;
@@ -174,6 +175,10 @@ fn templates() -> Environment<'static> {
             "records_rebuilt.html",
             include_str!("../../templates/records_rebuilt.html"),
         ),
+        (
+            "progress.html",
+            include_str!("../../templates/progress.html"),
+        ),
     ] {
         // The templates are fixed at build time and every page is rendered
         // by the tests, so a syntax error cannot reach a running console;
@@ -250,10 +255,39 @@ impl App {
         template: &str,
         page: Value,
     ) -> Response {
+        match self.page_html(visit, template, page) {
+            Ok(html) => (
+                status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                html,
+            )
+                .into_response(),
+            Err(error) => {
+                tracing::error!(template, error = %error, "page could not be rendered");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The page could not be shown.",
+                )
+                    .into_response()
+            }
+        }
+    }
+
+    /// The HTML of `template` with `page` and what every page shows.
+    pub fn page_html(
+        &self,
+        visit: &Visit,
+        template: &str,
+        page: Value,
+    ) -> Result<String, minijinja::Error> {
         let person = visit.person().map(|p| {
             context! {
                 subject => &p.subject,
-                name => &p.name,
+                // The ID token's name; else the staff directory's (the
+                // development sign-in has no ID token).
+                name => p.name.clone().or_else(|| {
+                    self.settings.staff.get(&p.subject).map(|m| m.name.clone())
+                }),
                 team => &p.team,
                 roles => p.roles.iter().map(|r| role_words(*r)).collect::<Vec<_>>(),
                 pages => staff_pages(&p.roles),
@@ -270,26 +304,9 @@ impl App {
             flash => flash,
             ..page
         };
-        let rendered = self
-            .templates
+        self.templates
             .get_template(template)
-            .and_then(|t| t.render(ctx));
-        match rendered {
-            Ok(html) => (
-                status,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                html,
-            )
-                .into_response(),
-            Err(error) => {
-                tracing::error!(template, error = %error, "page could not be rendered");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "The page could not be shown.",
-                )
-                    .into_response()
-            }
-        }
+            .and_then(|t| t.render(ctx))
     }
 
     /// A page with a heading and a message (refusals, "try again").
@@ -323,6 +340,13 @@ impl App {
             CallError::NotFound(reason) => {
                 self.message(StatusCode::NOT_FOUND, visit, "Not found", &reason, back)
             }
+            CallError::Changed(_) => self.message(
+                StatusCode::CONFLICT,
+                visit,
+                CHANGED,
+                "Nothing was done: someone else acted on it, or the form was sent twice. Check it again before sending anything.",
+                back,
+            ),
             CallError::TryAgain(_) => self.message(
                 StatusCode::SERVICE_UNAVAILABLE,
                 visit,
@@ -382,6 +406,9 @@ impl App {
         }
     }
 }
+
+/// What a person is told when the complaint changed under their form.
+pub const CHANGED: &str = "This complaint changed while you were working on it";
 
 /// Sends the person to sign in again (their session or token has ended).
 pub fn sign_in_again(app: &App, visit: &Visit) -> Response {

@@ -134,7 +134,7 @@ async fn overdue_actions(
                                 id: a.action_id,
                                 kind: present::action_kind(a.kind),
                                 description: a.description,
-                                owner: a.owner,
+                                owner: present::staff(&app.settings.staff, &a.owner),
                                 due_on: present::date_words(due),
                                 due_iso: due.to_string(),
                             });
@@ -227,7 +227,7 @@ async fn monitoring(State(app): State<Shared>, staff: Staff) -> Response {
             }),
             reference: item.reference,
             stage: present::stage(item.stage),
-            handler: item.handler,
+            handler: present::staff(&app.settings.staff, &item.handler),
             team: item.team,
         })
         .collect();

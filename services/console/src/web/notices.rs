@@ -96,7 +96,7 @@ struct NoticeRow {
     findings: String,
 }
 
-fn row(n: pb::RegulatorNoticeView) -> NoticeRow {
+fn row(directory: &platform::staff::Directory, n: pb::RegulatorNoticeView) -> NoticeRow {
     let words = |d: Option<&pb::Date>| {
         present::date(d)
             .map(present::date_words)
@@ -119,7 +119,7 @@ fn row(n: pb::RegulatorNoticeView) -> NoticeRow {
         id: n.notice_id,
         regulator: n.regulator,
         awarding_organisation: n.awarding_organisation,
-        review_owner: n.review_owner,
+        review_owner: present::staff(directory, &n.review_owner),
         failure: n.failure,
         findings: n.findings,
     }
@@ -139,7 +139,10 @@ async fn list(State(app): State<Shared>, staff: Staff, RawQuery(q): RawQuery) ->
         Ok(list) => list.into_inner().notices,
         Err(status) => return app.call_failed(&staff.visit, status.into(), Some("/queue")),
     };
-    let rows: Vec<NoticeRow> = notices.into_iter().map(row).collect();
+    let rows: Vec<NoticeRow> = notices
+        .into_iter()
+        .map(|n| row(&app.settings.staff, n))
+        .collect();
     app.render(
         StatusCode::OK,
         &staff.visit,
@@ -166,7 +169,7 @@ async fn notice(State(app): State<Shared>, staff: Staff, Path(id): Path<String>)
             StatusCode::OK,
             &staff.visit,
             "notices_notice.html",
-            context! { notice => value(&row(n.into_inner())) },
+            context! { notice => value(&row(&app.settings.staff, n.into_inner())) },
         ),
         Err(status) => app.call_failed(&staff.visit, status.into(), Some("/regulator-notices")),
     }
@@ -198,18 +201,18 @@ mod tests {
             day: 27,
         });
         let open = pb::RegulatorNoticeView::default();
-        assert_eq!(row(open).state, "open");
+        assert_eq!(row(&Default::default(), open).state, "open");
         let overdue = pb::RegulatorNoticeView {
             overdue: true,
             ..Default::default()
         };
-        assert_eq!(row(overdue).state, "overdue");
+        assert_eq!(row(&Default::default(), overdue).state, "overdue");
         let done = pb::RegulatorNoticeView {
             overdue: true,
             review_completed_on: date,
             ..Default::default()
         };
-        let done = row(done);
+        let done = row(&Default::default(), done);
         assert_eq!(done.state, "completed");
         assert!(
             done.completed_on.ends_with("27 March 2026"),

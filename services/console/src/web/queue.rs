@@ -127,7 +127,7 @@ async fn work_queue(
             reference: item.reference,
             stage: present::stage(item.stage),
             stage_number: item.stage,
-            handler: item.handler,
+            handler: present::staff(&app.settings.staff, &item.handler),
             team: item.team,
             category: item.query_category,
         })

@@ -93,7 +93,7 @@ struct Problem {
 /// What a refused or failed call means, in words for a page.
 fn reason(error: &CallError) -> String {
     match error {
-        CallError::Denied(r) | CallError::NotFound(r) => r.clone(),
+        CallError::Denied(r) | CallError::NotFound(r) | CallError::Changed(r) => r.clone(),
         CallError::Refused { message, .. } => message.clone(),
         CallError::TryAgain(_) => "The service did not answer; try again in a moment.".into(),
         CallError::SignInAgain => "Your sign-in has ended; sign in again.".into(),
@@ -1057,113 +1057,151 @@ struct Rebuilt {
     count_words: String,
     progress_messages: u64,
     done: bool,
+    /// Why the stream ended early, if it did.
+    failed: Option<String>,
 }
 
-/// Rebuilds the work queue's read model from the complaints' streams; the
-/// page shows the final count once the stream says it is committed.
+/// One message of a rebuild's stream, as its page shows it.
+struct Step {
+    /// The progress line, or none for the last message.
+    line: Option<String>,
+    /// The count the outcome gives, from the last message.
+    count_words: String,
+    done: bool,
+}
+
+/// "1,200 of 5,000 events (24%)".
+fn share(read: u64, total: u64, what: &str) -> String {
+    let percent = read.saturating_mul(100).checked_div(total).unwrap_or(100);
+    format!("{read} of {total} {what} ({percent}%)")
+}
+
+/// Streams a rebuild's page while `stream` runs (see [`super::progress`]):
+/// a line per progress message as it arrives, then the outcome. A call
+/// refused before the stream starts is an ordinary refusal page.
+async fn rebuild_page_streamed<M: Send + 'static>(
+    app: Shared,
+    staff: Staff,
+    started: Result<tonic::Response<tonic::Streaming<M>>, tonic::Status>,
+    what: &'static str,
+    read: fn(&M) -> Step,
+) -> Response {
+    let mut stream = match started {
+        Ok(s) => s.into_inner(),
+        Err(status) => {
+            return app.call_failed(&staff.visit, status.into(), Some("/records/rebuild"));
+        }
+    };
+    let (response, progress) = super::progress::start(
+        &app,
+        &staff.visit,
+        &format!("Rebuilding: {what}"),
+        "Each line is a report from the service as the events are replayed. The outcome shows below when the rebuild has finished; it runs to its end even if you leave this page.",
+    );
+    let span = tracing::Span::current();
+    tokio::spawn(tracing::Instrument::instrument(
+        async move {
+            let mut rebuilt = Rebuilt {
+                what,
+                count_words: String::new(),
+                progress_messages: 0,
+                done: false,
+                failed: None,
+            };
+            loop {
+                match stream.message().await {
+                    Ok(Some(m)) => {
+                        let step = read(&m);
+                        if let Some(line) = step.line {
+                            rebuilt.progress_messages += 1;
+                            progress.line(&line).await;
+                        }
+                        rebuilt.count_words = step.count_words;
+                        rebuilt.done = step.done;
+                    }
+                    Ok(None) => break,
+                    Err(status) => {
+                        rebuilt.failed = Some(reason(&status.into()));
+                        break;
+                    }
+                }
+            }
+            progress
+                .finish(
+                    &app,
+                    "records_rebuilt.html",
+                    context! { rebuilt => value(&rebuilt) },
+                )
+                .await;
+        },
+        span,
+    ));
+    response
+}
+
+/// Rebuilds the work queue's read model from the complaints' streams,
+/// showing each progress message as it comes and the final count once
+/// the stream says it is committed.
 async fn rebuild_read_model(State(app): State<Shared>, staff: Staff, body: Bytes) -> Response {
     if let Err(refused) = app.form(&staff.visit, &body) {
         return refused;
     }
-    let mut stream = match app
+    let started = app
         .services
         .complaints(&staff.person.token)
         .rebuild_read_model(pb::RebuildReadModelRequest {})
-        .await
-    {
-        Ok(s) => s.into_inner(),
-        Err(status) => {
-            return app.call_failed(&staff.visit, status.into(), Some("/records/rebuild"));
-        }
-    };
-    let mut messages = 0;
-    let mut last = None;
-    loop {
-        match stream.message().await {
-            Ok(Some(m)) => {
-                messages += 1;
-                last = Some(m);
-            }
-            Ok(None) => break,
-            Err(status) => {
-                return app.call_failed(&staff.visit, status.into(), Some("/records/rebuild"));
-            }
-        }
-    }
-    let done = last.as_ref().is_some_and(|m| m.done);
-    let count_words = last
-        .map(|m| format!("complaints replayed: {}", m.complaints))
-        .unwrap_or_default();
-    show_rebuilt(
-        &app,
-        &staff,
-        Rebuilt {
-            what: "The work queue's read model",
-            count_words,
-            progress_messages: messages,
-            done,
+        .await;
+    rebuild_page_streamed(
+        app,
+        staff,
+        started,
+        "The work queue's read model",
+        |m: &pb::RebuildReadModelResponse| Step {
+            line: (!m.done).then(|| {
+                format!(
+                    "Replayed {}",
+                    share(m.events_read, m.events_total, "events")
+                )
+            }),
+            count_words: format!("complaints replayed: {}", m.complaints),
+            done: m.done,
         },
     )
+    .await
 }
 
-/// Rebuilds the anonymised log from every event on the bus (R-MON-3).
+/// Rebuilds the anonymised log from every event on the bus (R-MON-3),
+/// showing each progress message as it comes.
 async fn rebuild_log(State(app): State<Shared>, staff: Staff, body: Bytes) -> Response {
     if let Err(refused) = app.form(&staff.visit, &body) {
         return refused;
     }
-    let mut stream = match app
+    let started = app
         .services
         .reporting(&staff.person.token)
         .rebuild_log(pb::RebuildLogRequest {})
-        .await
-    {
-        Ok(s) => s.into_inner(),
-        Err(status) => {
-            return app.call_failed(&staff.visit, status.into(), Some("/records/rebuild"));
-        }
-    };
-    let mut messages = 0;
-    let mut last = None;
-    loop {
-        match stream.message().await {
-            Ok(Some(m)) => {
-                messages += 1;
-                last = Some(m);
-            }
-            Ok(None) => break,
-            Err(status) => {
-                return app.call_failed(&staff.visit, status.into(), Some("/records/rebuild"));
-            }
-        }
-    }
-    let done = last.as_ref().is_some_and(|m| m.done);
-    let count_words = last
-        .map(|m| {
-            format!(
+        .await;
+    rebuild_page_streamed(
+        app,
+        staff,
+        started,
+        "The anonymised complaints log",
+        |m: &pb::RebuildLogResponse| Step {
+            line: (!m.done).then(|| {
+                format!(
+                    "Read {}; {} events applied",
+                    share(m.messages_read, m.messages_total, "bus messages"),
+                    m.events
+                )
+            }),
+            count_words: format!(
                 "events applied: {}, from {} of {} bus messages",
                 m.events, m.messages_read, m.messages_total
-            )
-        })
-        .unwrap_or_default();
-    show_rebuilt(
-        &app,
-        &staff,
-        Rebuilt {
-            what: "The anonymised complaints log",
-            count_words,
-            progress_messages: messages,
-            done,
+            ),
+            done: m.done,
         },
     )
-}
-
-fn show_rebuilt(app: &Shared, staff: &Staff, rebuilt: Rebuilt) -> Response {
-    app.render(
-        StatusCode::OK,
-        &staff.visit,
-        "records_rebuilt.html",
-        context! { rebuilt => value(&rebuilt) },
-    )
+    .await
 }
 
 #[cfg(test)]
@@ -1184,5 +1222,11 @@ mod tests {
         assert_eq!(email(" a@example.org ").as_deref(), Some("a@example.org"));
         let id = "0f8f6a53-4d0b-4a43-9d4c-1a2b3c4d5e6f";
         assert_eq!(audit_record(id).as_deref(), Some(id));
+    }
+
+    #[test]
+    fn progress_reads_as_a_share_of_the_whole() {
+        assert_eq!(share(1200, 5000, "events"), "1200 of 5000 events (24%)");
+        assert_eq!(share(0, 0, "events"), "0 of 0 events (100%)");
     }
 }

@@ -4,11 +4,13 @@
 //! again with what was typed and the service's errors next to the fields
 //! (POST/redirect/GET). Each step is one [`Step`] declaration in [`STEPS`].
 //!
-//! Double submission: the complaints contract carries no expected version
-//! or idempotency key, so a step on a complaint carries the complaint's
-//! version in the form and is refused, with nothing done, when the
-//! complaint has changed since the form was shown (a second press of the
-//! button, or someone else's step in between).
+//! Double submission: a step on a complaint carries the complaint's
+//! version as the form was shown, and sends it as the command's
+//! `expected_version`; the complaints service refuses the step, appending
+//! nothing, when the complaint has changed since (a second press of the
+//! button, or someone else's step in between). The form is then shown
+//! again as typed, at the complaint's current version, saying so and
+//! listing what changed.
 
 use super::{App, Fields, Shared, Staff, see_other};
 use crate::error::{CallError, FieldError};
@@ -22,6 +24,7 @@ use axum::response::Response;
 use axum::routing::get;
 use complaints_proto::v1 as pb;
 use minijinja::context;
+use platform::staff::Directory;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -71,6 +74,9 @@ pub enum Kind {
     Checkboxes(&'static [(&'static str, &'static str)]),
     /// One yes/no checkbox; the label is the field's.
     Checkbox,
+    /// A member of staff, by staff id: chosen by name from the staff
+    /// directory (a text box when the console has none).
+    Staff,
 }
 
 /// One field of a step's form. `name` is the request's field name, so
@@ -157,6 +163,10 @@ pub struct Call {
     pub acting: String,
     pub id: String,
     pub form: Fields,
+    /// The complaint's version the form was shown with.
+    pub expected_version: Option<u64>,
+    /// Staff by name, for what a step says it did.
+    pub staff: std::sync::Arc<Directory>,
     errors: Vec<FieldError>,
 }
 
@@ -165,6 +175,7 @@ impl Call {
         Some(pb::ComplaintCommand {
             reference: self.id.clone(),
             acting_user: self.acting.clone(),
+            expected_version: self.expected_version,
             ..Default::default()
         })
     }
@@ -441,12 +452,7 @@ pub static STEPS: &[Step] = &[
         intro: "Allocate the current stage: a member of staff at Stage 1, the relevant manager at Stage 2 (R-S2-3), the Corporate Compliance Manager at Stage 3 (R-S3-3).",
         button: "Assign",
         fields: &[
-            field(
-                "handler",
-                "Staff id of who deals with it",
-                "For example, handler-1",
-                Kind::Text,
-            ),
+            field("handler", "Who deals with it", "", Kind::Staff),
             field("team", "Their team", "", Kind::Text),
             field("role", "In what capacity", "", Kind::Radios(ROLES)),
         ],
@@ -477,7 +483,8 @@ pub static STEPS: &[Step] = &[
                     .into_inner();
                 c.done(format!(
                     "{} is assigned to {}.",
-                    view.reference, view.handler
+                    view.reference,
+                    present::staff(&c.staff, &view.handler)
                 ))
             })
         },
@@ -604,7 +611,7 @@ pub static STEPS: &[Step] = &[
         intro: "If the complaint cannot be resolved at Stage 1, refer it to your line manager: this is Stage 2 (R-S1-3).",
         button: "Refer to the line manager",
         fields: &[
-            field("manager", "Staff id of the line manager", "", Kind::Text),
+            field("manager", "The line manager", "", Kind::Staff),
             field("team", "Their team", "", Kind::Text),
         ],
         call: |c| {
@@ -699,7 +706,7 @@ pub static STEPS: &[Step] = &[
                 "identify_affected_learners_owner",
                 "Identify affected learners: owner",
                 "",
-                Kind::Text,
+                Kind::Staff,
             ),
             field(
                 "identify_affected_learners_due_on",
@@ -717,7 +724,7 @@ pub static STEPS: &[Step] = &[
                 "correct_or_mitigate_owner",
                 "Correct or mitigate: owner",
                 "",
-                Kind::Text,
+                Kind::Staff,
             ),
             field(
                 "correct_or_mitigate_due_on",
@@ -735,7 +742,7 @@ pub static STEPS: &[Step] = &[
                 "prevent_recurrence_owner",
                 "Prevent recurrence: owner",
                 "",
-                Kind::Text,
+                Kind::Staff,
             ),
             field(
                 "prevent_recurrence_due_on",
@@ -924,11 +931,7 @@ pub static STEPS: &[Step] = &[
         call: |c| {
             boxed(async move {
                 c.complaints()
-                    .acknowledge_stage3(pb::ComplaintCommand {
-                        reference: c.id.clone(),
-                        acting_user: c.acting.clone(),
-                        ..Default::default()
-                    })
+                    .acknowledge_stage3(c.command().unwrap_or_default())
                     .await?;
                 c.done("The Stage 3 acknowledgement is recorded.")
             })
@@ -1020,7 +1023,7 @@ pub static STEPS: &[Step] = &[
         fields: &[
             field("kind", "Kind of action", "", Kind::Radios(ACTION_KINDS)),
             field("description", "What will be done", "", Kind::TextArea),
-            field("owner", "Owner (staff id)", "", Kind::Text),
+            field("owner", "Owner", "", Kind::Staff),
             field("due_on", "Due by", "For example, 27 3 2026", Kind::Date),
         ],
         call: |mut c| {
@@ -1063,7 +1066,7 @@ pub static STEPS: &[Step] = &[
                 "As listed on the complaint's page",
                 Kind::Number,
             ),
-            field("owner", "New owner (staff id)", "", Kind::Text),
+            field("owner", "New owner", "", Kind::Staff),
             field("reason", "Reason", "", Kind::TextArea),
         ],
         call: |mut c| {
@@ -1588,12 +1591,7 @@ pub static STEPS: &[Step] = &[
                 "Leave empty for today",
                 Kind::Date,
             ),
-            field(
-                "review_owner",
-                "Owner of the review (staff id)",
-                "",
-                Kind::Text,
-            ),
+            field("review_owner", "Owner of the review", "", Kind::Staff),
             field("review_due_on", "Review due by", "", Kind::Date),
         ],
         call: |mut c| {
@@ -1694,8 +1692,8 @@ fn plain_id(id: &str) -> bool {
 
 #[derive(Debug, Serialize)]
 struct Choice {
-    value: &'static str,
-    label: &'static str,
+    value: String,
+    label: String,
     checked: bool,
 }
 
@@ -1713,7 +1711,36 @@ struct FieldView {
     error: Option<String>,
 }
 
-fn field_views(step: &Step, form: &Fields, errors: &[FieldError]) -> Vec<FieldView> {
+/// The choices of a staff field: "Choose" first, then everyone in the
+/// directory by name (with their job title), and an id typed or passed
+/// in that the directory lacks, so it is kept and shown for what it is.
+fn staff_choices(directory: &Directory, chosen: &str) -> Vec<Choice> {
+    let mut choices = vec![Choice {
+        value: String::new(),
+        label: "Choose a member of staff".into(),
+        checked: chosen.is_empty(),
+    }];
+    choices.extend(directory.members().into_iter().map(|m| Choice {
+        label: present::staff_with_title(directory, &m.id),
+        checked: m.id == chosen,
+        value: m.id.clone(),
+    }));
+    if !chosen.is_empty() && directory.get(chosen).is_none() {
+        choices.push(Choice {
+            value: chosen.to_owned(),
+            label: present::staff(directory, chosen),
+            checked: true,
+        });
+    }
+    choices
+}
+
+fn field_views(
+    directory: &Directory,
+    step: &Step,
+    form: &Fields,
+    errors: &[FieldError],
+) -> Vec<FieldView> {
     step.fields
         .iter()
         .map(|f| {
@@ -1722,8 +1749,8 @@ fn field_views(step: &Step, form: &Fields, errors: &[FieldError]) -> Vec<FieldVi
             let options = |list: &'static [(&'static str, &'static str)]| {
                 list.iter()
                     .map(|(v, l)| Choice {
-                        value: v,
-                        label: l,
+                        value: (*v).to_owned(),
+                        label: (*l).to_owned(),
                         checked: chosen.contains(v),
                     })
                     .collect()
@@ -1738,6 +1765,8 @@ fn field_views(step: &Step, form: &Fields, errors: &[FieldError]) -> Vec<FieldVi
                 Kind::Radios(list) => ("radios", options(list)),
                 Kind::Checkboxes(list) => ("checkboxes", options(list)),
                 Kind::Checkbox => ("checkbox", vec![]),
+                Kind::Staff if directory.is_empty() => ("text", vec![]),
+                Kind::Staff => ("select", staff_choices(directory, &value)),
             };
             let error = errors
                 .iter()
@@ -1793,19 +1822,32 @@ fn back_to(target: Target, id: &str) -> String {
     }
 }
 
+/// What a form shows besides what was typed.
+#[derive(Debug, Default)]
+struct FormState {
+    errors: Vec<FieldError>,
+    /// The complaint's version the form is shown with.
+    version: Option<u64>,
+    /// What happened to the complaint since the form was last shown.
+    changes: Vec<super::complaint::Event>,
+}
+
 /// The form of `step`, with what was typed and the errors.
-#[allow(clippy::too_many_arguments)]
 fn render_form(
     app: &App,
     staff: &Staff,
     step: &Step,
     id: &str,
     form: &Fields,
-    errors: Vec<FieldError>,
-    version: Option<u64>,
+    state: FormState,
     status: StatusCode,
 ) -> Response {
-    let fields = field_views(step, form, &errors);
+    let FormState {
+        errors,
+        version,
+        changes,
+    } = state;
+    let fields = field_views(&app.settings.staff, step, form, &errors);
     // Errors against no field of the form are shown in the summary only.
     let summary: Vec<FieldError> = errors
         .into_iter()
@@ -1838,6 +1880,7 @@ fn render_form(
             fields => super::value(&fields),
             errors => super::value(&summary),
             version => version,
+            changes => super::value(&changes),
         },
     )
 }
@@ -1883,8 +1926,10 @@ async fn show(
         step,
         &id,
         &prefill,
-        vec![],
-        version,
+        FormState {
+            version,
+            ..FormState::default()
+        },
         StatusCode::OK,
     )
 }
@@ -1905,44 +1950,64 @@ async fn submit(
         Err(refused) => return refused,
     };
     let back = back_to(target, &id);
-    let mut version = None;
-    if target == Target::Complaint {
-        let now = match complaint_version(&app, &staff, &id).await {
-            Ok(v) => v,
-            Err(e) => return app.call_failed(&staff.visit, e, Some(&back)),
-        };
-        version = Some(now);
-        if form.get("expected_version") != now.to_string() {
-            let errors = vec![FieldError {
-                field: "form".into(),
-                message: "This complaint has changed since this form was shown (the form may have been sent twice, or someone else acted on it). Nothing was done: check the complaint's history before sending again.".into(),
-            }];
-            return render_form(
-                &app,
-                &staff,
-                step,
-                &id,
-                &form,
-                errors,
-                version,
-                StatusCode::CONFLICT,
-            );
-        }
-    }
-    let call = Call {
-        services: app.services.clone(),
-        token: staff.person.token.clone(),
-        acting: staff.person.subject.clone(),
-        id: id.clone(),
-        form: form.clone(),
-        errors: vec![],
+    // The version the form was shown with; a complaint's form without one
+    // was not made by this console and is treated as out of date.
+    let version = match target {
+        Target::Complaint => match form.get("expected_version").parse::<u64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                return match since(&app, &staff, &id, None).await {
+                    Ok(since) => changed(&app, &staff, step, &id, &form, since),
+                    Err(e) => app.call_failed(&staff.visit, e, Some(&back)),
+                };
+            }
+        },
+        _ => None,
     };
-    match (step.call)(call).await {
+    let mut expected = version;
+    let mut resent = false;
+    let outcome = loop {
+        let call = Call {
+            services: app.services.clone(),
+            token: staff.person.token.clone(),
+            acting: staff.person.subject.clone(),
+            id: id.clone(),
+            form: form.clone(),
+            expected_version: expected,
+            staff: app.settings.staff.clone(),
+            errors: vec![],
+        };
+        match (step.call)(call).await {
+            // Only people's steps make a form out of date: what the
+            // services record by themselves meanwhile (a deadline marked
+            // approaching, a letter posted) is no reason to refuse it, so
+            // the step is sent once more at the version it now has, and
+            // the service decides it against the complaint as it stands.
+            Err(CallError::Changed(_)) if !resent => {
+                let since = match since(&app, &staff, &id, expected).await {
+                    Ok(since) => since,
+                    Err(e) => return app.call_failed(&staff.visit, e, Some(&back)),
+                };
+                if since.entries.iter().any(|e| e.actor.starts_with("user:")) {
+                    break Err(Changed(since));
+                }
+                expected = Some(since.version);
+                resent = true;
+            }
+            Err(CallError::Changed(_)) => match since(&app, &staff, &id, version).await {
+                Ok(since) => break Err(Changed(since)),
+                Err(e) => return app.call_failed(&staff.visit, e, Some(&back)),
+            },
+            Ok(done) => break Ok(done),
+            Err(other) => break Err(Other(other)),
+        }
+    };
+    match outcome {
         Ok(done) => {
             app.flash(&staff.visit, done.flash);
             see_other(done.redirect.as_deref().unwrap_or(&back))
         }
-        Err(CallError::Refused { message, fields }) => {
+        Err(Other(CallError::Refused { message, fields })) => {
             let errors = if fields.is_empty() {
                 vec![FieldError {
                     field: "form".into(),
@@ -1957,13 +2022,84 @@ async fn submit(
                 step,
                 &id,
                 &form,
-                errors,
-                version,
+                FormState {
+                    errors,
+                    version: expected,
+                    changes: vec![],
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
-        Err(other) => app.call_failed(&staff.visit, other, Some(&back)),
+        Err(Changed(since)) => changed(&app, &staff, step, &id, &form, since),
+        Err(Other(other)) => app.call_failed(&staff.visit, other, Some(&back)),
     }
+}
+
+/// Why a step was not done.
+enum NotDone {
+    /// A person acted on the complaint since the form was shown.
+    Changed(Since),
+    Other(CallError),
+}
+use NotDone::{Changed, Other};
+
+/// The complaint's version now, and what was recorded on it after the
+/// version a form was shown with.
+struct Since {
+    version: u64,
+    entries: Vec<pb::HistoryEntry>,
+}
+
+async fn since(app: &App, staff: &Staff, id: &str, shown: Option<u64>) -> Result<Since, CallError> {
+    let mut complaints = app.services.complaints(&staff.person.token);
+    let history = complaints
+        .get_history(pb::GetHistoryRequest {
+            reference: id.to_owned(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    let version = history.entries.iter().map(|e| e.version).max().unwrap_or(0);
+    let entries = history
+        .entries
+        .into_iter()
+        .filter(|e| shown.is_some_and(|v| e.version > v))
+        .collect();
+    Ok(Since { version, entries })
+}
+
+/// A person acted on the complaint after the form was shown (nothing was
+/// done): the form again as typed, at the complaint's current version,
+/// saying so, with what happened since, so the person can see whether
+/// their step is already there (a second press) before sending it again.
+fn changed(
+    app: &App,
+    staff: &Staff,
+    step: &'static Step,
+    id: &str,
+    form: &Fields,
+    since: Since,
+) -> Response {
+    let errors = vec![FieldError {
+        field: "form".into(),
+        message: format!(
+            "{}. Nothing was done: check what changed below (the form may have been sent twice) before sending it again.",
+            super::CHANGED
+        ),
+    }];
+    render_form(
+        app,
+        staff,
+        step,
+        id,
+        form,
+        FormState {
+            errors,
+            version: Some(since.version),
+            changes: super::complaint::timeline(app, &since.entries),
+        },
+        StatusCode::CONFLICT,
+    )
 }
 
 async fn complaint_form(
