@@ -286,12 +286,17 @@ fn triage(state: &Submission, ctx: &Context) -> Vec<Event> {
         )];
     }
     if state.consent == Consent::Awaited {
+        // R-INT-8: the third party's automatic reply promises the same
+        // contact as any complainant's, so the event carries it.
         return vec![Event::ConsentRequested(pb::ConsentRequested {
             submission_id: r.submission_id,
             reference: r.reference,
             individual: r.complainant,
             third_party: r.third_party,
             correspondence: r.correspondence,
+            written: r.written,
+            contact_within_working_days: ctx.policy.contact_within.get(),
+            contact_due_on,
         })];
     }
     vec![Event::Accepted(pb::ComplaintAccepted {

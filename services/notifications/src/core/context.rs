@@ -41,7 +41,10 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
             ("relationship", text(&l.relationship)),
             ("organisation", text(&l.organisation)),
         ],
-        Letter::ThirdPartyNotice(_) => vec![],
+        Letter::ThirdPartyNotice(l) => vec![
+            ("contact_within", l.contact.map(|(d, _)| d.get()).into()),
+            ("contact_by", l.contact.map(|(_, by)| iso(by)).into()),
+        ],
         Letter::NowDealtWithBy(l) => vec![
             ("stage", l.stage.number().into()),
             ("role", l.role.key().into()),

@@ -226,6 +226,10 @@ pub struct ConsentRequest {
 #[derive(Clone, PartialEq, Eq)]
 pub struct ThirdPartyNotice {
     pub reference: String,
+    /// R-INT-8: for a written submission, the working days within which
+    /// staff make contact and the date that gives, as any complainant's
+    /// automatic reply promises.
+    pub contact: Option<(WorkingDays, NaiveDate)>,
 }
 
 /// R-S1-3 (and every allocation): who now deals with the complaint.

@@ -14,3 +14,4 @@ mod receipt;
 mod retention;
 mod smtp;
 mod staff_directory;
+mod third_party;

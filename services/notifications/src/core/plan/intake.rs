@@ -98,10 +98,17 @@ fn age_review(party: &Party) -> Vec<Letter> {
 }
 
 /// R-INT-4: the individual is asked for consent, and the third party is
-/// told that consent is needed before anything is reported to them.
+/// told that consent is needed before anything is reported to them. That
+/// notice is the third party's automatic reply (R-INT-8): for a written
+/// submission it promises contact within the configured working days and
+/// gives the date intake worked out by the calendar.
 fn consent_requested(w: Wire<'_>, e: pb::ConsentRequested) -> Result<Vec<Letter>, PlanError> {
     let reference = w.text("reference", &e.reference)?;
     let tp = e.third_party.ok_or_else(|| w.missing("third_party"))?;
+    let due = w.date("contact_due_on", e.contact_due_on.as_ref())?;
+    let contact = due
+        .filter(|_| e.written && e.contact_within_working_days > 0)
+        .map(|by| (WorkingDays::new(e.contact_within_working_days), by));
     Ok(vec![
         Letter::ConsentRequest(ConsentRequest {
             reference: reference.clone(),
@@ -109,7 +116,7 @@ fn consent_requested(w: Wire<'_>, e: pb::ConsentRequested) -> Result<Vec<Letter>
             relationship: tp.relationship.trim().to_owned(),
             organisation: tp.organisation.trim().to_owned(),
         }),
-        Letter::ThirdPartyNotice(ThirdPartyNotice { reference }),
+        Letter::ThirdPartyNotice(ThirdPartyNotice { reference, contact }),
     ])
 }
 

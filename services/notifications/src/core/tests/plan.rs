@@ -96,6 +96,35 @@ fn r_int_4_a_consent_request_calls_for_a_letter_to_each_side() {
     assert_eq!(request.organisation, "Hopper Law LLP");
 }
 
+/// R-INT-8: the notice to the third party of a written submission carries
+/// the contact promise intake worked out by the calendar; one from a
+/// telephone call promises none.
+#[test]
+fn r_int_8_the_third_party_notice_of_a_written_submission_gives_the_contact_date() {
+    let requested = |written| pb::ConsentRequested {
+        reference: "SUB-2027-000042".into(),
+        individual: Some(person("ada@example.org", false)),
+        third_party: Some(third_party()),
+        written,
+        contact_within_working_days: 7,
+        contact_due_on: pb_date(2027, 1, 13),
+        ..Default::default()
+    };
+    let letters = plan(&Party::default(), event(requested(true))).expect("planned");
+    let Letter::ThirdPartyNotice(notice) = &letters[1] else {
+        panic!("third party notice")
+    };
+    assert_eq!(
+        notice.contact,
+        Some((WorkingDays::new(7), date(2027, 1, 13)))
+    );
+    let letters = plan(&Party::default(), event(requested(false))).expect("planned");
+    let Letter::ThirdPartyNotice(notice) = &letters[1] else {
+        panic!("third party notice")
+    };
+    assert_eq!(notice.contact, None);
+}
+
 /// R-S1-3 with R-S2-4: the manager is alerted at once; the complainant
 /// learns who the manager is, and the date of their response, when the
 /// referral's response deadline is set.

@@ -89,6 +89,7 @@ fn samples() -> Vec<Letter> {
         }),
         Letter::ThirdPartyNotice(ThirdPartyNotice {
             reference: "SUB-2027-000042".into(),
+            contact: Some((WorkingDays::new(7), date(2027, 1, 6))),
         }),
         Letter::NowDealtWithBy(NowDealtWithBy {
             reference: REF.into(),
@@ -240,6 +241,31 @@ fn r_int_4_the_consent_request_names_the_third_party_and_the_right_to_withdraw()
     );
     assert!(out.body.contains("express consent"));
     assert!(out.body.contains("withdraw your consent at any stage"));
+}
+
+/// R-INT-8: the third party who raised a complaint for someone gets the
+/// automatic reply a complainant gets: staff will make contact within the
+/// configured working days, and by which date.
+#[test]
+fn r_int_8_the_third_party_is_told_within_how_many_working_days_and_by_when_staff_make_contact() {
+    let out = rendered(&samples()[4]);
+    assert!(
+        out.body.contains(
+            "A member of staff will contact you within 7 working days, that is by Wednesday \
+             6 January 2027, to talk through the complaint and the consent we need."
+        ),
+        "{}",
+        out.body
+    );
+    let unwritten = Letter::ThirdPartyNotice(ThirdPartyNotice {
+        reference: "SUB-2027-000042".into(),
+        contact: None,
+    });
+    assert!(
+        !rendered(&unwritten)
+            .body
+            .contains("will contact you within")
+    );
 }
 
 /// R-S1-3: the complainant is told who now deals with it.

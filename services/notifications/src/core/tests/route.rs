@@ -39,7 +39,10 @@ fn consent_letters() -> (Letter, Letter) {
             relationship: "employer".into(),
             organisation: String::new(),
         }),
-        Letter::ThirdPartyNotice(ThirdPartyNotice { reference }),
+        Letter::ThirdPartyNotice(ThirdPartyNotice {
+            reference,
+            contact: None,
+        }),
     )
 }
 
