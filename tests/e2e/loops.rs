@@ -36,6 +36,7 @@ fn loops_of(service: &str) -> Vec<String> {
         ],
         "complaints" => &[
             "consumer:complaints-open-accepted",
+            "consumer:complaints-outcome-delivered",
             "consumer:complaints-retention-facts",
             "deadline-watcher",
             "health-watch",
