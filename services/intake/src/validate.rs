@@ -5,6 +5,8 @@
 //! same rule the services reading intake's events apply: what intake
 //! accepts, they can apply.
 
+mod adjustments;
+
 use crate::attachments;
 use crate::domain::{EmailAddress, OutsideProcedure, Text, ValidSubmission};
 use crate::settings::AttachmentLimits;
@@ -188,12 +190,8 @@ pub fn submission(
         Some(d) => Some(d),
     };
     let third_party = request.third_party.and_then(|tp| third_party(&mut v, tp));
-    let reasonable_adjustments = v.optional_text(
-        "reasonable_adjustments",
-        "R-INT-1",
-        &request.reasonable_adjustments,
-        fields::FREE_TEXT,
-    );
+    let adjustments =
+        adjustments::adjustments(&mut v, request.adjustments, &request.reasonable_adjustments);
     let qualification_code = v.optional_text(
         "qualification_code",
         "R-REG-1",
@@ -234,7 +232,7 @@ pub fn submission(
             matter_date: matter_date?,
             correspondence,
             third_party,
-            reasonable_adjustments: reasonable_adjustments.ok()?,
+            adjustments: adjustments.ok()?,
             qualification_code: qualification_code.ok()?,
             referring_regulator,
             attachments,

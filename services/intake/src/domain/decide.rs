@@ -186,7 +186,11 @@ fn submit(id: Uuid, reference: &SubmissionRef, s: ValidSubmission, ctx: &Context
         matter_date: Some(date(s.matter_date)),
         correspondence: s.correspondence as i32,
         third_party: s.third_party.clone(),
-        reasonable_adjustments: text(&s.reasonable_adjustments),
+        // The free text stays where readers of older events look for it.
+        reasonable_adjustments: (s.adjustments.as_ref())
+            .map(|a| a.other.clone())
+            .unwrap_or_default(),
+        adjustments: s.adjustments.clone(),
         qualification_code: text(&s.qualification_code),
         referring_regulator: text(&s.referring_regulator),
         written: s.written(),
@@ -317,6 +321,7 @@ fn triage(state: &Submission, ctx: &Context) -> Vec<Event> {
         qualification_code: r.qualification_code,
         referring_regulator: r.referring_regulator,
         reasonable_adjustments: r.reasonable_adjustments,
+        adjustments: r.adjustments,
     })]
 }
 

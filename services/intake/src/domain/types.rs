@@ -59,7 +59,8 @@ pub struct ValidSubmission {
     /// Email unless post was asked for, with an address (R-CORR-1).
     pub correspondence: pb::CorrespondencePreference,
     pub third_party: Option<pb::ThirdParty>,
-    pub reasonable_adjustments: Option<Text>,
+    /// R-ADJ-1: the reasonable adjustments asked for, each text cleaned.
+    pub adjustments: Option<pb::ReasonableAdjustments>,
     pub qualification_code: Option<Text>,
     pub referring_regulator: Option<Text>,
     /// Checked for size and type from the bytes.

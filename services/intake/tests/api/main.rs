@@ -2,6 +2,7 @@
 //! NATS, each test in its own schema and bus namespace.
 
 mod access;
+mod adjustments;
 mod compliments;
 mod helpers;
 mod history;
