@@ -491,6 +491,7 @@ async fn every_accepted_value_of_every_field_reaches_a_complaint_its_letters_and
                 evidence: "Signed consent form".into(),
                 given_on: Some(today()),
                 recorded_by: "handler-1".into(),
+                link_token: String::new(),
             })
             .await
             .unwrap_or_else(|s| panic!("{}: consent: {s:?}", a.case));
@@ -1041,6 +1042,7 @@ async fn every_accepted_value_of_every_staff_step_is_applied_by_every_service() 
             evidence: t(fields::REASON),
             given_on: Some(today()),
             recorded_by: actor(t),
+            link_token: String::new(),
         };
         let first = intake.record_consent(consent(&hostile)).await;
         retry(
@@ -1326,6 +1328,7 @@ async fn through_the_procedure(
             reasons: t(fields::FREE_TEXT),
             outcome_sought: t(fields::FREE_TEXT),
             received_on: Some(today()),
+            link_token: String::new(),
         }
     };
     let first = staff

@@ -22,6 +22,7 @@ mod metrics;
 mod nats_auth;
 mod one_trace;
 mod processes;
+mod public_follow;
 mod public_pages;
 mod retention;
 mod rule_catalogue;

@@ -26,9 +26,9 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 const MAX_FILE: usize = 64 * 1024;
 
 /// A console whose public side serves on its own listener.
-struct Console {
-    staff: SocketAddr,
-    public: SocketAddr,
+pub(crate) struct Console {
+    pub(crate) staff: SocketAddr,
+    pub(crate) public: SocketAddr,
     stop: CancellationToken,
 }
 
@@ -38,7 +38,7 @@ impl Drop for Console {
     }
 }
 
-async fn start_console(stack: &Stack, extra: &[(&str, &str)]) -> Console {
+pub(crate) async fn start_console(stack: &Stack, extra: &[(&str, &str)]) -> Console {
     let mut env: HashMap<String, String> = HashMap::from([
         ("CONSOLE_ADDR".into(), "127.0.0.1:0".into()),
         ("PUBLIC_ADDR".into(), "127.0.0.1:0".into()),
@@ -72,14 +72,14 @@ async fn start_console(stack: &Stack, extra: &[(&str, &str)]) -> Console {
     }
 }
 
-struct Page {
-    status: u16,
-    headers: http::HeaderMap,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Page {
-    fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers
             .get(http::header::LOCATION)
             .and_then(|v| v.to_str().ok())
@@ -105,7 +105,7 @@ struct File<'a> {
 }
 
 /// A browser on the public side: a cookie jar, redirects not followed.
-struct Browser {
+pub(crate) struct Browser {
     client: Client<HttpConnector, Full<Bytes>>,
     base: String,
     cookies: BTreeMap<String, String>,
@@ -115,7 +115,7 @@ struct Browser {
 const BOUNDARY: &str = "----public-form-test-boundary";
 
 impl Browser {
-    fn new(addr: SocketAddr) -> Self {
+    pub(crate) fn new(addr: SocketAddr) -> Self {
         Self {
             client: Client::builder(TokioExecutor::new()).build_http(),
             base: format!("http://{addr}"),
@@ -174,12 +174,12 @@ impl Browser {
         page
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         self.send("GET", path, None, Vec::new()).await
     }
 
     /// Posts `pairs` with the form's CSRF token (and an empty honeypot).
-    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Page {
         let csrf = self.csrf.clone();
         let mut all = vec![("csrf_token", csrf.as_str()), ("website", "")];
         all.extend_from_slice(pairs);

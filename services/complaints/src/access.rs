@@ -32,6 +32,8 @@ macro_rules! rpc {
 pub const POLICY: Policy = Policy {
     rules: &[
         (rpc!("GetComplaint"), READERS),
+        // With a follow link for the complaint, checked by the handler.
+        (rpc!("GetComplainantView"), &[Role::Portal]),
         (
             rpc!("ListWorkQueue"),
             &[

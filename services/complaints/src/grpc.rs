@@ -9,7 +9,7 @@ use crate::edge::{self, Acting, IntoCommand};
 use crate::error::{ComplaintsError, Context as _};
 use crate::settings::ComplaintsSettings;
 use crate::store::{QueueFilter, Store, stored_kind};
-use crate::{reach, regulator_notice, view};
+use crate::{complainant, reach, regulator_notice, view};
 use chrono::{Datelike, NaiveDate};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::complaints_server::Complaints;
@@ -419,6 +419,28 @@ impl Complaints for ComplaintsApi {
         Ok(Response::new(view::complaint_view(&state)))
     }
 
+    async fn get_complainant_view(
+        &self,
+        request: Request<pb::GetComplainantViewRequest>,
+    ) -> Reply<pb::ComplainantView> {
+        let who = Principal::of(&request)?;
+        let r = request.get_ref();
+        let now = self.clock.now();
+        complainant::check_link(
+            &self.audit,
+            self.settings.links.as_ref(),
+            who,
+            "GetComplainantView",
+            &r.reference,
+            &r.link_token,
+            now,
+        )
+        .await?;
+        let (_, state) = self.read(who, "GetComplainantView", &r.reference).await?;
+        let today = calendar::uk_date(now);
+        Ok(Response::new(complainant::complainant_view(&state, today)))
+    }
+
     async fn list_work_queue(
         &self,
         request: Request<pb::ListWorkQueueRequest>,
@@ -492,10 +514,32 @@ impl Complaints for ComplaintsApi {
         self.command(r).await
     }
 
+    /// From the public pages a `portal` caller acts as itself and needs a
+    /// follow link for the complaint ([`complainant`]).
     async fn request_escalation(
         &self,
-        r: Request<pb::RequestEscalationRequest>,
+        mut r: Request<pb::RequestEscalationRequest>,
     ) -> Reply<pb::ComplaintView> {
+        let who = Principal::of(&r)?.clone();
+        if complainant::needs_link(&who) {
+            let request = r.get_mut();
+            let reference = (request.command.as_ref())
+                .map(|c| c.reference.clone())
+                .unwrap_or_default();
+            complainant::check_link(
+                &self.audit,
+                self.settings.links.as_ref(),
+                &who,
+                "RequestEscalation",
+                &reference,
+                &request.link_token,
+                self.clock.now(),
+            )
+            .await?;
+            if let Some(command) = request.command.as_mut() {
+                command.acting_user.clone_from(&who.subject);
+            }
+        }
         self.command(r).await
     }
 

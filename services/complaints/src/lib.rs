@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod complainant;
 pub mod domain;
 pub mod edge;
 pub mod error;
@@ -61,6 +62,9 @@ impl Application {
                 pool: runtime.log().pool().clone(),
                 clock: clock.clone(),
             }));
+        runtime
+            .metrics()
+            .add_collector(Arc::new(complainant::LinkMetrics));
         let store = store::Store::new(runtime.log().clone());
         let opening = opening::OpenAccepted {
             settings: own.clone(),

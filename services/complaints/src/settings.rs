@@ -15,6 +15,9 @@ pub struct ComplaintsSettings {
     pub qualifications: Qualifications,
     /// How often the deadline watcher looks for deadlines approaching or missed.
     pub watch_interval: Duration,
+    /// The secret follow links are checked with (`LINK_SECRET`, the same
+    /// as notifications', which signs them); absent, every link is refused.
+    pub links: Option<links::LinkKey>,
 }
 
 fn invalid(key: &str, reason: impl Into<String>) -> SettingsError {
@@ -53,6 +56,7 @@ impl ComplaintsSettings {
         "BANK_HOLIDAYS_FILE",
         "OFFICE_CLOSURES_FILE",
         "DEADLINE_WATCH_INTERVAL_SECONDS",
+        "LINK_SECRET",
     ];
 
     /// The keys without a default: none, every figure has the procedure's.
@@ -115,6 +119,8 @@ impl ComplaintsSettings {
                 60,
                 Duration::from_secs,
             )?,
+            links: links::from_setting(source.raw("LINK_SECRET"))
+                .map_err(|e| invalid("LINK_SECRET", e.to_string()))?,
         })
     }
 }

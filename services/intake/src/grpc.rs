@@ -241,17 +241,39 @@ impl IntakeApi {
             .await
     }
 
-    /// A portal caller may change consent only on its own submissions.
+    /// A portal caller may change consent only on its own submissions,
+    /// and only with a live consent link for the submission (R-INT-4): the
+    /// public pages all submit as one portal, so the link, signed under
+    /// `LINK_SECRET` and sent only to the individual, is what narrows it
+    /// to the one submission. Staff need no link.
     async fn own_or_staff<T>(
         &self,
         request: &Request<T>,
         rpc: &str,
         submission_id: &str,
+        link_token: &str,
     ) -> Result<(), IntakeError> {
         let who = Principal::of(request).map_err(|s| IntakeError::Forbidden(s.message().into()))?;
         let id = parse_id(submission_id)?;
         let method = format!("/complaints.v1.Intake/{rpc}");
-        self.ensure_within_reach(who, &method, id).await
+        self.ensure_within_reach(who, &method, id).await?;
+        if who.has_any(STAFF_READERS) {
+            return Ok(());
+        }
+        let now = self.clock.now().timestamp();
+        let verified = match &self.settings.links {
+            None => Err("links_off"),
+            Some(key) => key
+                .verify_for(link_token, links::Purpose::Consent, &id.to_string(), now)
+                .map(drop)
+                .map_err(|e| e.kind()),
+        };
+        if let Err(kind) = verified {
+            tracing::warn!(reason = kind, rpc, "a consent link was refused");
+            let refused = self.audit.refused(who, &method, &id.to_string()).await;
+            return Err(IntakeError::Forbidden(refused.message().to_owned()));
+        }
+        Ok(())
     }
 
     async fn summary(&self, id: Uuid) -> Result<pb::SubmissionSummary, IntakeError> {
@@ -561,7 +583,8 @@ impl Intake for IntakeApi {
         &self,
         request: Request<pb::RecordConsentRequest>,
     ) -> Result<Response<pb::SubmissionSummary>, Status> {
-        self.own_or_staff(&request, "RecordConsent", &request.get_ref().submission_id)
+        let r = request.get_ref();
+        self.own_or_staff(&request, "RecordConsent", &r.submission_id, &r.link_token)
             .await?;
         let r = request.into_inner();
         let (evidence, recorded_by) = decision(
@@ -587,12 +610,9 @@ impl Intake for IntakeApi {
         &self,
         request: Request<pb::WithdrawConsentRequest>,
     ) -> Result<Response<pb::SubmissionSummary>, Status> {
-        self.own_or_staff(
-            &request,
-            "WithdrawConsent",
-            &request.get_ref().submission_id,
-        )
-        .await?;
+        let r = request.get_ref();
+        self.own_or_staff(&request, "WithdrawConsent", &r.submission_id, &r.link_token)
+            .await?;
         let r = request.into_inner();
         let mut v = Violations::default();
         let recorded_by = v.text("recorded_by", "R-INT-4", &r.recorded_by, fields::ACTOR_ID);

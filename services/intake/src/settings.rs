@@ -19,6 +19,9 @@ pub struct IntakeSettings {
     pub attachments: AttachmentLimits,
     pub compliments: ComplimentRoutes,
     pub monitoring_key: MonitoringKey,
+    /// The secret consent links are checked with (`LINK_SECRET`, the same
+    /// as notifications', which signs them); absent, every link is refused.
+    pub links: Option<links::LinkKey>,
 }
 
 /// Upload limits for the web form (R-INT-1).
@@ -88,6 +91,7 @@ impl IntakeSettings {
         "ATTACHMENT_TYPES",
         "COMPLIMENT_ROUTES",
         "MONITORING_PSEUDONYM_KEY",
+        "LINK_SECRET",
     ];
 
     /// The keys without a default: intake does not start without them.
@@ -119,6 +123,8 @@ impl IntakeSettings {
                 &source.string("COMPLIMENT_ROUTES", "*=>head-of-customer-experience"),
             )?,
             monitoring_key: monitoring_key(source.raw("MONITORING_PSEUDONYM_KEY"))?,
+            links: links::from_setting(source.raw("LINK_SECRET"))
+                .map_err(|e| invalid("LINK_SECRET", e.to_string()))?,
         })
     }
 }

@@ -35,6 +35,16 @@ pub const POLICY: Policy = Policy {
         ),
         ("/complaints.v1.Notifications/ListPrintQueue", STAFF),
         ("/complaints.v1.Notifications/MarkPosted", STAFF),
+        // The public pages: with a follow link checked by the handler, and
+        // a fresh link that is only ever sent (crate::follow).
+        (
+            "/complaints.v1.Notifications/ListComplainantLetters",
+            &[Role::Portal],
+        ),
+        (
+            "/complaints.v1.Notifications/SendFollowLink",
+            &[Role::Portal],
+        ),
         SUBJECT_ACCESS_EXPORT,
     ],
 };

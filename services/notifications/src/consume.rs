@@ -37,6 +37,9 @@ pub struct Planner {
     pub templates: Arc<dyn TemplateSource + Send + Sync>,
     pub policy: core::RetryPolicy,
     pub clock: Arc<dyn Clock>,
+    /// The follow and consent links added to the complainant's letters
+    /// ([`crate::follow`]); `None` without `LINK_SECRET`.
+    pub links: Option<Arc<crate::follow::LinkSettings>>,
 }
 
 impl std::fmt::Debug for Planner {
@@ -140,7 +143,17 @@ impl Consume {
                 );
             }
             for to in &route.recipients {
-                let rendered = core::render(letter, to, self.planner.templates.as_ref())?;
+                let mut rendered = core::render(letter, to, self.planner.templates.as_ref())?;
+                if let Some(links) = &self.planner.links {
+                    links.decorate(
+                        letter.template(),
+                        letter.reference(),
+                        &party_key,
+                        &to.kind,
+                        now,
+                        &mut rendered,
+                    );
+                }
                 let id = store::notification_id(event_id, letter.template(), &to.kind);
                 let queued = store::queue(
                     tx,

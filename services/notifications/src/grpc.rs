@@ -204,6 +204,27 @@ fn recipient_of(row: &Row) -> core::Recipient {
 
 #[tonic::async_trait]
 impl pb::notifications_server::Notifications for NotificationsApi {
+    /// For the public pages, with a follow link ([`crate::follow`]).
+    async fn list_complainant_letters(
+        &self,
+        request: Request<pb::ListComplainantLettersRequest>,
+    ) -> Result<Response<pb::ListComplainantLettersResponse>, Status> {
+        let who = Principal::of(&request)?.clone();
+        Ok(Response::new(
+            self.complainant_letters(&who, request.into_inner()).await?,
+        ))
+    }
+
+    /// For the public pages: a fresh follow link, sent, never returned.
+    async fn send_follow_link(
+        &self,
+        request: Request<pb::SendFollowLinkRequest>,
+    ) -> Result<Response<pb::SendFollowLinkResponse>, Status> {
+        Ok(Response::new(
+            self.send_follow_link(request.into_inner()).await?,
+        ))
+    }
+
     /// A complaint's or a submission's letters: the latest
     /// [`platform::limits::MAX_LIST_ROWS`], oldest first.
     async fn list_correspondence(
@@ -454,6 +475,8 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         Ok(Response::new(pb::MarkPostedResponse { notification }))
     }
 }
+
+mod complainant;
 
 #[cfg(test)]
 mod never_panics;

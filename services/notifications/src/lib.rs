@@ -14,6 +14,7 @@
 pub mod access;
 pub mod consume;
 pub mod core;
+pub mod follow;
 pub mod delivered;
 pub mod grpc;
 pub mod metrics;
@@ -50,6 +51,9 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// | `STAFF_DIRECTORY` | empty | the JSON of `deploy/local/staff-directory.json`, or `id\|Name\|email;...`; a member of staff not listed is named by role in letters, and letters for them go to the directory's unlisted mailbox (logged and counted) |
 /// | `NOTIFY_MONITORS` | empty | staff ids told of every missed deadline and every email given up (R-MON-1) |
 /// | `STAGE3_RESPONSE_WORKING_DAYS` | `20` | quoted in the Stage 3 acknowledgement; shared with the complaints service (R-S3-5) |
+/// | `LINK_SECRET` | unset | signs the follow and consent links in the complainant's letters (at least 32 bytes; the same for complaints, intake and the console); unset, letters carry no link |
+/// | `PUBLIC_BASE_URL` | `http://127.0.0.1:8081` | where the public pages are, for those links |
+/// | `FOLLOW_LINK_DAYS` / `CONSENT_LINK_DAYS` | `90` / `30` | how long a follow link and a consent link work |
 #[derive(Debug, Clone)]
 pub struct NotifySettings {
     pub smtp: send::SmtpSettings,
@@ -60,6 +64,8 @@ pub struct NotifySettings {
     pub poll_interval: Duration,
     /// SMTP exchanges run at once (`SMTP_SENDERS`).
     pub senders: usize,
+    /// The links in the complainant's letters; `None` without `LINK_SECRET`.
+    pub links: Option<follow::LinkSettings>,
 }
 
 impl NotifySettings {
@@ -80,6 +86,10 @@ impl NotifySettings {
         "NOTIFY_RETRY_BASE_MS",
         "NOTIFY_RETRY_MAX_MS",
         "NOTIFY_POLL_INTERVAL_MS",
+        "LINK_SECRET",
+        "PUBLIC_BASE_URL",
+        "FOLLOW_LINK_DAYS",
+        "CONSENT_LINK_DAYS",
     ];
 
     /// The keys without a default: none.
@@ -129,7 +139,9 @@ impl NotifySettings {
                 .map(str::to_owned)
                 .collect(),
         };
+        let links = link_settings(s)?;
         Ok(Self {
+            links,
             plan,
             smtp: send::SmtpSettings {
                 host: s.string("SMTP_HOST", "127.0.0.1"),
@@ -156,6 +168,39 @@ impl NotifySettings {
             },
         })
     }
+}
+
+/// `LINK_SECRET` and what goes with it; every key is read, set or not.
+fn link_settings(s: &Source) -> Result<Option<follow::LinkSettings>, SettingsError> {
+    let invalid = |key: &str, reason: String| SettingsError {
+        key: key.into(),
+        reason,
+    };
+    let key = links::from_setting(s.raw("LINK_SECRET"))
+        .map_err(|e| invalid("LINK_SECRET", e.to_string()))?;
+    let base_url = s.string("PUBLIC_BASE_URL", "http://127.0.0.1:8081");
+    let base_url = base_url.trim_end_matches('/').to_owned();
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        return Err(invalid(
+            "PUBLIC_BASE_URL",
+            format!("{base_url:?} is not an http(s) address"),
+        ));
+    }
+    let days = |key: &str, default: i64| -> Result<chrono::Duration, SettingsError> {
+        let n: i64 = s.get(key, default)?;
+        if !(1..=3650).contains(&n) {
+            return Err(invalid(key, "must be from 1 to 3650".into()));
+        }
+        Ok(chrono::Duration::days(n))
+    };
+    let follow_for = days("FOLLOW_LINK_DAYS", 90)?;
+    let consent_for = days("CONSENT_LINK_DAYS", 30)?;
+    Ok(key.map(|key| follow::LinkSettings {
+        key,
+        base_url,
+        follow_for,
+        consent_for,
+    }))
 }
 
 /// The notifications service, started and ready to serve.
@@ -188,6 +233,7 @@ impl Application {
             templates: Arc::new(notify.templates.clone()),
             policy: notify.policy,
             clock: clock.clone(),
+            links: notify.links.clone().map(Arc::new),
         };
         for (name, source, from) in [
             (consume::FROM_INTAKE, consume::Source::Intake, "intake"),

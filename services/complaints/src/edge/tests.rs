@@ -424,6 +424,7 @@ fn escalation(to: pb::Stage, grounds: &[i32], sought: &str) -> pb::RequestEscala
         reasons: "my points were not answered".into(),
         outcome_sought: sought.into(),
         received_on: day(2026, 3, 20),
+        link_token: String::new(),
     }
 }
 

@@ -61,6 +61,7 @@ async fn to_stage_3(stack: &mut Stack, reference: &str) -> pb::ComplaintView {
             reasons: "The Stage 2 response ignored the evidence I sent.".into(),
             outcome_sought: "A review of my mark.".into(),
             received_on: Some(date(2026, 3, 2)),
+            link_token: String::new(),
         })
         .await
         .unwrap()
@@ -209,6 +210,7 @@ async fn r_s3_3_the_nominated_deputy_takes_stage_3_when_the_compliance_manager_d
             reasons: "The Stage 2 response ignored the evidence I sent.".into(),
             outcome_sought: "A review of my mark.".into(),
             received_on: Some(date(2026, 3, 2)),
+            link_token: String::new(),
         })
         .await
         .unwrap()

@@ -65,6 +65,7 @@ async fn to_stage_3(stack: &mut Stack, reference: &str) -> pb::ComplaintView {
             reasons: "The Stage 2 response ignored the evidence I sent.".into(),
             outcome_sought: "A review of my mark.".into(),
             received_on: Some(date(2026, 3, 2)),
+            link_token: String::new(),
         })
         .await
         .unwrap()

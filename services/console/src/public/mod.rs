@@ -11,6 +11,11 @@
 //! - [`multipart`]: the file upload's body.
 //! - [`limit`]: a per-address token bucket on submissions.
 //! - `complaint`, `compliment`: the pages.
+//! - `follow`, `consent`, `fresh_link`: the complainant's side reached
+//!   from the signed links in letters (`shared/links`): following and
+//!   escalating a complaint, answering a consent request (R-INT-4), and
+//!   asking for a fresh link. This listener holds no link secret; the
+//!   services check every token (see `shared/links`).
 //!
 //! Abuse and safety, in one place here: every body is bounded before it
 //! is read ([`PublicApp::max_body`]), every POST needs the form's cookie
@@ -24,11 +29,15 @@
 
 mod complaint;
 mod compliment;
+mod consent;
 pub mod credentials;
+mod follow;
+mod fresh_link;
 pub mod limit;
 pub mod multipart;
 pub mod settings;
 pub mod state;
+mod tokens;
 
 pub use settings::{PortalCredentials, PublicSettings, PublicSide};
 
@@ -61,6 +70,9 @@ pub struct PublicApp {
     pub token: credentials::PortalToken,
     pub forms: state::Forms,
     pub limit: limit::RateLimit,
+    /// Requests for a fresh follow link, per client address, apart from
+    /// submissions so neither uses up the other.
+    pub link_limit: limit::RateLimit,
     templates: Environment<'static>,
 }
 
@@ -106,6 +118,26 @@ fn templates() -> Environment<'static> {
             "public/message.html",
             include_str!("../../templates/public/message.html"),
         ),
+        (
+            "public/gone.html",
+            include_str!("../../templates/public/gone.html"),
+        ),
+        (
+            "public/follow.html",
+            include_str!("../../templates/public/follow.html"),
+        ),
+        (
+            "public/next_stage.html",
+            include_str!("../../templates/public/next_stage.html"),
+        ),
+        (
+            "public/consent.html",
+            include_str!("../../templates/public/consent.html"),
+        ),
+        (
+            "public/new_link.html",
+            include_str!("../../templates/public/new_link.html"),
+        ),
     ] {
         // Fixed at build time and rendered by the tests; a template that
         // does not parse makes its page a 500, not a crash.
@@ -139,6 +171,7 @@ impl PublicApp {
         Self {
             token: credentials::PortalToken::new(side.credentials.clone()),
             limit: limit::RateLimit::new(side.submit_burst, side.submit_refill),
+            link_limit: limit::RateLimit::new(side.submit_burst, side.submit_refill),
             forms: state::Forms::default(),
             services,
             templates: templates(),
@@ -311,6 +344,25 @@ impl PublicApp {
         }
     }
 
+    /// One request for a fresh link from `client`, or 429 with a plain page.
+    pub fn admit_link_request(&self, client: IpAddr, visit: &Visit) -> Result<(), Response> {
+        if self.link_limit.allow(client, Instant::now()) {
+            return Ok(());
+        }
+        tracing::warn!("a request for a fresh link was refused by the rate limit");
+        let mut response = self.message(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(visit),
+            "Too many requests",
+            "Too many new links have been asked for from your connection in a short time. Wait a few minutes, then try again.",
+        );
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(self.side.submit_refill.as_secs()),
+        );
+        Err(response)
+    }
+
     /// Renders `template` with `page` and what every page needs.
     pub fn render(
         &self,
@@ -457,7 +509,11 @@ pub fn router(app: Shared) -> Router {
         .route("/assets/public.css", get(css))
         .merge(complaint::routes())
         .merge(compliment::routes())
+        .merge(follow::routes())
+        .merge(consent::routes())
+        .merge(fresh_link::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::web::security_headers))
+        .layer(axum::middleware::from_fn(tokens::out_of_the_path))
         .with_state(app)
 }

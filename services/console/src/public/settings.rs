@@ -58,6 +58,9 @@ pub struct PublicSide {
     /// running side by side) the console starts with the public side off
     /// and says so; an address given explicitly must be bound.
     pub addr_given: bool,
+    /// Working days, as the services count them, for what the follow page
+    /// says of deadlines (`BANK_HOLIDAYS_FILE`, `OFFICE_CLOSURES_FILE`).
+    pub calendar: calendar::Calendar,
 }
 
 /// The `portal` credentials of the public forms.
@@ -180,6 +183,7 @@ impl PublicSettings {
             attachment_max_bytes,
             trust_forwarded_for,
             addr_given: addr_given.is_some(),
+            calendar: s.calendar()?,
         }))
     }
 }

@@ -37,6 +37,17 @@ pub struct Receipt {
     pub awaiting_consent: bool,
 }
 
+/// What a signed link let this visitor do, kept on the server so the
+/// token leaves the address bar at once: the record it claims and the
+/// token itself, which every call to a service carries for the service to
+/// check (the public listener holds no secret and checks nothing itself).
+#[derive(Debug, Clone)]
+pub struct Capability {
+    /// The complaint reference or submission id the link names.
+    pub record: String,
+    pub token: String,
+}
+
 /// One form in progress (a complaint and a compliment share it).
 #[derive(Debug, Clone)]
 pub struct FormState {
@@ -55,6 +66,10 @@ pub struct FormState {
     pub compliment: BTreeMap<String, String>,
     pub compliment_key: String,
     pub compliment_receipt: Option<Receipt>,
+    /// A follow link's complaint, once the link was opened.
+    pub follow: Option<Capability>,
+    /// A consent link's submission (R-INT-4), once the link was opened.
+    pub consent: Option<Capability>,
 }
 
 impl FormState {
@@ -70,6 +85,8 @@ impl FormState {
             compliment: BTreeMap::new(),
             compliment_key: random_token(),
             compliment_receipt: None,
+            follow: None,
+            consent: None,
         }
     }
 

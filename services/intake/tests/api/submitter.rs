@@ -53,6 +53,7 @@ async fn r_int_4_recording_or_withdrawing_consent_never_changes_who_submitted() 
             evidence: "Signed consent form received by email".into(),
             given_on: Some(date(2026, 12, 23)),
             recorded_by: "staff-2".into(),
+            link_token: String::new(),
         })
         .await
         .unwrap();
@@ -76,6 +77,7 @@ async fn r_int_4_recording_or_withdrawing_consent_never_changes_who_submitted() 
             submission_id: receipt.submission_id.clone(),
             withdrawn_on: Some(date(2026, 12, 24)),
             recorded_by: "staff-2".into(),
+            link_token: String::new(),
         })
         .await
         .unwrap();

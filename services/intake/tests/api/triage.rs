@@ -273,6 +273,7 @@ async fn r_int_4_a_third_party_complaint_waits_for_the_individuals_consent() {
             evidence: "Signed consent form received by email".into(),
             given_on: Some(date(2026, 12, 23)),
             recorded_by: "staff-2".into(),
+            link_token: String::new(),
         })
         .await
         .unwrap()
@@ -304,6 +305,7 @@ async fn r_int_4_a_withdrawal_of_consent_is_honoured_once_recorded() {
             submission_id: receipt.submission_id.clone(),
             withdrawn_on: Some(date(2026, 12, 23)),
             recorded_by: "staff-2".into(),
+            link_token: String::new(),
         })
         .await
         .unwrap_err();
@@ -319,6 +321,7 @@ async fn r_int_4_a_withdrawal_of_consent_is_honoured_once_recorded() {
             evidence: "Letter".into(),
             given_on: Some(date(2026, 12, 23)),
             recorded_by: "staff-2".into(),
+            link_token: String::new(),
         })
         .await
         .unwrap();
@@ -328,6 +331,7 @@ async fn r_int_4_a_withdrawal_of_consent_is_honoured_once_recorded() {
             submission_id: receipt.submission_id.clone(),
             withdrawn_on: Some(date(2026, 12, 24)),
             recorded_by: "staff-2".into(),
+            link_token: String::new(),
         })
         .await
         .unwrap()

@@ -48,6 +48,7 @@ async fn r_int_8_an_accepted_written_complaint_gets_exactly_one_automatic_reply_
             templates: Arc::new(Templates::default()),
             policy: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
+            links: None,
         },
     };
     let mut tx = stack.notifications_log.pool().begin().await.unwrap();
@@ -192,6 +193,7 @@ async fn r_int_4_no_letter_goes_to_a_third_party_without_consent() {
             evidence: "Signed consent form".into(),
             given_on: Some(date(2026, 3, 2)),
             recorded_by: "staff-2".into(),
+            link_token: String::new(),
         })
         .await
         .unwrap();
@@ -365,6 +367,7 @@ async fn r_int_4_after_consent_is_withdrawn_nothing_more_goes_to_the_third_party
             evidence: "Signed consent form".into(),
             given_on: Some(date(2026, 3, 2)),
             recorded_by: "staff-2".into(),
+            link_token: String::new(),
         })
         .await
         .unwrap();
@@ -403,6 +406,7 @@ async fn r_int_4_after_consent_is_withdrawn_nothing_more_goes_to_the_third_party
             submission_id: receipt.submission_id.clone(),
             withdrawn_on: Some(date(2026, 3, 3)),
             recorded_by: "staff-2".into(),
+            link_token: String::new(),
         })
         .await
         .unwrap();

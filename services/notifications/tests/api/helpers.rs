@@ -517,6 +517,7 @@ pub async fn escalate(
             reasons: "The response did not answer my second point.".into(),
             outcome_sought: "A refund of the resit fee.".into(),
             received_on: Some(received_on),
+            link_token: String::new(),
         })
         .await
         .unwrap();

@@ -368,6 +368,7 @@ pub async fn escalate(clients: &Clients, args: EscalateArgs) -> Result<Output, E
             reasons: args.reasons,
             outcome_sought: args.outcome_sought.unwrap_or_default(),
             received_on: Some(pb_date(args.received_on.unwrap_or_else(today))),
+            link_token: String::new(),
         })
         .await
         .map_err(Error::from("complaints"))?

@@ -128,6 +128,7 @@ pub async fn run(clients: &Clients, command: TriageCommand) -> Result<Output, Er
                     evidence,
                     given_on: Some(pb_date(given_on.unwrap_or_else(today))),
                     recorded_by: acting.user,
+                    link_token: String::new(),
                 })
                 .await
         }
@@ -141,6 +142,7 @@ pub async fn run(clients: &Clients, command: TriageCommand) -> Result<Output, Er
                     submission_id,
                     withdrawn_on: Some(pb_date(on.unwrap_or_else(today))),
                     recorded_by: acting.user,
+                    link_token: String::new(),
                 })
                 .await
         }
