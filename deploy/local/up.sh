@@ -30,6 +30,15 @@ if [ -z "${MONITORING_PSEUDONYM_KEY:-}" ]; then
   export MONITORING_PSEUDONYM_KEY="$(cat "$run/monitoring.key")"
 fi
 
+# The secret the complainant's links are signed with (notifications) and
+# checked with (complaints, intake): generated once per checkout, kept out
+# of git. The links lead to the console's public pages.
+if [ -z "${LINK_SECRET:-}" ]; then
+  [ -s "$run/link.key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/link.key"
+  export LINK_SECRET="$(cat "$run/link.key")"
+fi
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:8081}"
+
 # The development token secret (R-CONF-1): every call but health needs a
 # bearer token. Generated once per checkout into .run/auth.env, kept out of
 # git; production configures AUTH_JWKS_FILE instead.
