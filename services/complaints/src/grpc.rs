@@ -188,6 +188,8 @@ impl ComplaintsApi {
             // The same complainant's matter: the portal that submitted the
             // first reaches this one too.
             submitted_by: opened.submitted_by.clone(),
+            // R-ADJ-1: the same complainant's adjustments.
+            adjustments: opened.adjustments.clone(),
         });
         let fresh = Complaint::default();
         let events = decide(&fresh, open, &ctx).map_err(ComplaintsError::Refused)?;

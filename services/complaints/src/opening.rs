@@ -2,6 +2,7 @@
 //! the bus. The consumer's inbox makes a redelivered acceptance open
 //! nothing twice; the reference is drawn in the same transaction.
 
+use crate::domain::codec::adjustments;
 use crate::domain::command::Open;
 use crate::domain::types::{Channel, Name, SubmissionId};
 use crate::domain::{Command, Complaint, Context, decide};
@@ -66,6 +67,11 @@ impl bus::Handler for OpenAccepted {
                     == pb::CorrespondencePreference::Post as i32,
                 raised_from: None,
                 submitted_by: submitter(envelope),
+                adjustments: adjustments::from_proto(
+                    accepted.adjustments.clone(),
+                    &accepted.reasonable_adjustments,
+                )
+                .map_err(|(field, reason)| format!("the accepted complaint's {field}: {reason}"))?,
             });
             let now = self.clock.now();
             let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);

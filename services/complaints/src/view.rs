@@ -2,7 +2,8 @@
 //! its next deadline for the work queue, and one plain line per event for
 //! the audit trail. Views carry no personal data (R-MON-1, R-CONF-1): the
 //! complainant's details stay with intake and notifications, and of the
-//! free text only what the contract asks for (an action's description) is
+//! free text only what the contract asks for (an action's description, and
+//! the reasonable adjustments staff must see to honour them, R-ADJ-1) is
 //! shown; findings, reasons and contact summaries stay in the stream.
 
 mod summary;
@@ -53,6 +54,8 @@ pub fn complaint_view(state: &Complaint) -> pb::ComplaintView {
         version: state.version,
         restriction_review_on: state.contact_restriction().map(|r| date(r.review_on)),
         new_issues_awaiting_decision: state.new_issues_awaiting.is_some(),
+        adjustments: (opened.and_then(|o| o.adjustments.as_ref()))
+            .map(crate::domain::codec::adjustments::to_proto),
     }
 }
 

@@ -5,6 +5,7 @@
 //! domain type, so an event that could not have been decided is refused.
 
 mod actions;
+pub mod adjustments;
 mod deadlines;
 mod enums;
 mod records;

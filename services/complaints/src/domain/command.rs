@@ -2,9 +2,9 @@
 //! of a complaint. Each command carries already-parsed domain values.
 
 use super::types::{
-    ActionId, ActionKind, Channel, ComplaintRef, ContactMethod, DeadlineKind, Decision, Grounds,
-    LegalBasis, Name, NonEmptyText, Qualification, Remedy, Role, StaffId, Stage, SubmissionId,
-    Team,
+    ActionId, ActionKind, Adjustments, Channel, ComplaintRef, ContactMethod, DeadlineKind,
+    Decision, Grounds, LegalBasis, Name, NonEmptyText, Qualification, Remedy, Role, StaffId, Stage,
+    SubmissionId, Team,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -128,6 +128,8 @@ pub struct Open {
     pub raised_from: Option<ComplaintRef>,
     /// The portal account that submitted it, if one did (R-CONF-1).
     pub submitted_by: Option<Name>,
+    /// R-ADJ-1: the reasonable adjustments the complainant asked for.
+    pub adjustments: Option<Adjustments>,
 }
 
 /// The `stage` outcome reached the complainant's channel on `sent_on`:

@@ -4,9 +4,9 @@
 
 use super::state::ClosedHow;
 use super::types::{
-    ActionId, ActionKind, Channel, ComplaintRef, ContactMethod, DeadlineKind, Decision, Grounds,
-    LegalBasis, Name, NonEmptyText, Qualification, Remedy, Role, StaffId, Stage, SubmissionId,
-    Team,
+    ActionId, ActionKind, Adjustments, Channel, ComplaintRef, ContactMethod, DeadlineKind,
+    Decision, Grounds, LegalBasis, Name, NonEmptyText, Qualification, Remedy, Role, StaffId, Stage,
+    SubmissionId, Team,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -67,6 +67,8 @@ pub struct ComplaintOpened {
     /// The portal account that submitted it through intake, which may
     /// then reach it (R-CONF-1); `None` for submissions taken by staff.
     pub submitted_by: Option<Name>,
+    /// R-ADJ-1: the reasonable adjustments the complainant asked for.
+    pub adjustments: Option<Adjustments>,
 }
 
 /// A member of staff now deals with a stage (R-S2-3, R-S3-3).

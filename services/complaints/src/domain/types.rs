@@ -1,6 +1,7 @@
 //! Domain values that cannot hold an invalid value: each is parsed once at
 //! the edge and trusted everywhere after ("parse, don't validate").
 
+mod adjustments;
 mod ids;
 mod invalid;
 mod money;
@@ -10,6 +11,7 @@ mod remedy;
 mod text;
 mod vocabulary;
 
+pub use adjustments::Adjustments;
 pub use ids::{ActionId, StaffId, SubmissionId, Team};
 pub use invalid::InvalidValue;
 pub use money::Money;

@@ -80,6 +80,7 @@ impl Case {
             correspondence_by_post: false,
             raised_from: None,
             submitted_by: None,
+            adjustments: None,
         }));
         case
     }
@@ -220,10 +221,48 @@ fn r_mon_1_a_stage_1_outcome_shows_met_deadlines_the_outcome_and_its_window() {
         version: case.log.len() as u64,
         restriction_review_on: None,
         new_issues_awaiting_decision: false,
+        adjustments: None,
     };
     assert_eq!(view, expected);
 }
 
+/// R-ADJ-1: the adjustments the complainant asked for are on the
+/// complaint as staff see it, and a complaint that asked for none shows
+/// none.
+#[test]
+fn r_adj_1_the_view_shows_the_reasonable_adjustments_asked_for() {
+    let mut case = Case::opened();
+    assert_eq!(case.view().adjustments, None);
+    let adjustments = crate::domain::types::Adjustments {
+        large_print: true,
+        other_format: Some(Name::new("braille").unwrap()),
+        contact_method: None,
+        contact_time: Some(Name::new("weekday mornings").unwrap()),
+        representative: Some((
+            Name::new("Grace Hopper").unwrap(),
+            Some(Name::new("daughter").unwrap()),
+        )),
+        other: None,
+    };
+    if let Some(crate::domain::Event::ComplaintOpened(opened)) = case.log.first_mut() {
+        opened.adjustments = Some(adjustments);
+    }
+    case.state = crate::domain::replay(case.log.iter());
+    assert_eq!(
+        case.view().adjustments,
+        Some(pb::ReasonableAdjustments {
+            large_print: true,
+            other_format: "braille".into(),
+            contact_time: "weekday mornings".into(),
+            representative_name: "Grace Hopper".into(),
+            representative_relationship: "daughter".into(),
+            ..Default::default()
+        })
+    );
+}
+
+/// R-S2-1: the window runs from the complainant's receipt of the outcome,
+/// so it is overdue only once that receipt is known and 14 days have passed.
 #[test]
 fn r_s2_1_the_escalation_window_is_next_and_overdue_once_it_has_passed() {
     let mut case = Case::stage1_outcome();

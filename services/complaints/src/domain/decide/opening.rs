@@ -37,6 +37,7 @@ pub(super) fn open(c: Open, ctx: &Context) -> Result<Vec<Event>, Refusal> {
         correspondence_by_post: c.correspondence_by_post,
         raised_from: c.raised_from,
         submitted_by: c.submitted_by,
+        adjustments: c.adjustments,
     })];
     if c.written {
         events.push(deadline_after(

@@ -72,6 +72,7 @@ pub fn open(received_at: DateTime<Utc>, written: bool) -> Command {
         correspondence_by_post: false,
         raised_from: None,
         submitted_by: None,
+        adjustments: None,
     })
 }
 
