@@ -23,6 +23,7 @@ mod nats_auth;
 mod one_trace;
 mod processes;
 mod public_follow;
+mod public_follow_browser;
 mod public_pages;
 mod retention;
 mod rule_catalogue;

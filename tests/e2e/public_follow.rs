@@ -20,12 +20,12 @@ use std::time::Duration;
 
 /// Shared by notifications (which signs), complaints and intake (which
 /// check); the console holds none.
-const LINK_SECRET: &str = "a-link-secret-for-the-public-follow-tests-0123";
+pub(crate) const LINK_SECRET: &str = "a-link-secret-for-the-public-follow-tests-0123";
 /// The public pages as the letters name them; the tests send the link's
 /// path to the listener's real address.
-const PUBLIC_BASE_URL: &str = "https://complaints.example.org";
+pub(crate) const PUBLIC_BASE_URL: &str = "https://complaints.example.org";
 
-async fn stack(prefix: &str) -> Stack {
+pub(crate) async fn stack(prefix: &str) -> Stack {
     Stack::spawn_with(
         prefix,
         None,
@@ -74,7 +74,7 @@ fn body(data: &str) -> String {
 
 /// The body of the first email to `to` whose subject contains `subject`,
 /// waiting up to 30 s for it.
-async fn mail(stack: &Stack, to: &str, subject: &str) -> String {
+pub(crate) async fn mail(stack: &Stack, to: &str, subject: &str) -> String {
     for _ in 0..300 {
         if let Some(m) = stack
             .smtp
@@ -90,7 +90,7 @@ async fn mail(stack: &Stack, to: &str, subject: &str) -> String {
 }
 
 /// The path of the `kind` link (`follow` or `consent`) in an email.
-fn link_path(body: &str, kind: &str) -> String {
+pub(crate) fn link_path(body: &str, kind: &str) -> String {
     let start = format!("{PUBLIC_BASE_URL}/{kind}/");
     let at = body
         .find(&start)
@@ -100,20 +100,23 @@ fn link_path(body: &str, kind: &str) -> String {
 }
 
 /// Submits `person`'s complaint as the public forms do (the portal).
-async fn submit(stack: &Stack, request: pb::SubmitComplaintRequest) -> pb::SubmissionReceipt {
+pub(crate) async fn submit(
+    stack: &Stack,
+    request: pb::SubmitComplaintRequest,
+) -> pb::SubmissionReceipt {
     let portal = token(console::public::credentials::SUBJECT, &[Role::Portal], None);
     let mut intake = IntakeClient::new(channel_as(stack.addrs[0], Some(&portal)).await);
     intake.submit_complaint(request).await.unwrap().into_inner()
 }
 
-async fn staff(stack: &Stack, who: &str, roles: &[Role]) -> ComplaintsClient<Authed> {
+pub(crate) async fn staff(stack: &Stack, who: &str, roles: &[Role]) -> ComplaintsClient<Authed> {
     let t = token(who, roles, Some("Customer Services"));
     ComplaintsClient::new(channel_as(stack.addrs[1], Some(&t)).await)
 }
 
 /// The complaint reference the automatic reply to `email` gives, and the
 /// reply's body, waiting for it.
-async fn reply_to(stack: &Stack, email: &str) -> (String, String) {
+pub(crate) async fn reply_to(stack: &Stack, email: &str) -> (String, String) {
     let subject = "We have received your complaint";
     for _ in 0..300 {
         if let Some(m) = stack
@@ -136,7 +139,7 @@ async fn reply_to(stack: &Stack, email: &str) -> (String, String) {
     panic!("no automatic reply to {email} within 30 s");
 }
 
-fn command(reference: &str, user: &str) -> Option<pb::ComplaintCommand> {
+pub(crate) fn command(reference: &str, user: &str) -> Option<pb::ComplaintCommand> {
     Some(pb::ComplaintCommand {
         reference: reference.to_owned(),
         acting_user: user.to_owned(),
