@@ -87,7 +87,7 @@ fn awaits_receipt(state: &Complaint, kind: DeadlineKind) -> bool {
     match kind {
         DeadlineKind::EscalationWindow(stage) => state
             .stage_record(stage)
-            .is_some_and(|r| r.outcome_received.is_none()),
+            .is_some_and(|r| r.outcome_received_on().is_none()),
         _ => false,
     }
 }
@@ -162,8 +162,8 @@ fn outcome_views(state: &Complaint) -> Vec<pb::OutcomeView> {
                 .map(date),
             remedies: o.remedies.iter().map(remedy_view).collect(),
             received_on: (state.stage_record(o.stage))
-                .and_then(|r| r.outcome_received.as_ref())
-                .map(|r| date(r.received_on)),
+                .and_then(|r| r.outcome_received_on())
+                .map(date),
         })
         .collect()
 }

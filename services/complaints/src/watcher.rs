@@ -121,7 +121,7 @@ fn due_commands(
                 if deadline.due_on < today
                     && state
                         .stage_record(stage)
-                        .is_some_and(|r| r.outcome_received.is_some()) =>
+                        .is_some_and(|r| r.outcome_received_on().is_some()) =>
             {
                 commands.push(Command::CloseUnescalated)
             }

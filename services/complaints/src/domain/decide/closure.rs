@@ -173,7 +173,7 @@ pub(super) fn close_unescalated(state: &Complaint, ctx: &Context) -> Result<Vec<
     }
     // The window runs from the complainant's receipt of the outcome; until
     // it is known the complainant cannot have been late.
-    let Some(receipt) = record.and_then(|r| r.outcome_received.as_ref()) else {
+    let Some(received) = record.and_then(|r| r.outcome_received_on()) else {
         return Err(Refusal::precondition(
             rule,
             format!(
@@ -185,7 +185,10 @@ pub(super) fn close_unescalated(state: &Complaint, ctx: &Context) -> Result<Vec<
     let window_end = state
         .deadlines
         .get(&DeadlineKind::EscalationWindow(stage))
-        .map_or(receipt.window_ends_on, |d| d.due_on);
+        .map_or_else(
+            || calendar::add_calendar_days(received, ctx.policy.escalation_window),
+            |d| d.due_on,
+        );
     if ctx.today <= window_end {
         return Err(Refusal::precondition(
             rule,

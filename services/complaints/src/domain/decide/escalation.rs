@@ -193,23 +193,22 @@ fn check_timing(
             ),
         ));
     }
-    let receipt = state
-        .current_record()
-        .and_then(|r| r.outcome_received.as_ref());
-    let Some(receipt) = receipt else {
+    let received = state.current_record().and_then(|r| r.outcome_received_on());
+    let Some(received) = received else {
         return Ok(());
     };
+    let days = ctx.policy.escalation_window;
     let window_end = state
         .deadlines
         .get(&DeadlineKind::EscalationWindow(from))
-        .map_or(receipt.window_ends_on, |d| d.due_on);
+        .map_or_else(|| calendar::add_calendar_days(received, days), |d| d.due_on);
     if received_on > window_end {
         return Err(Refusal::precondition(
             rule,
             format!(
                 "a {to} request must come within {} days of receipt of the {from} outcome \
                  (outcome received {}, request received {received_on}, window ended {window_end})",
-                ctx.policy.escalation_window, receipt.received_on
+                days, received
             ),
         ));
     }

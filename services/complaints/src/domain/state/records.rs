@@ -38,6 +38,24 @@ pub struct StageRecord {
 }
 
 impl StageRecord {
+    /// R-S2-1, R-S3-1: the day the complainant received the stage's
+    /// outcome, once known; until then its escalation window is open. An
+    /// outcome recorded before deliveries were reported (it carries no
+    /// posted date) counts as received the day it was issued, as its window
+    /// was counted then, so it still runs out.
+    pub fn outcome_received_on(&self) -> Option<NaiveDate> {
+        if let Some(received) = &self.outcome_received {
+            return Some(received.received_on);
+        }
+        self.outcome
+            .as_ref()
+            .filter(|o| {
+                o.escalation_window_ends_on.is_some()
+                    && o.escalation_window_ends_on_by_post.is_none()
+            })
+            .map(|o| o.issued_on)
+    }
+
     pub(crate) fn new(stage: Stage, started_on: NaiveDate, start: StageStart) -> Self {
         Self {
             stage,

@@ -197,6 +197,26 @@ fn r_s3_1_a_posted_stage_2_outcome_counts_the_stage_3_window_from_its_receipt() 
 }
 
 #[test]
+fn r_s2_1_an_outcome_recorded_before_deliveries_were_reported_still_runs_out() {
+    // Recorded Thursday 5 March 2026 without the posted date, as outcomes
+    // were before: counted from that day, its window ends on 19 March.
+    let mut case = Case::stage1_outcome_unreceived(date(2026, 3, 2), date(2026, 3, 5));
+    for event in &mut case.log {
+        if let Event::OutcomeRecorded(o) = event {
+            o.escalation_window_ends_on_by_post = None;
+        }
+    }
+    case.state = crate::domain::replay(case.log.iter());
+    case.on(date(2026, 3, 20));
+    case.refused_by(
+        escalate(Stage::Two, A, date(2026, 3, 20)),
+        "R-S2-1",
+        RefusalKind::Precondition,
+    );
+    case.ok(Command::CloseUnescalated);
+}
+
+#[test]
 fn r_s3_6_a_stage_3_outcome_starts_no_window_from_its_receipt() {
     let mut case = Case::closed_after_stage3(date(2026, 3, 2));
     case.refused_by(
