@@ -308,6 +308,25 @@ async fn r_s1_4_the_automatic_reply_links_to_the_complaint_whose_page_asks_for_s
     );
     let page = b.get("/your-complaint").await;
     assert!(page.body.contains("Stage 2"), "{}", page.body);
+
+    // The staff console's complaint page shows the request in its timeline.
+    let staff_console = crate::console::start_console(&stack.addrs, |_| {}).await;
+    let mut staff_browser = crate::console::Browser::new(&staff_console);
+    staff_browser
+        .sign_in("manager-1", &["manager"], crate::console::TEAM)
+        .await;
+    let complaint = staff_browser.get(&format!("/complaints/{reference}")).await;
+    assert_eq!(complaint.status, 200, "{}", complaint.body);
+    assert!(
+        complaint
+            .body
+            .contains("Escalated to Stage 2 at the complainant&#x27;s request")
+            || complaint
+                .body
+                .contains("Escalated to Stage 2 at the complainant's request"),
+        "{}",
+        complaint.body
+    );
 }
 
 #[tokio::test]
