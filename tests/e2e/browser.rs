@@ -578,6 +578,16 @@ async fn r_conf_1_staff_signed_in_through_the_provider_take_a_web_form_complaint
 
     // Stage 2: the north team's manager takes it and gives the outcome.
     console.sign_in(&browser, "manager-north").await;
+    assert_eq!(
+        browser
+            .find(".header__name")
+            .await
+            .text()
+            .await
+            .unwrap_or_default(),
+        "Morag Reid",
+        "the header names the person from the ID token's name"
+    );
     console
         .step(
             &browser,

@@ -234,6 +234,32 @@ async fn r_conf_1_every_staff_page_of_the_console_breaks_no_wcag_rule_axe_checks
         .await;
     browser.find("#rebuilt").await;
     found.check(&browser, "a rebuild's result").await;
+    // The rebuild's page was streamed: a line per progress message the
+    // service sent, then the outcome.
+    let lines = browser
+        .script("return document.querySelectorAll('#progress li').length;")
+        .await;
+    assert!(
+        lines.as_u64().is_some_and(|n| n >= 1),
+        "at least one progress line: {lines}"
+    );
+    let first = browser
+        .find("#progress li")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(first.starts_with("Replayed "), "a progress line: {first}");
+    let outcome = browser
+        .find("#rebuilt")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        outcome.contains("complaints replayed") && outcome.contains("committed"),
+        "the final line: {outcome}"
+    );
     browser.goto(&console.page("/no-such-page")).await;
     found.check(&browser, "the page not found").await;
 
@@ -333,4 +359,96 @@ async fn r_conf_1_every_staff_page_of_the_console_breaks_no_wcag_rule_axe_checks
         found.0.len(),
         found.0.join("\n  ")
     );
+}
+
+/// WCAG 1.4.10 at 400 % zoom (a 1280 px window shows 320 CSS pixels): the
+/// console's main pages (the work queue, a complaint's page, a step's
+/// form, the letters to post, the records) reflow with nothing to scroll
+/// sideways, and axe-core finds no rule broken at that size. Every page is
+/// checked before the test fails, so one run names every page that breaks.
+#[tokio::test]
+async fn wcag_1_4_10_the_main_pages_reflow_at_400_percent_zoom_without_scrolling_sideways() {
+    let console = ConsoleUnderTest::start("browser_zoom").await;
+    let (reference, _) = seed(&console).await;
+    let browser = Browser::start().await;
+    let mut found = Findings::default();
+    let mut sideways = Vec::new();
+
+    console
+        .sign_in(&browser, "corporate-compliance-manager")
+        .await;
+    // The letter to post is there once notifications has planned it.
+    open_when_showing(&console, &browser, "/letters", &reference).await;
+    browser.zoom(400).await;
+    assert_eq!(
+        browser.script("return window.innerWidth;").await,
+        serde_json::json!(320),
+        "400 % of a 1280 px window leaves 320 CSS pixels"
+    );
+    let pages = [
+        ("/queue".to_owned(), "the work queue"),
+        (format!("/complaints/{reference}"), "a complaint's page"),
+        (
+            format!("/complaints/{reference}/steps/record-outcome"),
+            "a step's form (the outcome)",
+        ),
+        ("/letters".to_owned(), "the letters to post"),
+    ];
+    for (path, page) in &pages {
+        browser.goto(&console.page(path)).await;
+        browser.find("h1").await;
+        check_at_400(&browser, &mut found, &mut sideways, page).await;
+    }
+    // A refused form, its error summary and errors beside the fields.
+    browser.goto(&console.page(&pages[2].0)).await;
+    browser.click("#form button[type=submit]").await;
+    browser.find(".error-summary").await;
+    check_at_400(&browser, &mut found, &mut sideways, "a step's form refused").await;
+
+    browser.reset_viewport().await;
+    console.sign_in(&browser, "dpo").await;
+    browser.zoom(400).await;
+    for (path, page) in [
+        ("/records", "the records (legal holds)"),
+        ("/records/due", "the records (retention)"),
+        ("/records/access", "the records (access audit)"),
+    ] {
+        browser.goto(&console.page(path)).await;
+        browser.find("h1").await;
+        check_at_400(&browser, &mut found, &mut sideways, page).await;
+    }
+    browser.close().await;
+    assert!(
+        sideways.is_empty(),
+        "pages scroll sideways at 400 % zoom (320 CSS px):\n  {}",
+        sideways.join("\n  ")
+    );
+    assert!(
+        found.0.is_empty(),
+        "axe-core finds WCAG 2.2 A/AA violations at 400 % zoom on {} page(s):\n  {}",
+        found.0.len(),
+        found.0.join("\n  ")
+    );
+}
+
+/// Checks the page the browser shows at 400 % zoom: nothing to scroll
+/// sideways (what is wider is named), and axe-core.
+async fn check_at_400(
+    browser: &Browser,
+    found: &mut Findings,
+    sideways: &mut Vec<String>,
+    page: &str,
+) {
+    let fits = browser
+        .script("return document.documentElement.scrollWidth <= window.innerWidth;")
+        .await;
+    if fits.as_bool() != Some(true) {
+        let wide = browser
+            .script(
+                "return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ');",
+            )
+            .await;
+        sideways.push(format!("{page}: wider than 320 px: {wide}"));
+    }
+    found.check(browser, &format!("{page}, at 400 %")).await;
 }
