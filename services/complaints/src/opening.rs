@@ -71,7 +71,8 @@ impl bus::Handler for OpenAccepted {
                     accepted.adjustments.clone(),
                     &accepted.reasonable_adjustments,
                 )
-                .map_err(|(field, reason)| format!("the accepted complaint's {field}: {reason}"))?,
+                .map_err(|(field, reason)| format!("the accepted complaint's {field}: {reason}"))?
+                .map(Box::new),
             });
             let now = self.clock.now();
             let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);

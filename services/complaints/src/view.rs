@@ -54,7 +54,7 @@ pub fn complaint_view(state: &Complaint) -> pb::ComplaintView {
         version: state.version,
         restriction_review_on: state.contact_restriction().map(|r| date(r.review_on)),
         new_issues_awaiting_decision: state.new_issues_awaiting.is_some(),
-        adjustments: (opened.and_then(|o| o.adjustments.as_ref()))
+        adjustments: (opened.and_then(|o| o.adjustments.as_deref()))
             .map(crate::domain::codec::adjustments::to_proto),
     }
 }

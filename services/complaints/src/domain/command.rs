@@ -129,7 +129,7 @@ pub struct Open {
     /// The portal account that submitted it, if one did (R-CONF-1).
     pub submitted_by: Option<Name>,
     /// R-ADJ-1: the reasonable adjustments the complainant asked for.
-    pub adjustments: Option<Adjustments>,
+    pub adjustments: Option<Box<Adjustments>>,
 }
 
 /// The `stage` outcome reached the complainant's channel on `sent_on`:

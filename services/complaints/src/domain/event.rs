@@ -67,8 +67,9 @@ pub struct ComplaintOpened {
     /// The portal account that submitted it through intake, which may
     /// then reach it (R-CONF-1); `None` for submissions taken by staff.
     pub submitted_by: Option<Name>,
-    /// R-ADJ-1: the reasonable adjustments the complainant asked for.
-    pub adjustments: Option<Adjustments>,
+    /// R-ADJ-1: the reasonable adjustments the complainant asked for
+    /// (boxed: most complaints ask for none).
+    pub adjustments: Option<Box<Adjustments>>,
 }
 
 /// A member of staff now deals with a stage (R-S2-3, R-S3-3).

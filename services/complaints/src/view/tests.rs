@@ -245,7 +245,7 @@ fn r_adj_1_the_view_shows_the_reasonable_adjustments_asked_for() {
         other: None,
     };
     if let Some(crate::domain::Event::ComplaintOpened(opened)) = case.log.first_mut() {
-        opened.adjustments = Some(adjustments);
+        opened.adjustments = Some(Box::new(adjustments));
     }
     case.state = crate::domain::replay(case.log.iter());
     assert_eq!(

@@ -33,7 +33,10 @@ impl Wire for ev::ComplaintOpened {
             correspondence_by_post: self.correspondence_by_post,
             raised_from: string_of(&self.raised_from),
             submitted_by: string_of(&self.submitted_by),
-            adjustments: self.adjustments.as_ref().map(super::adjustments::to_proto),
+            adjustments: self
+                .adjustments
+                .as_deref()
+                .map(super::adjustments::to_proto),
         }
     }
 
@@ -64,7 +67,8 @@ impl Wire for ev::ComplaintOpened {
             raised_from: parse_opt("raised_from", &p.raised_from, ComplaintRef::parse)?,
             submitted_by: parse_opt("submitted_by", &p.submitted_by, Name::new)?,
             adjustments: super::adjustments::from_proto(p.adjustments, "")
-                .map_err(|(field, reason)| Invalid::new(field, reason))?,
+                .map_err(|(field, reason)| Invalid::new(field, reason))?
+                .map(Box::new),
         })
     }
 }

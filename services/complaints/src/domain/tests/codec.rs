@@ -32,14 +32,14 @@ pub fn samples() -> Vec<Event> {
             correspondence_by_post: true,
             raised_from: Some(reference(7)),
             submitted_by: Some(name("member-portal")),
-            adjustments: Some(Adjustments {
+            adjustments: Some(Box::new(Adjustments {
                 large_print: true,
                 other_format: Some(name("braille")),
                 contact_method: Some(name("telephone")),
                 contact_time: Some(name("weekday mornings")),
                 representative: Some((name("Grace Hopper"), Some(name("daughter")))),
                 other: Some(NonEmptyText::new("Short sentences, please").unwrap()),
-            }),
+            })),
         }),
         Event::ComplaintOpened(ComplaintOpened {
             reference: reference(43),
