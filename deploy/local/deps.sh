@@ -68,4 +68,6 @@ ensure_database() { # name
 ensure_postgres
 ensure_nats
 command -v psql >/dev/null || apt_install postgresql-client
+# The print-ready letters' tests read the PDFs with poppler's pdfinfo and pdftotext.
+command -v pdftotext >/dev/null || apt_install poppler-utils
 ensure_database "${COMPLAINTS_DATABASE:-complaints}"

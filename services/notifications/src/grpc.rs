@@ -18,6 +18,8 @@ pub struct NotificationsApi {
     pool: PgPool,
     planner: Planner,
     audit: AccessAudit,
+    /// Our name and address on every printed letter (`LETTER_ADDRESS`).
+    letter_address: Vec<String>,
 }
 
 impl NotificationsApi {
@@ -26,6 +28,17 @@ impl NotificationsApi {
             pool,
             planner,
             audit,
+            letter_address: crate::printing::letter_address(
+                crate::printing::DEFAULT_LETTER_ADDRESS,
+            ),
+        }
+    }
+
+    /// Prints `lines` as our address on posted letters.
+    pub fn with_letter_address(self, lines: Vec<String>) -> Self {
+        Self {
+            letter_address: lines,
+            ..self
         }
     }
 
@@ -199,6 +212,7 @@ fn recipient_of(row: &Row) -> core::Recipient {
         kind,
         name: row.recipient_name.clone(),
         channel,
+        adjustments: None,
     }
 }
 
@@ -390,7 +404,11 @@ impl pb::notifications_server::Notifications for NotificationsApi {
             .iter()
             .find(|l| l.template() == template)
             .ok_or_else(|| Status::not_found(format!("no {template} letter for {reference}")))?;
-        let rendered = core::render(letter, &recipient_of(row), self.planner.templates.as_ref())
+        let mut to = recipient_of(row);
+        if to.kind == core::RecipientKind::Complainant {
+            to.adjustments = party.adjustments.clone();
+        }
+        let rendered = core::render(letter, &to, self.planner.templates.as_ref())
             .map_err(|e| Status::failed_precondition(e.to_string()))?;
         Ok(Response::new(pb::PreviewTemplateResponse {
             subject: rendered.subject,
@@ -414,6 +432,7 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         let method = reach::method("ListPrintQueue");
         let mut items = Vec::with_capacity(rows.len());
         let mut recorded = std::collections::HashSet::new();
+        let mut parties = std::collections::HashMap::new();
         for r in rows {
             if !reach::may_reach(&mut conn, &who, &r.party_key)
                 .await
@@ -424,19 +443,14 @@ impl pb::notifications_server::Notifications for NotificationsApi {
             if recorded.insert(r.reference.clone()) {
                 reach::read(&self.audit, &who, &method, &r.reference).await?;
             }
-            items.push(pb::PrintItem {
-                notification_id: r.notification_id.to_string(),
-                reference: r.reference,
-                template: r.template,
-                recipient_name: r.recipient_name,
-                address: Some(pb::PostalAddress {
-                    lines: r.postal_lines,
-                    postcode: r.postcode,
-                }),
-                subject: r.subject,
-                body: r.body,
-                queued_at: Some(timestamp(r.queued_at)),
-            });
+            if !parties.contains_key(&r.party_key) {
+                let party = store::load_party(&mut conn, &r.party_key)
+                    .await
+                    .map_err(store_status)?;
+                parties.insert(r.party_key.clone(), party);
+            }
+            let party = parties.get(&r.party_key);
+            items.push(crate::printing::print_item(r, party, &self.letter_address));
         }
         Ok(Response::new(pb::ListPrintQueueResponse { items }))
     }

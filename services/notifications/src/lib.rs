@@ -14,10 +14,11 @@
 pub mod access;
 pub mod consume;
 pub mod core;
-pub mod follow;
 pub mod delivered;
+pub mod follow;
 pub mod grpc;
 pub mod metrics;
+pub mod printing;
 pub mod reach;
 pub mod retention;
 pub mod send;
@@ -51,6 +52,7 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// | `STAFF_DIRECTORY` | empty | the JSON of `deploy/local/staff-directory.json`, or `id\|Name\|email;...`; a member of staff not listed is named by role in letters, and letters for them go to the directory's unlisted mailbox (logged and counted) |
 /// | `NOTIFY_MONITORS` | empty | staff ids told of every missed deadline and every email given up (R-MON-1) |
 /// | `STAGE3_RESPONSE_WORKING_DAYS` | `20` | quoted in the Stage 3 acknowledgement; shared with the complaints service (R-S3-5) |
+/// | `LETTER_ADDRESS` | `CILEX Customer Service\|Kempston Manor\|Kempston\|Bedford\|MK42 7AB` | our name and address, top right on every printed letter, lines separated by `\|` |
 /// | `LINK_SECRET` | unset | signs the follow and consent links in the complainant's letters (at least 32 bytes; the same for complaints, intake and the console); unset, letters carry no link |
 /// | `PUBLIC_BASE_URL` | `http://127.0.0.1:8081` | where the public pages are, for those links |
 /// | `FOLLOW_LINK_DAYS` / `CONSENT_LINK_DAYS` | `90` / `30` | how long a follow link and a consent link work |
@@ -64,6 +66,8 @@ pub struct NotifySettings {
     pub poll_interval: Duration,
     /// SMTP exchanges run at once (`SMTP_SENDERS`).
     pub senders: usize,
+    /// Our name and address on printed letters (`LETTER_ADDRESS`).
+    pub letter_address: Vec<String>,
     /// The links in the complainant's letters; `None` without `LINK_SECRET`.
     pub links: Option<follow::LinkSettings>,
 }
@@ -78,6 +82,7 @@ impl NotifySettings {
         "TEMPLATES_DIR",
         "STAFF_DIRECTORY",
         "STAGE3_RESPONSE_WORKING_DAYS",
+        "LETTER_ADDRESS",
         "NOTIFY_MONITORS",
         "SMTP_HOST",
         "SMTP_PORT",
@@ -129,6 +134,14 @@ impl NotifySettings {
                 "must be at least 1".into(),
             ));
         }
+        let letter_address =
+            printing::letter_address(&s.string("LETTER_ADDRESS", printing::DEFAULT_LETTER_ADDRESS));
+        if letter_address.is_empty() {
+            return Err(invalid(
+                "LETTER_ADDRESS",
+                "must give at least our name, lines separated by |".into(),
+            ));
+        }
         let plan = core::PlanSettings {
             stage3_response: calendar::WorkingDays::new(stage3_response),
             monitors: s
@@ -156,6 +169,7 @@ impl NotifySettings {
             },
             templates,
             staff,
+            letter_address,
             poll_interval: s.duration("NOTIFY_POLL_INTERVAL_MS", 250, Duration::from_millis)?,
             senders: match s.get("SMTP_SENDERS", 4usize)? {
                 n @ 1..=64 => n,
@@ -266,7 +280,8 @@ impl Application {
             runtime.log().pool().clone(),
             planner,
             runtime.access_audit(),
-        );
+        )
+        .with_letter_address(notify.letter_address.clone());
         Ok(Self { runtime, api })
     }
 

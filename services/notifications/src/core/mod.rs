@@ -10,11 +10,13 @@
 //! 4. [`render`] it for each [`Recipient`];
 //! 5. queue, send and record each notification through [`delivery::decide`].
 
+pub mod adjustments;
 pub mod delivery;
 pub mod format;
 pub mod letters;
 pub mod party;
 pub mod plan;
+pub mod print;
 pub mod render;
 pub mod route;
 pub mod templates;
@@ -26,6 +28,7 @@ mod context;
 #[cfg(test)]
 mod tests;
 
+pub use adjustments::Adjustments;
 pub use delivery::{
     Delivery, DeliveryCommand, DeliveryEvent, NotificationId, Refusal, RetryPolicy, Status, decide,
     evolve, next_attempt_at, replay,

@@ -8,6 +8,7 @@
 //! complaint's reference as well; it applies each event *before* asking
 //! [`super::plan::letters_for`] what the event calls for.
 
+use super::adjustments::Adjustments;
 use super::vocabulary::{DeadlineKind, Stage};
 use super::wire::{Wire, WireError, is};
 use calendar::WorkingDays;
@@ -118,6 +119,9 @@ pub struct Party {
     /// (its response deadline was set), so a later staff acknowledgement
     /// sends no second letter.
     pub stage3_acknowledged: bool,
+    /// R-ADJ-1: the reasonable adjustments the complainant asked for,
+    /// honoured in every letter to them.
+    pub adjustments: Option<Adjustments>,
 }
 
 impl Party {
@@ -130,6 +134,8 @@ impl Party {
             self.reached_at(w, &e.reference, e.complainant.as_ref(), e.correspondence)?;
             self.represented_by(w, e.third_party.as_ref())?;
             self.written = e.written;
+            self.adjustments =
+                Adjustments::read(w, e.adjustments.as_ref(), &e.reasonable_adjustments)?;
         } else if is::<pb::OutOfTimeReviewRequired>(event_type) {
             // R-INT-2 with R-INT-8: the automatic reply goes now, quoting
             // the submission's reference and, when intake gave it, the
@@ -153,6 +159,8 @@ impl Party {
                 self.consent_given();
             }
             self.written = e.written;
+            self.adjustments =
+                Adjustments::read(w, e.adjustments.as_ref(), &e.reasonable_adjustments)?;
             if e.written {
                 let due = w.date("contact_due_on", e.contact_due_on.as_ref())?;
                 self.contact = due.map(|d| (WorkingDays::new(e.contact_within_working_days), d));
@@ -412,6 +420,7 @@ impl fmt::Debug for Party {
             .field("raised_from", &self.raised_from)
             .field("escalation", &self.escalation)
             .field("stage3_acknowledged", &self.stage3_acknowledged)
+            .field("adjustments", &self.adjustments)
             .finish()
     }
 }

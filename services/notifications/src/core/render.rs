@@ -9,6 +9,7 @@
 //! Rendering is strict: a variable the template names but the letter does
 //! not have is an error, not an empty gap in a letter to a complainant.
 
+use super::adjustments;
 use super::context::fields;
 use super::format;
 use super::letters::Letter;
@@ -87,7 +88,11 @@ pub fn render(
             template: name.clone(),
             detail: describe(&e),
         })?;
-    split_subject(&output).ok_or(RenderError::NoSubject { template: name })
+    let rendered = split_subject(&output).ok_or(RenderError::NoSubject { template: name })?;
+    match &to.adjustments {
+        Some(asked) => adjustments::honoured(rendered, asked, to, source),
+        None => Ok(rendered),
+    }
 }
 
 fn context(letter: &Letter, to: &Recipient) -> Value {
@@ -103,7 +108,7 @@ fn context(letter: &Letter, to: &Recipient) -> Value {
 }
 
 /// The error with its line, and the cause a filter gave, if any.
-fn describe(e: &minijinja::Error) -> String {
+pub(super) fn describe(e: &minijinja::Error) -> String {
     let mut detail = e.to_string();
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {
@@ -127,7 +132,7 @@ fn split_subject(output: &str) -> Option<Rendered> {
     })
 }
 
-fn environment() -> Environment<'static> {
+pub(super) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);

@@ -17,6 +17,7 @@
 //! What is withheld is returned with the reason, so the shell records it:
 //! a promised letter that did not go is a fact to keep, not a silence.
 
+use super::adjustments::Adjustments;
 use super::letters::{Letter, StaffContact};
 use super::party::{Consent, Contact, Party};
 use std::fmt;
@@ -46,6 +47,9 @@ pub struct Recipient {
     pub kind: RecipientKind,
     pub name: String,
     pub channel: Channel,
+    /// R-ADJ-1: the complainant's reasonable adjustments, which their
+    /// letters honour; `None` for anyone else.
+    pub adjustments: Option<Adjustments>,
 }
 
 /// Why a letter does not go to someone it would otherwise reach.
@@ -116,6 +120,7 @@ impl Route {
             kind,
             name: to.name.clone(),
             channel: Channel::Email(to.email.trim().to_owned()),
+            adjustments: None,
         });
     }
 
@@ -129,6 +134,7 @@ impl Route {
                 kind,
                 name: contact.name.clone(),
                 channel,
+                adjustments: party.adjustments.clone(),
             }),
             Err(reason) => self.withhold(kind, reason),
         }
@@ -154,6 +160,7 @@ impl Route {
                 kind,
                 name: contact.name.clone(),
                 channel,
+                adjustments: None,
             }),
             Err(reason) => self.withhold(kind, reason),
         }

@@ -32,6 +32,13 @@ shipped!(
     "staff_alert.txt.j2",
 );
 
+/// R-ADJ-1: the paragraphs a letter to a complainant who asked for
+/// reasonable adjustments carries before its sign-off. Not a letter of its
+/// own, so not in [`SHIPPED`]; operators may edit it like any template.
+pub const ADJUSTMENTS_NOTE: &str = "adjustments_note.txt.j2";
+
+const ADJUSTMENTS_NOTE_TEXT: &str = include_str!("../../templates/adjustments_note.txt.j2");
+
 /// The shipped templates as a [`TemplateSource`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BuiltInTemplates;
@@ -42,5 +49,6 @@ impl TemplateSource for BuiltInTemplates {
             .iter()
             .find(|(file, _)| *file == name)
             .map(|(_, text)| (*text).to_owned())
+            .or_else(|| (name == ADJUSTMENTS_NOTE).then(|| ADJUSTMENTS_NOTE_TEXT.to_owned()))
     }
 }

@@ -1,10 +1,12 @@
 //! Tests of the notifications core, one file per concept; fixtures here.
 
+mod adjustments;
 mod delivery;
 mod format;
 mod party;
 mod plan;
 mod promises;
+mod readme;
 mod render;
 mod route;
 mod scenarios;
@@ -126,5 +128,6 @@ pub(crate) fn complainant_by_email() -> Recipient {
         kind: RecipientKind::Complainant,
         name: "Ada Lovelace".into(),
         channel: Channel::Email("ada@example.org".into()),
+        adjustments: None,
     }
 }

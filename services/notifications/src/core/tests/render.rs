@@ -156,6 +156,7 @@ fn to(name: &str) -> Recipient {
         kind: RecipientKind::Staff("s".into()),
         name: name.into(),
         channel: Channel::Email("x@cilex.example".into()),
+        adjustments: None,
     }
 }
 
@@ -469,6 +470,7 @@ fn a_copy_to_a_representative_says_why_they_receive_it() {
         kind: RecipientKind::ThirdParty,
         name: "Grace Hopper".into(),
         channel: Channel::Email("grace@hopper-law.example".into()),
+        adjustments: None,
     };
     let out = render(&samples()[9], &rep, &BuiltInTemplates).expect("renders");
     assert!(out.body.starts_with("Dear Grace Hopper,"));
