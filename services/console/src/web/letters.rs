@@ -28,6 +28,7 @@ pub fn routes() -> Router<Shared> {
         .route("/letters/posted", post(mark_posted))
         .route("/letters/correspondence", get(correspondence))
         .route("/letters/{notification}", get(letter))
+        .route("/letters/{notification}/pdf", get(pdf))
 }
 
 /// A notification id or a reference as the services write them: letters,
@@ -60,6 +61,13 @@ struct Queued {
     address: Vec<String>,
     subject: String,
     body: String,
+    /// R-ADJ-1: printed in large print; another format also needed.
+    large_print: bool,
+    other_format: String,
+    #[serde(skip)]
+    pdf: Vec<u8>,
+    #[serde(skip)]
+    pdf_filename: String,
 }
 
 fn queued(item: pb::PrintItem) -> Queued {
@@ -80,6 +88,10 @@ fn queued(item: pb::PrintItem) -> Queued {
         address,
         subject: item.subject,
         body: item.body,
+        large_print: item.large_print,
+        other_format: item.other_format,
+        pdf: item.pdf,
+        pdf_filename: item.pdf_filename,
     }
 }
 
@@ -136,6 +148,51 @@ async fn letter(
             Some("/letters"),
         ),
     }
+}
+
+/// One queued letter ready to print: the A4 PDF the notifications
+/// service made of it (R-CORR-1, R-ADJ-1), as a download.
+async fn pdf(
+    State(app): State<Shared>,
+    staff: Staff,
+    Path(notification): Path<String>,
+) -> Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    if !plain(&notification) {
+        return super::not_found(State(app), staff.visit).await;
+    }
+    let letters = match queue(&app, &staff).await {
+        Ok(letters) => letters,
+        Err(refused) => return refused,
+    };
+    let Some(letter) = letters
+        .into_iter()
+        .find(|l| l.id == notification && !l.pdf.is_empty())
+    else {
+        return app.message(
+            StatusCode::NOT_FOUND,
+            &staff.visit,
+            "This letter is not in the print queue",
+            "It may have been marked as posted already.",
+            Some("/letters"),
+        );
+    };
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/pdf")],
+        letter.pdf,
+    )
+        .into_response();
+    let file = format!("attachment; filename=\"{}\"", letter.pdf_filename);
+    if plain(&letter.pdf_filename)
+        && let Ok(v) = HeaderValue::from_str(&file)
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
 }
 
 /// R-CORR-1: a printed letter was posted; it then shows as sent.
