@@ -181,14 +181,16 @@ async fn r_conf_1_the_committee_reads_no_complaint_only_the_anonymised_figures()
 
 /// R-CONF-1: a portal reaches only the complaints of its own submissions.
 /// The portal that submitted a complaint asks for Stage 2 after the Stage 1
-/// outcome (R-S2-1); another portal asking the same is refused, the refusal
-/// is in the access audit, and the complaint is unchanged.
+/// outcome (R-S2-1) with the complainant's follow link; another portal
+/// asking the same, even with that link, is refused, the refusal is in the
+/// access audit, and the complaint is unchanged.
 #[tokio::test]
 async fn r_conf_1_a_portal_asks_for_stage_2_only_on_a_complaint_it_submitted() {
     use crate::helpers::{date, outcome, web_form};
     use complaints_proto::v1::intake_client::IntakeClient;
 
-    let mut stack = Stack::spawn().await;
+    const LINK_SECRET: &str = "a-link-secret-for-the-access-tests-of-32-bytes";
+    let mut stack = Stack::spawn_with(&[("LINK_SECRET", LINK_SECRET.into())]).await;
     let portal = token("portal-a", &[Role::Portal], None);
     let other = token("portal-b", &[Role::Portal], None);
     let mut intake = IntakeClient::new(channel_as(stack.intake_addr, Some(&portal)).await);
@@ -219,12 +221,23 @@ async fn r_conf_1_a_portal_asks_for_stage_2_only_on_a_complaint_it_submitted() {
     stack
         .clock
         .set(crate::helpers::start() + chrono::Duration::days(3));
+    // The complainant's follow link (`shared/links`): a portal needs one
+    // for the complaint, and even with it reaches only its own submissions.
+    let link = links::LinkKey::new(LINK_SECRET.as_bytes())
+        .unwrap()
+        .sign(
+            links::Purpose::Follow,
+            &reference,
+            (crate::helpers::start() + chrono::Duration::days(30)).timestamp(),
+        )
+        .unwrap();
     let request = |user: &str| pb::RequestEscalationRequest {
         command: acting(&reference, user),
         to_stage: pb::Stage::Stage2 as i32,
         grounds: vec![pb::Grounds::PointsNotAnswered as i32],
         reasons: "The response did not answer my second point.".into(),
         received_on: Some(date(2026, 3, 5)),
+        link_token: link.clone(),
         ..Default::default()
     };
 
