@@ -97,6 +97,13 @@ async fn r_int_1_the_complaint_form_at_320_px_passes_axe_on_every_page_and_submi
     browser.click("label[for=correspondence]").await;
     browser.click("form button[type=submit]").await;
 
+    // R-ADJ-1: the optional adjustments question, checkboxes whose
+    // conditional questions show without JavaScript.
+    browser.wait_for_path("/complaint/adjustments", WAIT).await;
+    check(&browser, "adjustments").await;
+    browser.click("label[for=adjustments-large_print]").await;
+    browser.click("form button[type=submit]").await;
+
     browser.wait_for_path("/complaint/customer", WAIT).await;
     check(&browser, "about you").await;
     browser.click("label[for=customer_status-3]").await;

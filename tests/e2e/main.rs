@@ -22,6 +22,7 @@ mod metrics;
 mod nats_auth;
 mod one_trace;
 mod processes;
+mod public_adjustments;
 mod public_follow;
 mod public_follow_browser;
 mod public_pages;

@@ -268,6 +268,9 @@ async fn answer_questions(b: &mut Browser, email: &str, detail: &str) {
     let page = b
         .post("/complaint/correspondence", &[("correspondence", "Email")])
         .await;
+    // R-ADJ-1: the optional question on adjustments, nothing asked for.
+    assert_eq!(page.location(), "/complaint/adjustments");
+    let page = b.post("/complaint/adjustments", &[]).await;
     assert_eq!(page.location(), "/complaint/customer");
     let page = b
         .post(

@@ -8,6 +8,8 @@
 //! the future); intake then applies every rule again on submission and its
 //! refusals are shown against the answer they concern, with the rule id.
 
+mod adjustments;
+
 use super::multipart::Upload;
 use super::state::Receipt;
 use super::{Post, Shared, Visit, see_other};
@@ -311,6 +313,9 @@ fn route(answers: &BTreeMap<String, String>) -> Vec<&'static str> {
         if p.slug == FILES_AFTER {
             slugs.push("files");
         }
+        if p.slug == adjustments::AFTER {
+            slugs.push(adjustments::SLUG);
+        }
     }
     slugs
 }
@@ -584,6 +589,7 @@ async fn show(State(app): State<Shared>, Path(slug): Path<String>, headers: Head
     let visit = app.visit(&headers);
     match slug.as_str() {
         "files" => return show_files(&app, &visit, &[]),
+        adjustments::SLUG => return adjustments::show(&app, &visit, &[]),
         "check-answers" => return show_check(&app, &visit, &[]),
         "confirmation" => return confirmation(&app, &visit),
         _ => {}
@@ -607,6 +613,7 @@ async fn answer(State(app): State<Shared>, Path(slug): Path<String>, request: Re
     };
     match slug.as_str() {
         "files" => return upload(&app, post),
+        adjustments::SLUG => return adjustments::answer(&app, post),
         "check-answers" => return submit(&app, post).await,
         _ => {}
     }
@@ -813,6 +820,8 @@ fn page_of(field: &str) -> &'static str {
         "equality"
     } else if starts("correspondence") {
         "correspondence"
+    } else if starts("adjustments") || starts("reasonable_adjustments") {
+        adjustments::SLUG
     } else {
         ""
     }
@@ -882,6 +891,16 @@ fn show_check(app: &super::PublicApp, visit: &Visit, errors: &[FieldError]) -> R
             rows => rows,
             errors => row_error,
         });
+        if p.slug == adjustments::AFTER {
+            let id = format!("row-{}", adjustments::SLUG);
+            sections.push(context! {
+                title => "Changes to how we contact you",
+                change => format!("/complaint/{}", adjustments::SLUG),
+                rows => adjustments::rows(answers),
+                errors => errors.iter().filter(|e| e.field == id).map(|e| e.message.clone()).collect::<Vec<_>>(),
+                id => id,
+            });
+        }
         if p.slug == FILES_AFTER {
             let names: Vec<String> = visit
                 .form
@@ -983,6 +1002,7 @@ fn request(form: &super::state::FormState) -> pb::SubmitComplaintRequest {
             .collect(),
         equality_monitoring: (monitoring != pb::EqualityMonitoring::default())
             .then_some(monitoring),
+        adjustments: adjustments::request(a),
         ..Default::default()
     }
 }

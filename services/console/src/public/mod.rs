@@ -107,6 +107,10 @@ fn templates() -> Environment<'static> {
             include_str!("../../templates/public/files.html"),
         ),
         (
+            "public/adjustments.html",
+            include_str!("../../templates/public/adjustments.html"),
+        ),
+        (
             "public/check.html",
             include_str!("../../templates/public/check.html"),
         ),
