@@ -421,6 +421,19 @@ async fn r_int_4_a_third_partys_complaint_proceeds_once_the_individual_consents_
     let asked = mail(&stack, person.email, "We need your consent").await;
     let consent = link_path(&asked, "consent");
     assert!(consent.contains(&receipt.submission_id), "{consent}");
+    // A tampered consent link records nothing: intake refuses it, and
+    // counts it by kind.
+    let mut tamperer = Browser::new(console.public);
+    let mut tampered = consent.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    assert_eq!(tamperer.get(&tampered).await.location(), "/consent");
+    tamperer.get("/consent").await;
+    let refused = tamperer.post("/consent", &[("answer", "give")]).await;
+    assert_eq!(refused.status, 410, "{}", refused.body);
+    assert!(refused.body.contains("This link no longer works"));
+    assert!(metric(&stack, 0, "intake_consent_links_refused_total", "tampered").await >= 1.0);
+
     let mut b = Browser::new(console.public);
     let opened = b.get(&consent).await;
     assert_eq!(opened.location(), "/consent", "{}", opened.body);

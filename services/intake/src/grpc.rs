@@ -261,15 +261,14 @@ impl IntakeApi {
             return Ok(());
         }
         let now = self.clock.now().timestamp();
-        let verified = match &self.settings.links {
-            None => Err("links_off"),
-            Some(key) => key
-                .verify_for(link_token, links::Purpose::Consent, &id.to_string(), now)
-                .map(drop)
-                .map_err(|e| e.kind()),
-        };
-        if let Err(kind) = verified {
-            tracing::warn!(reason = kind, rpc, "a consent link was refused");
+        let checked = crate::consent_link::check(
+            self.settings.links.as_ref(),
+            link_token,
+            &id.to_string(),
+            now,
+            rpc,
+        );
+        if checked.is_err() {
             let refused = self.audit.refused(who, &method, &id.to_string()).await;
             return Err(IntakeError::Forbidden(refused.message().to_owned()));
         }

@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod attachments;
+pub mod consent_link;
 pub mod domain;
 pub mod error;
 pub mod grpc;
@@ -50,6 +51,9 @@ impl Application {
         let mut runtime =
             Runtime::start(settings, Some(&MIGRATIONS), &domain::PRIVATE_EVENT_TYPES).await?;
         runtime.use_clock(clock.clone());
+        runtime
+            .metrics()
+            .add_collector(Arc::new(consent_link::LinkMetrics));
         let api = grpc::IntakeApi::new(
             store::Store::new(runtime.log().clone()),
             Arc::new(intake),
