@@ -21,6 +21,10 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
+/// How many times a step that named no version is decided when facts the
+/// services record by themselves keep landing in between (see `execute`).
+const COMMAND_ATTEMPTS: u32 = 3;
+
 #[derive(Debug, Clone)]
 pub struct ComplaintsApi {
     store: Store,
@@ -91,39 +95,65 @@ impl ComplaintsApi {
             command = command.name(),
         );
         async {
-            let (state, origin) = self.store.load_with_origin(&acting.reference).await?;
-            if state.reference().is_none() {
-                return Err(ComplaintsError::NotFound(acting.reference.to_string()));
+            // R-S2-1, R-S3-1 and the deadline watcher: the services record
+            // facts of their own (an outcome's delivery, a deadline mark)
+            // at any moment. A step that named no version is decided
+            // against the complaint as it stands, so when such a fact lands
+            // between its reading and its writing it is decided again
+            // rather than refused; one that named its version is refused.
+            let mut attempt = 1;
+            loop {
+                match self.execute_once(who, &acting, command.clone()).await {
+                    Err(ComplaintsError::Log(eventlog::Error::Conflict { .. }))
+                        if acting.expected_version.is_none() && attempt < COMMAND_ATTEMPTS =>
+                    {
+                        attempt += 1;
+                    }
+                    other => return other,
+                }
             }
-            // A command sent outside the complaint's trace (a staff tool
-            // starting its own) is linked to the trace that opened it, so
-            // the complaint's traces can be followed from one to the next.
-            if let Some((parent, trace_state)) = &origin {
-                telemetry::propagation::add_link(
-                    &tracing::Span::current(),
-                    Some(parent),
-                    trace_state.as_deref(),
-                );
-            }
-            reach::check_command(&self.audit, who, &acting, &command, &state).await?;
-            still_at(&acting, &state)?;
-            let now = self.clock.now();
-            let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);
-            let events = decide(&state, command, &ctx).map_err(ComplaintsError::Refused)?;
-            let metadata = Metadata::new(Actor::User(acting.user.as_str().to_owned()));
-            let mut tx = self
-                .store
-                .log()
-                .pool()
-                .begin()
-                .await
-                .context("beginning a command")?;
-            let after = Store::append(&mut tx, &state, &events, &metadata, ctx.today).await?;
-            tx.commit().await.context("committing a command")?;
-            Ok(view::complaint_view(&after))
         }
         .instrument(span)
         .await
+    }
+
+    /// One reading, decision and writing of `command`.
+    async fn execute_once(
+        &self,
+        who: &Principal,
+        acting: &Acting,
+        command: Command,
+    ) -> Result<pb::ComplaintView, ComplaintsError> {
+        let (state, origin) = self.store.load_with_origin(&acting.reference).await?;
+        if state.reference().is_none() {
+            return Err(ComplaintsError::NotFound(acting.reference.to_string()));
+        }
+        // A command sent outside the complaint's trace (a staff tool
+        // starting its own) is linked to the trace that opened it, so
+        // the complaint's traces can be followed from one to the next.
+        if let Some((parent, trace_state)) = &origin {
+            telemetry::propagation::add_link(
+                &tracing::Span::current(),
+                Some(parent),
+                trace_state.as_deref(),
+            );
+        }
+        reach::check_command(&self.audit, who, acting, &command, &state).await?;
+        still_at(acting, &state)?;
+        let now = self.clock.now();
+        let ctx = Context::new(now, &self.settings.calendar, &self.settings.policy);
+        let events = decide(&state, command, &ctx).map_err(ComplaintsError::Refused)?;
+        let metadata = Metadata::new(Actor::User(acting.user.as_str().to_owned()));
+        let mut tx = self
+            .store
+            .log()
+            .pool()
+            .begin()
+            .await
+            .context("beginning a command")?;
+        let after = Store::append(&mut tx, &state, &events, &metadata, ctx.today).await?;
+        tx.commit().await.context("committing a command")?;
+        Ok(view::complaint_view(&after))
     }
 
     /// The complaint, which must exist.
