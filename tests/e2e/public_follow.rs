@@ -172,8 +172,8 @@ async fn metric(stack: &Stack, service: usize, name: &str, reason: &str) -> f64 
 }
 
 #[tokio::test]
-async fn r_s1_4_the_automatic_reply_links_to_the_complaint_whose_page_asks_for_stage_2_on_grounds()
-{
+async fn r_s1_4_r_s3_1_the_automatic_reply_links_to_the_complaint_whose_page_asks_for_stage_2_on_grounds_then_stage_3()
+ {
     let stack = stack("public_follow").await;
     let console = start_console(&stack, &[]).await;
     let person = Person {
@@ -327,6 +327,87 @@ async fn r_s1_4_the_automatic_reply_links_to_the_complaint_whose_page_asks_for_s
         "{}",
         complaint.body
     );
+    drop(staff_console);
+
+    // R-S3-1: after the Stage 2 outcome, Stage 3 with the reasons and the
+    // outcome sought, which is required.
+    manager
+        .assign_handler(pb::AssignHandlerRequest {
+            command: command(&reference, "manager-1"),
+            handler: "manager-1".into(),
+            team: "Customer Services".into(),
+            role: pb::HandlerRole::Manager as i32,
+        })
+        .await
+        .unwrap();
+    manager
+        .record_outcome(pb::RecordOutcomeRequest {
+            command: command(&reference, "manager-1"),
+            stage: pb::Stage::Stage2 as i32,
+            decision: pb::Decision::NotUpheld as i32,
+            findings: "The second point was looked at and the letter was on time.".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let page = b.get("/your-complaint").await;
+    assert!(page.body.contains("Ask for Stage 3"), "{}", page.body);
+    let form = b.get("/your-complaint/next-stage").await;
+    assert!(
+        form.body.contains("What outcome are you seeking?"),
+        "{}",
+        form.body
+    );
+    assert!(
+        !form.body.contains("not fully understood"),
+        "no Stage 2 grounds"
+    );
+    let missing = b
+        .post(
+            "/your-complaint/next-stage",
+            &[("reasons", "The Stage 2 review repeated Stage 1.")],
+        )
+        .await;
+    assert_eq!(missing.status, 422, "{}", missing.body);
+    assert!(
+        missing
+            .body
+            .contains("R-S3-1: Enter the outcome you are seeking")
+    );
+    assert!(
+        missing
+            .body
+            .contains("The Stage 2 review repeated Stage 1."),
+        "kept as typed"
+    );
+    let asked = b
+        .post(
+            "/your-complaint/next-stage",
+            &[
+                ("reasons", "The Stage 2 review repeated Stage 1."),
+                ("outcome_sought", "A corrected letter and an apology."),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    assert!(
+        asked.body.contains("You have asked for Stage 3"),
+        "{}",
+        asked.body
+    );
+    // Stage 3 went to the Corporate Compliance Manager: a monitor reads it.
+    let view = staff(&stack, "csm-1", &[Role::CustomerServiceManager])
+        .await
+        .get_complaint(pb::GetComplaintRequest {
+            reference: reference.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(view.stage, pb::Stage::Stage3 as i32);
+    // R-S3-6: nothing after Stage 3; the page offers no further stage.
+    let page = b.get("/your-complaint").await;
+    assert!(!page.body.contains("Ask for Stage"), "{}", page.body);
 }
 
 #[tokio::test]
