@@ -88,18 +88,23 @@ async fn r_int_4_the_portal_that_submitted_a_third_party_complaint_asks_for_stag
     let key = links::LinkKey::new(LINK_SECRET.as_bytes()).unwrap();
     let expires = (crate::helpers::start() + chrono::Duration::days(30)).timestamp();
     let expired = (crate::helpers::start() + chrono::Duration::days(1)).timestamp();
-    let follow = |reference: &str, until: i64| {
-        key.sign(links::Purpose::Follow, reference, until).unwrap()
-    };
+    let follow =
+        |reference: &str, until: i64| key.sign(links::Purpose::Follow, reference, until).unwrap();
     let consent = key
         .sign(links::Purpose::Consent, &reference, expires)
         .unwrap();
     for (refused, why) in [
         (String::new(), "no link"),
         (follow(&reference, expired), "an expired link"),
-        (follow("CMP-2026-999999", expires), "another complaint's link"),
+        (
+            follow("CMP-2026-999999", expires),
+            "another complaint's link",
+        ),
         (consent, "a consent link"),
-        (follow(&reference, expires).replace(".f.", ".c."), "a tampered link"),
+        (
+            follow(&reference, expires).replace(".f.", ".c."),
+            "a tampered link",
+        ),
     ] {
         let status = own.request_escalation(ask(refused)).await.unwrap_err();
         assert_eq!(status.code(), tonic::Code::PermissionDenied, "{why}");
