@@ -58,4 +58,4 @@ bench-quick: deps bench-build
 	$(CARGO_TARGET_DIR)/release/bench --quick --out BENCHMARKS.md
 
 bench-build:
-	cargo build --release -p intake -p complaints -p notifications -p reporting -p end-to-end --bins
+	cargo build --release -p intake -p complaints -p notifications -p reporting -p console -p end-to-end --bins

@@ -74,6 +74,7 @@ fn template(now: DateTime<Utc>) -> Result<Vec<Event>, String> {
             correspondence_by_post: false,
             raised_from: None,
             submitted_by: None,
+            adjustments: None,
         }),
         Command::AssignHandler(AssignHandler {
             staff,

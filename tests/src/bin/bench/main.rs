@@ -3,12 +3,14 @@
 //! figure, the command that made it, its plain-PostgreSQL baseline, the
 //! targets and a profile of whatever missed one.
 //!
-//! `bench [--quick] [--only append|replay|e2e|scrape] [--out FILE]`; the default
-//! output is BENCHMARKS.md, or stdout with `--only`. Release builds only
+//! `bench [--quick] [--only append|replay|e2e|scrape|console] [--out FILE]`; the default
+//! output is BENCHMARKS.md, or stdout with `--only`; `--only X --out FILE`
+//! replaces X's section in an existing FILE and keeps the others. Release builds only
 //! give figures worth reading (`make bench` builds them).
 #![forbid(unsafe_code)]
 
 mod append;
+mod console;
 mod generate;
 mod load;
 mod machine;
@@ -47,9 +49,9 @@ fn options(args: &[String]) -> Result<Options, String> {
         }
     }
     match options.only.as_deref() {
-        None | Some("append" | "replay" | "e2e" | "scrape") => Ok(options),
+        None | Some("append" | "replay" | "e2e" | "scrape" | "console") => Ok(options),
         Some(other) => Err(format!(
-            "--only takes append, replay, e2e or scrape, not {other:?}"
+            "--only takes append, replay, e2e, scrape or console, not {other:?}"
         )),
     }
 }
@@ -77,12 +79,24 @@ async fn main() {
     let options = match options(&args) {
         Ok(options) => options,
         Err(e) => {
-            eprintln!("{e}\nusage: bench [--quick] [--only append|replay|e2e|scrape] [--out FILE]");
+            eprintln!(
+                "{e}\nusage: bench [--quick] [--only append|replay|e2e|scrape|console] [--out FILE]"
+            );
             std::process::exit(2);
         }
     };
     let (report, failed) = run(&options).await;
-    let text = report.render();
+    // One benchmark written to an existing report replaces its own
+    // section there and keeps the others'.
+    let existing = options
+        .only
+        .as_ref()
+        .and(options.out.as_ref())
+        .and_then(|path| std::fs::read_to_string(path).ok());
+    let text = match existing {
+        Some(existing) => report.merge_into(&existing),
+        None => report.render(),
+    };
     let out = options
         .out
         .clone()
@@ -160,6 +174,16 @@ async fn run(options: &Options) -> (Report, bool) {
         };
         let result = scrape::run(&config, &command(options, "scrape")).await;
         sections.push(section("Metrics scraping", result, &mut failed));
+    }
+    if wanted("console") {
+        eprintln!("console pages...");
+        let config = console::ConsoleConfig {
+            complaints: if quick { 2_000 } else { 10_000 },
+            concurrency: 32,
+            requests: if quick { 50 } else { 200 },
+        };
+        let result = console::run(&config, &command(options, "console")).await;
+        sections.push(section("Console", result, &mut failed));
     }
     machine.push(("Load average at end".into(), machine::load_average()));
     (

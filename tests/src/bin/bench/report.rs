@@ -86,6 +86,43 @@ impl Report {
     }
 }
 
+impl Report {
+    /// `existing` (a BENCHMARKS.md) with each of this report's sections in
+    /// place of its section of the same name (the title before its colon),
+    /// or added at the end: a run of one benchmark (`--only ... --out`)
+    /// updates its own figures and keeps the others'.
+    pub fn merge_into(&self, existing: &str) -> String {
+        let mut parts: Vec<String> = existing
+            .split("\n## ")
+            .enumerate()
+            .map(|(i, p)| {
+                if i == 0 {
+                    p.to_owned()
+                } else {
+                    format!("\n## {p}")
+                }
+            })
+            .collect();
+        for section in &self.sections {
+            let mut text = String::new();
+            render_section(&mut text, section);
+            let name = section.title.split(':').next().unwrap_or_default();
+            let heading = format!("\n## {name}");
+            let ours =
+                |p: &String| p.starts_with(&heading) && p[heading.len()..].starts_with([':', '\n']);
+            match parts.iter().position(ours) {
+                Some(i) => parts[i] = text,
+                None => parts.push(text),
+            }
+        }
+        let mut out = parts.concat();
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out
+    }
+}
+
 fn render_section(out: &mut String, section: &Section) {
     let _ = write!(
         out,
@@ -171,6 +208,31 @@ mod tests {
         assert_eq!(per_second(250_000.4), "250,000/s");
         assert_eq!(ratio(87.0, 100.0), "87%");
         assert_eq!(ratio(1.0, 0.0), "n/a");
+    }
+
+    #[test]
+    fn a_run_of_one_benchmark_replaces_its_own_section_and_keeps_the_others() {
+        let section = |title: &str| Section {
+            title: title.into(),
+            command: "bench --only console".into(),
+            ..Section::default()
+        };
+        let existing = "# Benchmarks\n\n## Machine and versions\n\nx\n\n## Append: the log\n\nold append\n\n## Console: every page\n\nold figures\n";
+        let report = Report {
+            sections: vec![section("Console: every page with 10,000 complaints")],
+            ..Report::default()
+        };
+        let merged = report.merge_into(existing);
+        assert!(merged.contains("old append"), "{merged}");
+        assert!(!merged.contains("old figures"), "{merged}");
+        assert!(merged.contains("## Console: every page with 10,000 complaints"));
+        let added = Report {
+            sections: vec![section("Console: every page")],
+            ..Report::default()
+        }
+        .merge_into("# Benchmarks\n\n## Append: the log\n\nold append\n");
+        assert!(added.contains("old append"), "{added}");
+        assert!(added.contains("\n## Console: every page\n"), "{added}");
     }
 
     #[test]
