@@ -26,6 +26,8 @@ pub const KEYS: [&str; 8] = [
 ];
 
 /// The public side: off, or on with its settings.
+// One value per process, read at start: its size costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum PublicSettings {
     Off,

@@ -214,6 +214,9 @@ fn request(args: SubmitArgs) -> Result<(pb::SubmitComplaintRequest, String), Err
             .adjustments
             .or(file.reasonable_adjustments)
             .unwrap_or_default(),
+        // The structured adjustments are the web form's; the free text
+        // above is read by intake as "anything else" (R-ADJ-1).
+        adjustments: None,
         qualification_code: args
             .qualification
             .or(file.qualification_code)
