@@ -520,9 +520,10 @@ async fn r_conf_1_staff_take_a_complaint_through_three_stages_to_closure_in_the_
     let second = handler.post(&path, &outcome).await;
     assert_eq!(second.status, 409, "{}", second.body);
     assert!(second.body.contains("Nothing was done"), "{}", second.body);
+    // The version may still move: the outcome's delivery report lands on
+    // its own (R-S2-1). What counts is that one outcome was recorded.
     let after = view(&stack, &reference).await;
-    assert_eq!(after.version, once.version, "the outcome was recorded once");
-    assert_eq!(after.outcomes.len(), 1);
+    assert_eq!(after.outcomes.len(), 1, "the outcome was recorded once");
 
     let page = handler
         .step(

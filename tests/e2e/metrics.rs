@@ -195,6 +195,7 @@ async fn every_service_serves_metrics_that_move_with_a_complaint_and_name_no_one
                             | "stage"
                             | "template"
                             | "status"
+                            | "reason"
                     ),
                     "{service}: label {label}={value:?} is not one of the fixed labels"
                 );

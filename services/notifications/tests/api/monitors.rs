@@ -84,12 +84,26 @@ async fn r_mon_1_monitors_read_every_teams_letters_but_only_the_holding_team_res
         refused.message()
     );
 
+    // The holding team reaches notifications on the bus (the assignment),
+    // which may land after the automatic reply went: wait for it.
     let mut colleague = client_of(&stack, "handler-2", &[Role::Handler], "Customer Services").await;
-    colleague
-        .resend_notification(pb::ResendNotificationRequest {
-            notification_id: sent,
-        })
-        .await
-        .expect("the holding team resends");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let answer = colleague
+            .resend_notification(pb::ResendNotificationRequest {
+                notification_id: sent.clone(),
+            })
+            .await;
+        match answer {
+            Ok(_) => break,
+            Err(refused)
+                if refused.code() == tonic::Code::PermissionDenied
+                    && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(refused) => panic!("the holding team resends: {refused:?}"),
+        }
+    }
     stack.cleanup().await;
 }
