@@ -21,30 +21,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use complaints_proto::v1 as pb;
 use links::{LinkKey, Purpose};
 use platform::auth::{AccessAudit, Principal, Role};
-use platform::metrics::{BoxFuture, Collector, Exposition};
+use platform::metrics::CountsByReason;
 
 /// Follow links refused since start, by kind.
 static REFUSED: links::Refusals = links::Refusals::new();
 
-/// `complaints_follow_links_refused_total{reason}`: links refused by kind
-/// (expired, tampered, ...), never anything from the link itself.
-#[derive(Debug)]
-pub struct LinkMetrics;
-
-impl Collector for LinkMetrics {
-    fn collect<'a>(&'a self, out: &'a mut Exposition) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            for (reason, count) in REFUSED.counts() {
-                out.counter(
-                    "complaints_follow_links_refused_total",
-                    "Follow links refused, by why (the page says only that the link no longer works).",
-                    &[("reason", reason)],
-                    count as f64,
-                );
-            }
-        })
-    }
-}
+/// `complaints_follow_links_refused_total{reason}`: links refused by kind (expired, tampered, ...),
+/// never anything from the link itself.
+pub const LINK_METRICS: CountsByReason = CountsByReason {
+    name: "complaints_follow_links_refused_total",
+    help: "Follow links refused, by why (the page says only that the link no longer works).",
+    counts: || REFUSED.counts().collect(),
+};
 
 /// Refuses, recorded in the access audit, unless `token` is a live follow
 /// link for `reference` signed with `key`. Only the kind of a refusal is

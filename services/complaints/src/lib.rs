@@ -64,7 +64,7 @@ impl Application {
             }));
         runtime
             .metrics()
-            .add_collector(Arc::new(complainant::LinkMetrics));
+            .add_collector(Arc::new(complainant::LINK_METRICS));
         let store = store::Store::new(runtime.log().clone());
         let opening = opening::OpenAccepted {
             settings: own.clone(),

@@ -5,7 +5,7 @@
 //! is what narrows the portal to the one submission its holder was sent.
 
 use links::{LinkKey, Purpose};
-use platform::metrics::{BoxFuture, Collector, Exposition};
+use platform::metrics::CountsByReason;
 
 /// Consent links refused since start, by kind.
 static REFUSED: links::Refusals = links::Refusals::new();
@@ -34,22 +34,10 @@ pub fn check(
     verified
 }
 
-/// `intake_consent_links_refused_total{reason}`: consent links refused by
-/// kind (expired, tampered, ...), never anything from the link itself.
-#[derive(Debug)]
-pub struct LinkMetrics;
-
-impl Collector for LinkMetrics {
-    fn collect<'a>(&'a self, out: &'a mut Exposition) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            for (reason, count) in REFUSED.counts() {
-                out.counter(
-                    "intake_consent_links_refused_total",
-                    "Consent links refused, by why (the page says only that the link no longer works).",
-                    &[("reason", reason)],
-                    count as f64,
-                );
-            }
-        })
-    }
-}
+/// `intake_consent_links_refused_total{reason}`: links refused by kind (expired, tampered, ...),
+/// never anything from the link itself.
+pub const LINK_METRICS: CountsByReason = CountsByReason {
+    name: "intake_consent_links_refused_total",
+    help: "Consent links refused, by why (the page says only that the link no longer works).",
+    counts: || REFUSED.counts().collect(),
+};

@@ -53,7 +53,7 @@ impl Application {
         runtime.use_clock(clock.clone());
         runtime
             .metrics()
-            .add_collector(Arc::new(consent_link::LinkMetrics));
+            .add_collector(Arc::new(consent_link::LINK_METRICS));
         let api = grpc::IntakeApi::new(
             store::Store::new(runtime.log().clone()),
             Arc::new(intake),

@@ -315,6 +315,28 @@ pub trait Collector: Send + Sync + std::fmt::Debug + 'static {
     fn collect<'a>(&'a self, out: &'a mut Exposition) -> BoxFuture<'a, ()>;
 }
 
+/// A counter labelled by a fixed `reason`, read from counts a service
+/// keeps itself (such as the refused links of `links::Refusals`): one
+/// collector for every such counter, named and explained by its user.
+#[derive(Debug)]
+pub struct CountsByReason {
+    pub name: &'static str,
+    pub help: &'static str,
+    /// Each reason with its count so far; reasons are fixed words, never
+    /// anything a request carried.
+    pub counts: fn() -> Vec<(&'static str, u64)>,
+}
+
+impl Collector for CountsByReason {
+    fn collect<'a>(&'a self, out: &'a mut Exposition) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            for (reason, count) in (self.counts)() {
+                out.counter(self.name, self.help, &[("reason", reason)], count as f64);
+            }
+        })
+    }
+}
+
 #[derive(Debug, Default)]
 struct RpcStats {
     by_code: BTreeMap<&'static str, u64>,
