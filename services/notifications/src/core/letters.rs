@@ -288,11 +288,12 @@ pub struct Remedy {
 
 impl Remedy {
     /// R-OUT-1: whether the description already says what kind of remedy
-    /// it is ("An apology for the delay"), so the letter gives it alone
-    /// rather than "An apology: An apology for the delay".
+    /// it is ("An apology for the delay", "We are sorry that..."), so the
+    /// letter gives it alone rather than "An apology: An apology for the
+    /// delay" or "An apology: We are sorry that...".
     pub fn restates_kind(&self) -> bool {
         let stems: &[&str] = match self.kind {
-            RemedyKind::Apology => &["apolog"],
+            RemedyKind::Apology => &["apolog", "sorry", "regret"],
             RemedyKind::Explanation => &["explain", "explanation"],
             RemedyKind::AcknowledgementOfResponsibility => &["acknowledg", "responsib"],
             RemedyKind::ChangeDecision => &["chang", "review", "revers", "overturn"],
@@ -307,7 +308,7 @@ impl Remedy {
         let opening: String = self
             .description
             .split_whitespace()
-            .take(3)
+            .take(5)
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase();

@@ -106,12 +106,15 @@ pub enum Ground {
 }
 
 impl Ground {
-    /// The grounds a letter offers for asking for `to`: the same three
-    /// circumstances for Stage 2 (R-S1-4) and Stage 3 (footnote 5, R-S3-1).
+    /// The grounds a letter offers for asking for `to`: the three
+    /// circumstances of R-S1-4 for Stage 2. None for Stage 3: R-S3-1 asks
+    /// instead why the complainant is still dissatisfied and what outcome
+    /// they seek, and ground (c), a Stage 1 response that never came, makes
+    /// no sense once the Stage 2 outcome is in their hands.
     pub fn available_for(to: Stage) -> Vec<Ground> {
         match to {
-            Stage::One => Vec::new(),
-            Stage::Two | Stage::Three => vec![
+            Stage::One | Stage::Three => Vec::new(),
+            Stage::Two => vec![
                 Ground::NotUnderstood,
                 Ground::PointsNotAnswered,
                 Ground::NoResponseInTimescale,

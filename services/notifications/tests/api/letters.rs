@@ -225,10 +225,12 @@ async fn r_s2_4_a_stage_2_delay_update_gives_the_reason_and_the_new_date() {
     stack.cleanup().await;
 }
 
-/// R-S3-1: the Stage 2 outcome letter (19 March 2026) gives the grounds for
-/// Stage 3, asks what outcome is sought, and the last date, 2 April 2026.
+/// R-S3-1: the Stage 2 outcome letter (19 March 2026) asks why the
+/// complainant is still dissatisfied and what outcome they seek, the basis
+/// of a Stage 3 request, without the Stage 2 grounds, and gives the last
+/// date, 2 April 2026.
 #[tokio::test]
-async fn r_s3_1_the_stage_2_outcome_gives_the_stage_3_grounds_and_last_date() {
+async fn r_s3_1_the_stage_2_outcome_gives_the_stage_3_basis_and_last_date() {
     let mut stack = staffed().await;
     let reference = stack.open(web_form("stage-3-window")).await;
     to_stage_3(&mut stack, &reference).await;
@@ -239,8 +241,13 @@ async fn r_s3_1_the_stage_2_outcome_gives_the_stage_3_grounds_and_last_date() {
     mail.says("We have upheld part of your complaint.");
     mail.says(FINDINGS);
     mail.says("taken to Stage 3 of our Complaints Procedure");
-    mail.says("within 14 days, that is by Thursday 2 April 2026, explaining why you are dissatisfied with the outcome and what outcome you are seeking.");
+    mail.says("within 14 days, that is by Thursday 2 April 2026, explaining why you are still dissatisfied with the outcome and what outcome you are seeking.");
     mail.says("the outcome of Stage 3 is final");
+    assert!(
+        !mail.body.contains("within the agreed timescale"),
+        "{}",
+        mail.body
+    );
     stack.cleanup().await;
 }
 

@@ -728,8 +728,11 @@ fn r_out_1_remedy_lines_do_not_repeat_themselves() {
     assert!(body.contains("within 14 days, that is by Monday 15 March 2027"));
 }
 
+/// R-OUT-2: a remedy whose opening words already say what it is ("An
+/// apology for...", "We are sorry...") is given alone, never as "An
+/// apology: We are sorry..."; one that does not is introduced by its kind.
 #[test]
-fn a_remedy_restates_its_kind_only_when_its_opening_words_say_it() {
+fn r_out_2_a_remedy_restates_its_kind_only_when_its_opening_words_say_it() {
     let remedy = |kind, description: &str| Remedy {
         kind,
         description: description.into(),
@@ -739,7 +742,16 @@ fn a_remedy_restates_its_kind_only_when_its_opening_words_say_it() {
     };
     assert!(remedy(RemedyKind::Apology, "An apology for the delay.").restates_kind());
     assert!(remedy(RemedyKind::FinancialCompensation, "A refund of the fee.").restates_kind());
-    assert!(!remedy(RemedyKind::Apology, "We are sorry for the delay.").restates_kind());
+    assert!(remedy(RemedyKind::Apology, "We are sorry for the delay.").restates_kind());
+    assert!(remedy(RemedyKind::Apology, "I am very sorry that it took so long.").restates_kind());
+    assert!(
+        remedy(
+            RemedyKind::Apology,
+            "We would like to apologise for the delay."
+        )
+        .restates_kind()
+    );
+    assert!(!remedy(RemedyKind::Apology, "The delay was ours.").restates_kind());
     assert!(
         !remedy(
             RemedyKind::TrainOrSuperviseStaff,

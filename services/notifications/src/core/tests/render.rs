@@ -313,7 +313,12 @@ fn r_out_1_an_outcome_letter_gives_findings_decision_and_remedies() {
     assert!(out.body.contains("Your re-mark request was logged late."));
     assert!(
         out.body
-            .contains("- An apology: We are sorry that your exam result was delayed.")
+            .contains("- We are sorry that your exam result was delayed.")
+    );
+    assert!(
+        !out.body.contains("An apology: We are sorry"),
+        "{}",
+        out.body
     );
     assert!(
         out.body.contains(
@@ -348,9 +353,12 @@ fn r_s1_4_a_stage_1_outcome_gives_the_grounds_for_stage_2_and_the_last_date() {
     assert!(!out.body.contains("outcome you are seeking"));
 }
 
-/// R-S3-1: a Stage 2 outcome asks why and what outcome is sought.
+/// R-S3-1: a Stage 2 outcome asks why the complainant is still
+/// dissatisfied and what outcome they seek, the basis of a Stage 3 request;
+/// it offers none of the Stage 1 grounds of R-S1-4 (ground (c), a response
+/// that never came, least of all).
 #[test]
-fn r_s3_1_a_stage_2_outcome_gives_the_grounds_for_stage_3_and_the_last_date() {
+fn r_s3_1_a_stage_2_outcome_asks_for_the_reasons_and_outcome_sought_not_the_stage_2_grounds() {
     let out = rendered(&Letter::StageOutcome(stage_outcome(Stage::Two)));
     assert!(out.body.contains("taken to Stage 3"));
     assert!(
@@ -358,9 +366,20 @@ fn r_s3_1_a_stage_2_outcome_gives_the_grounds_for_stage_3_and_the_last_date() {
             .contains("within 14 days, that is by Wednesday 20 January 2027")
     );
     assert!(
+        out.body.contains(
+            "why you are still dissatisfied with the outcome and what outcome you are seeking"
+        ),
+        "{}",
         out.body
-            .contains("why you are dissatisfied with the outcome and what outcome you are seeking")
     );
+    for ground in [
+        "not been fully understood",
+        "not all of the points you raised",
+        "within the agreed timescale",
+        "for example if",
+    ] {
+        assert!(!out.body.contains(ground), "{ground} in {}", out.body);
+    }
     assert!(out.body.contains("the outcome of Stage 3 is final"));
 }
 
