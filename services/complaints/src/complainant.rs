@@ -115,6 +115,8 @@ fn deadline_view(d: &Deadline) -> pb::DeadlineView {
         met_on: None,
         approaching: false,
         missed: d.missed_marked_on.is_some(),
+        // The complainant's page shows their own deadlines only.
+        awaiting_receipt: false,
     }
 }
 

@@ -350,6 +350,7 @@ impl ComplaintsApi {
                 next_deadline: stored_kind(row.next_deadline) as i32,
                 next_due_on: row.next_due_on.map(date),
                 overdue: row.overdue,
+                awaiting_receipt: row.awaiting_receipt,
             })
             .collect();
         Ok(pb::ListWorkQueueResponse {

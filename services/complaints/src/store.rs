@@ -319,7 +319,8 @@ impl Store {
     /// One page of the work queue.
     pub async fn queue(&self, filter: &QueueFilter) -> Result<Vec<QueueRow>, ComplaintsError> {
         sqlx::query_as(
-            "SELECT reference, stage, handler, team, query_category, next_deadline, next_stage, next_due_on, overdue
+            "SELECT reference, stage, handler, team, query_category, next_deadline, next_stage, next_due_on, overdue,
+                    awaiting_receipt
              FROM complaints
              WHERE NOT closed
                AND ($1::int IS NULL OR stage = $1)
@@ -374,6 +375,9 @@ pub struct QueueRow {
     pub next_stage: Option<i32>,
     pub next_due_on: Option<NaiveDate>,
     pub overdue: bool,
+    /// R-S2-1, R-S3-1: the next deadline is an escalation window not yet
+    /// started.
+    pub awaiting_receipt: bool,
 }
 
 /// Events fetched from the rebuild's cursor per round trip.
@@ -398,6 +402,9 @@ struct ComplaintRow {
     next_stage: Option<i32>,
     next_due_on: Option<NaiveDate>,
     overdue: bool,
+    /// R-S2-1, R-S3-1: the next deadline is an escalation window whose
+    /// outcome's receipt is not yet known.
+    awaiting_receipt: bool,
     version: i64,
     /// The day it closed, from which retention counts (R-CONF-2).
     closed_on: Option<NaiveDate>,
@@ -441,8 +448,9 @@ fn rows_with_actions(
 fn complaint_rows(state: &Complaint, today: NaiveDate) -> (ComplaintRow, Vec<DeadlineRow>) {
     let complaint = view::complaint_view(state);
     let next = view::next_deadline(state, today).map(|(kind, due_on, overdue)| {
+        let awaiting = view::awaits_receipt(state, kind);
         let (kind, stage) = view::deadline_kind(kind);
-        (kind as i32, stage as i32, due_on, overdue)
+        (kind as i32, stage as i32, due_on, overdue, awaiting)
     });
     let received_at = complaint
         .received_at
@@ -476,6 +484,7 @@ fn complaint_rows(state: &Complaint, today: NaiveDate) -> (ComplaintRow, Vec<Dea
         next_stage: next.map(|n| n.1),
         next_due_on: next.map(|n| n.2),
         overdue: next.is_some_and(|n| n.3),
+        awaiting_receipt: next.is_some_and(|n| n.4),
         version: complaint.version as i64,
         closed_on: match state.status {
             crate::domain::state::Status::Closed { on, .. } => Some(on),
@@ -496,14 +505,15 @@ async fn project(
     sqlx::query(
         "INSERT INTO complaints (reference, submission_id, stage, closed, handler, team, query_category, received_at,
                                  next_deadline, next_stage, next_due_on, overdue, version, closed_on,
-                                 restriction_review_on)
-         VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                 restriction_review_on, awaiting_receipt)
+         VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT (reference) DO UPDATE SET
             stage = EXCLUDED.stage, closed = EXCLUDED.closed, handler = EXCLUDED.handler, team = EXCLUDED.team,
             next_deadline = EXCLUDED.next_deadline, next_stage = EXCLUDED.next_stage,
             next_due_on = EXCLUDED.next_due_on, overdue = EXCLUDED.overdue,
             version = EXCLUDED.version, closed_on = EXCLUDED.closed_on,
-            restriction_review_on = EXCLUDED.restriction_review_on, updated_at = now()",
+            restriction_review_on = EXCLUDED.restriction_review_on,
+            awaiting_receipt = EXCLUDED.awaiting_receipt, updated_at = now()",
     )
     .bind(&row.reference)
     .bind(&row.submission_id)
@@ -520,6 +530,7 @@ async fn project(
     .bind(row.version)
     .bind(row.closed_on)
     .bind(row.restriction_review_on)
+    .bind(row.awaiting_receipt)
     .execute(&mut *conn)
     .await
     .context("writing the complaint's read model")?;
@@ -578,6 +589,7 @@ struct RowBatch {
     next_stages: Vec<Option<i32>>,
     next_due: Vec<Option<NaiveDate>>,
     overdue: Vec<bool>,
+    awaiting_receipt: Vec<bool>,
     versions: Vec<i64>,
     closed_on: Vec<Option<NaiveDate>>,
     restriction_review_on: Vec<Option<NaiveDate>>,
@@ -630,6 +642,7 @@ impl RowBatch {
         self.next_stages.push(row.next_stage);
         self.next_due.push(row.next_due_on);
         self.overdue.push(row.overdue);
+        self.awaiting_receipt.push(row.awaiting_receipt);
         self.versions.push(row.version);
         self.closed_on.push(row.closed_on);
         self.restriction_review_on.push(row.restriction_review_on);
@@ -643,10 +656,10 @@ impl RowBatch {
             sqlx::query(
                 "INSERT INTO complaints (reference, submission_id, stage, closed, handler, team, query_category,
                                          received_at, next_deadline, next_stage, next_due_on, overdue, version,
-                                         closed_on, restriction_review_on)
+                                         closed_on, restriction_review_on, awaiting_receipt)
                  SELECT * FROM UNNEST($1::text[], $2::uuid[], $3::int[], $4::bool[], $5::text[], $6::text[],
                                       $7::text[], $8::timestamptz[], $9::int[], $10::int[], $11::date[],
-                                      $12::bool[], $13::bigint[], $14::date[], $15::date[])",
+                                      $12::bool[], $13::bigint[], $14::date[], $15::date[], $16::bool[])",
             )
             .bind(&batch.references)
             .bind(&batch.submission_ids)
@@ -663,6 +676,7 @@ impl RowBatch {
             .bind(&batch.versions)
             .bind(&batch.closed_on)
             .bind(&batch.restriction_review_on)
+            .bind(&batch.awaiting_receipt)
             .execute(&mut *conn)
             .await
             .context("writing a batch of the rebuilt read model")?;

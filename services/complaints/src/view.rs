@@ -83,7 +83,7 @@ pub fn next_deadline(
 
 /// R-S2-1, R-S3-1: an escalation window whose outcome has not yet been
 /// reported received is open whatever its expected end, so never overdue.
-fn awaits_receipt(state: &Complaint, kind: DeadlineKind) -> bool {
+pub fn awaits_receipt(state: &Complaint, kind: DeadlineKind) -> bool {
     match kind {
         DeadlineKind::EscalationWindow(stage) => state
             .stage_record(stage)
@@ -124,13 +124,13 @@ fn text_of(value: Option<impl ToString>) -> String {
 fn deadline_views(state: &Complaint) -> Vec<pb::DeadlineView> {
     (state.deadlines.values())
         .filter(|d| d.withdrawn_on.is_none())
-        .map(deadline_view)
+        .map(|d| deadline_view(d, d.is_live() && awaits_receipt(state, d.kind)))
         .collect()
 }
 
 /// Approaching while live and marked for its current due date; missed when
 /// the watcher marked it so, or when it was met after its due date.
-fn deadline_view(d: &Deadline) -> pb::DeadlineView {
+fn deadline_view(d: &Deadline, awaiting_receipt: bool) -> pb::DeadlineView {
     let (kind, stage) = voc::to_deadline_kind(d.kind);
     let met_late = d.met_on.is_some_and(|on| on > d.due_on);
     let missed = d.missed_marked_on.is_some() || met_late;
@@ -141,6 +141,7 @@ fn deadline_view(d: &Deadline) -> pb::DeadlineView {
         met_on: d.met_on.map(date),
         approaching: d.is_live() && !missed && d.approaching_marked_on.is_some(),
         missed,
+        awaiting_receipt,
     }
 }
 

@@ -71,6 +71,10 @@ pub enum DeadlineState {
     Approaching,
     Missed,
     Met,
+    /// R-S2-1, R-S3-1: an escalation window that has not started, as the
+    /// complainant is not yet known to have received the outcome; never
+    /// missed, whatever the date it would end if received on issue.
+    AwaitingReceipt,
 }
 
 impl DeadlineState {
@@ -80,6 +84,7 @@ impl DeadlineState {
             DeadlineState::Approaching => "approaching",
             DeadlineState::Missed => "missed",
             DeadlineState::Met => "met",
+            DeadlineState::AwaitingReceipt => "starts when the complainant receives the outcome",
         }
     }
 
@@ -142,6 +147,19 @@ impl Deadline {
             state_words: state.words(),
             met_on: met.map(date_words).unwrap_or_default(),
         }
+    }
+
+    /// R-S2-1, R-S3-1: as the service says, the escalation window has not
+    /// started (the outcome's receipt is not known), so it is neither due
+    /// nor missed and no working days are counting down; a met one stays
+    /// met.
+    pub fn awaiting_receipt(mut self, awaiting: bool) -> Self {
+        if awaiting && self.state != DeadlineState::Met {
+            self.state = DeadlineState::AwaitingReceipt;
+            self.state_words = self.state.words();
+            self.working_days_left = 0;
+        }
+        self
     }
 }
 
@@ -386,6 +404,37 @@ mod tests {
         assert_eq!(d.state, DeadlineState::Missed);
         let d = Deadline::new(&calendar, today, "x".into(), past, Some(past), false, false);
         assert_eq!(d.state, DeadlineState::Met);
+    }
+
+    /// R-S2-1, R-S3-1: an escalation window whose outcome is not yet known
+    /// received has not started: past the date it would end had the
+    /// outcome been received on issue it still reads as waiting for the
+    /// receipt, never missed, and counts no working days down.
+    #[test]
+    fn r_s2_1_an_escalation_window_awaiting_receipt_is_never_shown_missed() {
+        let calendar = Calendar::england_and_wales();
+        let today = NaiveDate::from_ymd_opt(2026, 4, 20).unwrap();
+        let past = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        let window = |awaiting| {
+            Deadline::new(&calendar, today, "Window".into(), past, None, false, false)
+                .awaiting_receipt(awaiting)
+        };
+        assert_eq!(window(false).state, DeadlineState::Missed);
+        let waiting = window(true);
+        assert_eq!(waiting.state, DeadlineState::AwaitingReceipt);
+        assert_eq!(
+            waiting.state_words,
+            "starts when the complainant receives the outcome"
+        );
+        assert_eq!(waiting.working_days_left, 0);
+        let soon = NaiveDate::from_ymd_opt(2026, 4, 21).unwrap();
+        let approaching = Deadline::new(&calendar, today, "W".into(), soon, None, false, true);
+        assert_eq!(
+            approaching.awaiting_receipt(true).state,
+            DeadlineState::AwaitingReceipt
+        );
+        let met = Deadline::new(&calendar, today, "W".into(), past, Some(past), false, false);
+        assert_eq!(met.awaiting_receipt(true).state, DeadlineState::Met);
     }
 
     #[test]

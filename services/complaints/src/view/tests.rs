@@ -194,11 +194,14 @@ fn r_mon_1_a_stage_1_outcome_shows_met_deadlines_the_outcome_and_its_window() {
                 met_on: wire(day(2026, 3, 16)),
                 ..deadline(pb::DeadlineKind::AgreedTimescale, none, day(2026, 3, 20))
             },
-            deadline(
-                pb::DeadlineKind::EscalationWindow,
-                pb::Stage::Stage1,
-                day(2026, 3, 30),
-            ),
+            pb::DeadlineView {
+                awaiting_receipt: true,
+                ..deadline(
+                    pb::DeadlineKind::EscalationWindow,
+                    pb::Stage::Stage1,
+                    day(2026, 3, 30),
+                )
+            },
         ],
         outcomes: vec![pb::OutcomeView {
             stage: pb::Stage::Stage1 as i32,
@@ -292,6 +295,31 @@ fn r_s2_1_the_escalation_window_is_next_and_overdue_once_it_has_passed() {
         case.view().outcomes[0].received_on,
         Some(date(day(2026, 3, 16)))
     );
+}
+
+/// R-S2-1: until the complainant is known to have received the outcome
+/// the escalation window has not started, and the view says so on its
+/// deadline, so a page never shows it missed; once received it counts.
+#[test]
+fn r_s2_1_an_escalation_window_awaits_the_receipt_in_the_view() {
+    let mut case = Case::stage1_outcome();
+    let window = |case: &Case| {
+        case.view()
+            .deadlines
+            .into_iter()
+            .find(|d| d.kind == pb::DeadlineKind::EscalationWindow as i32)
+            .expect("the window's deadline")
+    };
+    assert!(window(&case).awaiting_receipt);
+    assert!(!window(&case).missed);
+    case.ok(Command::RecordOutcomeReceipt(
+        crate::domain::command::RecordOutcomeReceipt {
+            stage: Stage::One,
+            by_post: false,
+            sent_on: day(2026, 3, 16),
+        },
+    ));
+    assert!(!window(&case).awaiting_receipt);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! is tested on its own; the notifications API tests (`receipt.rs`) take
 //! the same path through the real notifications service.
 
-use crate::helpers::{Stack, date, escalate, outcome, refused};
+use crate::helpers::{Stack, acting, date, escalate, outcome, refused};
 use chrono::Duration;
 use complaints_proto::v1 as pb;
 use prost::{Message, Name};
@@ -77,6 +77,20 @@ pub async fn received(stack: &mut Stack, reference: &str, stage: pb::Stage) -> p
     panic!("the outcome was never recorded as received: {last:?}");
 }
 
+/// The work queue's (awaiting_receipt, overdue) for `reference`.
+async fn queued(stack: &mut Stack, reference: &str) -> (bool, bool) {
+    let queue = stack
+        .complaints
+        .list_work_queue(pb::ListWorkQueueRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    let item = (queue.items.into_iter())
+        .find(|i| i.reference == reference)
+        .expect("the complaint is on the work queue");
+    (item.awaiting_receipt, item.overdue)
+}
+
 fn start_plus(days: i64) -> chrono::DateTime<chrono::Utc> {
     crate::helpers::start() + Duration::days(days)
 }
@@ -91,6 +105,20 @@ fn start_plus(days: i64) -> chrono::DateTime<chrono::Utc> {
 async fn r_s2_1_the_window_waits_for_the_delivery_report_and_then_counts_from_receipt() {
     let mut stack = Stack::spawn().await;
     let reference = stack.open_complaint("waits-for-delivery").await;
+    // The first contact made, so the window is the next deadline.
+    stack
+        .complaints
+        .record_contact(pb::RecordContactRequest {
+            command: acting(&reference, "handler-1"),
+            at: Some(prost_types::Timestamp {
+                seconds: crate::helpers::start().timestamp(),
+                nanos: 0,
+            }),
+            method: pb::ContactMethod::Telephone as i32,
+            summary: "Called to talk it through.".into(),
+        })
+        .await
+        .unwrap();
     outcome(
         &mut stack,
         &reference,
@@ -106,6 +134,11 @@ async fn r_s2_1_the_window_waits_for_the_delivery_report_and_then_counts_from_re
     let view = stack.view(&reference).await;
     assert!(!view.closed, "no window ran out before the outcome arrived");
     assert_eq!(view.outcomes[0].received_on, None);
+    assert_eq!(
+        queued(&mut stack, &reference).await,
+        (true, false),
+        "awaiting, not overdue"
+    );
 
     let first = uuid::Uuid::now_v7();
     for _ in 0..2 {
@@ -122,6 +155,11 @@ async fn r_s2_1_the_window_waits_for_the_delivery_report_and_then_counts_from_re
     let seen = received(&mut stack, &reference, pb::Stage::Stage1).await;
     assert_eq!(seen.received_on, Some(date(2026, 3, 9)));
     assert_eq!(seen.escalation_window_ends_on, Some(date(2026, 3, 23)));
+    assert_eq!(
+        queued(&mut stack, &reference).await,
+        (false, true),
+        "received: it counts"
+    );
     delivered(
         &stack,
         uuid::Uuid::now_v7(),

@@ -154,15 +154,18 @@ async fn complaint(
             if d.stage != 0 && d.kind == pb::DeadlineKind::EscalationWindow as i32 {
                 kind = format!("{kind} (after {})", present::stage(d.stage));
             }
-            Some(Deadline::new(
-                &app.settings.calendar,
-                today,
-                kind,
-                due,
-                present::date(d.met_on.as_ref()),
-                d.missed,
-                d.approaching,
-            ))
+            Some(
+                Deadline::new(
+                    &app.settings.calendar,
+                    today,
+                    kind,
+                    due,
+                    present::date(d.met_on.as_ref()),
+                    d.missed,
+                    d.approaching,
+                )
+                .awaiting_receipt(d.awaiting_receipt),
+            )
         })
         .collect();
     let words = |d: Option<&pb::Date>| {

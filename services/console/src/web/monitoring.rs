@@ -224,6 +224,7 @@ async fn monitoring(State(app): State<Shared>, staff: Staff) -> Response {
                     item.overdue,
                     false,
                 )
+                .awaiting_receipt(item.awaiting_receipt)
             }),
             reference: item.reference,
             stage: present::stage(item.stage),

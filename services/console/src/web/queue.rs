@@ -123,6 +123,7 @@ async fn work_queue(
                     item.overdue,
                     false,
                 )
+                .awaiting_receipt(item.awaiting_receipt)
             }),
             reference: item.reference,
             stage: present::stage(item.stage),
