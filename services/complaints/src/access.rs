@@ -66,6 +66,7 @@ pub const POLICY: Policy = Policy {
         (rpc!("RecordUpdate"), STAFF),
         (rpc!("ReferToLineManager"), STAFF),
         (rpc!("RecordOutcome"), STAFF),
+        (rpc!("RecordReceiptByHand"), STAFF),
         (
             rpc!("RequestEscalation"),
             &[

@@ -636,6 +636,13 @@ impl Complaints for ComplaintsApi {
         self.command(r).await
     }
 
+    async fn record_receipt_by_hand(
+        &self,
+        r: Request<pb::RecordReceiptByHandRequest>,
+    ) -> Reply<pb::ComplaintView> {
+        self.command(r).await
+    }
+
     async fn record_disclosure(
         &self,
         r: Request<pb::RecordDisclosureRequest>,

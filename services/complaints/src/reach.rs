@@ -82,7 +82,9 @@ const RECORD_FOR_OTHERS: &[Role] = &[
 /// not enough: a monitor who also handles or manages a team acts only on
 /// that team's complaints, R-MON-1 with R-CONF-1), staff act as
 /// themselves (unless [`RECORD_FOR_OTHERS`]), and a stage's outcome comes
-/// from that stage's role (R-S2-3, R-S3-3).
+/// from that stage's role (R-S2-3, R-S3-3), as does the receipt of it
+/// recorded by hand (R-S2-1, R-S3-1): who may decide the outcome may say
+/// when it reached the complainant.
 pub async fn check_command(
     audit: &AccessAudit,
     who: &Principal,
@@ -97,12 +99,14 @@ pub async fn check_command(
         return Err(forbid(audit, who, &method, &reference).await);
     }
     let other_person = acting.user.as_str() != who.subject;
-    let stage_role_missing = matches!(command, Command::RecordOutcome(_))
-        && match state.stage {
-            Some(Stage::Two) => !who.has_any(&[Role::Manager, Role::ComplianceManager]),
-            Some(Stage::Three) => !who.has(Role::ComplianceManager),
-            _ => false,
-        };
+    let stage_role_missing = matches!(
+        command,
+        Command::RecordOutcome(_) | Command::RecordReceiptByHand(_)
+    ) && match state.stage {
+        Some(Stage::Two) => !who.has_any(&[Role::Manager, Role::ComplianceManager]),
+        Some(Stage::Three) => !who.has(Role::ComplianceManager),
+        _ => false,
+    };
     if (other_person && !who.has_any(RECORD_FOR_OTHERS)) || stage_role_missing {
         return Err(forbid(audit, who, &method, &reference).await);
     }

@@ -1,7 +1,9 @@
 //! The complainant's receipt of a stage's outcome, from the notifications
 //! service's delivery facts over the bus (R-S2-1, R-S3-1). The consumer's
 //! inbox makes a redelivered fact count once; the domain keeps the first
-//! delivery of each outcome and ignores the rest.
+//! delivery of each outcome and ignores the rest, and ignores a delivery
+//! no later than a receipt staff recorded by hand (`RecordReceiptByHand`):
+//! the later receipt counts, so the complainant never loses days.
 
 use crate::domain::command::RecordOutcomeReceipt;
 use crate::domain::types::{ComplaintRef, Stage};
@@ -58,8 +60,9 @@ impl bus::Handler for RecordReceipts {
             let events = match decide(&state, Command::RecordOutcomeReceipt(command), &ctx) {
                 Ok(events) => events,
                 Err(refusal) => {
-                    // A later copy or resend, or an outcome the complainant
-                    // already acted on: the first receipt stands.
+                    // A later copy or resend, an outcome the complainant
+                    // already acted on, or a delivery no later than the
+                    // receipt recorded by hand: the receipt known stands.
                     tracing::info!(rule = refusal.rule, "the outcome's receipt changes nothing");
                     return Ok(());
                 }

@@ -113,6 +113,7 @@ events!(
     ReferredToLineManager,
     OutcomeRecorded,
     OutcomeReceived,
+    OutcomeReceiptRecorded,
     StageEscalated,
     InvestigationDecided,
     Stage3Acknowledged,

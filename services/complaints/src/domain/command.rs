@@ -21,6 +21,7 @@ pub enum Command {
     /// R-S2-1, R-S3-1: the notifications service reports the outcome
     /// delivered to the complainant.
     RecordOutcomeReceipt(RecordOutcomeReceipt),
+    RecordReceiptByHand(RecordReceiptByHand),
     RequestEscalation(RequestEscalation),
     DecideInvestigation(DecideInvestigation),
     AcknowledgeStage3,
@@ -89,6 +90,7 @@ impl Command {
             Command::ReferToLineManager(_) => "ReferToLineManager",
             Command::RecordOutcome(_) => "RecordOutcome",
             Command::RecordOutcomeReceipt(_) => "RecordOutcomeReceipt",
+            Command::RecordReceiptByHand(_) => "RecordReceiptByHand",
             Command::RequestEscalation(_) => "RequestEscalation",
             Command::DecideInvestigation(_) => "DecideInvestigation",
             Command::AcknowledgeStage3 => "AcknowledgeStage3",
@@ -139,6 +141,19 @@ pub struct RecordOutcomeReceipt {
     pub stage: Stage,
     pub by_post: bool,
     pub sent_on: NaiveDate,
+}
+
+/// R-S2-1, R-S3-1: staff record the day the complainant received the
+/// `stage` outcome, when it did not reach them as reported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordReceiptByHand {
+    pub stage: Stage,
+    pub received_on: NaiveDate,
+    /// The outcome was sent again, and the resend is what arrived.
+    pub resent: bool,
+    pub reason: NonEmptyText,
+    /// Who records it (the acting user).
+    pub recorded_by: StaffId,
 }
 
 /// Allocate the current stage to a member of staff.

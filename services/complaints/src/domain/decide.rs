@@ -71,6 +71,7 @@ fn decide_admitted(
         Command::ReferToLineManager(c) => handling::refer_to_line_manager(state, c, ctx),
         Command::RecordOutcome(c) => outcome::record_outcome(state, c, ctx),
         Command::RecordOutcomeReceipt(c) => receipt::record_receipt(state, c, ctx),
+        Command::RecordReceiptByHand(c) => receipt::record_by_hand(state, c, ctx),
         Command::RequestEscalation(c) => escalation::request_escalation(state, c, ctx),
         Command::DecideInvestigation(c) => stage3::decide_investigation(state, c, ctx),
         Command::AcknowledgeStage3 => stage3::acknowledge(state, ctx),

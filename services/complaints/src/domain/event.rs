@@ -21,6 +21,7 @@ pub enum Event {
     ReferredToLineManager(ReferredToLineManager),
     OutcomeRecorded(OutcomeRecorded),
     OutcomeReceived(OutcomeReceived),
+    OutcomeReceiptRecorded(OutcomeReceiptRecorded),
     StageEscalated(StageEscalated),
     InvestigationDecided(InvestigationDecided),
     Stage3Acknowledged(Stage3Acknowledged),
@@ -152,6 +153,20 @@ pub struct OutcomeReceived {
     pub sent_on: NaiveDate,
     pub received_on: NaiveDate,
     pub window_ends_on: NaiveDate,
+}
+
+/// Staff recorded the day the complainant received a stage's outcome, as
+/// it did not reach them as reported (R-S2-1, R-S3-1). The escalation
+/// window now ends `window_ends_on`; with [`OutcomeReceived`] the later
+/// receipt counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeReceiptRecorded {
+    pub stage: Stage,
+    pub received_on: NaiveDate,
+    pub window_ends_on: NaiveDate,
+    pub resent: bool,
+    pub reason: NonEmptyText,
+    pub recorded_by: StaffId,
 }
 
 /// The complainant's request for the next stage was accepted and the

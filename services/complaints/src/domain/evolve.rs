@@ -51,6 +51,11 @@ pub fn evolve(mut state: Complaint, event: &Event) -> Complaint {
                 record.outcome_received = Some(e.clone());
             }
         }
+        Event::OutcomeReceiptRecorded(e) => {
+            if let Some(record) = state.stages.get_mut(&e.stage) {
+                record.receipt_by_hand = Some(e.clone());
+            }
+        }
         Event::StageEscalated(e) => {
             enter(
                 &mut state,

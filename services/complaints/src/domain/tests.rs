@@ -10,6 +10,7 @@ mod deadlines;
 mod opening;
 mod outcomes;
 mod receipt;
+mod receipt_by_hand;
 mod sequences;
 
 mod stage1;

@@ -126,6 +126,8 @@ proptest! {
         read::<pb::CompleteActionRequest>(&bytes);
         read::<pb::RecordRegulatorReferralRequest>(&bytes);
         read::<pb::RestrictContactRequest>(&bytes);
+        read::<pb::LiftRestrictionRequest>(&bytes);
+        read::<pb::RecordReceiptByHandRequest>(&bytes);
         read::<pb::RecordDisclosureRequest>(&bytes);
         read::<pb::RecordInformationPermissionRequest>(&bytes);
         read::<pb::ResolveOutsideProcedureRequest>(&bytes);

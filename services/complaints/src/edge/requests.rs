@@ -301,6 +301,41 @@ impl IntoCommand for pb::LiftRestrictionRequest {
     }
 }
 
+/// R-S2-1 after a Stage 1 outcome, R-S3-1 after a Stage 2 one: the edge
+/// cites the rule of the stage named (R-S2-1 when it names none). Only
+/// Stage 1 or 2 is a stage here; the domain refuses Stage 3 (R-S3-6).
+impl IntoCommand for pb::RecordReceiptByHandRequest {
+    fn into_command(self) -> Parsed {
+        let rule = if self.stage == pb::Stage::Stage2 as i32 {
+            "R-S3-1"
+        } else {
+            "R-S2-1"
+        };
+        let mut f = Fields::default();
+        let acting = f.acting(self.command);
+        let stage = f.choice(
+            "stage",
+            rule,
+            "stage whose outcome was received",
+            self.stage,
+            vocabulary::stage,
+        );
+        let received_on = f.date("received_on", rule, self.received_on);
+        let reason = f.text("reason", rule, &self.reason);
+        f.finish(|| {
+            let acting = acting?;
+            let c = RecordReceiptByHand {
+                stage: stage?,
+                received_on: received_on?,
+                resent: self.resent,
+                reason: reason?,
+                recorded_by: acting.user.clone(),
+            };
+            Some((acting, Command::RecordReceiptByHand(c)))
+        })
+    }
+}
+
 /// R-CONF-3: an unspecified legal basis is refused here with the domain's
 /// rule, so it is reported together with any other wrong field.
 impl IntoCommand for pb::RecordDisclosureRequest {

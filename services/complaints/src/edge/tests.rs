@@ -815,3 +815,56 @@ fn r_upc_2_the_date_the_complainant_became_aware_is_read_and_a_decision_needs_a_
         one("reason", "R-UPC-2")
     );
 }
+
+/// R-S2-1, R-S3-1: a receipt recorded by hand names the stage, the day and
+/// the reason; the recorder is the acting user; each wrong field is named
+/// with the rule of the stage named.
+#[test]
+fn r_s2_1_r_s3_1_a_receipt_by_hand_is_read_or_every_wrong_field_named() {
+    let request = pb::RecordReceiptByHandRequest {
+        command: command(),
+        stage: pb::Stage::Stage1 as i32,
+        received_on: day(2026, 3, 10),
+        resent: true,
+        reason: "Letter returned undelivered".into(),
+    };
+    let Command::RecordReceiptByHand(c) = accepted(request.clone().into_command()) else {
+        panic!("another command")
+    };
+    assert_eq!(
+        c,
+        RecordReceiptByHand {
+            stage: Stage::One,
+            received_on: date(2026, 3, 10),
+            resent: true,
+            reason: text("Letter returned undelivered"),
+            recorded_by: staff("s.jones"),
+        }
+    );
+    let wrong = pb::RecordReceiptByHandRequest {
+        received_on: day(2026, 2, 30),
+        reason: "  ".into(),
+        ..request.clone()
+    };
+    assert_eq!(
+        refused(wrong.into_command()),
+        vec![
+            ("received_on".to_owned(), "R-S2-1"),
+            ("reason".to_owned(), "R-S2-1")
+        ]
+    );
+    let stage_2 = pb::RecordReceiptByHandRequest {
+        stage: pb::Stage::Stage2 as i32,
+        received_on: None,
+        ..request.clone()
+    };
+    assert_eq!(
+        refused(stage_2.into_command()),
+        one("received_on", "R-S3-1")
+    );
+    let no_stage = pb::RecordReceiptByHandRequest {
+        stage: 0,
+        ..request
+    };
+    assert_eq!(refused(no_stage.into_command()), one("stage", "R-S2-1"));
+}

@@ -45,6 +45,14 @@ pub fn summary(event: &Event) -> String {
             e.sent_on,
             e.window_ends_on
         ),
+        Event::OutcomeReceiptRecorded(e) => format!(
+            "{} outcome {}received by the complainant on {}, as recorded by staff: the window \
+             to ask for the next stage ends {}",
+            e.stage,
+            if e.resent { "sent again and " } else { "" },
+            e.received_on,
+            e.window_ends_on
+        ),
         Event::StageEscalated(e) => format!(
             "Escalated to {} at the complainant's request received {} ({})",
             e.to,

@@ -296,3 +296,204 @@ async fn r_s3_1_the_stage_3_window_counts_from_the_day_the_stage_2_outcome_was_e
     );
     stack.cleanup().await;
 }
+
+fn by_hand(
+    reference: &str,
+    by: &str,
+    stage: pb::Stage,
+    received_on: pb::Date,
+) -> pb::RecordReceiptByHandRequest {
+    pb::RecordReceiptByHandRequest {
+        command: acting(reference, by),
+        stage: stage as i32,
+        received_on: Some(received_on),
+        resent: false,
+        reason: "No delivery report came; the complainant confirmed by phone.".into(),
+    }
+}
+
+/// R-S2-1: staff record by hand that the Stage 1 outcome issued Monday
+/// 2 March 2026 reached the complainant on Wednesday 4 March; the window
+/// then ends Wednesday 18 March. A day in the future is refused naming the
+/// field and the rule, and stores nothing. A delivery reported afterwards,
+/// posted Thursday 5 March and so received Monday 9 March, is later and
+/// counts: the window ends Monday 23 March; the complainant never loses
+/// days.
+#[tokio::test]
+async fn r_s2_1_a_receipt_recorded_by_hand_starts_the_window_and_a_later_delivery_extends_it() {
+    let mut stack = Stack::spawn().await;
+    let reference = stack.open_complaint("receipt-by-hand").await;
+    outcome(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::Stage::Stage1,
+        pb::Decision::NotUpheld,
+        vec![],
+    )
+    .await
+    .unwrap();
+    stack.clock.set(start_plus(3));
+    let before = stack.view(&reference).await.version;
+    refused(
+        stack
+            .complaints
+            .record_receipt_by_hand(by_hand(
+                &reference,
+                "handler-1",
+                pb::Stage::Stage1,
+                date(2026, 3, 6),
+            ))
+            .await,
+        Code::InvalidArgument,
+        "R-S2-1",
+    );
+    assert_eq!(
+        stack.view(&reference).await.version,
+        before,
+        "nothing stored"
+    );
+
+    let view = stack
+        .complaints
+        .record_receipt_by_hand(by_hand(
+            &reference,
+            "handler-1",
+            pb::Stage::Stage1,
+            date(2026, 3, 4),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(view.outcomes[0].received_on, Some(date(2026, 3, 4)));
+    assert_eq!(
+        view.outcomes[0].escalation_window_ends_on,
+        Some(date(2026, 3, 18))
+    );
+    let history = stack
+        .complaints
+        .get_history(pb::GetHistoryRequest {
+            reference: reference.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let entry = (history.entries.iter())
+        .find(|e| e.event_type == "complaints.v1.OutcomeReceiptRecorded")
+        .expect("the receipt is in the audit trail");
+    assert_eq!(entry.actor, "user:handler-1");
+    assert!(
+        !entry.summary.contains("phone"),
+        "no free text: {}",
+        entry.summary
+    );
+
+    delivered(
+        &stack,
+        uuid::Uuid::now_v7(),
+        &reference,
+        pb::Stage::Stage1,
+        pb::DeliveryChannel::Post,
+        date(2026, 3, 5),
+    )
+    .await;
+    for _ in 0..1200 {
+        let view = stack.view(&reference).await;
+        if view.outcomes[0].received_on == Some(date(2026, 3, 9)) {
+            assert_eq!(
+                view.outcomes[0].escalation_window_ends_on,
+                Some(date(2026, 3, 23))
+            );
+            stack.cleanup().await;
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the later delivery never counted");
+}
+
+/// R-S3-1 with R-S2-3: a Stage 2 outcome's receipt is recorded by hand by
+/// those who may record that outcome (the relevant manager, the Corporate
+/// Compliance Manager); a handler is refused and nothing is stored.
+#[tokio::test]
+async fn r_s3_1_only_the_stage_2_outcome_roles_record_its_receipt_by_hand() {
+    use platform::auth::Role;
+    use platform::testing::{channel_as, token};
+    let mut stack = Stack::spawn().await;
+    let reference = stack.open_complaint("stage-2-receipt-by-hand").await;
+    outcome(
+        &mut stack,
+        &reference,
+        "handler-1",
+        pb::Stage::Stage1,
+        pb::Decision::NotUpheld,
+        vec![],
+    )
+    .await
+    .unwrap();
+    escalate(
+        &mut stack,
+        &reference,
+        pb::Stage::Stage2,
+        pb::Grounds::NotUnderstood,
+        date(2026, 3, 2),
+    )
+    .await
+    .unwrap();
+    crate::helpers::assign(
+        &mut stack,
+        &reference,
+        "manager-1",
+        "Customer Services",
+        pb::HandlerRole::Manager,
+    )
+    .await;
+    outcome(
+        &mut stack,
+        &reference,
+        "manager-1",
+        pb::Stage::Stage2,
+        pb::Decision::NotUpheld,
+        vec![],
+    )
+    .await
+    .unwrap();
+    stack.clock.set(start_plus(2));
+    let before = stack.view(&reference).await.version;
+    let handler = token("handler-9", &[Role::Handler], Some("Customer Services"));
+    let mut as_handler = complaints_proto::v1::complaints_client::ComplaintsClient::new(
+        channel_as(stack.complaints_addr, Some(&handler)).await,
+    );
+    let status = as_handler
+        .record_receipt_by_hand(by_hand(
+            &reference,
+            "handler-9",
+            pb::Stage::Stage2,
+            date(2026, 3, 3),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
+    assert_eq!(
+        stack.view(&reference).await.version,
+        before,
+        "nothing stored"
+    );
+    let view = stack
+        .complaints
+        .record_receipt_by_hand(by_hand(
+            &reference,
+            "manager-1",
+            pb::Stage::Stage2,
+            date(2026, 3, 3),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(view.outcomes[1].received_on, Some(date(2026, 3, 3)));
+    assert_eq!(
+        view.outcomes[1].escalation_window_ends_on,
+        Some(date(2026, 3, 17))
+    );
+    stack.cleanup().await;
+}

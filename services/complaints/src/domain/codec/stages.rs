@@ -289,6 +289,32 @@ impl Wire for ev::OutcomeReceived {
     }
 }
 
+impl Wire for ev::OutcomeReceiptRecorded {
+    type Proto = v1::OutcomeReceiptRecorded;
+
+    fn to_proto(&self) -> Self::Proto {
+        v1::OutcomeReceiptRecorded {
+            stage: stage(self.stage),
+            received_on: date(self.received_on),
+            window_ends_on: date(self.window_ends_on),
+            resent: self.resent,
+            reason: self.reason.to_string(),
+            recorded_by: self.recorded_by.to_string(),
+        }
+    }
+
+    fn from_proto(p: Self::Proto) -> Result<Self, Invalid> {
+        Ok(Self {
+            stage: from_stage("stage", p.stage)?,
+            received_on: from_date("received_on", p.received_on)?,
+            window_ends_on: from_date("window_ends_on", p.window_ends_on)?,
+            resent: p.resent,
+            reason: text("reason", &p.reason)?,
+            recorded_by: parse("recorded_by", &p.recorded_by, StaffId::new)?,
+        })
+    }
+}
+
 impl Wire for ev::StageEscalated {
     type Proto = v1::StageEscalated;
 

@@ -1,6 +1,6 @@
 use crate::domain::event::{
     ActionCompleted, ActionReassigned, DeadlineExtended, HandlerAssigned, InvestigationDecided,
-    OutcomeReceived, OutcomeRecorded, StageEscalated,
+    OutcomeReceiptRecorded, OutcomeReceived, OutcomeRecorded, StageEscalated,
 };
 use crate::domain::types::{ActionId, ActionKind, DeadlineKind, NonEmptyText, StaffId, Stage};
 use chrono::NaiveDate;
@@ -31,6 +31,9 @@ pub struct StageRecord {
     /// R-S2-1, R-S3-1: when the complainant received the outcome; until
     /// then the escalation window is open.
     pub outcome_received: Option<OutcomeReceived>,
+    /// R-S2-1, R-S3-1: the receipt staff recorded by hand, the latest one,
+    /// when the outcome did not reach the complainant as reported.
+    pub receipt_by_hand: Option<OutcomeReceiptRecorded>,
     /// R-S3-3: Stage 3 only.
     pub investigation: Option<InvestigationDecided>,
     /// R-S3-4: Stage 3 only.
@@ -39,13 +42,17 @@ pub struct StageRecord {
 
 impl StageRecord {
     /// R-S2-1, R-S3-1: the day the complainant received the stage's
-    /// outcome, once known; until then its escalation window is open. An
-    /// outcome recorded before deliveries were reported (it carries no
-    /// posted date) counts as received the day it was issued, as its window
-    /// was counted then, so it still runs out.
+    /// outcome, once known; until then its escalation window is open. Of
+    /// the reported delivery and a receipt recorded by hand the later
+    /// counts, so the complainant never loses days. An outcome recorded
+    /// before deliveries were reported (it carries no posted date) counts
+    /// as received the day it was issued, as its window was counted then,
+    /// so it still runs out.
     pub fn outcome_received_on(&self) -> Option<NaiveDate> {
-        if let Some(received) = &self.outcome_received {
-            return Some(received.received_on);
+        let reported = self.outcome_received.as_ref().map(|r| r.received_on);
+        let by_hand = self.receipt_by_hand.as_ref().map(|r| r.received_on);
+        if let Some(received) = reported.max(by_hand) {
+            return Some(received);
         }
         self.outcome
             .as_ref()
@@ -65,6 +72,7 @@ impl StageRecord {
             previous_handlers: Vec::new(),
             outcome: None,
             outcome_received: None,
+            receipt_by_hand: None,
             investigation: None,
             acknowledged_on: None,
         }

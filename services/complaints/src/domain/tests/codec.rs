@@ -108,6 +108,14 @@ pub fn samples() -> Vec<Event> {
             received_on: d + chrono::Days::new(2),
             window_ends_on: d + chrono::Days::new(16),
         }),
+        Event::OutcomeReceiptRecorded(OutcomeReceiptRecorded {
+            stage: Stage::One,
+            received_on: d + chrono::Days::new(5),
+            window_ends_on: d + chrono::Days::new(19),
+            resent: true,
+            reason: text("letter returned"),
+            recorded_by: staff("recorder"),
+        }),
         Event::StageEscalated(StageEscalated {
             to: Stage::Three,
             grounds: vec![Grounds::NotUnderstood, Grounds::DissatisfiedWithOutcome],
@@ -262,7 +270,7 @@ fn every_event_survives_a_round_trip_through_its_protobuf_message() {
         seen.insert(event_type);
     }
     let all: std::collections::BTreeSet<_> = event_types().into_iter().collect();
-    assert_eq!(all.len(), 32);
+    assert_eq!(all.len(), 33);
     assert_eq!(seen, all, "a sample of every event type");
 }
 
