@@ -461,3 +461,63 @@ async fn r_upc_2_new_issues_raised_late_can_be_declined_and_open_nothing() {
         page.body
     );
 }
+
+/// R-S2-1: once the Stage 1 outcome is recorded the complaint's page offers
+/// to record the day the complainant received it; a day in the future is
+/// refused with the service's rule next to the date, what was typed kept,
+/// and nothing changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_s2_1_the_console_records_the_day_an_outcome_was_received_or_says_why_not() {
+    let stack = Stack::spawn("console_receipt").await;
+    let console = start_console(&stack.addrs, |_| {}).await;
+    let reference = submit(&stack, "console-receipt").await;
+    let mut manager = Browser::new(&console);
+    assigned(&mut manager, &reference).await;
+    let mut handler = Browser::new(&console);
+    handler.sign_in("handler-1", &["handler"], TEAM).await;
+    let page = handler.get(&format!("/complaints/{reference}")).await;
+    assert!(
+        !offers(&page, &reference, "record-receipt"),
+        "no outcome, nothing received: {}",
+        page.body
+    );
+    let page = handler
+        .step(
+            &reference,
+            "record-outcome",
+            &[
+                ("stage", "1"),
+                ("decision", "not_upheld"),
+                ("findings", "The certificate was sent on time."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(offers(&page, &reference, "record-receipt"), "{}", page.body);
+
+    let before = view(&stack, &reference).await.version;
+    let mut fields = vec![
+        ("stage".to_owned(), "1".to_owned()),
+        ("resent".to_owned(), "yes".to_owned()),
+        (
+            "reason".to_owned(),
+            "The letter came back undelivered.".to_owned(),
+        ),
+    ];
+    date_fields("received_on", in_days(3), &mut fields);
+    let refused = handler
+        .step(&reference, "record-receipt", &pairs(&fields))
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("id=\"received_on-error\"") && refused.body.contains("R-S2-1"),
+        "the rule next to the date: {}",
+        refused.body
+    );
+    assert!(refused.body.contains("The letter came back undelivered."));
+    assert_eq!(
+        view(&stack, &reference).await.version,
+        before,
+        "nothing changed"
+    );
+}

@@ -134,6 +134,9 @@ pub enum Shown {
     WhenRestricted,
     /// R-UPC-2: new issues raised late wait for a staff decision.
     WhenNewIssuesWaiting,
+    /// R-S2-1, R-S3-1: the open complaint's current stage (1 or 2) has its
+    /// outcome, whose receipt starts the window to ask for the next stage.
+    WhenOutcomeIssued,
 }
 
 impl Step {
@@ -143,6 +146,11 @@ impl Step {
             Shown::Always => true,
             Shown::WhenRestricted => view.contact_restricted,
             Shown::WhenNewIssuesWaiting => view.new_issues_awaiting_decision,
+            Shown::WhenOutcomeIssued => {
+                !view.closed
+                    && view.stage != pb::Stage::Stage3 as i32
+                    && view.outcomes.iter().any(|o| o.stage == view.stage)
+            }
         }
     }
 }
@@ -391,6 +399,9 @@ const LEGAL_BASES: &[(&str, &str)] = &[
     ("insurer", "Our insurer"),
 ];
 const YES_NO: &[(&str, &str)] = &[("yes", "Yes"), ("no", "No")];
+/// The stages whose outcome opens a window to ask for the next (R-S2-1,
+/// R-S3-1).
+const STAGES_WITH_WINDOW: &[(&str, &str)] = &[("1", "Stage 1"), ("2", "Stage 2")];
 const NEW_ISSUES_DECISIONS: &[(&str, &str)] = &[
     (
         "compelling",
@@ -934,6 +945,52 @@ pub static STEPS: &[Step] = &[
                     .acknowledge_stage3(c.command().unwrap_or_default())
                     .await?;
                 c.done("The Stage 3 acknowledgement is recorded.")
+            })
+        },
+    },
+    Step {
+        slug: "record-receipt",
+        target: Target::Complaint,
+        shown: Shown::WhenOutcomeIssued,
+        title: "Record when the complainant received the outcome",
+        who: "Whoever may record the stage's outcome",
+        intro: "If the outcome did not reach the complainant as reported (the letter came back, it was sent again, or no delivery was reported), record the day they received it and why. The 14 days to ask for the next stage then run from that day, or from a later delivery reported, whichever is later (R-S2-1, R-S3-1).",
+        button: "Record the day received",
+        fields: &[
+            field("stage", "Outcome of", "", Kind::Radios(STAGES_WITH_WINDOW)),
+            field(
+                "received_on",
+                "Day the complainant received it",
+                "Not before the outcome was issued, and not after today. For example, 27 3 2026",
+                Kind::Date,
+            ),
+            field(
+                "resent",
+                "Was the outcome sent again?",
+                "",
+                Kind::Radios(YES_NO),
+            ),
+            field(
+                "reason",
+                "Why the reported delivery does not stand",
+                "",
+                Kind::TextArea,
+            ),
+        ],
+        call: |mut c| {
+            boxed(async move {
+                let received_on = c.date("received_on");
+                c.check()?;
+                c.complaints()
+                    .record_receipt_by_hand(pb::RecordReceiptByHandRequest {
+                        command: c.command(),
+                        stage: stage_of(&c, "stage"),
+                        received_on,
+                        resent: c.form.get("resent") == "yes",
+                        reason: c.text("reason"),
+                    })
+                    .await?;
+                c.done("The day the complainant received the outcome is recorded.")
             })
         },
     },
