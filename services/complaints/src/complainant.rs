@@ -92,15 +92,16 @@ fn next_stage(state: &Complaint, today: NaiveDate) -> Option<Stage> {
         return None;
     }
     let outcome = state.current_record().and_then(|r| r.outcome.as_ref());
-    // Until the outcome's receipt sets the window's deadline the window
-    // stays open (R-S2-1, R-S3-1).
+    // R-S2-1, R-S3-1: until the outcome is known to have reached the
+    // complainant the window stays open, whatever its provisional end.
+    let awaiting_receipt = view::awaits_receipt(state, DeadlineKind::EscalationWindow(stage));
     let in_window = outcome.is_some_and(|o| {
         let end = state
             .deadlines
             .get(&DeadlineKind::EscalationWindow(stage))
             .map(|d| d.due_on)
             .or(o.escalation_window_ends_on);
-        today >= o.issued_on && end.is_none_or(|end| today <= end)
+        today >= o.issued_on && (awaiting_receipt || end.is_none_or(|end| today <= end))
     });
     (in_window || ground_c_available(state, today)).then_some(next)
 }

@@ -225,3 +225,22 @@ fn r_s3_6_a_stage_3_outcome_starts_no_window_from_its_receipt() {
         RefusalKind::Precondition,
     );
 }
+
+/// What the complainant's own page offers (`GetComplainantView`): the next
+/// stage while the outcome is not yet known received, however long ago
+/// the provisional end passed, and not once the known window has ended.
+#[test]
+fn r_s2_1_the_complainants_page_offers_stage_2_until_receipt_is_known_and_the_window_ends() {
+    use complaints_proto::v1 as pb;
+    let mut case = recorded();
+    // Six weeks after the outcome, with no delivery report: still offered,
+    // as the service would accept the request (see above).
+    case.on(date(2026, 4, 13));
+    let view = crate::complainant::complainant_view(&case.state, case.today());
+    assert_eq!(view.next_stage, pb::Stage::Two as i32);
+
+    // Emailed on 2 March: received that day, so the window ended 16 March.
+    case.ok(emailed(Stage::One, date(2026, 3, 2)));
+    let view = crate::complainant::complainant_view(&case.state, case.today());
+    assert_eq!(view.next_stage, pb::Stage::Unspecified as i32);
+}
