@@ -428,6 +428,7 @@ impl ComplaintsApi {
             query.after.as_ref(),
         )
         .await?;
+        let total = overdue::count(self.store.log().pool(), as_of).await?;
         let more = rows.len() > query.page_size as usize;
         rows.truncate(query.page_size as usize);
         let next_page_token = match rows.last().and_then(overdue::Row::position) {
@@ -450,6 +451,7 @@ impl ComplaintsApi {
         Ok(pb::ListOverdueActionsResponse {
             actions,
             next_page_token,
+            total,
         })
     }
 

@@ -115,6 +115,17 @@ pub async fn page(
     rows.await.context("listing overdue actions")
 }
 
+/// How many actions not completed are due before `as_of`: a range of the
+/// same index, read without the table.
+pub async fn count(pool: &PgPool, as_of: NaiveDate) -> Result<u64, ComplaintsError> {
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM open_actions WHERE due_on < $1")
+        .bind(as_of)
+        .fetch_one(pool)
+        .await
+        .context("counting overdue actions")?;
+    Ok(u64::try_from(total).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

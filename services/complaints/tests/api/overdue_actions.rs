@@ -140,6 +140,7 @@ async fn r_mon_2_overdue_actions_page_by_token_each_once_in_order() {
             .into_inner();
         pages += 1;
         assert!(page.actions.len() <= 2);
+        assert_eq!(page.total, 3, "every page counts them all");
         seen.extend(page.actions.iter().map(|a| a.description.clone()));
         if page.next_page_token.is_empty() {
             break;
