@@ -375,11 +375,7 @@ impl ComplaintsApi {
             Some(d) => NaiveDate::from_ymd_opt(d.year, d.month, d.day)
                 .filter(|day| platform::limits::year("counts_as_of", day.year()).is_ok())
                 .ok_or_else(|| {
-                    violation(
-                        "counts_as_of",
-                        "R-MON-1",
-                        "is not a date from 2000 to 2100",
-                    )
+                    violation("counts_as_of", "R-MON-1", "is not a date from 2000 to 2100")
                 })?,
         };
         if request.approaching_within_working_days > 2_600 {

@@ -17,18 +17,16 @@ pub fn overdue_query(r: &pb::ListOverdueActionsRequest) -> Result<Query, Vec<Fie
         .ok();
     let after = match r.page_token.as_str() {
         "" => Some(None),
-        token => Position::from_token(token)
-            .map(Some)
-            .or_else(|| {
-                f.violation("page_token", RULE, "is not a token this service gave out");
-                None
-            }),
+        token => Position::from_token(token).map(Some).or_else(|| {
+            f.violation("page_token", RULE, "is not a token this service gave out");
+            None
+        }),
     };
     let as_of = f.opt_date("as_of", RULE, r.as_of);
-    if let Some(Some(day)) = as_of {
-        if let Err(v) = platform::limits::year("as_of", chrono::Datelike::year(&day)) {
-            f.violation(&v.field, v.rule, v.description);
-        }
+    if let Some(Some(day)) = as_of
+        && let Err(v) = platform::limits::year("as_of", chrono::Datelike::year(&day))
+    {
+        f.violation(&v.field, v.rule, v.description);
     }
     f.finish(|| {
         Some(Query {

@@ -13,7 +13,9 @@ use tonic::Code;
 type Client = ComplaintsClient<platform::testing::Authed>;
 
 async fn as_role(stack: &Stack, subject: &str, role: Role) -> Client {
-    ComplaintsClient::new(channel_as(stack.complaints_addr, Some(&token(subject, &[role], None))).await)
+    ComplaintsClient::new(
+        channel_as(stack.complaints_addr, Some(&token(subject, &[role], None))).await,
+    )
 }
 
 /// Adds an action to `reference` due on `due`; the stack's clock stands at
@@ -60,9 +62,27 @@ async fn r_mon_2_actions_past_their_due_date_are_listed_across_complaints_earlie
     let mut stack = Stack::spawn().await;
     let first = stack.open_complaint("overdue-1").await;
     let second = stack.open_complaint("overdue-2").await;
-    add_action(&mut stack, &first, "Retrain the exams office", date(2026, 3, 20)).await;
-    add_action(&mut stack, &second, "Reissue the certificate", date(2026, 3, 10)).await;
-    add_action(&mut stack, &first, "Review the resit policy", date(2026, 5, 1)).await;
+    add_action(
+        &mut stack,
+        &first,
+        "Retrain the exams office",
+        date(2026, 3, 20),
+    )
+    .await;
+    add_action(
+        &mut stack,
+        &second,
+        "Reissue the certificate",
+        date(2026, 3, 10),
+    )
+    .await;
+    add_action(
+        &mut stack,
+        &first,
+        "Review the resit policy",
+        date(2026, 5, 1),
+    )
+    .await;
     let mut csm = as_role(&stack, "csm-1", Role::CustomerServiceManager).await;
 
     assert!(
@@ -242,7 +262,11 @@ async fn r_mon_2_only_the_monitors_list_overdue_actions() {
             .list_overdue_actions(pb::ListOverdueActionsRequest::default())
             .await
             .unwrap_err();
-        assert_eq!(status.code(), Code::PermissionDenied, "{role:?}: {status:?}");
+        assert_eq!(
+            status.code(),
+            Code::PermissionDenied,
+            "{role:?}: {status:?}"
+        );
     }
     stack.cleanup().await;
 }
@@ -358,7 +382,11 @@ async fn r_mon_1_the_work_queue_counts_every_complaint_it_matches_not_only_its_p
         })
     };
     assert_eq!(on(due).await, counted(0, 3), "due on the day: approaching");
-    assert_eq!(on(due.succ_opt().unwrap()).await, counted(3, 0), "then missed");
+    assert_eq!(
+        on(due.succ_opt().unwrap()).await,
+        counted(3, 0),
+        "then missed"
+    );
     let plain = csm
         .list_work_queue(pb::ListWorkQueueRequest::default())
         .await
