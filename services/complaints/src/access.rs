@@ -17,6 +17,13 @@ const READERS: &[Role] = &[
     Role::DataProtectionOfficer,
 ];
 const CCM: &[Role] = &[Role::ComplianceManager];
+/// The people who monitor complaints (R-MON-1), and so track the actions
+/// overdue across them (R-MON-2).
+const MONITORS: &[Role] = &[
+    Role::HeadOfCustomerExperience,
+    Role::CustomerServiceManager,
+    Role::ComplianceManager,
+];
 
 macro_rules! rpc {
     ($name:literal) => {
@@ -44,6 +51,7 @@ pub const POLICY: Policy = Policy {
                 Role::HeadOfCustomerExperience,
             ],
         ),
+        (rpc!("ListOverdueActions"), MONITORS),
         (rpc!("GetHistory"), READERS),
         (
             rpc!("ExportEvidence"),

@@ -12,6 +12,7 @@
 mod fields;
 mod notice;
 mod outcome;
+mod overdue;
 mod requests;
 pub mod vocabulary;
 
@@ -26,6 +27,7 @@ use crate::domain::types::{ComplaintRef, StaffId};
 use complaints_proto::v1 as pb;
 use fields::Fields;
 pub use notice::{complete_review, notice_filter, notice_id, record_notice};
+pub use overdue::overdue_query;
 
 /// Who acts on which complaint; from the `command` field of every request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use crate::edge::{self, Acting, IntoCommand};
 use crate::error::{ComplaintsError, Context as _};
 use crate::settings::ComplaintsSettings;
 use crate::store::{QueueFilter, Store, stored_kind};
-use crate::{complainant, reach, regulator_notice, view};
+use crate::{complainant, overdue, reach, regulator_notice, view};
 use chrono::{Datelike, NaiveDate};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::complaints_server::Complaints;
@@ -320,19 +320,22 @@ impl ComplaintsApi {
                 )
             })?)
         };
-        let rows = self
-            .store
-            .queue(&QueueFilter {
-                stage,
-                handler,
-                team,
-                with_unallocated,
-                overdue: request.overdue,
-                due_by,
-                after,
-                page_size,
-            })
-            .await?;
+        let filter = QueueFilter {
+            stage,
+            handler,
+            team,
+            with_unallocated,
+            overdue: request.overdue,
+            due_by,
+            after,
+            page_size,
+        };
+        let counts = if request.with_counts {
+            Some(self.queue_counts(&request, &filter, today).await?)
+        } else {
+            None
+        };
+        let rows = self.store.queue(&filter).await?;
         let next_page_token = match rows.last() {
             Some(last) if rows.len() == page_size as usize => {
                 page_token::encode(last.next_due_on, &last.reference)
@@ -356,7 +359,134 @@ impl ComplaintsApi {
         Ok(pb::ListWorkQueueResponse {
             items,
             next_page_token,
+            counts,
         })
+    }
+
+    /// R-MON-1: the counts a monitoring page shows over the whole queue
+    /// the filters match, on the day the request names (the page's today).
+    async fn queue_counts(
+        &self,
+        request: &pb::ListWorkQueueRequest,
+        filter: &QueueFilter,
+        today: NaiveDate,
+    ) -> Result<pb::WorkQueueCounts, ComplaintsError> {
+        let as_of = match request.counts_as_of {
+            None => today,
+            Some(d) => NaiveDate::from_ymd_opt(d.year, d.month, d.day)
+                .filter(|day| platform::limits::year("counts_as_of", day.year()).is_ok())
+                .ok_or_else(|| {
+                    violation("counts_as_of", "R-MON-1", "is not a date from 2000 to 2100")
+                })?,
+        };
+        if request.approaching_within_working_days > 2_600 {
+            return Err(violation(
+                "approaching_within_working_days",
+                platform::limits::RULE,
+                "is more than 2600 working days (ten years) ahead",
+            ));
+        }
+        let approaching_by = self.settings.calendar.add_working_days(
+            as_of,
+            calendar::WorkingDays::new(request.approaching_within_working_days),
+        );
+        let counts = self
+            .store
+            .queue_counts(filter, as_of, approaching_by)
+            .await?;
+        let count = |n: i64| u64::try_from(n).unwrap_or_default();
+        Ok(pb::WorkQueueCounts {
+            open: count(counts.open),
+            missed: count(counts.missed),
+            approaching: count(counts.approaching),
+        })
+    }
+}
+
+impl ComplaintsApi {
+    /// R-MON-2: a page of the actions overdue across every complaint, from
+    /// the read model; each complaint answered is recorded as read (its
+    /// actions' descriptions are free text, R-CONF-1), all in one
+    /// statement. Only the monitors reach this RPC (`access::POLICY`),
+    /// and they read every complaint (R-MON-1).
+    async fn overdue_actions(
+        &self,
+        who: &Principal,
+        request: &pb::ListOverdueActionsRequest,
+    ) -> Result<pb::ListOverdueActionsResponse, ComplaintsError> {
+        let query = edge::overdue_query(request).map_err(ComplaintsError::Invalid)?;
+        let as_of = query
+            .as_of
+            .unwrap_or_else(|| calendar::uk_date(self.clock.now()));
+        let mut rows = overdue::page(
+            self.store.log().pool(),
+            as_of,
+            query.page_size,
+            query.after.as_ref(),
+        )
+        .await?;
+        let total = overdue::count(self.store.log().pool(), as_of).await?;
+        let more = rows.len() > query.page_size as usize;
+        rows.truncate(query.page_size as usize);
+        let next_page_token = match rows.last().and_then(overdue::Row::position) {
+            Some(last) if more => last.token(),
+            _ => String::new(),
+        };
+        let mut references: Vec<String> = rows.iter().map(|r| r.reference.clone()).collect();
+        references.sort_unstable();
+        references.dedup();
+        self.audit
+            .read_all(who, &reach::method("ListOverdueActions"), &references)
+            .await
+            .map_err(|_| ComplaintsError::AuditUnavailable)?;
+        let mut actions = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(action) = self.overdue_action(row).await? {
+                actions.push(action);
+            }
+        }
+        Ok(pb::ListOverdueActionsResponse {
+            actions,
+            next_page_token,
+            total,
+        })
+    }
+
+    /// One row as answered; what the action is comes from the complaint's
+    /// log for a row projected before the read model held it. `None` when
+    /// the log no longer has the action open (a row the next write of the
+    /// complaint replaces).
+    async fn overdue_action(
+        &self,
+        row: overdue::Row,
+    ) -> Result<Option<pb::OverdueAction>, ComplaintsError> {
+        let due_on = Some(date(row.due_on));
+        if let (Some(kind), Some(description), Some(owner)) = (row.kind, row.description, row.owner)
+        {
+            return Ok(Some(pb::OverdueAction {
+                reference: row.reference,
+                action_id: u32::try_from(row.action_id).unwrap_or_default(),
+                kind,
+                description,
+                owner,
+                due_on,
+            }));
+        }
+        let Ok(reference) = ComplaintRef::parse(&row.reference) else {
+            return Ok(None);
+        };
+        let state = self.store.load(&reference).await?;
+        let action = view::complaint_view(&state).actions.into_iter().find(|a| {
+            i64::from(a.action_id) == i64::from(row.action_id) && a.completed_on.is_none()
+        });
+        Ok(action.map(|a| pb::OverdueAction {
+            reference: row.reference,
+            action_id: a.action_id,
+            kind: a.kind,
+            description: a.description,
+            owner: a.owner,
+            due_on,
+        }))
     }
 }
 
@@ -483,6 +613,16 @@ impl Complaints for ComplaintsApi {
         let with_unallocated = within_reach(&who, &mut filter)?;
         Ok(Response::new(
             self.work_queue(filter, with_unallocated).await?,
+        ))
+    }
+
+    async fn list_overdue_actions(
+        &self,
+        request: Request<pb::ListOverdueActionsRequest>,
+    ) -> Reply<pb::ListOverdueActionsResponse> {
+        let who = Principal::of(&request)?.clone();
+        Ok(Response::new(
+            self.overdue_actions(&who, request.get_ref()).await?,
         ))
     }
 

@@ -18,6 +18,7 @@ pub mod error;
 pub mod grpc;
 pub mod metrics;
 pub mod opening;
+pub mod overdue;
 pub mod qualifications;
 pub mod reach;
 pub mod receipts;

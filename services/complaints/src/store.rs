@@ -345,6 +345,50 @@ impl Store {
         .await
         .context("listing the work queue")
     }
+
+    /// The counts over every complaint `filter` matches, its page aside:
+    /// missed when marked so or due before `as_of`, approaching when not
+    /// missed and due by `approaching_by`. One statement over the open
+    /// complaints, for a page that shows the whole queue's numbers.
+    pub async fn queue_counts(
+        &self,
+        filter: &QueueFilter,
+        as_of: NaiveDate,
+        approaching_by: NaiveDate,
+    ) -> Result<QueueCounts, ComplaintsError> {
+        sqlx::query_as(
+            "SELECT count(*) AS open,
+                    count(*) FILTER (WHERE overdue OR next_due_on < $7) AS missed,
+                    count(*) FILTER (WHERE NOT overdue AND next_due_on >= $7 AND next_due_on <= $8)
+                        AS approaching
+             FROM complaints
+             WHERE NOT closed
+               AND ($1::int IS NULL OR stage = $1)
+               AND ($2::text IS NULL OR handler = $2)
+               AND ($3::text IS NULL OR team = $3 OR ($6 AND team IS NULL))
+               AND (NOT $4 OR overdue)
+               AND ($5::date IS NULL OR next_due_on <= $5)",
+        )
+        .bind(filter.stage)
+        .bind(&filter.handler)
+        .bind(&filter.team)
+        .bind(filter.overdue)
+        .bind(filter.due_by)
+        .bind(filter.with_unallocated)
+        .bind(as_of)
+        .bind(approaching_by)
+        .fetch_one(self.log.pool())
+        .await
+        .context("counting the work queue")
+    }
+}
+
+/// How many complaints a work queue's filters match (R-MON-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueCounts {
+    pub open: i64,
+    pub missed: i64,
+    pub approaching: i64,
 }
 
 /// Filters of the work queue; `None` means any.
@@ -422,14 +466,30 @@ struct DeadlineRow {
     missed: bool,
 }
 
-/// The due dates of the complaint's actions not yet completed (R-OUT-3,
-/// R-MON-2), by action number, for `open_actions`.
-fn open_actions(state: &Complaint) -> Vec<(i32, NaiveDate)> {
+/// A row of `open_actions`: an action not yet completed (R-OUT-3, R-MON-2)
+/// with what the monitors' list of overdue actions shows of it.
+struct OpenActionRow {
+    id: i32,
+    due_on: NaiveDate,
+    kind: i32,
+    description: String,
+    owner: String,
+}
+
+/// The complaint's actions not yet completed, by action number, for
+/// `open_actions`.
+fn open_actions(state: &Complaint) -> Vec<OpenActionRow> {
     state
         .actions
         .values()
         .filter(|a| a.completed.is_none())
-        .map(|a| (i32::try_from(a.id.get()).unwrap_or(i32::MAX), a.due_on))
+        .map(|a| OpenActionRow {
+            id: i32::try_from(a.id.get()).unwrap_or(i32::MAX),
+            due_on: a.due_on,
+            kind: crate::edge::vocabulary::to_action_kind(a.kind) as i32,
+            description: a.description.to_string(),
+            owner: a.owner.to_string(),
+        })
         .collect()
 }
 
@@ -439,7 +499,7 @@ fn open_actions(state: &Complaint) -> Vec<(i32, NaiveDate)> {
 fn rows_with_actions(
     state: &Complaint,
     today: NaiveDate,
-) -> (ComplaintRow, Vec<DeadlineRow>, Vec<(i32, NaiveDate)>) {
+) -> (ComplaintRow, Vec<DeadlineRow>, Vec<OpenActionRow>) {
     let (row, deadlines) = complaint_rows(state, today);
     (row, deadlines, open_actions(state))
 }
@@ -559,14 +619,18 @@ async fn project(
         .execute(&mut *conn)
         .await
         .context("clearing the complaint's open actions")?;
-    let (ids, due): (Vec<i32>, Vec<NaiveDate>) = actions.into_iter().unzip();
+    let mut batch = RowBatch::default();
+    batch.add_actions(&row.reference, actions);
     sqlx::query(
-        "INSERT INTO open_actions (reference, action_id, due_on)
-         SELECT $1, * FROM UNNEST($2::int[], $3::date[])",
+        "INSERT INTO open_actions (reference, action_id, due_on, kind, description, owner)
+         SELECT $1, * FROM UNNEST($2::int[], $3::date[], $4::int[], $5::text[], $6::text[])",
     )
     .bind(&row.reference)
-    .bind(&ids)
-    .bind(&due)
+    .bind(&batch.action_ids)
+    .bind(&batch.action_due)
+    .bind(&batch.action_kinds)
+    .bind(&batch.action_descriptions)
+    .bind(&batch.action_owners)
     .execute(&mut *conn)
     .await
     .context("writing the complaint's open actions")?;
@@ -602,6 +666,9 @@ struct RowBatch {
     action_refs: Vec<String>,
     action_ids: Vec<i32>,
     action_due: Vec<NaiveDate>,
+    action_kinds: Vec<i32>,
+    action_descriptions: Vec<String>,
+    action_owners: Vec<String>,
 }
 
 impl RowBatch {
@@ -617,11 +684,7 @@ impl RowBatch {
             return;
         }
         let (row, deadlines, actions) = rows_with_actions(state, today);
-        for (id, due_on) in actions {
-            self.action_refs.push(row.reference.clone());
-            self.action_ids.push(id);
-            self.action_due.push(due_on);
-        }
+        self.add_actions(&row.reference, actions);
         for d in deadlines {
             self.deadline_refs.push(row.reference.clone());
             self.deadline_kinds.push(d.kind);
@@ -646,6 +709,18 @@ impl RowBatch {
         self.versions.push(row.version);
         self.closed_on.push(row.closed_on);
         self.restriction_review_on.push(row.restriction_review_on);
+    }
+
+    /// Adds the open actions of complaint `reference`.
+    fn add_actions(&mut self, reference: &str, actions: Vec<OpenActionRow>) {
+        for a in actions {
+            self.action_refs.push(reference.to_owned());
+            self.action_ids.push(a.id);
+            self.action_due.push(a.due_on);
+            self.action_kinds.push(a.kind);
+            self.action_descriptions.push(a.description);
+            self.action_owners.push(a.owner);
+        }
     }
 
     /// Writes the batch's rows (complaints first: deadlines refer to them)
@@ -698,12 +773,15 @@ impl RowBatch {
         }
         if !batch.action_refs.is_empty() {
             sqlx::query(
-                "INSERT INTO open_actions (reference, action_id, due_on)
-                 SELECT * FROM UNNEST($1::text[], $2::int[], $3::date[])",
+                "INSERT INTO open_actions (reference, action_id, due_on, kind, description, owner)
+                 SELECT * FROM UNNEST($1::text[], $2::int[], $3::date[], $4::int[], $5::text[], $6::text[])",
             )
             .bind(&batch.action_refs)
             .bind(&batch.action_ids)
             .bind(&batch.action_due)
+            .bind(&batch.action_kinds)
+            .bind(&batch.action_descriptions)
+            .bind(&batch.action_owners)
             .execute(&mut *conn)
             .await
             .context("writing a batch of the rebuilt open actions")?;

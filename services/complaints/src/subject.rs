@@ -67,6 +67,19 @@ impl SubjectScope for ComplaintSubjects {
                 )
                 .await?,
             );
+            // The open actions' descriptions are free text staff wrote
+            // about the complaint (R-MON-2 keeps them here for the
+            // monitors' list).
+            rows.extend(
+                json_rows(
+                    conn,
+                    "open_actions",
+                    "SELECT to_jsonb(a)::text FROM open_actions a WHERE reference = $1 \
+                     ORDER BY action_id",
+                    &reference,
+                )
+                .await?,
+            );
             found.push(Found {
                 kind: "complaint",
                 streams: vec![StreamId::new(reference.clone())?],

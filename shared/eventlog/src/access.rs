@@ -60,6 +60,36 @@ impl EventLog {
         Ok(())
     }
 
+    /// Records that `subject` read each of `records` through one call, in
+    /// one statement: a list answering many records costs one round trip,
+    /// not one per record.
+    pub async fn record_reads(
+        &self,
+        subject: &str,
+        roles: &str,
+        method: &str,
+        records: &[String],
+        trace_id: Option<&str>,
+    ) -> Result<(), Error> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO access_audit (subject, roles, method, outcome, record, trace_id) \
+             SELECT $1, $2, $3, $4, record, $6 FROM UNNEST($5::text[]) AS r(record)",
+        )
+        .bind(subject)
+        .bind(roles)
+        .bind(method)
+        .bind(AccessOutcome::Read.as_str())
+        .bind(records)
+        .bind(trace_id)
+        .execute(&self.pool)
+        .await
+        .context("recording reads")?;
+        Ok(())
+    }
+
     /// The latest `limit` recorded accesses to `record`, oldest first.
     pub async fn accesses_to(&self, record: &str, limit: usize) -> Result<Vec<AccessEntry>, Error> {
         self.accesses("WHERE record = $2", Some(record), limit)

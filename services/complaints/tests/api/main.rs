@@ -10,6 +10,7 @@ mod helpers;
 mod history;
 mod monitors;
 mod opening;
+mod overdue_actions;
 mod platform_edges;
 mod promises;
 mod receipts;

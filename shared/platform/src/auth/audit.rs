@@ -34,6 +34,28 @@ impl AccessAudit {
         self.record(who, method, record, AccessOutcome::Read).await
     }
 
+    /// Records that `who` was given the personal data of each of `records`
+    /// through one call of `method`, in one statement; like [`Self::read`],
+    /// a list whose reads cannot be recorded is not served.
+    pub async fn read_all(
+        &self,
+        who: &Principal,
+        method: &str,
+        records: &[String],
+    ) -> Result<(), tonic::Status> {
+        let trace_id = telemetry::propagation::trace_id(&tracing::Span::current());
+        self.log
+            .record_reads(
+                &who.subject,
+                &who.roles_label(),
+                method,
+                records,
+                trace_id.as_deref(),
+            )
+            .await
+            .map_err(|e| crate::status::storage("the access audit cannot be written", &e))
+    }
+
     /// Records that `who` was refused `record` through `method`, and
     /// returns the PERMISSION_DENIED to answer with.
     pub async fn refused(&self, who: &Principal, method: &str, record: &str) -> tonic::Status {

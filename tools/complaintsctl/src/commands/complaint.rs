@@ -33,6 +33,7 @@ pub async fn queue(clients: &Clients, args: QueueArgs) -> Result<Output, Error> 
                 due_within_working_days: args.due_within.unwrap_or(0),
                 page_size: 200,
                 page_token,
+                ..Default::default()
             })
             .await
             .map_err(Error::from("complaints"))?
