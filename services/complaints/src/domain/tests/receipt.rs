@@ -237,7 +237,7 @@ fn r_s2_1_the_complainants_page_offers_stage_2_until_receipt_is_known_and_the_wi
     // as the service would accept the request (see above).
     case.on(date(2026, 4, 13));
     let view = crate::complainant::complainant_view(&case.state, case.today());
-    assert_eq!(view.next_stage, pb::Stage::Two as i32);
+    assert_eq!(view.next_stage, pb::Stage::Stage2 as i32);
 
     // Emailed on 2 March: received that day, so the window ended 16 March.
     case.ok(emailed(Stage::One, date(2026, 3, 2)));
