@@ -2,10 +2,11 @@
 //! and the equality analysis, computed by the pure core over the read
 //! model and mapped into protobuf here.
 
+use crate::answers::{Answers, Stamp};
 use crate::core::{self, Characteristic, Grouping, Period};
 use crate::pseudonym::PseudonymKey;
 use crate::store::{self, StoreError};
-use crate::work::{Cancelled, off_the_workers};
+use crate::work::off_the_workers;
 use crate::{consume, export};
 use crate::{rebuild, report};
 use calendar::Calendar;
@@ -28,6 +29,7 @@ pub struct ReportingApi {
     clock: Arc<dyn Clock>,
     bus: bus::Bus,
     key: PseudonymKey,
+    answers: Arc<Answers>,
 }
 
 impl ReportingApi {
@@ -44,11 +46,26 @@ impl ReportingApi {
             clock,
             bus,
             key,
+            answers: Arc::default(),
         }
+    }
+
+    /// The answers this API keeps, for its metrics.
+    pub fn answers(&self) -> Arc<Answers> {
+        self.answers.clone()
     }
 
     fn today(&self) -> NaiveDate {
         calendar::uk_date(self.clock.now())
+    }
+
+    /// What an answer computed now is computed from: the read model's
+    /// generation, read before anything else, and today.
+    async fn stamp(&self) -> Result<Stamp, Status> {
+        Ok(Stamp {
+            generation: store::generation(&self.pool).await.map_err(internal)?,
+            today: self.today(),
+        })
     }
 }
 
@@ -257,13 +274,18 @@ impl pb::reporting_server::Reporting for ReportingApi {
         let request = request.into_inner();
         let period = period(request.from, request.to)?;
         let (grouping, pb_grouping) = grouping(request.grouping);
+        let stamp = self.stamp().await?;
+        let kept = &self.answers.figures;
+        if let Some(figures) = kept.get(stamp, &(period, grouping)) {
+            return Ok(Response::new(figures));
+        }
         let records = store::records_up_to(&self.pool, period.to())
             .await
             .map_err(internal)?;
         let compliments = store::compliments_in(&self.pool, period)
             .await
             .map_err(internal)?;
-        let (today, calendar) = (self.today(), self.calendar.clone());
+        let (today, calendar) = (stamp.today, self.calendar.clone());
         let f = off_the_workers(move |check| {
             core::figures_checked(&records, period, grouping, today, &calendar, &|| {
                 check.go_on()
@@ -275,7 +297,7 @@ impl pb::reporting_server::Reporting for ReportingApi {
             .iter()
             .fold(0i64, |sum, g| sum.saturating_add(g.compensation_pence));
         let bands = f.backlog.open_by_age;
-        Ok(Response::new(pb::Figures {
+        let figures = pb::Figures {
             complaints_received: f.trend.volume,
             complaints_open: bands.total(),
             grouping: pb_grouping as i32,
@@ -302,7 +324,9 @@ impl pb::reporting_server::Reporting for ReportingApi {
             compliments_by_team: core::compliments_by_team(&compliments, period)
                 .into_iter()
                 .collect(),
-        }))
+        };
+        kept.keep(stamp, (period, grouping), figures.clone());
+        Ok(Response::new(figures))
     }
 
     async fn export_log(
@@ -330,6 +354,12 @@ impl pb::reporting_server::Reporting for ReportingApi {
         let which = characteristic(request.characteristic)?;
         let period = period(request.from, request.to)?;
         let threshold = threshold(request.threshold)?;
+        let stamp = self.stamp().await?;
+        let kept = &self.answers.equality;
+        let key = (which, period, threshold);
+        if let Some(analysis) = kept.get(stamp, &key) {
+            return Ok(Response::new(analysis));
+        }
         let records = store::records_in(&self.pool, period)
             .await
             .map_err(internal)?;
@@ -340,7 +370,7 @@ impl pb::reporting_server::Reporting for ReportingApi {
             core::equality_analysis_checked(&records, &answers, which, threshold, &|| check.go_on())
         })
         .await?;
-        Ok(Response::new(pb::EqualityAnalysis {
+        let analysis = pb::EqualityAnalysis {
             characteristic: request.characteristic,
             threshold: table.threshold,
             rows: table
@@ -353,7 +383,9 @@ impl pb::reporting_server::Reporting for ReportingApi {
                 })
                 .collect(),
             total: Some(cells(table.total)),
-        }))
+        };
+        kept.keep(stamp, key, analysis.clone());
+        Ok(Response::new(analysis))
     }
 
     async fn committee_report(
@@ -363,52 +395,37 @@ impl pb::reporting_server::Reporting for ReportingApi {
         let request = request.into_inner();
         let period = period(request.from, request.to)?;
         let (grouping, _) = grouping(request.grouping);
+        let stamp = self.stamp().await?;
+        let kept = &self.answers.committee_report;
+        if let Some(report) = kept.get(stamp, &(period, grouping)) {
+            return Ok(Response::new(report));
+        }
         let history = store::records_up_to(&self.pool, period.to())
             .await
             .map_err(internal)?;
         let answers = store::answers_in(&self.pool, period)
             .await
             .map_err(internal)?;
-        let (today, calendar) = (self.today(), self.calendar.clone());
+        let (today, calendar) = (stamp.today, self.calendar.clone());
         let rendered = off_the_workers(move |check| {
-            let go_on = || check.go_on();
-            let figures =
-                core::figures_checked(&history, period, grouping, today, &calendar, &go_on)?;
-            check.go_on()?;
-            let quarters =
-                report::volumes::quarters_checked(&history, period.to(), &calendar, &go_on)?;
-            check.go_on()?;
-            let records: Vec<core::AnonymisedRecord> = history
-                .into_iter()
-                .filter(|r| r.received_on.is_some_and(|on| period.contains(on)))
-                .collect();
-            let mut equality: Vec<core::EqualityTable> = Vec::new();
-            for c in Characteristic::ALL {
-                check.go_on()?;
-                equality.push(core::equality_analysis_checked(
-                    &records,
-                    &answers,
-                    c,
-                    core::DEFAULT_THRESHOLD,
-                    &go_on,
-                )?);
-            }
-            check.go_on()?;
-            Ok::<_, Cancelled>(report::render(&report::ReportInput {
-                figures: &figures,
-                quarters: &quarters,
-                records: &records,
-                equality: &equality,
-                calendar: &calendar,
-                produced_on: today,
-            }))
+            report::build(
+                history,
+                &answers,
+                period,
+                grouping,
+                today,
+                &calendar,
+                &|| check.go_on(),
+            )
         })
         .await?;
-        Ok(Response::new(pb::CommitteeReportResponse {
+        let report = pb::CommitteeReportResponse {
             html: rendered.document,
             fragment: rendered.fragment,
             stylesheet: report::STYLESHEET.to_owned(),
-        }))
+        };
+        kept.keep(stamp, (period, grouping), report.clone());
+        Ok(Response::new(report))
     }
 
     async fn get_log_timeline(

@@ -7,10 +7,12 @@
 //! - [`grpc`]: `complaints.v1.Reporting`, figures, the CSV export
 //!   ([`export`]), the suppressed equality tables, the committee's HTML
 //!   report ([`report`]) and the operators' rebuild of the log
-//!   ([`rebuild`]).
+//!   ([`rebuild`]); the committee page's last answers are kept until the
+//!   log changes ([`answers`]).
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod answers;
 pub mod consume;
 pub mod core;
 pub mod export;
@@ -76,6 +78,9 @@ impl Application {
             runtime.bus().clone(),
             key.clone(),
         );
+        runtime
+            .metrics()
+            .add_collector(Arc::new(answers::AnswerMetrics(api.answers())));
         Ok(Self {
             runtime,
             api,

@@ -70,9 +70,16 @@ pub async fn rebuild(
     let mut tx = pool.begin().await?;
     // Records whose source events were destroyed (R-CONF-2) are no longer
     // on the bus: they are kept as they are, and everything else rebuilt.
-    sqlx::query("LOCK TABLE anonymised_records IN ACCESS EXCLUSIVE MODE")
-        .execute(&mut *tx)
-        .await?;
+    // The tables that move the read model's generation on are all locked
+    // first, before the DELETE below takes the generation's row: a
+    // consumer writing one of them takes its table lock before that row,
+    // so it either finishes before the rebuild starts or waits for it
+    // whole, and neither waits for the other.
+    sqlx::query(
+        "LOCK TABLE anonymised_records, monitoring_answers, compliments IN ACCESS EXCLUSIVE MODE",
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "DELETE FROM anonymised_records \
          WHERE pseudonym NOT IN (SELECT pseudonym FROM destroyed_sources)",

@@ -418,6 +418,18 @@ pub async fn save_answers(tx: &mut PgConnection, a: &MonitoringAnswers) -> Resul
     Ok(())
 }
 
+/// The read model's generation (`migrations/1005_read_model_generation.sql`):
+/// it moves on with every change to the records, the equality answers and
+/// the compliments. Read it before them: an answer computed from what was
+/// read then is at least as new as the generation.
+pub async fn generation(pool: &PgPool) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT generation FROM read_model_generation")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
 /// Every record received on or before `to` (the backlog and the trend
 /// need the earlier ones too), in a stable order.
 pub async fn records_up_to(

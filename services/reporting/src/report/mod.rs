@@ -10,10 +10,12 @@
 //! - [`volumes`], [`outcomes`], [`deadlines`], [`remedies`], [`equality`]:
 //!   the sections' parts.
 //! - [`page`]: the summary and the document or fragment around them.
+//! - [`build`]: the whole report from the log's records.
 //!
-//! Everything here is pure: it renders the figures and records the core
-//! computed.
+//! Everything here is pure: it computes from the records the service read
+//! and renders what the core computed.
 
+pub mod build;
 pub mod deadlines;
 pub mod equality;
 #[cfg(test)]
@@ -27,6 +29,7 @@ pub mod svg;
 mod tests;
 pub mod volumes;
 
+pub use build::build;
 pub use page::{Rendered, ReportInput, STYLESHEET, committee_report, render};
 
 /// The chart titles, in the order the page shows them.

@@ -250,3 +250,66 @@ pub fn march_group(figures: &pb::Figures) -> &pb::GroupFigures {
         .find(|g| g.label == "2026-03")
         .expect("a March group")
 }
+
+impl Stack {
+    /// The committee report of `from` to `to` by month as the service
+    /// serves it.
+    pub async fn served_report(&mut self, from: pb::Date, to: pb::Date) -> String {
+        self.reporting
+            .committee_report(pb::CommitteeReportRequest {
+                from: Some(from),
+                to: Some(to),
+                grouping: pb::Grouping::Month as i32,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .html
+    }
+
+    /// The same report computed afresh from the read model as it is now,
+    /// on the stack's day, without the service.
+    pub async fn fresh_report(&self, from: pb::Date, to: pb::Date) -> String {
+        use chrono::NaiveDate;
+        let day = |d: pb::Date| NaiveDate::from_ymd_opt(d.year, d.month, d.day).unwrap();
+        let period = reporting::core::Period::new(day(from), day(to)).unwrap();
+        let pool = self.reporting_pool().await;
+        let history = reporting::store::records_up_to(&pool, period.to())
+            .await
+            .unwrap();
+        let answers = reporting::store::answers_in(&pool, period).await.unwrap();
+        let today = calendar::uk_date(platform::Clock::now(&self.clock));
+        reporting::report::build(
+            history,
+            &answers,
+            period,
+            reporting::core::Grouping::Month,
+            today,
+            &calendar::Calendar::england_and_wales(),
+            &|| Ok::<(), ()>(()),
+        )
+        .unwrap()
+        .document
+    }
+
+    /// Waits until the served report is the one computed afresh and
+    /// returns it: the service may lag behind the bus, but once the read
+    /// model is still it must serve what it holds, never an answer kept
+    /// from before.
+    pub async fn report_as_computed(&mut self, from: pb::Date, to: pb::Date) -> String {
+        let (mut served, mut fresh) = (String::new(), String::new());
+        for _ in 0..200 {
+            served = self.served_report(from, to).await;
+            fresh = self.fresh_report(from, to).await;
+            if served == fresh {
+                return served;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert_eq!(
+            served, fresh,
+            "the served report is not the one computed afresh"
+        );
+        served
+    }
+}

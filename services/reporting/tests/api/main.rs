@@ -5,6 +5,7 @@
 mod acceptance;
 mod access;
 mod compliments;
+mod cost;
 mod equality;
 mod export;
 mod figures;

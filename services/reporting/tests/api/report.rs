@@ -141,6 +141,84 @@ async fn r_mon_3_the_committee_report_has_every_chart_and_is_valid_html() {
     stack.cleanup().await;
 }
 
+/// R-MON-3: the report is kept between views only while nothing it was
+/// computed from changes: viewed again it is byte for byte the report
+/// computed afresh; a new complaint, a new fact of a complaint, a hand
+/// edit of the log and a new day each give the report computed afresh
+/// from the log as it is then, never the one kept from before.
+#[tokio::test]
+async fn r_mon_3_the_report_viewed_again_is_the_report_computed_afresh_and_follows_every_change() {
+    let mut stack = Stack::spawn().await;
+    let (first, reference) = seed(&mut stack).await;
+    let (from, to) = (date(2026, 3, 1), date(2026, 3, 31));
+    let before = march_report(&mut stack).await;
+    assert_eq!(stack.report_as_computed(from, to).await, before);
+    assert_eq!(stack.served_report(from, to).await, before, "viewed again");
+
+    // A new complaint: once the figures count it, so does the report.
+    stack.submit(monitored("report-woman-5", "Woman")).await;
+    stack
+        .figures_when(|f| {
+            f.complaints_received == 7 && f.groups.iter().any(|g| g.entered_procedure == 7)
+        })
+        .await;
+    let seven = stack.served_report(from, to).await;
+    assert_ne!(
+        seven, before,
+        "the report counts the seventh complaint at once"
+    );
+    assert!(seven.contains("<td>7</td>"), "seven received");
+    let seven = stack.report_as_computed(from, to).await;
+
+    // A new fact of a complaint already counted: an improvement action.
+    stack
+        .complaints
+        .add_action(pb::AddActionRequest {
+            command: acting(&reference, "handler-1"),
+            kind: pb::ActionKind::Improvement as i32,
+            description: "Publish the results timetable earlier.".into(),
+            owner: "handler-1".into(),
+            due_on: Some(date(2026, 4, 30)),
+        })
+        .await
+        .unwrap();
+    let mut escalated = seven.clone();
+    for _ in 0..400 {
+        escalated = stack.served_report(from, to).await;
+        if escalated != seven {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_ne!(escalated, seven, "the action reached the report");
+    let escalated = stack.report_as_computed(from, to).await;
+
+    // A hand edit of the log, which no event announces.
+    let pool = stack.reporting_pool().await;
+    let gone = sqlx::query("DELETE FROM anonymised_records WHERE cardinality(action_ids) > 0")
+        .execute(&pool)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(
+        gone, 1,
+        "the record of {first}, with the action, is removed"
+    );
+    let edited = stack.served_report(from, to).await;
+    assert_ne!(edited, escalated, "the edit shows at once");
+    assert_eq!(edited, stack.fresh_report(from, to).await);
+
+    // The next day the report is produced again, dated that day.
+    stack.clock.advance(chrono::Duration::days(1));
+    let tomorrow = stack.served_report(from, to).await;
+    assert!(
+        tomorrow.contains("Produced on 2026-03-03"),
+        "dated the new day"
+    );
+    assert_eq!(tomorrow, stack.fresh_report(from, to).await);
+    stack.cleanup().await;
+}
+
 /// R-MON-3: rebuilding the anonymised log from the events, after part of
 /// it was lost, gives the same figures, the same report (so the same
 /// equality tables) and the same export as before.

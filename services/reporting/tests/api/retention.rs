@@ -3,7 +3,7 @@
 //! the keyed link from its reference to the anonymised record, and only
 //! that: the record and the committee's figures stay. A held one waits.
 
-use crate::helpers::{Stack, acting, web_form};
+use crate::helpers::{Stack, acting, date, web_form};
 use complaints_proto::v1 as pb;
 use complaints_proto::v1::retention_client::RetentionClient;
 use std::time::Duration;
@@ -59,6 +59,8 @@ async fn r_conf_2_reporting_drops_only_the_link_of_a_complaint_due_for_destructi
     stack.clock.advance(chrono::Duration::days(6 * 366));
     // Taken after the move: the open complaint's age counts from today.
     let figures = stack.march().await;
+    let (from, to) = (date(2026, 3, 1), date(2026, 3, 31));
+    let report = stack.served_report(from, to).await;
     complaints
         .run_retention(pb::RunRetentionRequest {})
         .await
@@ -93,6 +95,13 @@ async fn r_conf_2_reporting_drops_only_the_link_of_a_complaint_due_for_destructi
     );
     assert_eq!(links(&stack).await, 2, "only the old complaint's link went");
     assert_eq!(stack.march().await, figures, "the committee's figures");
+    // The report served after the destruction is the one computed afresh
+    // from the log as the destruction left it: the anonymised record
+    // stays, so it still counts the complaint, and names no reference.
+    let after = stack.served_report(from, to).await;
+    assert_eq!(after, stack.fresh_report(from, to).await);
+    assert_eq!(after, report);
+    assert!(!after.contains(old.as_str()) && !after.contains(held.as_str()));
 
     retention
         .lift_hold(pb::HoldRequest {
