@@ -60,6 +60,29 @@ impl EventLog {
         Ok(())
     }
 
+    /// Records that `access` reached each of `records`, in one statement:
+    /// a list showing many records is one round trip to the audit, not one
+    /// per row. Nothing is written for an empty list.
+    pub async fn record_accesses(&self, access: &Access, records: &[String]) -> Result<(), Error> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO access_audit (subject, roles, method, outcome, record, trace_id) \
+             SELECT $1, $2, $3, $4, record, $6 FROM unnest($5::text[]) AS record",
+        )
+        .bind(&access.subject)
+        .bind(&access.roles)
+        .bind(&access.method)
+        .bind(access.outcome.as_str())
+        .bind(records)
+        .bind(&access.trace_id)
+        .execute(&self.pool)
+        .await
+        .context("recording accesses")?;
+        Ok(())
+    }
+
     /// The latest `limit` recorded accesses to `record`, oldest first.
     pub async fn accesses_to(&self, record: &str, limit: usize) -> Result<Vec<AccessEntry>, Error> {
         self.accesses("WHERE record = $2", Some(record), limit)

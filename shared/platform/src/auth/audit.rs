@@ -34,6 +34,29 @@ impl AccessAudit {
         self.record(who, method, record, AccessOutcome::Read).await
     }
 
+    /// Records that `who` was given the personal data of each of `records`
+    /// through `method`, in one write (a page of a list). As with
+    /// [`AccessAudit::read`], nothing is to be served when this fails.
+    pub async fn read_all(
+        &self,
+        who: &Principal,
+        method: &str,
+        records: &[String],
+    ) -> Result<(), tonic::Status> {
+        let access = Access {
+            subject: who.subject.clone(),
+            roles: who.roles_label(),
+            method: method.to_owned(),
+            outcome: AccessOutcome::Read,
+            record: None,
+            trace_id: telemetry::propagation::trace_id(&tracing::Span::current()),
+        };
+        self.log
+            .record_accesses(&access, records)
+            .await
+            .map_err(|e| crate::status::storage("the access audit cannot be written", &e))
+    }
+
     /// Records that `who` was refused `record` through `method`, and
     /// returns the PERMISSION_DENIED to answer with.
     pub async fn refused(&self, who: &Principal, method: &str, record: &str) -> tonic::Status {
