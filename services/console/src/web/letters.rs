@@ -148,7 +148,14 @@ async fn print_queue(
         Ok(answer) => answer.into_inner(),
         Err(status) => return app.call_failed(&staff.visit, status.into(), Some("/letters")),
     };
-    let link = |token: &str| (!token.is_empty()).then(|| page_url(token));
+    // The query of the page a token names, written after `/letters?`.
+    let link = |token: &str| {
+        (!token.is_empty()).then(|| {
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("page", token)
+                .finish()
+        })
+    };
     let letters: Vec<Queued> = answer.items.into_iter().map(queued).collect();
     app.render(
         StatusCode::OK,
