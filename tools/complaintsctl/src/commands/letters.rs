@@ -242,3 +242,36 @@ fn print_letter(p: &pb::PrintItem) -> Output {
     });
     Output::new(json, text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_of_the_print_queue_says_when_it_was_cut_and_where_the_next_starts() {
+        let mut answer = pb::ListPrintQueueResponse {
+            items: vec![pb::PrintItem {
+                notification_id: "n-1".into(),
+                reference: "CMP-2026-000001".into(),
+                ..Default::default()
+            }],
+            next_page_token: "a1.x".into(),
+            waiting: Some(7),
+            ..Default::default()
+        };
+        let whole = print_queue(&answer);
+        assert!(!whole.text.contains("note:"), "{}", whole.text);
+        assert!(whole.text.contains("7 letters wait to be posted"));
+        assert!(whole.text.contains("next page: --page a1.x"));
+        assert_eq!(whole.json["letters"][0]["notification_id"], "n-1");
+        assert_eq!(whole.json["next_page_token"], "a1.x");
+        answer.truncated = true;
+        let cut = print_queue(&answer);
+        assert!(
+            cut.text.contains("note: notifications looked at 1000"),
+            "{}",
+            cut.text
+        );
+        assert_eq!(cut.json["truncated"], true);
+    }
+}
