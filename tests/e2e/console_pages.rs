@@ -313,57 +313,6 @@ async fn r_corr_1_a_letter_for_post_is_in_the_print_queue_until_marked_posted() 
     refused_by_the_service(&committee.get("/letters").await);
 }
 
-/// Queues `count` post letters for one party straight through the
-/// notifications store, as its planner does, one second apart.
-async fn queue_post_letters(stack: &Stack, reference: &str, count: usize) {
-    use notifications::core::{Channel, Recipient, RecipientKind, Rendered};
-    use notifications::store::{self, NewNotification};
-    let log = eventlog::EventLog::open(&stack.settings[2].database)
-        .await
-        .unwrap();
-    let mut tx = log.pool().begin().await.unwrap();
-    let party = format!("party-{reference}");
-    store::link_reference(&mut tx, reference, &party)
-        .await
-        .unwrap();
-    let to = Recipient {
-        kind: RecipientKind::Complainant,
-        name: "Ada Lovelace".into(),
-        channel: Channel::Post {
-            lines: vec!["12 St James's Square".into(), "London".into()],
-            postcode: "SW1Y 4JH".into(),
-        },
-        adjustments: None,
-    };
-    let rendered = Rendered {
-        subject: format!("Your complaint {reference}"),
-        body: "Dear Ada Lovelace,".into(),
-    };
-    let first = chrono::Utc::now() - chrono::Duration::hours(1);
-    for n in 0..count {
-        let id = uuid::Uuid::new_v4();
-        store::queue(
-            &mut tx,
-            &NewNotification {
-                id,
-                party_key: &party,
-                reference,
-                template: "automatic_reply",
-                to: &to,
-                rendered: &rendered,
-                cause_event_id: None,
-                cause_event_type: "",
-                cause_payload: &[],
-                resend_of: None,
-            },
-            first + chrono::Duration::seconds(n as i64),
-        )
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
-}
-
 /// The ids of the letters a page of the print queue lists.
 fn listed(body: &str) -> Vec<String> {
     body.split("data-notification=\"")
@@ -388,7 +337,9 @@ fn page_link(body: &str, rel: &str) -> Option<String> {
 async fn r_corr_1_the_letters_page_pages_the_queue_and_marks_posted_back_onto_the_same_page() {
     let stack = Stack::spawn("console_letters_paged").await;
     let console = Console::start(&stack).await;
-    queue_post_letters(&stack, "CMP-2026-000201", 53).await;
+    let an_hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+    crate::support::queue_post_letters(&stack.settings[2], "CMP-2026-000201", 53, an_hour_ago)
+        .await;
     let mut ccm = console
         .sign_in("ccm-1", &["compliance_manager"], "Compliance")
         .await;
