@@ -413,6 +413,36 @@ async fn r_corr_1_the_letters_page_pages_the_queue_and_marks_posted_back_onto_th
     assert!(tampered.body.contains("page_token"), "{}", tampered.body);
 }
 
+/// R-CORR-1: a reference with more letters than a list answers (1001):
+/// the correspondence search shows the latest and says plainly that the
+/// older ones were left out; one with fewer says nothing of the kind.
+#[tokio::test]
+async fn r_corr_1_the_correspondence_search_says_when_the_list_was_cut() {
+    let stack = Stack::spawn("console_letters_cut").await;
+    let console = Console::start(&stack).await;
+    let long_ago = chrono::Utc::now() - chrono::Duration::days(1);
+    crate::support::queue_post_letters(&stack.settings[2], "CMP-2026-000202", 1001, long_ago).await;
+    crate::support::queue_post_letters(&stack.settings[2], "CMP-2026-000203", 2, long_ago).await;
+    let mut ccm = console
+        .sign_in("ccm-1", &["compliance_manager"], "Compliance")
+        .await;
+    let cut = ccm
+        .get("/letters/correspondence?reference=CMP-2026-000202")
+        .await;
+    assert_eq!(cut.status, 200, "{}", cut.body);
+    assert!(
+        cut.body.contains("id=\"correspondence-cut\""),
+        "{}",
+        cut.body
+    );
+    let whole = ccm
+        .get("/letters/correspondence?reference=CMP-2026-000203")
+        .await;
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    assert!(whole.body.contains("id=\"correspondence\""));
+    assert!(!whole.body.contains("correspondence-cut"));
+}
+
 #[tokio::test]
 async fn r_pos_1_a_compliment_recorded_in_the_console_is_passed_to_the_manager_and_reported_by_team()
  {
