@@ -203,6 +203,22 @@ async fn r_conf_1_every_staff_page_of_the_console_breaks_no_wcag_rule_axe_checks
     found
         .check(&browser, "the letters to post, one marked posted")
         .await;
+    // More letters than a page shows: the count, and the second page with
+    // its link back.
+    crate::support::queue_post_letters(
+        &console.stack.settings[2],
+        "CMP-2026-000301",
+        51,
+        chrono::Utc::now(),
+    )
+    .await;
+    browser.goto(&console.page("/letters")).await;
+    browser.find("#print-queue-count").await;
+    browser.click("#print-queue-pages a[rel=next]").await;
+    browser.find("#print-queue-pages a[rel=prev]").await;
+    found
+        .check(&browser, "the second page of the letters to post")
+        .await;
     browser.goto(&console.page("/letters/correspondence")).await;
     found.check(&browser, "the correspondence search").await;
     open_when_showing(

@@ -477,7 +477,7 @@ async fn complaintsctl_alone_takes_a_complaint_through_three_stages_to_closure_a
     // Corporate Compliance Manager); one is marked posted and then shows as sent.
     let queued = eventually("a letter of the complaint in the print queue", || async {
         let queue = ctl(&stack, &ccm, &["letters", "print-queue"]).await;
-        queue.as_array().and_then(|items| {
+        queue["letters"].as_array().and_then(|items| {
             items
                 .iter()
                 .find(|i| {
@@ -487,19 +487,21 @@ async fn complaintsctl_alone_takes_a_complaint_through_three_stages_to_closure_a
         })
     })
     .await;
-    assert_eq!(queued["address"]["postcode"], "N1 1AA", "{queued}");
-    assert!(
-        !queued["body"].as_str().unwrap_or_default().is_empty(),
-        "{queued}"
-    );
     let id = queued["notification_id"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    // One letter, with the address and the text to print.
+    let letter = ctl(&stack, &ccm, &["letters", "letter", &id]).await;
+    assert_eq!(letter["address"]["postcode"], "N1 1AA", "{letter}");
+    assert!(
+        !letter["body"].as_str().unwrap_or_default().is_empty(),
+        "{letter}"
+    );
     let posted = ctl(&stack, &ccm, &["letters", "posted", &id]).await;
     assert_eq!(posted["status"], "NOTIFICATION_STATUS_SENT", "{posted}");
     let queue = ctl(&stack, &ccm, &["letters", "print-queue"]).await;
-    assert!(!has(&queue, "notification_id", &id), "{queue}");
+    assert!(!has(&queue["letters"], "notification_id", &id), "{queue}");
 
     // The correspondence lists the letters of the three stages, by post.
     let letters = eventually("the final outcome letter", || async {

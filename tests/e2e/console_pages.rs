@@ -313,6 +313,136 @@ async fn r_corr_1_a_letter_for_post_is_in_the_print_queue_until_marked_posted() 
     refused_by_the_service(&committee.get("/letters").await);
 }
 
+/// The ids of the letters a page of the print queue lists.
+fn listed(body: &str) -> Vec<String> {
+    body.split("data-notification=\"")
+        .skip(1)
+        .filter_map(|row| row.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The query of a page link (`rel`: next or prev), as written in the page.
+fn page_link(body: &str, rel: &str) -> Option<String> {
+    let end = body.find(&format!("\" rel=\"{rel}\""))?;
+    let start = body[..end].rfind("href=\"/letters?")? + "href=\"/letters?".len();
+    Some(body[start..end].to_owned())
+}
+
+/// R-CORR-1: with 53 letters waiting, /letters shows the first 50 and the
+/// count, and a next page with the other three and a link back; a letter
+/// marked posted on the second page comes back to the second page, with
+/// the message, the letter gone and the count one less.
+#[tokio::test]
+async fn r_corr_1_the_letters_page_pages_the_queue_and_marks_posted_back_onto_the_same_page() {
+    let stack = Stack::spawn("console_letters_paged").await;
+    let console = Console::start(&stack).await;
+    let an_hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+    crate::support::queue_post_letters(&stack.settings[2], "CMP-2026-000201", 53, an_hour_ago)
+        .await;
+    let mut ccm = console
+        .sign_in("ccm-1", &["compliance_manager"], "Compliance")
+        .await;
+
+    let first = ccm.get("/letters").await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(
+        first.body.contains("53 letters wait to be posted"),
+        "{}",
+        first.body
+    );
+    assert_eq!(listed(&first.body).len(), 50);
+    assert_eq!(
+        page_link(&first.body, "prev"),
+        None,
+        "the first page has none before"
+    );
+    let next = page_link(&first.body, "next").expect("a link to the next page");
+
+    let second = ccm.get(&format!("/letters?{next}")).await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    let on_second = listed(&second.body);
+    assert_eq!(on_second.len(), 3);
+    assert!(on_second.iter().all(|id| !listed(&first.body).contains(id)));
+    assert_eq!(
+        page_link(&second.body, "next"),
+        None,
+        "the last page has none after"
+    );
+    let previous = page_link(&second.body, "prev").expect("a link back");
+    assert_eq!(
+        listed(&ccm.get(&format!("/letters?{previous}")).await.body),
+        listed(&first.body)
+    );
+
+    // Marked posted from the second page: back to the second page.
+    let token = next.strip_prefix("page=").unwrap();
+    let token: String = form_urlencoded::parse(format!("t={token}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    assert!(
+        second
+            .body
+            .contains(&format!("name=\"page\" value=\"{token}\"")),
+        "the form carries the page it is on"
+    );
+    let posted = ccm
+        .post(
+            "/letters/posted",
+            &[("notification_id", &on_second[1]), ("page", &token)],
+        )
+        .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    assert_eq!(posted.header("location"), format!("/letters?{next}"));
+    let after = ccm.get(posted.header("location")).await;
+    assert!(after.body.contains("is marked as posted"), "{}", after.body);
+    assert_eq!(
+        listed(&after.body),
+        [on_second[0].clone(), on_second[2].clone()]
+    );
+    assert!(
+        after.body.contains("52 letters wait to be posted"),
+        "{}",
+        after.body
+    );
+
+    // A tampered page is refused with the service's reason, naming it.
+    let tampered = ccm.get("/letters?page=b-not-a-token").await;
+    assert_eq!(tampered.status, 422, "{}", tampered.body);
+    assert!(tampered.body.contains("page_token"), "{}", tampered.body);
+}
+
+/// R-CORR-1: a reference with more letters than a list answers (1001):
+/// the correspondence search shows the latest and says plainly that the
+/// older ones were left out; one with fewer says nothing of the kind.
+#[tokio::test]
+async fn r_corr_1_the_correspondence_search_says_when_the_list_was_cut() {
+    let stack = Stack::spawn("console_letters_cut").await;
+    let console = Console::start(&stack).await;
+    let long_ago = chrono::Utc::now() - chrono::Duration::days(1);
+    crate::support::queue_post_letters(&stack.settings[2], "CMP-2026-000202", 1001, long_ago).await;
+    crate::support::queue_post_letters(&stack.settings[2], "CMP-2026-000203", 2, long_ago).await;
+    let mut ccm = console
+        .sign_in("ccm-1", &["compliance_manager"], "Compliance")
+        .await;
+    let cut = ccm
+        .get("/letters/correspondence?reference=CMP-2026-000202")
+        .await;
+    assert_eq!(cut.status, 200, "{}", cut.body);
+    assert!(
+        cut.body.contains("id=\"correspondence-cut\""),
+        "{}",
+        cut.body
+    );
+    let whole = ccm
+        .get("/letters/correspondence?reference=CMP-2026-000203")
+        .await;
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    assert!(whole.body.contains("id=\"correspondence\""));
+    assert!(!whole.body.contains("correspondence-cut"));
+}
+
 #[tokio::test]
 async fn r_pos_1_a_compliment_recorded_in_the_console_is_passed_to_the_manager_and_reported_by_team()
  {

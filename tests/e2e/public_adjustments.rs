@@ -196,7 +196,7 @@ async fn r_adj_1_the_public_forms_adjustments_reach_the_complaint_and_its_letter
     let mut printed = None;
     for _ in 0..600 {
         let queue = notifications
-            .list_print_queue(pb::ListPrintQueueRequest {})
+            .list_print_queue(pb::ListPrintQueueRequest::default())
             .await
             .unwrap()
             .into_inner()
@@ -207,7 +207,15 @@ async fn r_adj_1_the_public_forms_adjustments_reach_the_complaint_and_its_letter
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let printed = printed.expect("the letter waits in the print queue within 30 s");
+    let listed = printed.expect("the letter waits in the print queue within 30 s");
+    assert!(listed.large_print, "the list says large print");
+    let printed = notifications
+        .get_print_letter(pb::GetPrintLetterRequest {
+            notification_id: listed.notification_id,
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert!(printed.large_print);
     assert!(printed.pdf.starts_with(b"%PDF-"));
     assert!(

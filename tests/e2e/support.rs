@@ -75,3 +75,60 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Queues `count` post letters for one party straight through the
+/// notifications store (whose settings are `notifications`), as its
+/// planner does, one second apart from `first`: more letters to post than
+/// a page shows, without a complaint each.
+pub async fn queue_post_letters(
+    notifications: &platform::Settings,
+    reference: &str,
+    count: usize,
+    first: chrono::DateTime<chrono::Utc>,
+) {
+    use notifications::core::{Channel, Recipient, RecipientKind, Rendered};
+    use notifications::store::{self, NewNotification};
+    let log = eventlog::EventLog::open(&notifications.database)
+        .await
+        .unwrap();
+    let mut tx = log.pool().begin().await.unwrap();
+    let party = format!("party-{reference}");
+    store::link_reference(&mut tx, reference, &party)
+        .await
+        .unwrap();
+    let to = Recipient {
+        kind: RecipientKind::Complainant,
+        name: "Ada Lovelace".into(),
+        channel: Channel::Post {
+            lines: vec!["12 St James's Square".into(), "London".into()],
+            postcode: "SW1Y 4JH".into(),
+        },
+        adjustments: None,
+    };
+    let rendered = Rendered {
+        subject: format!("Your complaint {reference}"),
+        body: "Dear Ada Lovelace,".into(),
+    };
+    for n in 0..count {
+        let id = uuid::Uuid::new_v4();
+        store::queue(
+            &mut tx,
+            &NewNotification {
+                id,
+                party_key: &party,
+                reference,
+                template: "automatic_reply",
+                to: &to,
+                rendered: &rendered,
+                cause_event_id: None,
+                cause_event_type: "",
+                cause_payload: &[],
+                resend_of: None,
+            },
+            first + chrono::Duration::seconds(n as i64),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}

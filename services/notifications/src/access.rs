@@ -34,6 +34,7 @@ pub const POLICY: Policy = Policy {
             ],
         ),
         ("/complaints.v1.Notifications/ListPrintQueue", STAFF),
+        ("/complaints.v1.Notifications/GetPrintLetter", STAFF),
         ("/complaints.v1.Notifications/MarkPosted", STAFF),
         // The public pages: with a follow link checked by the handler, and
         // a fresh link that is only ever sent (crate::follow).

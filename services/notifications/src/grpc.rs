@@ -1,5 +1,6 @@
 //! `complaints.v1.Notifications`: the correspondence of a complaint, resends,
-//! template previews and the print queue (R-CORR-1).
+//! template previews and the print queue (R-CORR-1, paged in
+//! [`print_queue`]).
 
 use crate::consume::Planner;
 use crate::core::{self, DeliveryCommand, NotificationId, PlanContext, RecipientKind};
@@ -240,7 +241,8 @@ impl pb::notifications_server::Notifications for NotificationsApi {
     }
 
     /// A complaint's or a submission's letters: the latest
-    /// [`platform::limits::MAX_LIST_ROWS`], oldest first.
+    /// [`platform::limits::MAX_LIST_ROWS`], oldest first, `truncated` when
+    /// older ones were left out.
     async fn list_correspondence(
         &self,
         request: Request<pb::ListCorrespondenceRequest>,
@@ -263,11 +265,13 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         )
         .await?;
         reach::read(&self.audit, &who, &method, &reference).await?;
-        let rows = store::of_party(&mut conn, &party, platform::limits::MAX_LIST_ROWS)
+        let rows = store::of_party(&mut conn, &party, platform::limits::LIST_ROWS_TO_FETCH)
             .await
             .map_err(store_status)?;
+        let rows = platform::limits::Cut::keep_latest(rows);
         Ok(Response::new(pb::ListCorrespondenceResponse {
-            items: traced(&mut conn, &rows).await?,
+            items: traced(&mut conn, &rows.rows).await?,
+            truncated: rows.truncated,
         }))
     }
 
@@ -416,43 +420,26 @@ impl pb::notifications_server::Notifications for NotificationsApi {
         }))
     }
 
-    /// The letters waiting to be printed that the caller may reach, each
-    /// read recorded (names, addresses and text are personal data): of the
-    /// oldest [`platform::limits::MAX_LIST_ROWS`] waiting, so one call never
-    /// reads a queue of any length; the next follow as these are posted.
+    /// One page of the letters waiting to be printed that the caller may
+    /// reach ([`print_queue`]).
     async fn list_print_queue(
         &self,
         request: Request<pb::ListPrintQueueRequest>,
     ) -> Result<Response<pb::ListPrintQueueResponse>, Status> {
         let who = Principal::of(&request)?.clone();
-        let mut conn = self.pool.acquire().await.map_err(internal)?;
-        let rows = store::print_queue(&mut conn, platform::limits::MAX_LIST_ROWS)
-            .await
-            .map_err(store_status)?;
-        let method = reach::method("ListPrintQueue");
-        let mut items = Vec::with_capacity(rows.len());
-        let mut recorded = std::collections::HashSet::new();
-        let mut parties = std::collections::HashMap::new();
-        for r in rows {
-            if !reach::may_reach(&mut conn, &who, &r.party_key)
-                .await
-                .map_err(store_status)?
-            {
-                continue;
-            }
-            if recorded.insert(r.reference.clone()) {
-                reach::read(&self.audit, &who, &method, &r.reference).await?;
-            }
-            if !parties.contains_key(&r.party_key) {
-                let party = store::load_party(&mut conn, &r.party_key)
-                    .await
-                    .map_err(store_status)?;
-                parties.insert(r.party_key.clone(), party);
-            }
-            let party = parties.get(&r.party_key);
-            items.push(crate::printing::print_item(r, party, &self.letter_address));
-        }
-        Ok(Response::new(pb::ListPrintQueueResponse { items }))
+        let page = print_queue::page_request(request.get_ref())?;
+        Ok(Response::new(self.print_queue_page(&who, page).await?))
+    }
+
+    /// One letter of the print queue, ready to print ([`print_queue`]).
+    async fn get_print_letter(
+        &self,
+        request: Request<pb::GetPrintLetterRequest>,
+    ) -> Result<Response<pb::PrintItem>, Status> {
+        let who = Principal::of(&request)?.clone();
+        Ok(Response::new(
+            self.print_letter(&who, request.into_inner()).await?,
+        ))
     }
 
     async fn mark_posted(
@@ -491,6 +478,7 @@ impl pb::notifications_server::Notifications for NotificationsApi {
 }
 
 mod complainant;
+mod print_queue;
 
 #[cfg(test)]
 mod never_panics;

@@ -3,9 +3,10 @@
 //! it was queued, addressed for a window envelope, and in large print when
 //! the complainant asked for it.
 
-use crate::core::Party;
 use crate::core::print::{self, LetterToPrint};
+use crate::core::{Adjustments, Party};
 use crate::store::Row;
+use crate::store::print_queue::Waiting;
 use complaints_proto::v1 as pb;
 
 /// `LETTER_ADDRESS` unset: the name and address printed at the top right
@@ -27,9 +28,7 @@ pub fn letter_address(setting: &str) -> Vec<String> {
 /// address `from`. `party` is the complaint's, for the complainant's
 /// reasonable adjustments; they apply to the complainant's own letters.
 pub fn print_item(row: Row, party: Option<&Party>, from: &[String]) -> pb::PrintItem {
-    let adjustments = party
-        .filter(|_| row.recipient_kind == pb::RecipientKind::Complainant as i32)
-        .and_then(|p| p.adjustments.as_ref());
+    let adjustments = adjustments(row.recipient_kind, party);
     let large_print = adjustments.is_some_and(|a| a.large_print);
     let letter = LetterToPrint {
         from: from.to_vec(),
@@ -69,9 +68,43 @@ pub fn print_item(row: Row, party: Option<&Party>, from: &[String]) -> pb::Print
         }),
         subject: row.subject,
         body: row.body,
-        queued_at: Some(prost_types::Timestamp {
-            seconds: row.queued_at.timestamp(),
-            nanos: row.queued_at.timestamp_subsec_nanos() as i32,
-        }),
+        queued_at: Some(timestamp(row.queued_at)),
+    }
+}
+
+/// The complainant's reasonable adjustments (R-ADJ-1), which apply to
+/// their own letters only.
+fn adjustments(recipient_kind: i32, party: Option<&Party>) -> Option<&Adjustments> {
+    party
+        .filter(|_| recipient_kind == pb::RecipientKind::Complainant as i32)
+        .and_then(|p| p.adjustments.as_ref())
+}
+
+fn timestamp(t: chrono::DateTime<chrono::Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: t.timestamp(),
+        nanos: t.timestamp_subsec_nanos() as i32,
+    }
+}
+
+/// The print queue's listing of `waiting`: what the list shows, with the
+/// large print and other format asked for (R-ADJ-1) and the PDF's file
+/// name, but no address, text or PDF, which one letter's
+/// `GetPrintLetter` answers ([`print_item`]).
+pub fn listed_item(waiting: Waiting, party: Option<&Party>) -> pb::PrintItem {
+    let adjustments = adjustments(waiting.recipient_kind, party);
+    pb::PrintItem {
+        notification_id: waiting.notification_id.to_string(),
+        pdf_filename: print::file_name(&waiting.reference, &waiting.template),
+        pdf_content_type: print::CONTENT_TYPE.to_owned(),
+        large_print: adjustments.is_some_and(|a| a.large_print),
+        other_format: adjustments
+            .and_then(|a| a.other_format.clone())
+            .unwrap_or_default(),
+        queued_at: Some(timestamp(waiting.queued_at)),
+        reference: waiting.reference,
+        template: waiting.template,
+        recipient_name: waiting.recipient_name,
+        ..Default::default()
     }
 }

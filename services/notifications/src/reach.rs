@@ -51,6 +51,19 @@ pub async fn may_handle(
     Ok(who.may_handle(&handler, &team))
 }
 
+/// Whether `who` may reach the complaint of `party`, already folded (a
+/// page of the print queue reads its parties in one statement).
+pub fn reaches(who: &Principal, party: Option<&crate::core::Party>) -> bool {
+    if who.sees_everything() {
+        return true;
+    }
+    let (handler, team) = party
+        .and_then(|p| p.handler.as_ref())
+        .map(|h| (h.staff_id.as_str(), h.team.as_str()))
+        .unwrap_or_default();
+    who.may_reach(handler, team)
+}
+
 /// Whether `who` may reach the party's complaint.
 pub async fn may_reach(
     conn: &mut PgConnection,

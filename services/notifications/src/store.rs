@@ -18,6 +18,8 @@ use prost::{Message, Name};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+pub mod print_queue;
+
 /// The stream type of a notification's stream.
 pub const STREAM_TYPE: &str = "notification";
 
@@ -589,20 +591,6 @@ pub async fn queued_trace_ids(
             Some((id, trace_id))
         })
         .collect())
-}
-
-/// Post letters waiting to be posted, oldest first, the first `limit` of
-/// them (the next follow as these are marked posted).
-pub async fn print_queue(conn: &mut PgConnection, limit: usize) -> Result<Vec<Row>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT * FROM notifications WHERE channel = $1 AND status = $2 \
-         ORDER BY queued_at, notification_id LIMIT $3",
-    )
-    .bind(pb::DeliveryChannel::Post as i32)
-    .bind(pb::NotificationStatus::Queued as i32)
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .fetch_all(&mut *conn)
-    .await?)
 }
 
 /// The channel on which a queued email wakes the senders at once, in

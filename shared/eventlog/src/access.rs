@@ -60,33 +60,26 @@ impl EventLog {
         Ok(())
     }
 
-    /// Records that `subject` read each of `records` through one call, in
-    /// one statement: a list answering many records costs one round trip,
-    /// not one per record.
-    pub async fn record_reads(
-        &self,
-        subject: &str,
-        roles: &str,
-        method: &str,
-        records: &[String],
-        trace_id: Option<&str>,
-    ) -> Result<(), Error> {
+    /// Records that `access` reached each of `records`, in one statement:
+    /// a list showing many records is one round trip to the audit, not one
+    /// per row. Nothing is written for an empty list.
+    pub async fn record_accesses(&self, access: &Access, records: &[String]) -> Result<(), Error> {
         if records.is_empty() {
             return Ok(());
         }
         sqlx::query(
             "INSERT INTO access_audit (subject, roles, method, outcome, record, trace_id) \
-             SELECT $1, $2, $3, $4, record, $6 FROM UNNEST($5::text[]) AS r(record)",
+             SELECT $1, $2, $3, $4, record, $6 FROM unnest($5::text[]) AS record",
         )
-        .bind(subject)
-        .bind(roles)
-        .bind(method)
-        .bind(AccessOutcome::Read.as_str())
+        .bind(&access.subject)
+        .bind(&access.roles)
+        .bind(&access.method)
+        .bind(access.outcome.as_str())
         .bind(records)
-        .bind(trace_id)
+        .bind(&access.trace_id)
         .execute(&self.pool)
         .await
-        .context("recording reads")?;
+        .context("recording accesses")?;
         Ok(())
     }
 

@@ -632,8 +632,22 @@ pub enum LettersCommand {
         /// A complaint (CMP-...) or submission (SUB-...) reference.
         reference: String,
     },
-    /// Letters waiting to be printed and posted, oldest first, with address and text in JSON (ListPrintQueue).
-    PrintQueue,
+    /// Letters waiting to be printed and posted, oldest first, one page at a time (ListPrintQueue); `letters letter` shows one with its address and text.
+    PrintQueue {
+        /// Letters a page holds (default 50, at most 500).
+        #[arg(long, default_value_t = 0)]
+        page_size: u32,
+        /// The page to show: a next or previous page token from an earlier answer.
+        #[arg(long, default_value = "")]
+        page: String,
+    },
+    /// One letter waiting to be posted, with its address and text (GetPrintLetter).
+    Letter {
+        notification_id: String,
+        /// Also write the letter ready to print (an A4 PDF) to this file.
+        #[arg(long)]
+        pdf: Option<std::path::PathBuf>,
+    },
     /// Record that a queued post letter was printed and posted (MarkPosted).
     Posted { notification_id: String },
     /// Send a sent or given-up notification again, as a new one (ResendNotification).

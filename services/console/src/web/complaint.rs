@@ -132,7 +132,7 @@ async fn complaint(
     };
     // Correspondence is read with the person's token too; someone who may
     // not read it sees why instead of the list.
-    let (letters, letters_refused) = match app
+    let (letters, letters_cut, letters_refused) = match app
         .services
         .notifications(token)
         .list_correspondence(pb::ListCorrespondenceRequest {
@@ -141,8 +141,11 @@ async fn complaint(
         })
         .await
     {
-        Ok(list) => (list.into_inner().items, None),
-        Err(status) => (vec![], Some(status.message().to_owned())),
+        Ok(list) => {
+            let list = list.into_inner();
+            (list.items, list.truncated, None)
+        }
+        Err(status) => (vec![], false, Some(status.message().to_owned())),
     };
     let today = calendar::uk_date(chrono::Utc::now());
     let deadlines: Vec<Deadline> = view
@@ -258,6 +261,7 @@ async fn complaint(
             events => value(&events),
             letters => value(&letters),
             letters_refused => letters_refused,
+            letters_cut => letters_cut,
             steps => value(&steps),
         },
     )

@@ -1,7 +1,8 @@
 //! Letters (R-CORR-1): the print queue of letters waiting to be printed
-//! and posted, each with its reference, kind and date queued and a preview
-//! of the text to print, and marking a letter posted (it then shows as
-//! sent). The notifications service lists correspondence one reference at
+//! and posted, a page at a time, each with its reference, kind and date
+//! queued, a preview of the text to print and its PDF (both fetched for
+//! that letter alone), and marking a letter posted (it then shows as sent,
+//! and the page it was marked on shows again). The notifications service lists correspondence one reference at
 //! a time only, so correspondence is looked up by reference: a complaint,
 //! a submission that never became one, or a compliment.
 
@@ -51,8 +52,37 @@ pub fn letter_words(template: &str) -> String {
     words
 }
 
+/// How many letters one page of the print queue asks for.
+const PAGE_SIZE: u32 = 50;
+
+/// A letter on a page of the print queue: what the list shows.
 #[derive(Debug, Serialize)]
 struct Queued {
+    id: String,
+    reference: String,
+    kind: String,
+    queued: String,
+    recipient: String,
+    /// R-ADJ-1: printed in large print; another format also needed.
+    large_print: bool,
+    other_format: String,
+}
+
+fn queued(item: pb::PrintItem) -> Queued {
+    Queued {
+        id: item.notification_id,
+        reference: item.reference,
+        kind: letter_words(&item.template),
+        queued: present::timestamp_words(item.queued_at.as_ref()),
+        recipient: item.recipient_name,
+        large_print: item.large_print,
+        other_format: item.other_format,
+    }
+}
+
+/// One letter as it will be printed: the address and the text.
+#[derive(Debug, Serialize)]
+struct Preview {
     id: String,
     reference: String,
     kind: String,
@@ -61,16 +91,9 @@ struct Queued {
     address: Vec<String>,
     subject: String,
     body: String,
-    /// R-ADJ-1: printed in large print; another format also needed.
-    large_print: bool,
-    other_format: String,
-    #[serde(skip)]
-    pdf: Vec<u8>,
-    #[serde(skip)]
-    pdf_filename: String,
 }
 
-fn queued(item: pb::PrintItem) -> Queued {
+fn preview(item: pb::PrintItem) -> Preview {
     let mut address = item
         .address
         .as_ref()
@@ -79,7 +102,7 @@ fn queued(item: pb::PrintItem) -> Queued {
     if let Some(postcode) = item.address.map(|a| a.postcode).filter(|p| !p.is_empty()) {
         address.push(postcode);
     }
-    Queued {
+    Preview {
         id: item.notification_id,
         reference: item.reference,
         kind: letter_words(&item.template),
@@ -88,36 +111,100 @@ fn queued(item: pb::PrintItem) -> Queued {
         address,
         subject: item.subject,
         body: item.body,
-        large_print: item.large_print,
-        other_format: item.other_format,
-        pdf: item.pdf,
-        pdf_filename: item.pdf_filename,
     }
 }
 
-async fn queue(app: &Shared, staff: &Staff) -> Result<Vec<Queued>, Response> {
-    match app
+/// The page of the print queue a page token names: `/letters`, or
+/// `/letters?page=...`. A token is the service's (a place in the queue, no
+/// personal data); one that is not plain text leads to the first page.
+fn page_url(token: &str) -> String {
+    if token.is_empty() || !plain(token) {
+        return "/letters".to_owned();
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("page", token)
+        .finish();
+    format!("/letters?{query}")
+}
+
+/// One page of the letters waiting to be posted (R-CORR-1), with links to
+/// the pages before and after it and how many wait in all.
+async fn print_queue(
+    State(app): State<Shared>,
+    staff: Staff,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = Fields::parse(query.unwrap_or_default().as_bytes());
+    let page = query.get("page").to_owned();
+    let answer = match app
         .services
         .notifications(&staff.person.token)
-        .list_print_queue(pb::ListPrintQueueRequest {})
+        .list_print_queue(pb::ListPrintQueueRequest {
+            page_size: PAGE_SIZE,
+            page_token: page.clone(),
+        })
         .await
     {
-        Ok(answer) => Ok(answer.into_inner().items.into_iter().map(queued).collect()),
-        Err(status) => Err(app.call_failed(&staff.visit, status.into(), None)),
-    }
-}
-
-async fn print_queue(State(app): State<Shared>, staff: Staff) -> Response {
-    let letters = match queue(&app, &staff).await {
-        Ok(letters) => letters,
-        Err(refused) => return refused,
+        Ok(answer) => answer.into_inner(),
+        Err(status) => return app.call_failed(&staff.visit, status.into(), Some("/letters")),
     };
+    // The query of the page a token names, written after `/letters?`.
+    let link = |token: &str| {
+        (!token.is_empty()).then(|| {
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("page", token)
+                .finish()
+        })
+    };
+    let letters: Vec<Queued> = answer.items.into_iter().map(queued).collect();
     app.render(
         StatusCode::OK,
         &staff.visit,
         "letters.html",
-        context! { letters => value(&letters) },
+        context! {
+            letters => value(&letters),
+            page => page,
+            first_page => page.is_empty(),
+            next_page => link(&answer.next_page_token),
+            previous_page => link(&answer.previous_page_token),
+            truncated => answer.truncated,
+            waiting => answer.waiting,
+        },
     )
+}
+
+/// One letter of the print queue, ready to print, from the notifications
+/// service; a letter no longer waiting (posted meanwhile) says so.
+async fn print_letter(
+    app: &Shared,
+    staff: &Staff,
+    notification: &str,
+) -> Result<pb::PrintItem, Response> {
+    match app
+        .services
+        .notifications(&staff.person.token)
+        .get_print_letter(pb::GetPrintLetterRequest {
+            notification_id: notification.to_owned(),
+        })
+        .await
+    {
+        Ok(answer) => Ok(answer.into_inner()),
+        Err(status)
+            if matches!(
+                status.code(),
+                tonic::Code::NotFound | tonic::Code::FailedPrecondition
+            ) =>
+        {
+            Err(app.message(
+                StatusCode::NOT_FOUND,
+                &staff.visit,
+                "This letter is not in the print queue",
+                "It may have been marked as posted already.",
+                Some("/letters"),
+            ))
+        }
+        Err(status) => Err(app.call_failed(&staff.visit, status.into(), Some("/letters"))),
+    }
 }
 
 /// One queued letter as it will be printed.
@@ -129,24 +216,14 @@ async fn letter(
     if !plain(&notification) {
         return super::not_found(State(app), staff.visit).await;
     }
-    let letters = match queue(&app, &staff).await {
-        Ok(letters) => letters,
-        Err(refused) => return refused,
-    };
-    match letters.into_iter().find(|l| l.id == notification) {
-        Some(letter) => app.render(
+    match print_letter(&app, &staff, &notification).await {
+        Ok(item) => app.render(
             StatusCode::OK,
             &staff.visit,
             "letters_preview.html",
-            context! { letter => value(&letter) },
+            context! { letter => value(&preview(item)) },
         ),
-        None => app.message(
-            StatusCode::NOT_FOUND,
-            &staff.visit,
-            "This letter is not in the print queue",
-            "It may have been marked as posted already.",
-            Some("/letters"),
-        ),
+        Err(answer) => answer,
     }
 }
 
@@ -162,21 +239,18 @@ async fn pdf(
     if !plain(&notification) {
         return super::not_found(State(app), staff.visit).await;
     }
-    let letters = match queue(&app, &staff).await {
-        Ok(letters) => letters,
-        Err(refused) => return refused,
-    };
-    let Some(letter) = letters
-        .into_iter()
-        .find(|l| l.id == notification && !l.pdf.is_empty())
-    else {
-        return app.message(
-            StatusCode::NOT_FOUND,
-            &staff.visit,
-            "This letter is not in the print queue",
-            "It may have been marked as posted already.",
-            Some("/letters"),
-        );
+    let letter = match print_letter(&app, &staff, &notification).await {
+        Ok(item) if !item.pdf.is_empty() => item,
+        Ok(_) => {
+            return app.message(
+                StatusCode::NOT_FOUND,
+                &staff.visit,
+                "This letter is not in the print queue",
+                "It may have been marked as posted already.",
+                Some("/letters"),
+            );
+        }
+        Err(answer) => return answer,
     };
     let mut response = (
         StatusCode::OK,
@@ -202,13 +276,15 @@ async fn mark_posted(State(app): State<Shared>, staff: Staff, body: Bytes) -> Re
         Err(refused) => return refused,
     };
     let notification = fields.get("notification_id");
+    // Back to the page the letter was marked on.
+    let back = page_url(fields.get("page"));
     if !plain(notification) {
         return app.message(
             StatusCode::UNPROCESSABLE_ENTITY,
             &staff.visit,
             "This cannot be done",
             "Choose a letter from the print queue.",
-            Some("/letters"),
+            Some(&back),
         );
     }
     match app
@@ -229,9 +305,9 @@ async fn mark_posted(State(app): State<Shared>, staff: Staff, body: Bytes) -> Re
                     n.reference
                 ),
             );
-            see_other("/letters")
+            see_other(&back)
         }
-        Err(status) => app.call_failed(&staff.visit, status.into(), Some("/letters")),
+        Err(status) => app.call_failed(&staff.visit, status.into(), Some(&back)),
     }
 }
 
@@ -274,7 +350,7 @@ async fn correspondence(
             context! { errors => value(&errors) },
         );
     }
-    let items = match app
+    let (items, truncated) = match app
         .services
         .notifications(&staff.person.token)
         .list_correspondence(pb::ListCorrespondenceRequest {
@@ -282,7 +358,10 @@ async fn correspondence(
         })
         .await
     {
-        Ok(answer) => answer.into_inner().items,
+        Ok(answer) => {
+            let answer = answer.into_inner();
+            (answer.items, answer.truncated)
+        }
         Err(status) => {
             return app.call_failed(&staff.visit, status.into(), Some("/letters/correspondence"));
         }
@@ -306,6 +385,7 @@ async fn correspondence(
         context! {
             reference => reference,
             letters => value(&letters),
+            truncated => truncated,
             complaint => reference.starts_with("CMP-"),
         },
     )

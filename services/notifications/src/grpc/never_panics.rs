@@ -4,7 +4,7 @@
 //! regression corpus in `fuzz/corpus/notifications/` (encoded requests,
 //! named `<Message>.<case>.bin`) is replayed through the same readers.
 
-use super::{correspondence_reference, id_of, preview_fields};
+use super::{correspondence_reference, id_of, preview_fields, print_queue};
 use complaints_proto::v1 as pb;
 use proptest::prelude::*;
 use prost::Message;
@@ -68,8 +68,17 @@ fn replay(name: &str, bytes: &[u8]) -> bool {
             }
         }
         "ListPrintQueueRequest" => {
-            // No fields: any bytes that decode are the one request there is.
-            let _ = pb::ListPrintQueueRequest::decode(bytes);
+            if let Ok(r) = pb::ListPrintQueueRequest::decode(bytes) {
+                read_or_refused(&["page_size", "page_token"], print_queue::page_request(&r));
+            }
+        }
+        "GetPrintLetterRequest" => {
+            if let Ok(r) = pb::GetPrintLetterRequest::decode(bytes) {
+                read_or_refused(
+                    &["notification_id"],
+                    id_of("notification_id", &r.notification_id),
+                );
+            }
         }
         _ => return false,
     }
@@ -138,6 +147,7 @@ proptest! {
             "ResendNotificationRequest",
             "MarkPostedRequest",
             "ListPrintQueueRequest",
+            "GetPrintLetterRequest",
         ] {
             prop_assert!(replay(name, &bytes));
         }

@@ -81,14 +81,14 @@ async fn r_conf_1_a_handler_reaches_only_their_teams_correspondence_and_print_qu
             .count()
     };
     let theirs = stranger
-        .list_print_queue(pb::ListPrintQueueRequest {})
+        .list_print_queue(pb::ListPrintQueueRequest::default())
         .await
         .unwrap()
         .into_inner()
         .items;
     assert_eq!(queue(theirs), 0, "another team's letters are not listed");
     let ours = colleague
-        .list_print_queue(pb::ListPrintQueueRequest {})
+        .list_print_queue(pb::ListPrintQueueRequest::default())
         .await
         .unwrap()
         .into_inner()

@@ -130,6 +130,10 @@ async fn the_regression_corpus_answers_only_the_expected_codes() {
                 .list_print_queue(pb::ListPrintQueueRequest::decode(bytes.as_slice()).unwrap())
                 .await
                 .err(),
+            "GetPrintLetterRequest" => n
+                .get_print_letter(pb::GetPrintLetterRequest::decode(bytes.as_slice()).unwrap())
+                .await
+                .err(),
             other => panic!("{file}: no request {other}"),
         };
         allowed(&file, status);

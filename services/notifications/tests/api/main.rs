@@ -9,6 +9,7 @@ mod helpers;
 mod hostile;
 mod letters;
 mod monitors;
+mod print_queue;
 mod printing;
 mod promises;
 mod receipt;

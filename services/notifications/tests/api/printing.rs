@@ -33,16 +33,25 @@ async fn printed_reply(stack: &mut Stack, reference: &str) -> pb::PrintItem {
         .await;
     let reply = of_template(&items, "automatic_reply")[0].clone();
     assert_eq!(reply.channel, pb::DeliveryChannel::Post as i32);
-    stack
+    let listed = stack
         .notifications
-        .list_print_queue(pb::ListPrintQueueRequest {})
+        .list_print_queue(pb::ListPrintQueueRequest::default())
         .await
         .unwrap()
         .into_inner()
         .items
         .into_iter()
         .find(|i| i.notification_id == reply.notification_id)
-        .expect("the letter waits in the print queue")
+        .expect("the letter waits in the print queue");
+    assert!(listed.pdf.is_empty(), "a list carries no PDF");
+    stack
+        .notifications
+        .get_print_letter(pb::GetPrintLetterRequest {
+            notification_id: listed.notification_id,
+        })
+        .await
+        .unwrap()
+        .into_inner()
 }
 
 /// Runs a poppler tool on `pdf` and returns what it printed.

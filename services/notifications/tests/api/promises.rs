@@ -98,15 +98,25 @@ async fn one_reference_a_telephone_complainant_by_post_gets_a_first_letter() {
     assert_eq!(first.channel, pb::DeliveryChannel::Post as i32);
     let queue = stack
         .notifications
-        .list_print_queue(pb::ListPrintQueueRequest {})
+        .list_print_queue(pb::ListPrintQueueRequest::default())
         .await
         .unwrap()
         .into_inner()
         .items;
-    let letter = queue
-        .iter()
-        .find(|i| i.notification_id == first.notification_id)
-        .expect("waiting to be printed");
+    assert!(
+        queue
+            .iter()
+            .any(|i| i.notification_id == first.notification_id),
+        "waiting to be printed"
+    );
+    let letter = stack
+        .notifications
+        .get_print_letter(pb::GetPrintLetterRequest {
+            notification_id: first.notification_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert!(
         letter
             .body

@@ -49,7 +49,7 @@ async fn printed(stack: &mut Stack, reference: &str) -> pb::PrintItem {
     for _ in 0..1200 {
         let items = stack
             .notifications
-            .list_print_queue(pb::ListPrintQueueRequest {})
+            .list_print_queue(pb::ListPrintQueueRequest::default())
             .await
             .unwrap()
             .into_inner()
@@ -58,7 +58,14 @@ async fn printed(stack: &mut Stack, reference: &str) -> pb::PrintItem {
             .into_iter()
             .find(|i| i.reference == reference && i.template == "stage_outcome")
         {
-            return item;
+            return stack
+                .notifications
+                .get_print_letter(pb::GetPrintLetterRequest {
+                    notification_id: item.notification_id,
+                })
+                .await
+                .unwrap()
+                .into_inner();
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }

@@ -91,3 +91,37 @@ async fn a_listing_holds_the_latest_entries_up_to_its_limit_oldest_first() {
     assert_eq!(log.refused_accesses(100).await.unwrap().len(), 7);
     cleanup(log).await;
 }
+
+/// R-CONF-1: a page of a list records one read per record it showed, in
+/// one write; an empty page records nothing.
+#[tokio::test]
+async fn r_conf_1_a_read_of_many_records_is_recorded_once_for_each() {
+    let settings = eventlog::testing::fresh_settings("access_many");
+    let log = EventLog::connect(&settings, None).await.unwrap();
+    let read = access("s.jones", AccessOutcome::Read, None);
+    let records = ["CMP-2026-000001".to_owned(), "CMP-2026-000002".to_owned()];
+    log.record_accesses(&read, &records).await.unwrap();
+    log.record_accesses(&read, &[]).await.unwrap();
+    for record in &records {
+        let listed: Vec<Access> = log
+            .accesses_to(record, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.access)
+            .collect();
+        assert_eq!(
+            listed,
+            [Access {
+                record: Some(record.clone()),
+                ..read.clone()
+            }]
+        );
+    }
+    let all: i64 = sqlx::query_scalar("SELECT count(*) FROM access_audit")
+        .fetch_one(log.pool())
+        .await
+        .unwrap();
+    assert_eq!(all, 2);
+    cleanup(log).await;
+}

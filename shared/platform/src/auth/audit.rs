@@ -35,23 +35,24 @@ impl AccessAudit {
     }
 
     /// Records that `who` was given the personal data of each of `records`
-    /// through one call of `method`, in one statement; like [`Self::read`],
-    /// a list whose reads cannot be recorded is not served.
+    /// through `method`, in one write (a page of a list). As with
+    /// [`AccessAudit::read`], nothing is to be served when this fails.
     pub async fn read_all(
         &self,
         who: &Principal,
         method: &str,
         records: &[String],
     ) -> Result<(), tonic::Status> {
-        let trace_id = telemetry::propagation::trace_id(&tracing::Span::current());
+        let access = Access {
+            subject: who.subject.clone(),
+            roles: who.roles_label(),
+            method: method.to_owned(),
+            outcome: AccessOutcome::Read,
+            record: None,
+            trace_id: telemetry::propagation::trace_id(&tracing::Span::current()),
+        };
         self.log
-            .record_reads(
-                &who.subject,
-                &who.roles_label(),
-                method,
-                records,
-                trace_id.as_deref(),
-            )
+            .record_accesses(&access, records)
             .await
             .map_err(|e| crate::status::storage("the access audit cannot be written", &e))
     }

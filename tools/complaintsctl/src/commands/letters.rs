@@ -15,22 +15,49 @@ pub async fn run(clients: &Clients, command: LettersCommand) -> Result<Output, E
     let failed = Error::from("notifications");
     match command {
         LettersCommand::List { reference } => {
-            let items = notifications
+            let answer = notifications
                 .list_correspondence(pb::ListCorrespondenceRequest { reference })
                 .await
                 .map_err(failed)?
-                .into_inner()
-                .items;
-            Ok(correspondence(&items))
+                .into_inner();
+            let listed = correspondence(&answer.items);
+            let cut_by: &[&str] = if answer.truncated {
+                &["notifications"]
+            } else {
+                &[]
+            };
+            Ok(Output::new(
+                listed.json,
+                listed.text + &output::cut_note(cut_by),
+            ))
         }
-        LettersCommand::PrintQueue => {
-            let items = notifications
-                .list_print_queue(pb::ListPrintQueueRequest {})
+        LettersCommand::PrintQueue { page_size, page } => {
+            let answer = notifications
+                .list_print_queue(pb::ListPrintQueueRequest {
+                    page_size,
+                    page_token: page,
+                })
                 .await
                 .map_err(failed)?
-                .into_inner()
-                .items;
-            Ok(print_queue(&items))
+                .into_inner();
+            Ok(print_queue(&answer))
+        }
+        LettersCommand::Letter {
+            notification_id,
+            pdf,
+        } => {
+            let letter = notifications
+                .get_print_letter(pb::GetPrintLetterRequest { notification_id })
+                .await
+                .map_err(failed)?
+                .into_inner();
+            if let Some(path) = &pdf {
+                std::fs::write(path, &letter.pdf).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            Ok(print_letter(&letter))
         }
         LettersCommand::Posted { notification_id } => {
             let answer = notifications
@@ -135,40 +162,116 @@ fn one(c: Option<&pb::Correspondence>) -> Output {
     Output::new(correspondence_json(c), text)
 }
 
-fn print_queue(items: &[pb::PrintItem]) -> Output {
-    let mut table = Table::new(&[
-        "NOTIFICATION",
-        "REFERENCE",
-        "LETTER",
-        "QUEUED",
-        "TO",
-        "POSTCODE",
-        "SUBJECT",
-    ]);
-    let mut all = Vec::new();
-    for p in items {
-        let (lines, postcode) = p.address.as_ref().map_or((Vec::new(), String::new()), |a| {
-            (a.lines.clone(), a.postcode.clone())
-        });
+/// A page of the print queue: the letters, then the cut note when the
+/// service stopped looking before the page was full, and where the next
+/// and previous pages start. The JSON holds the same.
+fn print_queue(answer: &pb::ListPrintQueueResponse) -> Output {
+    let mut table = Table::new(&["NOTIFICATION", "REFERENCE", "LETTER", "QUEUED", "TO"]);
+    let mut letters = Vec::new();
+    for p in &answer.items {
         table.row(vec![
             p.notification_id.clone(),
             p.reference.clone(),
             p.template.clone(),
             output::time(p.queued_at.as_ref()),
             p.recipient_name.clone(),
-            postcode.clone(),
-            p.subject.clone(),
         ]);
-        all.push(json!({
+        letters.push(json!({
             "notification_id": p.notification_id,
             "reference": p.reference,
             "template": p.template,
             "recipient_name": p.recipient_name,
-            "address": { "lines": lines, "postcode": postcode },
-            "subject": p.subject,
-            "body": p.body,
             "queued_at": output::time_json(p.queued_at.as_ref()),
+            "large_print": p.large_print,
+            "other_format": p.other_format,
         }));
     }
-    Output::new(Value::Array(all), table.render())
+    let mut text = table.render();
+    if answer.truncated {
+        text += "\nnote: notifications looked at 1000 waiting letters (passing over other teams') and stopped; the next page carries on";
+    }
+    if let Some(waiting) = answer.waiting {
+        text += &format!("\n{waiting} letters wait to be posted");
+    }
+    for (name, token) in [
+        ("previous", &answer.previous_page_token),
+        ("next", &answer.next_page_token),
+    ] {
+        if !token.is_empty() {
+            text += &format!("\n{name} page: --page {token}");
+        }
+    }
+    let json = json!({
+        "letters": letters,
+        "truncated": answer.truncated,
+        "waiting": answer.waiting,
+        "next_page_token": answer.next_page_token,
+        "previous_page_token": answer.previous_page_token,
+    });
+    Output::new(json, text)
+}
+
+/// One letter to print: whom to, where, and the text.
+fn print_letter(p: &pb::PrintItem) -> Output {
+    let (lines, postcode) = p.address.as_ref().map_or((Vec::new(), String::new()), |a| {
+        (a.lines.clone(), a.postcode.clone())
+    });
+    let text = fields(&[
+        ("notification", p.notification_id.clone()),
+        ("reference", p.reference.clone()),
+        ("letter", p.template.clone()),
+        ("queued at", output::time(p.queued_at.as_ref())),
+        ("to", p.recipient_name.clone()),
+        ("address", lines.join(", ")),
+        ("postcode", postcode.clone()),
+        ("subject", p.subject.clone()),
+    ]) + "\n"
+        + &p.body;
+    let json = json!({
+        "notification_id": p.notification_id,
+        "reference": p.reference,
+        "template": p.template,
+        "recipient_name": p.recipient_name,
+        "address": { "lines": lines, "postcode": postcode },
+        "subject": p.subject,
+        "body": p.body,
+        "queued_at": output::time_json(p.queued_at.as_ref()),
+        "large_print": p.large_print,
+        "other_format": p.other_format,
+        "pdf_filename": p.pdf_filename,
+    });
+    Output::new(json, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_of_the_print_queue_says_when_it_was_cut_and_where_the_next_starts() {
+        let mut answer = pb::ListPrintQueueResponse {
+            items: vec![pb::PrintItem {
+                notification_id: "n-1".into(),
+                reference: "CMP-2026-000001".into(),
+                ..Default::default()
+            }],
+            next_page_token: "a1.x".into(),
+            waiting: Some(7),
+            ..Default::default()
+        };
+        let whole = print_queue(&answer);
+        assert!(!whole.text.contains("note:"), "{}", whole.text);
+        assert!(whole.text.contains("7 letters wait to be posted"));
+        assert!(whole.text.contains("next page: --page a1.x"));
+        assert_eq!(whole.json["letters"][0]["notification_id"], "n-1");
+        assert_eq!(whole.json["next_page_token"], "a1.x");
+        answer.truncated = true;
+        let cut = print_queue(&answer);
+        assert!(
+            cut.text.contains("note: notifications looked at 1000"),
+            "{}",
+            cut.text
+        );
+        assert_eq!(cut.json["truncated"], true);
+    }
 }
