@@ -8,6 +8,15 @@
 //!   valid `CONSENT_LINK_DAYS`, R-INT-4). The link goes below the letter,
 //!   after a `-- ` line, so operators' templates need no change and the
 //!   public page can show a letter's text without its link.
+//! - Who gets no link, and why. A third party acting for the complainant
+//!   receives copies but never a link: the page shows the complainant's
+//!   own letters, and a link cannot be taken back before it expires, while
+//!   the individual may withdraw consent at any time (R-INT-4). Letters
+//!   quoting a submission (`SUB-...`, before a complaint is opened) carry
+//!   none: a follow link names a complaint, and complaints can show only a
+//!   complaint; the letter giving the complaint reference carries the
+//!   first. (A link for a submission, answered by intake until it opens,
+//!   is the way to close that gap.)
 //! - [`letters_for_complainant`]: what the complainant's page lists, for a
 //!   follow link checked here as well as on the public listener.
 //! - [`fresh_link`]: a new follow link when the reference and the email
@@ -16,7 +25,10 @@
 //! Notifications signs; complaints, intake and the console verify. All
 //! hold the same `LINK_SECRET`. Tokens carry ids only, never personal data.
 
-use crate::core::{Channel, Party, RecipientKind, Rendered};
+use crate::core::letters::{FollowLink, Letter};
+use crate::core::{
+    Channel, Party, Recipient, RecipientKind, RenderError, Rendered, TemplateSource,
+};
 use chrono::{DateTime, Duration, Utc};
 use links::{LinkKey, Purpose};
 
@@ -148,21 +160,24 @@ pub fn fresh_link_channel(party: &Party, given: &str) -> Option<(String, Channel
     Some((contact.name.clone(), channel))
 }
 
-/// The letter carrying a fresh follow link.
+/// The letter carrying a fresh follow link: the operator's
+/// `follow_link.txt.j2` for `to`, with the link's paragraph below it.
 pub fn fresh_link_letter(
     settings: &LinkSettings,
     reference: &str,
-    name: &str,
+    to: &Recipient,
+    templates: &dyn TemplateSource,
     now: DateTime<Utc>,
-) -> Option<Rendered> {
-    let footer = settings.follow_footer(reference, now)?;
-    let body = format!(
-        "Dear {name},\n\nYou asked for a new link to follow your complaint {reference}. If you did not ask for one, you can ignore this message: nobody sees your complaint without the link.\n\nYours sincerely,\n\nCILEX Customer Service\n{footer}"
-    );
-    Some(Rendered {
-        subject: format!("A new link to follow your complaint (reference {reference})"),
-        body,
-    })
+) -> Result<Option<Rendered>, RenderError> {
+    let letter = Letter::FollowLink(FollowLink {
+        reference: reference.to_owned(),
+    });
+    let mut rendered = crate::core::render(&letter, to, templates)?;
+    let Some(footer) = settings.follow_footer(reference, now) else {
+        return Ok(None);
+    };
+    rendered.body = format!("{}\n{footer}", rendered.body.trim_end());
+    Ok(Some(rendered))
 }
 
 #[cfg(test)]

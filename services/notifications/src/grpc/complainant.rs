@@ -141,9 +141,18 @@ impl NotificationsApi {
         to.name = name;
         to.channel = channel;
         let now = self.planner.clock.now();
-        let Some(rendered) = follow::fresh_link_letter(&links, &reference, &to.name, now) else {
-            return Err(Status::internal("the link could not be made"));
-        };
+        let rendered = follow::fresh_link_letter(
+            &links,
+            &reference,
+            &to,
+            self.planner.templates.as_ref(),
+            now,
+        )
+        .map_err(|error| {
+            tracing::error!(%error, "the fresh link letter could not be rendered");
+            Status::internal("the letter could not be written")
+        })?
+        .ok_or_else(|| Status::internal("the link could not be made"))?;
         let cause = Uuid::new_v4();
         let id = store::notification_id(cause, FRESH_LINK, &to.kind);
         store::queue(
