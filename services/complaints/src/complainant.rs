@@ -63,6 +63,17 @@ pub async fn check_link(
     }
 }
 
+/// A link that checked out but names a complaint no longer here (R-CONF-2:
+/// destroyed at the end of its retention period) is refused as
+/// NOT_FOUND, which the public page shows as "this link no longer works";
+/// it is counted with the other refusals, as [`links::RECORD_GONE`].
+pub fn count_gone(error: &ComplaintsError) {
+    if matches!(error, ComplaintsError::NotFound(_)) {
+        REFUSED.record(links::RECORD_GONE);
+        tracing::warn!(reason = links::RECORD_GONE, "a follow link was refused");
+    }
+}
+
 /// Whether `who` must show a link: a `portal` caller without a staff role.
 pub fn needs_link(who: &Principal) -> bool {
     who.has(Role::Portal) && !who.has_any(&[Role::Handler, Role::Manager, Role::ComplianceManager])

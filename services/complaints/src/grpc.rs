@@ -468,7 +468,10 @@ impl Complaints for ComplaintsApi {
             now,
         )
         .await?;
-        let (_, state) = self.read(who, "GetComplainantView", &r.reference).await?;
+        let (_, state) = self
+            .read(who, "GetComplainantView", &r.reference)
+            .await
+            .inspect_err(complainant::count_gone)?;
         let today = calendar::uk_date(now);
         Ok(Response::new(complainant::complainant_view(&state, today)))
     }

@@ -605,6 +605,24 @@ impl Intake for IntakeApi {
         ))
     }
 
+    /// R-INT-4: the consent link checked as [`Self::own_or_staff`] checks
+    /// it for an answer, without recording one, so the public pages can
+    /// refuse a dead link before showing the form.
+    async fn check_consent_link(
+        &self,
+        request: Request<pb::CheckConsentLinkRequest>,
+    ) -> Result<Response<pb::CheckConsentLinkResponse>, Status> {
+        let r = request.get_ref();
+        self.own_or_staff(
+            &request,
+            "CheckConsentLink",
+            &r.submission_id,
+            &r.link_token,
+        )
+        .await?;
+        Ok(Response::new(pb::CheckConsentLinkResponse {}))
+    }
+
     async fn withdraw_consent(
         &self,
         request: Request<pb::WithdrawConsentRequest>,

@@ -2,27 +2,23 @@
 //! what happens next and by when, the letters sent so far, and asking for
 //! the next stage within the window (R-S1-4, R-S2-1, R-S3-1).
 //!
-//! `GET /follow/{token}` puts the link into the visitor's server-side
-//! session and redirects to `/your-complaint`, so the token leaves the
-//! address bar (and any Referer: every public page sends
-//! `Referrer-Policy: no-referrer`). This listener holds no secret: the
-//! complaints and notifications services check the token on every call
-//! (for the complaint it names) and refuse anything else; a refused link
-//! gets the one "this link no longer works" page, whatever the reason.
+//! `GET /follow/{token}` is opened by [`super::link::open_link`], which
+//! has complaints check it and keeps it in the visitor's session. This
+//! listener holds no secret: the complaints and notifications services
+//! check the token on every call (for the complaint it names) and refuse
+//! anything else; a refused link gets the one "this link no longer works"
+//! page, whatever the reason.
 
 use super::state::Capability;
-use super::tokens::LinkToken;
-use super::{Shared, Visit, see_other};
+use super::{Shared, Visit};
 use crate::error::{CallError, FieldError};
 use crate::present::{date, date_words, pb_date, timestamp_words};
-use axum::Extension;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use complaints_proto::v1 as pb;
-use links::Purpose;
 use minijinja::{Value, context};
 
 /// What the page says of a live deadline: what happens, and whether it is
@@ -70,17 +66,6 @@ impl super::PublicApp {
         )
     }
 
-    /// The visitor's session with `capability` remembered.
-    fn remember(
-        &self,
-        headers: &HeaderMap,
-        change: impl FnOnce(&mut super::state::FormState),
-    ) -> Visit {
-        let visit = self.visit(headers);
-        let _ = self.forms.update(&visit.id, change);
-        visit
-    }
-
     /// `what` asked of `service` as the public forms, or the page to show.
     pub async fn portal_token(&self, visit: &Visit) -> Result<String, Response> {
         self.token.get().await.map_err(|error| {
@@ -100,55 +85,6 @@ impl super::PublicApp {
             _ => self.service_failed(visit, status),
         }
     }
-}
-
-/// `GET /follow/{token}`: the link from a letter.
-async fn open(
-    State(app): State<Shared>,
-    token: Option<Extension<LinkToken>>,
-    headers: HeaderMap,
-) -> Response {
-    let token = token.map(|Extension(LinkToken(t))| t).unwrap_or_default();
-    let Some((Purpose::Follow, reference)) = links::peek(&token) else {
-        tracing::info!(reason = "malformed", "a follow link was refused");
-        return app.link_gone(None);
-    };
-    let capability = Capability {
-        record: reference.to_owned(),
-        token: token.clone(),
-    };
-    let visit = app.visit(&headers);
-    // Checked by the complaints service now, so a bad link is answered at
-    // once rather than after the redirect.
-    let portal = match app.portal_token(&visit).await {
-        Ok(t) => t,
-        Err(page) => return page,
-    };
-    let checked = app
-        .services
-        .complaints(&portal)
-        .get_complainant_view(pb::GetComplainantViewRequest {
-            reference: capability.record.clone(),
-            link_token: capability.token.clone(),
-        })
-        .await;
-    if let Err(status) = checked {
-        return app.link_call_failed(&visit, &status);
-    }
-    let visit = app.remember(&headers, |f| f.follow = Some(capability));
-    with_cookie(see_other("/your-complaint"), &visit)
-}
-
-/// Sets the session cookie on a redirect when this request started it.
-pub fn with_cookie(mut response: Response, visit: &Visit) -> Response {
-    if let Some(cookie) = visit.new_cookie.as_deref()
-        && let Ok(value) = axum::http::HeaderValue::from_str(cookie)
-    {
-        response
-            .headers_mut()
-            .append(axum::http::header::SET_COOKIE, value);
-    }
-    response
 }
 
 /// The complaint and its letters, for the session's follow link.
@@ -486,7 +422,7 @@ async fn send(State(app): State<Shared>, request: Request) -> Response {
 
 pub fn routes() -> Router<Shared> {
     Router::new()
-        .route("/follow/{token}", get(open))
+        .route("/follow/{token}", get(super::link::open_follow))
         .route("/your-complaint", get(page))
         .route("/your-complaint/next-stage", get(ask).post(send))
 }

@@ -33,6 +33,7 @@ mod consent;
 pub mod credentials;
 mod follow;
 mod fresh_link;
+mod link;
 pub mod limit;
 pub mod multipart;
 pub mod settings;
