@@ -33,8 +33,8 @@ mod consent;
 pub mod credentials;
 mod follow;
 mod fresh_link;
-mod link;
 pub mod limit;
+mod link;
 pub mod multipart;
 pub mod settings;
 pub mod state;
@@ -90,6 +90,10 @@ fn templates() -> Environment<'static> {
         (
             "public/fields.html",
             include_str!("../../templates/public/fields.html"),
+        ),
+        (
+            "public/other_ways.html",
+            include_str!("../../templates/public/other_ways.html"),
         ),
         (
             "public/home.html",
@@ -489,7 +493,12 @@ async fn healthz() -> &'static str {
 }
 
 async fn home(State(app): State<Shared>) -> Response {
-    app.render(StatusCode::OK, None, "public/home.html", context! {})
+    app.render(
+        StatusCode::OK,
+        None,
+        "public/home.html",
+        context! { contact => app.side.contact },
+    )
 }
 
 async fn not_found(State(app): State<Shared>) -> Response {
