@@ -27,7 +27,7 @@ async fn notifications(stack: &Stack) -> NotificationsClient<Authed> {
 }
 
 /// The fresh-link letters recorded for `reference`.
-async fn fresh_links(stack: &Stack, reference: &str) -> Vec<pb::CorrespondenceItem> {
+async fn fresh_links(stack: &Stack, reference: &str) -> Vec<pb::Correspondence> {
     notifications(stack)
         .await
         .list_correspondence(pb::ListCorrespondenceRequest {
