@@ -254,3 +254,105 @@ async fn r_conf_2_a_follow_link_to_a_destroyed_complaint_no_longer_works_and_is_
         "{gone_before} -> {gone_after}"
     );
 }
+
+/// R-INT-2: the automatic reply to a matter over 6 months old goes out
+/// under the submission's reference while staff decide, and carries a
+/// link for the submission: the page says what is known (received, staff
+/// deciding) and nothing else, then, once the complaint is opened, the
+/// same link shows the complaint and its letters.
+#[tokio::test]
+async fn r_int_2_the_automatic_reply_under_a_submission_reference_links_to_where_it_stands_until_the_complaint_opens()
+ {
+    let stack = stack("public_link_submission").await;
+    let console = start_console(&stack, &[]).await;
+    let person = Person {
+        first_name: "Olwen",
+        last_name: "Oldmatter",
+        email: "olwen.oldmatter@example.org",
+        detail: "My exam entry was lost last year.",
+        attachment: "",
+    };
+    let mut request = person.submission();
+    let long_ago = chrono::Utc::now().date_naive() - chrono::Duration::days(400);
+    request.matter_date = Some(pb::Date {
+        year: chrono::Datelike::year(&long_ago),
+        month: chrono::Datelike::month(&long_ago),
+        day: chrono::Datelike::day(&long_ago),
+    });
+    let receipt = submit(&stack, request).await;
+    assert_eq!(
+        receipt.status,
+        pb::TriageStatus::AwaitingTimeDecision as i32
+    );
+    let (reference, reply) = reply_to(&stack, person.email).await;
+    assert!(reference.starts_with("SUB-"), "{reference}");
+    let follow = link_path(&reply, "follow");
+    assert!(follow.contains(&receipt.submission_id), "{follow}");
+
+    let mut b = Browser::new(console.public);
+    assert_eq!(b.get(&follow).await.location(), "/your-complaint");
+    let page = b.get("/your-complaint").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(&reference), "{}", page.body);
+    assert!(
+        page.body.contains("A member of staff is deciding"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(person.detail), "nothing of the matter");
+    // No next stage to ask for before there is a complaint.
+    assert_eq!(
+        b.get("/your-complaint/next-stage").await.location(),
+        "/your-complaint"
+    );
+
+    // Staff decide to consider it: the complaint opens, and the page
+    // gives its reference.
+    let t = token("manager-1", &[Role::Manager], Some("Customer Services"));
+    let mut intake = complaints_proto::v1::intake_client::IntakeClient::new(
+        channel_as(stack.addrs[0], Some(&t)).await,
+    );
+    intake
+        .record_compelling_reason(pb::RecordCompellingReasonRequest {
+            submission_id: receipt.submission_id.clone(),
+            reason: "The candidate was in hospital for most of the year.".into(),
+            decided_by: "manager-1".into(),
+        })
+        .await
+        .unwrap();
+    let complaint = stack.reference_of(&receipt.submission_id).await;
+    let mut opened = String::new();
+    for _ in 0..300 {
+        opened = b.get("/your-complaint").await.body;
+        if opened.contains(&complaint) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(opened.contains(&complaint), "{opened}");
+    assert!(
+        opened.contains("Stage 1"),
+        "the complaint's own page: {opened}"
+    );
+    // Its letters too, from notifications, which also takes the
+    // submission's link for the complaint opened from it.
+    for _ in 0..300 {
+        opened = b.get("/your-complaint").await.body;
+        if opened.contains("We can consider your complaint") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        opened.contains("We can consider your complaint"),
+        "{opened}"
+    );
+
+    // A changed submission link no longer works, and is counted by intake.
+    let mut tampered = follow.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    let refused = Browser::new(console.public).get(&tampered).await;
+    assert_eq!(refused.status, 410, "{}", refused.body);
+    assert!(metric(&stack, 0, "intake_follow_links_refused_total", "tampered").await >= 1.0);
+}

@@ -5,8 +5,9 @@
 //! is a redirect, so it leaves the address bar (and any Referer: every
 //! public page sends `Referrer-Policy: no-referrer`). This listener holds
 //! no secret, so before remembering the link it asks the service that
-//! owns the record to check it (complaints for a follow link, intake for a
-//! consent link, R-INT-4): a link that is expired, tampered with, for
+//! owns the record to check it (complaints for a follow link to a
+//! complaint, intake for one to a submission not yet opened as a
+//! complaint and for a consent link, R-INT-4): a link that is expired, tampered with, for
 //! another purpose or for a record no longer held gets the one "this link
 //! no longer works" page at once, never a form that fails on submit.
 
@@ -28,6 +29,13 @@ fn name(purpose: Purpose) -> &'static str {
     }
 }
 
+/// Whether a follow link names a complaint (`CMP-...`), which complaints
+/// answers for, rather than a submission not yet opened as a complaint
+/// (its id, from a letter under a `SUB-` reference), which intake does.
+pub fn is_complaint(record: &str) -> bool {
+    record.starts_with("CMP-")
+}
+
 /// Asks the service that owns the record whether the link works.
 async fn check(
     app: &PublicApp,
@@ -36,6 +44,15 @@ async fn check(
     link: &Capability,
 ) -> Result<(), tonic::Status> {
     match purpose {
+        Purpose::Follow if !is_complaint(&link.record) => app
+            .services
+            .intake(portal)
+            .get_submitter_view(pb::GetSubmitterViewRequest {
+                submission_id: link.record.clone(),
+                link_token: link.token.clone(),
+            })
+            .await
+            .map(drop),
         Purpose::Follow => app
             .services
             .complaints(portal)

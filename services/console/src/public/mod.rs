@@ -92,6 +92,10 @@ fn templates() -> Environment<'static> {
             include_str!("../../templates/public/fields.html"),
         ),
         (
+            "public/submission.html",
+            include_str!("../../templates/public/submission.html"),
+        ),
+        (
             "public/other_ways.html",
             include_str!("../../templates/public/other_ways.html"),
         ),
