@@ -152,4 +152,36 @@ async fn r_s1_4_r_int_4_the_follow_next_stage_fresh_link_and_consent_pages_pass_
         browser.text().await
     );
     check(&browser, "consent given").await;
+
+    // A matter over 6 months old waiting for a staff decision (R-INT-2):
+    // the automatic reply's link opens the submission's own page.
+    let waiting = Person {
+        first_name: "Winifred",
+        last_name: "Waiting-Browser",
+        email: "winifred.waiting@example.org",
+        detail: "My membership was cancelled two years ago.",
+        attachment: "",
+    };
+    let mut request = waiting.submission();
+    let long_ago = chrono::Utc::now().date_naive() - chrono::Duration::days(400);
+    request.matter_date = Some(pb::Date {
+        year: chrono::Datelike::year(&long_ago),
+        month: chrono::Datelike::month(&long_ago),
+        day: chrono::Datelike::day(&long_ago),
+    });
+    submit(&stack, request).await;
+    let (_, reply) = reply_to(&stack, waiting.email).await;
+    browser
+        .goto(&format!("{base}{}", link_path(&reply, "follow")))
+        .await;
+    browser.wait_for_path("/your-complaint", WAIT).await;
+    assert!(
+        browser
+            .text()
+            .await
+            .contains("A member of staff is deciding"),
+        "{}",
+        browser.text().await
+    );
+    check(&browser, "a submission's page").await;
 }
