@@ -69,6 +69,9 @@ async fn r_int_1_the_complaint_form_at_320_px_passes_axe_on_every_page_and_submi
     let browser = Browser::start().await;
     browser.set_viewport_width(320).await;
 
+    // R-INT-1: the other ways to complain, at 320 px too.
+    browser.goto(&format!("{base}/")).await;
+    check(&browser, "the home page").await;
     browser.goto(&format!("{base}/complaint")).await;
     check(&browser, "the start page").await;
     browser.click("button.button--start").await;

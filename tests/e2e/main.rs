@@ -25,6 +25,8 @@ mod processes;
 mod public_adjustments;
 mod public_follow;
 mod public_follow_browser;
+mod public_home;
+mod public_links;
 mod public_pages;
 mod retention;
 mod rule_catalogue;

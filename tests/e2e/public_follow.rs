@@ -161,7 +161,7 @@ async fn page_with(b: &mut Browser, path: &str, text: &str) -> Page {
     panic!("{text:?} not on {path} within 30 s:\n{}", page.body);
 }
 
-async fn metric(stack: &Stack, service: usize, name: &str, reason: &str) -> f64 {
+pub(crate) async fn metric(stack: &Stack, service: usize, name: &str, reason: &str) -> f64 {
     let mut b = Browser::new(stack.metrics[service]);
     let page = b.get("/metrics").await;
     let samples = platform::metrics::parse(&page.body).unwrap();
@@ -502,18 +502,40 @@ async fn r_int_4_a_third_partys_complaint_proceeds_once_the_individual_consents_
     let asked = mail(&stack, person.email, "We need your consent").await;
     let consent = link_path(&asked, "consent");
     assert!(consent.contains(&receipt.submission_id), "{consent}");
-    // A tampered consent link records nothing: intake refuses it, and
-    // counts it by kind.
-    let mut tamperer = Browser::new(console.public);
+    // A tampered, an expired or an unknown consent link gets "this link
+    // no longer works" at once, before any form: intake checks it for the
+    // console, which holds no secret, and counts it by kind. Nothing is
+    // kept in the session, so there is no form to answer either.
     let mut tampered = consent.clone();
     let last = tampered.pop().unwrap();
     tampered.push(if last == 'A' { 'B' } else { 'A' });
-    assert_eq!(tamperer.get(&tampered).await.location(), "/consent");
-    tamperer.get("/consent").await;
-    let refused = tamperer.post("/consent", &[("answer", "give")]).await;
-    assert_eq!(refused.status, 410, "{}", refused.body);
-    assert!(refused.body.contains("This link no longer works"));
+    let key = links::LinkKey::new(LINK_SECRET.as_bytes()).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let expired = key
+        .sign(links::Purpose::Consent, &receipt.submission_id, now - 60)
+        .unwrap();
+    let unknown = key
+        .sign(
+            links::Purpose::Consent,
+            &uuid::Uuid::new_v4().to_string(),
+            now + 600,
+        )
+        .unwrap();
+    for (path, kind) in [
+        (tampered, "tampered"),
+        (format!("/consent/{expired}"), "expired"),
+        (format!("/consent/{unknown}"), "unknown"),
+    ] {
+        let mut tamperer = Browser::new(console.public);
+        let refused = tamperer.get(&path).await;
+        assert_eq!(refused.status, 410, "{kind}: {}", refused.body);
+        assert!(refused.body.contains("This link no longer works"), "{kind}");
+        assert_eq!(tamperer.get("/consent").await.status, 404, "{kind}");
+        let answered = tamperer.post("/consent", &[("answer", "give")]).await;
+        assert_ne!(answered.status, 200, "{kind}: {}", answered.body);
+    }
     assert!(metric(&stack, 0, "intake_consent_links_refused_total", "tampered").await >= 1.0);
+    assert!(metric(&stack, 0, "intake_consent_links_refused_total", "expired").await >= 1.0);
 
     let mut b = Browser::new(console.public);
     let opened = b.get(&consent).await;

@@ -35,23 +35,32 @@ pub const LINK_METRICS: CountsByReason = CountsByReason {
 };
 
 /// Refuses, recorded in the access audit, unless `token` is a live follow
-/// link for `reference` signed with `key`. Only the kind of a refusal is
-/// logged, never the token.
+/// link for `reference` signed with `key`, or for `opened_from`, the
+/// submission the complaint was opened from: the automatic reply sent
+/// under the submission's reference before the complaint existed carried
+/// that link, and it goes on working for the complaint once opened. Only
+/// the kind of a refusal is logged, never the token.
+#[allow(clippy::too_many_arguments)]
 pub async fn check_link(
     audit: &AccessAudit,
     key: Option<&LinkKey>,
     who: &Principal,
     method: &str,
     reference: &str,
+    opened_from: Option<&str>,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ComplaintsError> {
+    let at = now.timestamp();
     let verified = match key {
         None => Err("links_off"),
-        Some(key) => key
-            .verify_for(token, Purpose::Follow, reference, now.timestamp())
-            .map(drop)
-            .map_err(|e| e.kind()),
+        Some(key) => match key.verify_for(token, Purpose::Follow, reference, at) {
+            Err(links::LinkError::WrongRecord) if opened_from.is_some() => key
+                .verify_for(token, Purpose::Follow, opened_from.unwrap_or_default(), at)
+                .map(drop)
+                .map_err(|e| e.kind()),
+            other => other.map(drop).map_err(|e| e.kind()),
+        },
     };
     match verified {
         Ok(()) => Ok(()),
@@ -60,6 +69,17 @@ pub async fn check_link(
             tracing::warn!(reason = kind, method, "a follow link was refused");
             Err(reach::forbid(audit, who, &reach::method(method), reference).await)
         }
+    }
+}
+
+/// A link that checked out but names a complaint no longer here (R-CONF-2:
+/// destroyed at the end of its retention period) is refused as
+/// NOT_FOUND, which the public page shows as "this link no longer works";
+/// it is counted with the other refusals, as [`links::RECORD_GONE`].
+pub fn count_gone(error: &ComplaintsError) {
+    if matches!(error, ComplaintsError::NotFound(_)) {
+        REFUSED.record(links::RECORD_GONE);
+        tracing::warn!(reason = links::RECORD_GONE, "a follow link was refused");
     }
 }
 

@@ -157,6 +157,16 @@ impl ComplaintsApi {
     }
 
     /// The complaint, which must exist.
+    /// The submission complaint `reference` was opened from, if it is
+    /// one here: a follow link for it works for the complaint
+    /// ([`complainant::check_link`]). Read before the link is checked, so
+    /// nothing of the complaint is answered from it.
+    async fn opened_from(&self, reference: &str) -> Option<String> {
+        let reference = edge::reference(reference, "reference").ok()?;
+        let state = self.loaded(&reference).await.ok()?;
+        state.opened.as_ref().map(|o| o.submission_id.to_string())
+    }
+
     async fn loaded(&self, reference: &ComplaintRef) -> Result<Complaint, ComplaintsError> {
         let state = self.store.load(reference).await?;
         if state.reference().is_none() {
@@ -589,17 +599,22 @@ impl Complaints for ComplaintsApi {
         let who = Principal::of(&request)?;
         let r = request.get_ref();
         let now = self.clock.now();
+        let opened_from = self.opened_from(&r.reference).await;
         complainant::check_link(
             &self.audit,
             self.settings.links.as_ref(),
             who,
             "GetComplainantView",
             &r.reference,
+            opened_from.as_deref(),
             &r.link_token,
             now,
         )
         .await?;
-        let (_, state) = self.read(who, "GetComplainantView", &r.reference).await?;
+        let (_, state) = self
+            .read(who, "GetComplainantView", &r.reference)
+            .await
+            .inspect_err(complainant::count_gone)?;
         let today = calendar::uk_date(now);
         Ok(Response::new(complainant::complainant_view(&state, today)))
     }
@@ -699,12 +714,14 @@ impl Complaints for ComplaintsApi {
             let reference = (request.command.as_ref())
                 .map(|c| c.reference.clone())
                 .unwrap_or_default();
+            let opened_from = self.opened_from(&reference).await;
             complainant::check_link(
                 &self.audit,
                 self.settings.links.as_ref(),
                 &who,
                 "RequestEscalation",
                 &reference,
+                opened_from.as_deref(),
                 &request.link_token,
                 self.clock.now(),
             )

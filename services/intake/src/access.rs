@@ -64,6 +64,8 @@ pub const POLICY: Policy = Policy {
         ("/complaints.v1.Intake/DeclineOutOfTime", STAFF),
         ("/complaints.v1.Intake/RecordConsent", PORTAL_AND_STAFF),
         ("/complaints.v1.Intake/WithdrawConsent", PORTAL_AND_STAFF),
+        ("/complaints.v1.Intake/CheckConsentLink", PORTAL_AND_STAFF),
+        ("/complaints.v1.Intake/GetSubmitterView", PORTAL_AND_STAFF),
         SUBJECT_ACCESS_EXPORT,
     ],
 };

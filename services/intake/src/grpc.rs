@@ -10,6 +10,7 @@ use complaints_proto::v1 as pb;
 use complaints_proto::v1::intake_server::Intake;
 use eventlog::{Actor, Metadata};
 use fieldtext::fields;
+use links::Purpose;
 use platform::Clock;
 use platform::auth::{AccessAudit, Principal, Role};
 use std::sync::Arc;
@@ -253,6 +254,19 @@ impl IntakeApi {
         submission_id: &str,
         link_token: &str,
     ) -> Result<(), IntakeError> {
+        self.linked_or_staff(request, rpc, Purpose::Consent, submission_id, link_token)
+            .await
+    }
+
+    /// As [`Self::own_or_staff`], for a link of `purpose`.
+    async fn linked_or_staff<T>(
+        &self,
+        request: &Request<T>,
+        rpc: &str,
+        purpose: Purpose,
+        submission_id: &str,
+        link_token: &str,
+    ) -> Result<(), IntakeError> {
         let who = Principal::of(request).map_err(|s| IntakeError::Forbidden(s.message().into()))?;
         let id = parse_id(submission_id)?;
         let method = format!("/complaints.v1.Intake/{rpc}");
@@ -263,6 +277,7 @@ impl IntakeApi {
         let now = self.clock.now().timestamp();
         let checked = crate::consent_link::check(
             self.settings.links.as_ref(),
+            purpose,
             link_token,
             &id.to_string(),
             now,
@@ -603,6 +618,53 @@ impl Intake for IntakeApi {
             self.staff(&r.submission_id, recorded_by.as_str(), command)
                 .await?,
         ))
+    }
+
+    /// R-INT-4: the consent link checked as [`Self::own_or_staff`] checks
+    /// it for an answer, without recording one, so the public pages can
+    /// refuse a dead link before showing the form.
+    async fn check_consent_link(
+        &self,
+        request: Request<pb::CheckConsentLinkRequest>,
+    ) -> Result<Response<pb::CheckConsentLinkResponse>, Status> {
+        let r = request.get_ref();
+        self.own_or_staff(
+            &request,
+            "CheckConsentLink",
+            &r.submission_id,
+            &r.link_token,
+        )
+        .await?;
+        Ok(Response::new(pb::CheckConsentLinkResponse {}))
+    }
+
+    /// What the complainant may see of a submission before a complaint is
+    /// opened from it, for the follow link in the automatic reply: its
+    /// reference, when it came, where triage stands (R-INT-2, R-INT-4) and
+    /// the complaint's reference once opened. Nothing of a third party,
+    /// the matter or staff.
+    async fn get_submitter_view(
+        &self,
+        request: Request<pb::GetSubmitterViewRequest>,
+    ) -> Result<Response<pb::SubmitterView>, Status> {
+        let r = request.get_ref();
+        self.linked_or_staff(
+            &request,
+            "GetSubmitterView",
+            Purpose::Follow,
+            &r.submission_id,
+            &r.link_token,
+        )
+        .await?;
+        let id = parse_id(&r.submission_id)?;
+        let summary = self.summary(id).await?;
+        let complaint_reference = self.store.complaint_of(id).await?.unwrap_or_default();
+        Ok(Response::new(pb::SubmitterView {
+            reference: summary.reference,
+            received_at: summary.received_at,
+            status: summary.status,
+            complaint_reference,
+        }))
     }
 
     async fn withdraw_consent(

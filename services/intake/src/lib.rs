@@ -54,6 +54,9 @@ impl Application {
         runtime
             .metrics()
             .add_collector(Arc::new(consent_link::LINK_METRICS));
+        runtime
+            .metrics()
+            .add_collector(Arc::new(consent_link::FOLLOW_LINK_METRICS));
         let api = grpc::IntakeApi::new(
             store::Store::new(runtime.log().clone()),
             Arc::new(intake),

@@ -222,6 +222,18 @@ impl Store {
         .context("reading a submission summary")
     }
 
+    /// The complaint opened from submission `id`, once complaints has
+    /// opened one (noted from its `ComplaintOpened`); the first if several.
+    pub async fn complaint_of(&self, id: Uuid) -> Result<Option<String>, IntakeError> {
+        sqlx::query_scalar(
+            "SELECT reference FROM complaint_links WHERE submission_id = $1 ORDER BY reference LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(self.log.pool())
+        .await
+        .context("reading the complaint opened from a submission")
+    }
+
     /// Appends one compliment, once per id; `false` if it already exists.
     pub async fn save_compliment(
         &self,

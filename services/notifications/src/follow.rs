@@ -8,6 +8,16 @@
 //!   valid `CONSENT_LINK_DAYS`, R-INT-4). The link goes below the letter,
 //!   after a `-- ` line, so operators' templates need no change and the
 //!   public page can show a letter's text without its link.
+//! - A letter quoting a submission (`SUB-...`, sent before a complaint is
+//!   opened: the automatic reply while staff decide on a matter over 6
+//!   months old or consent is awaited) carries a follow link for the
+//!   submission id; intake answers for it (`GetSubmitterView`: received
+//!   on, where triage stands, and the complaint's reference once opened),
+//!   and every letter about the complaint then carries the complaint's.
+//! - Who gets no link, and why. A third party acting for the complainant
+//!   receives copies but never a link: the page shows the complainant's
+//!   own letters, and a link cannot be taken back before it expires, while
+//!   the individual may withdraw consent at any time (R-INT-4).
 //! - [`letters_for_complainant`]: what the complainant's page lists, for a
 //!   follow link checked here as well as on the public listener.
 //! - [`fresh_link`]: a new follow link when the reference and the email
@@ -16,7 +26,10 @@
 //! Notifications signs; complaints, intake and the console verify. All
 //! hold the same `LINK_SECRET`. Tokens carry ids only, never personal data.
 
-use crate::core::{Channel, Party, RecipientKind, Rendered};
+use crate::core::letters::{FollowLink, Letter};
+use crate::core::{
+    Channel, Party, Recipient, RecipientKind, RenderError, Rendered, TemplateSource,
+};
 use chrono::{DateTime, Duration, Utc};
 use links::{LinkKey, Purpose};
 
@@ -52,7 +65,19 @@ impl LinkSettings {
 
     /// The follow link paragraph for complaint `reference`.
     pub fn follow_footer(&self, reference: &str, now: DateTime<Utc>) -> Option<String> {
-        let (url, until) = self.link(Purpose::Follow, reference, now)?;
+        self.follow_footer_for(reference, reference, now)
+    }
+
+    /// The follow link paragraph quoting `reference`, for `record`: the
+    /// complaint reference, or the submission id for a letter sent before
+    /// a complaint was opened (intake answers for it until one is).
+    fn follow_footer_for(
+        &self,
+        reference: &str,
+        record: &str,
+        now: DateTime<Utc>,
+    ) -> Option<String> {
+        let (url, until) = self.link(Purpose::Follow, record, now)?;
         Some(format!(
             "{FOOTER_MARK}You can see where your complaint {reference} stands, read our letters and, when the procedure allows, ask for the next stage at:\n{url}\nThis link works until {until}. Keep it to yourself: anyone with it can see your complaint. You can ask for a new link on our website with your reference and your email address or postcode.\n"
         ))
@@ -88,7 +113,12 @@ impl LinkSettings {
         } else if is_complaint_reference(reference) {
             self.follow_footer(reference, now)
         } else {
-            None
+            // A letter under the submission's reference, before a complaint
+            // is opened (the automatic reply while staff decide on an old
+            // matter or consent is awaited): a link for the submission.
+            party_key
+                .strip_prefix("submission-")
+                .and_then(|id| self.follow_footer_for(reference, id, now))
         };
         if let Some(footer) = footer {
             rendered.body = format!("{}\n{footer}", rendered.body.trim_end());
@@ -148,21 +178,24 @@ pub fn fresh_link_channel(party: &Party, given: &str) -> Option<(String, Channel
     Some((contact.name.clone(), channel))
 }
 
-/// The letter carrying a fresh follow link.
+/// The letter carrying a fresh follow link: the operator's
+/// `follow_link.txt.j2` for `to`, with the link's paragraph below it.
 pub fn fresh_link_letter(
     settings: &LinkSettings,
     reference: &str,
-    name: &str,
+    to: &Recipient,
+    templates: &dyn TemplateSource,
     now: DateTime<Utc>,
-) -> Option<Rendered> {
-    let footer = settings.follow_footer(reference, now)?;
-    let body = format!(
-        "Dear {name},\n\nYou asked for a new link to follow your complaint {reference}. If you did not ask for one, you can ignore this message: nobody sees your complaint without the link.\n\nYours sincerely,\n\nCILEX Customer Service\n{footer}"
-    );
-    Some(Rendered {
-        subject: format!("A new link to follow your complaint (reference {reference})"),
-        body,
-    })
+) -> Result<Option<Rendered>, RenderError> {
+    let letter = Letter::FollowLink(FollowLink {
+        reference: reference.to_owned(),
+    });
+    let mut rendered = crate::core::render(&letter, to, templates)?;
+    let Some(footer) = settings.follow_footer(reference, now) else {
+        return Ok(None);
+    };
+    rendered.body = format!("{}\n{footer}", rendered.body.trim_end());
+    Ok(Some(rendered))
 }
 
 #[cfg(test)]
@@ -230,6 +263,59 @@ mod tests {
                 .key
                 .verify_for(token, Purpose::Follow, "CMP-2026-000001", now.timestamp())
                 .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_letter_under_a_submission_reference_links_to_the_submission_and_a_third_partys_copy_to_nothing()
+     {
+        let now = Utc::now();
+        let id = "5f0c2a4e-8f1d-4a53-9a47-0b7c1f1e2d3c";
+        let letter = || Rendered {
+            subject: "s".into(),
+            body: "Dear Ada,\n\nText.\n".into(),
+        };
+        let mut to_complainant = letter();
+        settings().decorate(
+            "automatic_reply",
+            "SUB-2026-000042",
+            &format!("submission-{id}"),
+            &RecipientKind::Complainant,
+            now,
+            &mut to_complainant,
+        );
+        assert!(
+            to_complainant
+                .body
+                .contains("You can see where your complaint SUB-2026-000042 stands"),
+            "{}",
+            to_complainant.body
+        );
+        let token = to_complainant
+            .body
+            .split("/follow/")
+            .nth(1)
+            .and_then(|rest| rest.lines().next())
+            .unwrap_or_default();
+        assert!(
+            settings()
+                .key
+                .verify_for(token, Purpose::Follow, id, now.timestamp())
+                .is_ok(),
+            "the link names the submission"
+        );
+        let mut to_third_party = letter();
+        settings().decorate(
+            "automatic_reply",
+            "SUB-2026-000042",
+            &format!("submission-{id}"),
+            &RecipientKind::ThirdParty,
+            now,
+            &mut to_third_party,
+        );
+        assert!(
+            to_third_party == letter(),
+            "a third party's copy has no link"
         );
     }
 

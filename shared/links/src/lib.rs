@@ -257,6 +257,12 @@ pub fn peek(token: &str) -> Option<(Purpose, &str)> {
     record_ok(record).then_some((purpose, record))
 }
 
+/// A genuine, live link to a record the service no longer holds: destroyed
+/// at the end of its retention period (R-CONF-2), or never opened. The
+/// signature is fine; what it points at is gone, so the link is refused
+/// like any other and counted as this kind.
+pub const RECORD_GONE: &str = "record_gone";
+
 /// Counts of refused links by kind, for a service's metrics: the kinds
 /// are fixed names, never anything from the token.
 #[derive(Debug, Default)]
@@ -265,9 +271,10 @@ pub struct Refusals {
 }
 
 impl Refusals {
-    /// Every kind counted: [`LinkError::kind`]s, and `links_off` (no
-    /// `LINK_SECRET` set, so no link can be checked).
-    pub const KINDS: [&'static str; 7] = [
+    /// Every kind counted: [`LinkError::kind`]s, `links_off` (no
+    /// `LINK_SECRET` set, so no link can be checked) and
+    /// [`RECORD_GONE`] (a genuine link to a record no longer held).
+    pub const KINDS: [&'static str; 8] = [
         "malformed",
         "unknown_version",
         "tampered",
@@ -275,6 +282,7 @@ impl Refusals {
         "wrong_purpose",
         "wrong_record",
         "links_off",
+        RECORD_GONE,
     ];
 
     pub const fn new() -> Self {

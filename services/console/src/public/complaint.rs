@@ -571,6 +571,7 @@ async fn start(State(app): State<Shared>, headers: HeaderMap) -> Response {
             title => "Make a complaint",
             action => "/complaint/start",
             max_files => 2,
+            contact => app.side.contact,
         },
     )
 }

@@ -1,49 +1,23 @@
 //! Consent from the consent link (R-INT-4): the individual a third party
 //! acts for gives or withdraws consent without an account. `GET
-//! /consent/{token}` keeps the link in the session and redirects to
-//! `/consent`; intake checks the token (for the submission it names) on
-//! the call that records the answer, and a refused link gets the "this
-//! link no longer works" page.
+//! /consent/{token}` is opened by [`super::link::open_link`]: intake
+//! checks the link before the form is shown, and again (for the
+//! submission it names) on the call that records the answer; a refused
+//! link gets the "this link no longer works" page.
 
-use super::follow::with_cookie;
-use super::state::Capability;
-use super::tokens::LinkToken;
-use super::{Shared, Visit, see_other};
+use super::{Shared, Visit};
 use crate::error::FieldError;
 use crate::present::pb_date;
-use axum::Extension;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use complaints_proto::v1 as pb;
-use links::Purpose;
 use minijinja::context;
 
 /// The evidence intake records with consent given online.
 const EVIDENCE: &str = "Given online through the link in the consent request";
-
-async fn open(
-    State(app): State<Shared>,
-    token: Option<Extension<LinkToken>>,
-    headers: HeaderMap,
-) -> Response {
-    let token = token.map(|Extension(LinkToken(t))| t).unwrap_or_default();
-    let Some((Purpose::Consent, submission)) = links::peek(&token) else {
-        tracing::info!(reason = "malformed", "a consent link was refused");
-        return app.link_gone(None);
-    };
-    let capability = Capability {
-        record: submission.to_owned(),
-        token: token.clone(),
-    };
-    let visit = app.visit(&headers);
-    let _ = app
-        .forms
-        .update(&visit.id, |f| f.consent = Some(capability));
-    with_cookie(see_other("/consent"), &visit)
-}
 
 fn form(app: &super::PublicApp, visit: &Visit, errors: &[FieldError]) -> Response {
     app.render(
@@ -167,6 +141,6 @@ async fn answer(State(app): State<Shared>, request: Request) -> Response {
 
 pub fn routes() -> Router<Shared> {
     Router::new()
-        .route("/consent/{token}", get(open))
+        .route("/consent/{token}", get(super::link::open_consent))
         .route("/consent", get(show).post(answer))
 }

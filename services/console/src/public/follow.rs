@@ -2,27 +2,23 @@
 //! what happens next and by when, the letters sent so far, and asking for
 //! the next stage within the window (R-S1-4, R-S2-1, R-S3-1).
 //!
-//! `GET /follow/{token}` puts the link into the visitor's server-side
-//! session and redirects to `/your-complaint`, so the token leaves the
-//! address bar (and any Referer: every public page sends
-//! `Referrer-Policy: no-referrer`). This listener holds no secret: the
-//! complaints and notifications services check the token on every call
-//! (for the complaint it names) and refuse anything else; a refused link
-//! gets the one "this link no longer works" page, whatever the reason.
+//! `GET /follow/{token}` is opened by [`super::link::open_link`], which
+//! has complaints check it and keeps it in the visitor's session. This
+//! listener holds no secret: the complaints and notifications services
+//! check the token on every call (for the complaint it names) and refuse
+//! anything else; a refused link gets the one "this link no longer works"
+//! page, whatever the reason.
 
 use super::state::Capability;
-use super::tokens::LinkToken;
-use super::{Shared, Visit, see_other};
+use super::{Shared, Visit};
 use crate::error::{CallError, FieldError};
 use crate::present::{date, date_words, pb_date, timestamp_words};
-use axum::Extension;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
 use complaints_proto::v1 as pb;
-use links::Purpose;
 use minijinja::{Value, context};
 
 /// What the page says of a live deadline: what happens, and whether it is
@@ -70,17 +66,6 @@ impl super::PublicApp {
         )
     }
 
-    /// The visitor's session with `capability` remembered.
-    fn remember(
-        &self,
-        headers: &HeaderMap,
-        change: impl FnOnce(&mut super::state::FormState),
-    ) -> Visit {
-        let visit = self.visit(headers);
-        let _ = self.forms.update(&visit.id, change);
-        visit
-    }
-
     /// `what` asked of `service` as the public forms, or the page to show.
     pub async fn portal_token(&self, visit: &Visit) -> Result<String, Response> {
         self.token.get().await.map_err(|error| {
@@ -100,55 +85,6 @@ impl super::PublicApp {
             _ => self.service_failed(visit, status),
         }
     }
-}
-
-/// `GET /follow/{token}`: the link from a letter.
-async fn open(
-    State(app): State<Shared>,
-    token: Option<Extension<LinkToken>>,
-    headers: HeaderMap,
-) -> Response {
-    let token = token.map(|Extension(LinkToken(t))| t).unwrap_or_default();
-    let Some((Purpose::Follow, reference)) = links::peek(&token) else {
-        tracing::info!(reason = "malformed", "a follow link was refused");
-        return app.link_gone(None);
-    };
-    let capability = Capability {
-        record: reference.to_owned(),
-        token: token.clone(),
-    };
-    let visit = app.visit(&headers);
-    // Checked by the complaints service now, so a bad link is answered at
-    // once rather than after the redirect.
-    let portal = match app.portal_token(&visit).await {
-        Ok(t) => t,
-        Err(page) => return page,
-    };
-    let checked = app
-        .services
-        .complaints(&portal)
-        .get_complainant_view(pb::GetComplainantViewRequest {
-            reference: capability.record.clone(),
-            link_token: capability.token.clone(),
-        })
-        .await;
-    if let Err(status) = checked {
-        return app.link_call_failed(&visit, &status);
-    }
-    let visit = app.remember(&headers, |f| f.follow = Some(capability));
-    with_cookie(see_other("/your-complaint"), &visit)
-}
-
-/// Sets the session cookie on a redirect when this request started it.
-pub fn with_cookie(mut response: Response, visit: &Visit) -> Response {
-    if let Some(cookie) = visit.new_cookie.as_deref()
-        && let Ok(value) = axum::http::HeaderValue::from_str(cookie)
-    {
-        response
-            .headers_mut()
-            .append(axum::http::header::SET_COOKIE, value);
-    }
-    response
 }
 
 /// The complaint and its letters, for the session's follow link.
@@ -194,10 +130,102 @@ fn capability(app: &super::PublicApp, visit: &Visit) -> Result<Capability, Respo
     })
 }
 
+/// What the complainant is told of a submission's triage (R-INT-2,
+/// R-INT-4), in words that name no one else.
+fn standing_words(status: i32) -> &'static str {
+    use pb::TriageStatus as T;
+    match T::try_from(status).unwrap_or(T::Unspecified) {
+        T::AwaitingTimeDecision => {
+            "Your complaint is about events more than 6 months ago. A member of staff is deciding whether we can consider it, and we will write to you with the decision."
+        }
+        T::AwaitingConsent => {
+            "We are waiting for the consent of the person the complaint is about before we can deal with it."
+        }
+        T::Accepted => "We have accepted your complaint for our Complaints Procedure.",
+        T::Redirected => {
+            "Your complaint is being dealt with under another procedure. Our letter says which, and who will deal with it."
+        }
+        T::DeclinedOutOfTime => {
+            "We decided that we cannot consider your complaint, because the events happened more than 6 months ago. Our letter gives the reason."
+        }
+        T::ResolvedOutsideProcedure => "We resolved your complaint without the formal procedure.",
+        T::Unspecified => "We have received your complaint.",
+    }
+}
+
+/// What a follow link opens: a complaint, or a submission not yet opened
+/// as one.
+enum Followed {
+    Complaint(Capability),
+    Submission(pb::SubmitterView),
+}
+
+/// Resolves a follow link to a submission (from a letter sent before the
+/// complaint was opened) with intake: the submission while triage goes
+/// on; once a complaint was opened from it, the complaint, which
+/// complaints and notifications show for the same link. The session then
+/// keeps the complaint, so later pages ask complaints directly.
+async fn resolve(
+    app: &super::PublicApp,
+    visit: &Visit,
+    capability: Capability,
+) -> Result<Followed, Response> {
+    if super::link::is_complaint(&capability.record) {
+        return Ok(Followed::Complaint(capability));
+    }
+    let portal = app.portal_token(visit).await?;
+    let view = app
+        .services
+        .intake(&portal)
+        .get_submitter_view(pb::GetSubmitterViewRequest {
+            submission_id: capability.record.clone(),
+            link_token: capability.token.clone(),
+        })
+        .await
+        .map_err(|status| app.link_call_failed(visit, &status))?
+        .into_inner();
+    if view.complaint_reference.is_empty() {
+        return Ok(Followed::Submission(view));
+    }
+    let complaint = Capability {
+        record: view.complaint_reference,
+        token: capability.token,
+    };
+    let kept = complaint.clone();
+    let _ = app.forms.update(&visit.id, |f| f.follow = Some(kept));
+    Ok(Followed::Complaint(complaint))
+}
+
+/// The page for a submission: what intake knows of it.
+fn submission_page(app: &super::PublicApp, visit: &Visit, view: &pb::SubmitterView) -> Response {
+    app.render(
+        StatusCode::OK,
+        Some(visit),
+        "public/submission.html",
+        context! {
+            service => "Your complaint",
+            title => format!("Your complaint {}", view.reference),
+            reference => view.reference,
+            received => timestamp_words(view.received_at.as_ref()),
+            standing => standing_words(view.status),
+        },
+    )
+}
+
+/// The session's follow link resolved to a complaint, or the page to show
+/// instead (the submission's, or a refusal).
+async fn complaint_link(app: &super::PublicApp, visit: &Visit) -> Result<Capability, Response> {
+    let capability = capability(app, visit)?;
+    match resolve(app, visit, capability).await? {
+        Followed::Complaint(c) => Ok(c),
+        Followed::Submission(view) => Err(submission_page(app, visit, &view)),
+    }
+}
+
 /// `GET /your-complaint`.
 async fn page(State(app): State<Shared>, headers: HeaderMap) -> Response {
     let visit = app.visit(&headers);
-    let capability = match capability(&app, &visit) {
+    let capability = match complaint_link(&app, &visit).await {
         Ok(c) => c,
         Err(page) => return page,
     };
@@ -346,9 +374,9 @@ fn stage_form(
 /// `GET /your-complaint/next-stage`.
 async fn ask(State(app): State<Shared>, headers: HeaderMap) -> Response {
     let visit = app.visit(&headers);
-    let capability = match capability(&app, &visit) {
+    let capability = match complaint_link(&app, &visit).await {
         Ok(c) => c,
-        Err(page) => return page,
+        Err(_) => return super::see_other("/your-complaint"),
     };
     match fetch(&app, &visit, &capability).await {
         Ok((view, _)) => stage_form(&app, &visit, &view, &crate::web::Fields::parse(b""), &[]),
@@ -375,9 +403,9 @@ async fn send(State(app): State<Shared>, request: Request) -> Response {
         Err(page) => return page,
     };
     let visit = post.visit;
-    let capability = match capability(&app, &visit) {
+    let capability = match complaint_link(&app, &visit).await {
         Ok(c) => c,
-        Err(page) => return page,
+        Err(_) => return super::see_other("/your-complaint"),
     };
     let (view, _) = match fetch(&app, &visit, &capability).await {
         Ok(found) => found,
@@ -486,7 +514,7 @@ async fn send(State(app): State<Shared>, request: Request) -> Response {
 
 pub fn routes() -> Router<Shared> {
     Router::new()
-        .route("/follow/{token}", get(open))
+        .route("/follow/{token}", get(super::link::open_follow))
         .route("/your-complaint", get(page))
         .route("/your-complaint/next-stage", get(ask).post(send))
 }

@@ -34,6 +34,7 @@ pub mod credentials;
 mod follow;
 mod fresh_link;
 pub mod limit;
+mod link;
 pub mod multipart;
 pub mod settings;
 pub mod state;
@@ -89,6 +90,14 @@ fn templates() -> Environment<'static> {
         (
             "public/fields.html",
             include_str!("../../templates/public/fields.html"),
+        ),
+        (
+            "public/submission.html",
+            include_str!("../../templates/public/submission.html"),
+        ),
+        (
+            "public/other_ways.html",
+            include_str!("../../templates/public/other_ways.html"),
         ),
         (
             "public/home.html",
@@ -488,7 +497,12 @@ async fn healthz() -> &'static str {
 }
 
 async fn home(State(app): State<Shared>) -> Response {
-    app.render(StatusCode::OK, None, "public/home.html", context! {})
+    app.render(
+        StatusCode::OK,
+        None,
+        "public/home.html",
+        context! { contact => app.side.contact },
+    )
 }
 
 async fn not_found(State(app): State<Shared>) -> Response {

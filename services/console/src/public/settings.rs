@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 /// The keys [`PublicSettings::from_source`] reads.
-pub const KEYS: [&str; 8] = [
+pub const KEYS: [&str; 11] = [
     "PUBLIC_ADDR",
     "PUBLIC_URL",
     "PUBLIC_CLIENT_ID",
@@ -23,7 +23,32 @@ pub const KEYS: [&str; 8] = [
     "PUBLIC_SUBMIT_REFILL_SECONDS",
     "PUBLIC_ATTACHMENT_MAX_BYTES",
     "PUBLIC_TRUST_FORWARDED_FOR",
+    "PUBLIC_CONTACT_PHONE",
+    "PUBLIC_CONTACT_EMAIL",
+    "PUBLIC_CONTACT_ADDRESS",
 ];
+
+/// `PUBLIC_CONTACT_ADDRESS` unset: the address printed on our letters
+/// (notifications' `LETTER_ADDRESS` default), lines separated by `|`.
+pub const DEFAULT_CONTACT_ADDRESS: &str =
+    "CILEX Customer Service|Kempston Manor|Kempston|Bedford|MK42 7AB";
+/// `PUBLIC_CONTACT_PHONE` unset: a number Ofcom keeps for drama, never
+/// answered, so a deployment that forgets to set it shows an obviously
+/// placeholder number rather than someone else's.
+pub const DEFAULT_CONTACT_PHONE: &str = "01632 960000";
+/// `PUBLIC_CONTACT_EMAIL` unset: the address notifications sends from by
+/// default (`MAIL_FROM`).
+pub const DEFAULT_CONTACT_EMAIL: &str = "complaints@example.org";
+
+/// How to complain other than through the form (R-INT-1: by email, by
+/// telephone or by post as well), shown on the home and start pages.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ContactDetails {
+    pub phone: String,
+    pub email: String,
+    /// Our postal address, one line each.
+    pub address: Vec<String>,
+}
 
 /// The public side: off, or on with its settings.
 // One value per process, read at start: its size costs nothing.
@@ -60,6 +85,8 @@ pub struct PublicSide {
     /// running side by side) the console starts with the public side off
     /// and says so; an address given explicitly must be bound.
     pub addr_given: bool,
+    /// Where people can complain by telephone, email or post (R-INT-1).
+    pub contact: ContactDetails,
     /// Working days, as the services count them, for what the follow page
     /// says of deadlines (`BANK_HOLIDAYS_FILE`, `OFFICE_CLOSURES_FILE`).
     pub calendar: calendar::Calendar,
@@ -126,6 +153,38 @@ impl PublicSettings {
             return Err(invalid("PUBLIC_ATTACHMENT_MAX_BYTES", "must be at least 1"));
         }
         let trust_forwarded_for: bool = s.get("PUBLIC_TRUST_FORWARDED_FOR", false)?;
+        let contact = ContactDetails {
+            phone: s
+                .raw("PUBLIC_CONTACT_PHONE")
+                .unwrap_or(DEFAULT_CONTACT_PHONE)
+                .trim()
+                .to_owned(),
+            email: s
+                .raw("PUBLIC_CONTACT_EMAIL")
+                .unwrap_or(DEFAULT_CONTACT_EMAIL)
+                .trim()
+                .to_owned(),
+            address: s
+                .raw("PUBLIC_CONTACT_ADDRESS")
+                .unwrap_or(DEFAULT_CONTACT_ADDRESS)
+                .split('|')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        };
+        for (key, empty) in [
+            ("PUBLIC_CONTACT_PHONE", contact.phone.is_empty()),
+            ("PUBLIC_CONTACT_EMAIL", contact.email.is_empty()),
+            ("PUBLIC_CONTACT_ADDRESS", contact.address.is_empty()),
+        ] {
+            if empty {
+                return Err(invalid(
+                    key,
+                    "must not be empty: R-INT-1 lets people complain by telephone, email and post, and the public pages say where",
+                ));
+            }
+        }
         if addr_given
             .as_deref()
             .is_some_and(|a| a.eq_ignore_ascii_case("off"))
@@ -184,6 +243,7 @@ impl PublicSettings {
             submit_refill,
             attachment_max_bytes,
             trust_forwarded_for,
+            contact,
             addr_given: addr_given.is_some(),
             calendar: s.calendar()?,
         }))

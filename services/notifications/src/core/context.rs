@@ -87,6 +87,7 @@ pub(crate) fn fields(letter: &Letter) -> Fields {
             ("about_person", l.about_person.as_deref().map(text).into()),
             ("message", text(&l.message)),
         ],
+        Letter::FollowLink(_) => vec![],
         Letter::StaffAlert(l) => {
             let (alert, stage, role, deadline) = match l.alert {
                 Alert::Assigned { stage, role } => ("assigned", Some(stage), Some(role), None),

@@ -30,6 +30,7 @@ pub enum Letter {
     FinalOutcome(FinalOutcome),
     ComplimentForManager(ComplimentForManager),
     StaffAlert(StaffAlert),
+    FollowLink(FollowLink),
 }
 
 /// Every letter's template name, as [`Letter::template`] gives it.
@@ -50,6 +51,7 @@ pub const TEMPLATES: &[&str] = &[
     "final_outcome",
     "compliment_for_manager",
     "staff_alert",
+    "follow_link",
 ];
 
 /// The letter template called `name`, if there is one.
@@ -78,6 +80,7 @@ impl Letter {
             Letter::FinalOutcome(_) => "final_outcome",
             Letter::ComplimentForManager(_) => "compliment_for_manager",
             Letter::StaffAlert(_) => "staff_alert",
+            Letter::FollowLink(_) => "follow_link",
         }
     }
 
@@ -101,6 +104,7 @@ impl Letter {
             Letter::FinalOutcome(l) => &l.reference,
             Letter::ComplimentForManager(l) => &l.reference,
             Letter::StaffAlert(l) => &l.reference,
+            Letter::FollowLink(l) => &l.reference,
         }
     }
 
@@ -208,6 +212,16 @@ pub struct RedirectNotice {
 pub struct OutOfTimeDeclined {
     pub reference: String,
     pub reason: String,
+}
+
+/// A fresh link to follow a complaint, sent when the complainant asks for
+/// one on the public pages with details that match ours
+/// ([`crate::follow`]). Planned from no event: the request is the cause.
+/// The link itself is added below the letter like every other follow link,
+/// so the template says only why the letter came.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FollowLink {
+    pub reference: String,
 }
 
 /// R-INT-4: asks the individual for express consent to the third party
@@ -471,5 +485,6 @@ redacted_debug!(
     StageOutcome,
     FinalOutcome,
     ComplimentForManager,
-    StaffAlert
+    StaffAlert,
+    FollowLink
 );

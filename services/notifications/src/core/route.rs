@@ -95,7 +95,9 @@ pub fn route(letter: &Letter, party: &Party) -> Route {
         Letter::ComplimentForManager(l) => {
             route.add_staff(RecipientKind::Manager(l.to.id.clone()), &l.to)
         }
-        Letter::ConsentRequest(_) => route.add_complainant(party),
+        // Sent to whoever asked with the complainant's details, and the
+        // link is theirs alone: never a copy to a third party.
+        Letter::ConsentRequest(_) | Letter::FollowLink(_) => route.add_complainant(party),
         Letter::ThirdPartyNotice(_) => route.add_third_party(party, true),
         _ => {
             route.add_complainant(party);

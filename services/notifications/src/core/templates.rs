@@ -30,6 +30,7 @@ shipped!(
     "final_outcome.txt.j2",
     "compliment_for_manager.txt.j2",
     "staff_alert.txt.j2",
+    "follow_link.txt.j2",
 );
 
 /// R-ADJ-1: the paragraphs a letter to a complainant who asked for

@@ -12,22 +12,30 @@ use uuid::Uuid;
 
 impl NotificationsApi {
     /// Refuses, recorded in the access audit, unless `token` is a live
-    /// follow link for `reference`; only the kind of refusal is logged.
+    /// follow link for `reference`, or for the submission whose party
+    /// `party_key` is (`submission-<id>`): the link in a letter sent
+    /// before the complaint was opened goes on working once it is. Only
+    /// the kind of refusal is logged.
     async fn check_follow_link(
         &self,
         who: &Principal,
         method: &str,
         reference: &str,
+        party_key: Option<&str>,
         token: &str,
     ) -> Result<(), Status> {
         let now = self.planner.clock.now().timestamp();
+        let submission = party_key.and_then(|k| k.strip_prefix("submission-"));
         let verified = match &self.planner.links {
             None => Err("links_off"),
-            Some(links) => links
-                .key
-                .verify_for(token, Purpose::Follow, reference, now)
-                .map(drop)
-                .map_err(|e| e.kind()),
+            Some(links) => match links.key.verify_for(token, Purpose::Follow, reference, now) {
+                Err(links::LinkError::WrongRecord) if submission.is_some() => links
+                    .key
+                    .verify_for(token, Purpose::Follow, submission.unwrap_or_default(), now)
+                    .map(drop)
+                    .map_err(|e| e.kind()),
+                other => other.map(drop).map_err(|e| e.kind()),
+            },
         };
         match verified {
             Ok(()) => Ok(()),
@@ -47,13 +55,20 @@ impl NotificationsApi {
     ) -> Result<pb::ListComplainantLettersResponse, Status> {
         let method = crate::reach::method("ListComplainantLetters");
         let reference = request.reference.trim();
-        self.check_follow_link(who, &method, reference, &request.link_token)
-            .await?;
         let mut conn = self.pool.acquire().await.map_err(internal)?;
         let party = store::party_of(&mut conn, reference)
             .await
-            .map_err(store_status)?
-            .ok_or_else(|| Status::not_found(format!("{reference} is not known here")))?;
+            .map_err(store_status)?;
+        self.check_follow_link(
+            who,
+            &method,
+            reference,
+            party.as_deref(),
+            &request.link_token,
+        )
+        .await?;
+        let party =
+            party.ok_or_else(|| Status::not_found(format!("{reference} is not known here")))?;
         crate::reach::read(&self.audit, who, &method, reference).await?;
         let rows = store::of_party(&mut conn, &party, platform::limits::MAX_LIST_ROWS)
             .await
@@ -141,9 +156,18 @@ impl NotificationsApi {
         to.name = name;
         to.channel = channel;
         let now = self.planner.clock.now();
-        let Some(rendered) = follow::fresh_link_letter(&links, &reference, &to.name, now) else {
-            return Err(Status::internal("the link could not be made"));
-        };
+        let rendered = follow::fresh_link_letter(
+            &links,
+            &reference,
+            &to,
+            self.planner.templates.as_ref(),
+            now,
+        )
+        .map_err(|error| {
+            tracing::error!(%error, "the fresh link letter could not be rendered");
+            Status::internal("the letter could not be written")
+        })?
+        .ok_or_else(|| Status::internal("the link could not be made"))?;
         let cause = Uuid::new_v4();
         let id = store::notification_id(cause, FRESH_LINK, &to.kind);
         store::queue(

@@ -175,3 +175,58 @@ async fn r_adj_1_a_post_complaint_asking_for_large_print_gets_an_a4_large_print_
     }
     stack.cleanup().await;
 }
+
+/// R-CORR-1: a letter posted to a complainant carries the same follow link
+/// as an email would, printed below the letter with the date it works
+/// until, so someone who asked for post can follow their complaint too.
+/// The link is long: the print breaks it where it must, so the text is
+/// read back without the line breaks.
+#[tokio::test]
+async fn r_corr_1_a_posted_letter_prints_the_link_to_follow_the_complaint() {
+    let secret = "a-link-secret-for-the-printing-tests-0123456789";
+    let mut stack = Stack::spawn_with(
+        SmtpSink::accepting().await,
+        &[
+            ("LINK_SECRET", secret.into()),
+            ("PUBLIC_BASE_URL", "https://complaints.example.org".into()),
+        ],
+    )
+    .await;
+    let receipt = stack.submit(by_post("posted-link", None)).await;
+    let item = printed_reply(&mut stack, &receipt.reference).await;
+    let reference = item.reference.clone();
+    let dir = std::env::temp_dir().join(format!("printed-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = poppler("pdftotext", &[], &saved(&dir, &item));
+    std::fs::remove_dir_all(&dir).ok();
+
+    assert!(
+        text.contains("You can see where your complaint"),
+        "the link's paragraph is printed:\n{text}"
+    );
+    assert!(text.contains("This link works until"), "{text}");
+    let joined: String = text.split_whitespace().collect();
+    let start = "https://complaints.example.org/follow/";
+    let at = joined
+        .find(start)
+        .unwrap_or_else(|| panic!("no follow link in the printed letter:\n{text}"));
+    // v1.f.<reference>.<expires>.<mac>: the mac is HMAC-SHA256 in
+    // base64url without padding, 43 characters; "This link works until"
+    // follows it once the line breaks are gone.
+    let parts: Vec<&str> = joined[at + start.len()..].splitn(5, '.').collect();
+    assert_eq!(parts.len(), 5, "{text}");
+    let mac: String = parts[4].chars().take(43).collect();
+    let token = format!("{}.{}.{}.{}.{mac}", parts[0], parts[1], parts[2], parts[3]);
+    // The printed link is the real one: it opens this complaint.
+    let key = links::LinkKey::new(secret.as_bytes()).unwrap();
+    let link = key
+        .verify_for(
+            &token,
+            links::Purpose::Follow,
+            &reference,
+            chrono::Utc::now().timestamp(),
+        )
+        .unwrap_or_else(|e| panic!("{e}: {token:?} from\n{text}"));
+    assert_eq!(link.record, reference);
+    stack.cleanup().await;
+}

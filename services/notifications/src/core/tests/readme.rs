@@ -5,7 +5,8 @@
 //! fails when the README no longer matches the templates; run it with
 //! `UPDATE_README=1` to write the section again.
 
-use super::{ctx, directory, event, pb_date, person, settings, third_party};
+use super::{complainant_by_email, ctx, directory, event, pb_date, person, settings, third_party};
+use crate::core::letters::{FollowLink, Letter};
 use crate::core::party::Party;
 use crate::core::plan::letters_for;
 use crate::core::render::render;
@@ -252,6 +253,16 @@ fn section() -> String {
             }
         }
     }
+    // Asked for on the public pages rather than caused by an event: a
+    // fresh link, to whoever gave details matching the complainant's.
+    let fresh = Letter::FollowLink(FollowLink {
+        reference: "CMP-2026-000123".into(),
+    });
+    let letter = render(&fresh, &complainant_by_email(), &BuiltInTemplates).expect("renders");
+    out.push_str(&format!(
+        "\n### A new link to follow the complaint, asked for on our website\n\n**Subject:** {}\n\n```text\n{}```\n",
+        letter.subject, letter.body
+    ));
     out.push('\n');
     out.push_str(END);
     out

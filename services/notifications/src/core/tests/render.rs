@@ -148,6 +148,9 @@ fn samples() -> Vec<Letter> {
             received_on: date(2027, 1, 4),
             respond_by: date(2027, 2, 1),
         }),
+        Letter::FollowLink(FollowLink {
+            reference: REF.into(),
+        }),
     ]
 }
 
@@ -639,4 +642,36 @@ fn r_int_8_a_delivery_given_up_alert_names_the_reference_and_the_letter() {
     );
     assert!(!out.body.contains("\n\n\n"), "{}", out.body);
     assert!(!out.body.contains("Ada") && !out.body.contains('@'));
+}
+
+/// The fresh-link letter says why it came and what to do if it was not
+/// asked for, in the words of the channel it goes by; the link itself is
+/// added below it like every follow link.
+#[test]
+fn the_fresh_link_letter_says_why_it_came_by_email_and_by_post() {
+    let letter = Letter::FollowLink(FollowLink {
+        reference: REF.into(),
+    });
+    let emailed = rendered(&letter);
+    assert_eq!(
+        emailed.subject,
+        "A new link to follow your complaint (reference CMP-2027-000001)"
+    );
+    assert!(
+        emailed
+            .body
+            .contains("You asked on our website for a new link")
+    );
+    assert!(emailed.body.contains("you can ignore this message"));
+    assert!(
+        !emailed.body.contains("/follow/"),
+        "the link is added apart"
+    );
+    let mut by_post = complainant_by_email();
+    by_post.channel = Channel::Post {
+        lines: vec!["1 High Street".into()],
+        postcode: "AB1 2CD".into(),
+    };
+    let posted = render(&letter, &by_post, &BuiltInTemplates).expect("renders");
+    assert!(posted.body.contains("you can ignore this letter"));
 }
