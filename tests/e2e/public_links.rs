@@ -174,15 +174,24 @@ async fn a_fresh_link_asked_for_by_postcode_is_emailed_when_we_write_by_email_an
     assert_eq!(recorded.len(), 1, "{recorded:?}");
     assert_eq!(recorded[0].channel, pb::DeliveryChannel::Post as i32);
     let queued = letters
-        .list_print_queue(pb::ListPrintQueueRequest {})
+        .list_print_queue(pb::ListPrintQueueRequest::default())
         .await
         .unwrap()
         .into_inner()
         .items;
-    let item = queued
-        .iter()
-        .find(|i| i.notification_id == recorded[0].notification_id)
-        .expect("the fresh link waits in the print queue");
+    assert!(
+        queued
+            .iter()
+            .any(|i| i.notification_id == recorded[0].notification_id),
+        "the fresh link waits in the print queue"
+    );
+    let item = letters
+        .get_print_letter(pb::GetPrintLetterRequest {
+            notification_id: recorded[0].notification_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert!(item.pdf.starts_with(b"%PDF"), "a printable letter");
     assert!(
         !stack
