@@ -163,6 +163,27 @@ impl Deadline {
     }
 }
 
+/// The next deadline of a work-queue row, as the work queue and the
+/// monitors' view both show it.
+pub fn work_item_deadline(
+    calendar: &Calendar,
+    today: NaiveDate,
+    item: &pb::WorkItem,
+) -> Option<Deadline> {
+    date(item.next_due_on.as_ref()).map(|due| {
+        Deadline::new(
+            calendar,
+            today,
+            deadline_kind(item.next_deadline).to_owned(),
+            due,
+            None,
+            item.overdue,
+            false,
+        )
+        .awaiting_receipt(item.awaiting_receipt)
+    })
+}
+
 pub fn stage(value: i32) -> &'static str {
     match pb::Stage::try_from(value) {
         Ok(pb::Stage::Stage1) => "Stage 1",

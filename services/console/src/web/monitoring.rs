@@ -140,18 +140,7 @@ fn overdue_action(app: &Shared, a: pb::OverdueAction) -> OverdueAction {
 
 fn row(app: &Shared, today: NaiveDate, item: pb::WorkItem) -> Row {
     Row {
-        deadline: present::date(item.next_due_on.as_ref()).map(|due| {
-            Deadline::new(
-                &app.settings.calendar,
-                today,
-                present::deadline_kind(item.next_deadline).to_owned(),
-                due,
-                None,
-                item.overdue,
-                false,
-            )
-            .awaiting_receipt(item.awaiting_receipt)
-        }),
+        deadline: present::work_item_deadline(&app.settings.calendar, today, &item),
         reference: item.reference,
         stage: present::stage(item.stage),
         handler: present::staff(&app.settings.staff, &item.handler),

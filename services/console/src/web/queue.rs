@@ -113,18 +113,7 @@ async fn work_queue(
         .items
         .into_iter()
         .map(|item| Row {
-            deadline: present::date(item.next_due_on.as_ref()).map(|due| {
-                Deadline::new(
-                    &app.settings.calendar,
-                    today,
-                    present::deadline_kind(item.next_deadline).to_owned(),
-                    due,
-                    None,
-                    item.overdue,
-                    false,
-                )
-                .awaiting_receipt(item.awaiting_receipt)
-            }),
+            deadline: present::work_item_deadline(&app.settings.calendar, today, &item),
             reference: item.reference,
             stage: present::stage(item.stage),
             stage_number: item.stage,
